@@ -1,0 +1,33 @@
+// The ccvm command table: every subcommand registers itself here with its runner.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ccvm::cli {
+
+// A runner returns the process exit code (0 ok, 1 mismatch); errors are thrown as ccvm::Error.
+using Runner = std::function<int()>;
+
+class Commands {
+public:
+    // Runs `runner` when `sub` (or none of its own subcommands) was selected on the command line.
+    void add(CLI::App* sub, Runner runner) { entries_.push_back({sub, std::move(runner)}); }
+    // Finds the deepest parsed command with a runner and runs it; returns -1 when none was selected.
+    int run_selected() const;
+
+private:
+    struct Entry {
+        CLI::App* app;
+        Runner runner;
+    };
+    std::vector<Entry> entries_;
+};
+
+// Each command file provides one of these; main.cpp calls them in order.
+void add_measure_command(CLI::App& app, Commands& commands);
+
+}  // namespace ccvm::cli

@@ -1,0 +1,62 @@
+// ccvm: command-line front end. Parses arguments, runs one command, maps errors to exit codes.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "commands.hpp"
+
+namespace ccvm::cli {
+
+int Commands::run_selected() const {
+    const Entry* best = nullptr;
+    int best_depth = -1;
+    for (const Entry& e : entries_) {
+        if (!e.app->parsed()) continue;
+        int depth = 0;
+        for (const CLI::App* p = e.app->get_parent(); p != nullptr; p = p->get_parent()) ++depth;
+        if (depth > best_depth) {
+            best = &e;
+            best_depth = depth;
+        }
+    }
+    return best == nullptr ? -1 : best->runner();
+}
+
+}  // namespace ccvm::cli
+
+int main(int argc, char** argv) {
+    CLI::App app{"ccvm: run confidential VMs (AMD SEV/SEV-ES/SEV-SNP, Intel TDX, Arm CCA, Hygon CSV)\n"
+                 "and know their launch measurements before they start.",
+                 "ccvm"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "ccvm 0.1.0");
+    ccvm::cli::Commands commands;
+    ccvm::cli::add_measure_command(app, commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "ccvm: error: " << e.what() << "\n";
+        return 2;
+    }
+    try {
+        int rc = commands.run_selected();
+        std::fflush(stdout);
+        return rc < 0 ? 2 : rc;
+    } catch (const ccvm::Error& e) {
+        std::fflush(stdout);
+        std::cerr << "ccvm: error: " << e.what() << "\n";
+        return ccvm::exit_code(e.kind());
+    } catch (const std::exception& e) {
+        std::cerr << "ccvm: error: " << e.what() << "\n";
+        return 3;
+    }
+}

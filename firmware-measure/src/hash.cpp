@@ -1,0 +1,160 @@
+#include "ccvm/firmware-measure/hash.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ccvm/firmware-measure/error.hpp"
+
+namespace ccvm {
+namespace {
+
+// Fetched once per process: OpenSSL 3 re-resolves implicit EVP_sha*() algorithms on every init,
+// which dominates the cost of hashing a 4 KiB page.
+const EVP_MD* fetched_md(HashAlgo algo) {
+    static const EVP_MD* const mds[] = {
+        EVP_MD_fetch(nullptr, "SHA256", nullptr),
+        EVP_MD_fetch(nullptr, "SHA384", nullptr),
+        EVP_MD_fetch(nullptr, "SHA512", nullptr),
+        EVP_MD_fetch(nullptr, "SM3", nullptr),
+    };
+    const EVP_MD* md = mds[static_cast<int>(algo)];
+    if (md == nullptr) throw SystemError("OpenSSL does not provide " + std::string(to_string(algo)));
+    return md;
+}
+
+}  // namespace
+
+std::string_view to_string(HashAlgo algo) noexcept {
+    switch (algo) {
+        case HashAlgo::sha256: return "sha256";
+        case HashAlgo::sha384: return "sha384";
+        case HashAlgo::sha512: return "sha512";
+        case HashAlgo::sm3: return "sm3";
+    }
+    return "unknown";
+}
+
+struct Hasher::Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+};
+
+Hasher::Hasher(HashAlgo algo) : algo_(algo), ctx_(std::make_unique<Ctx>()) {
+    if (ctx_->ctx == nullptr) throw SystemError("OpenSSL: out of memory creating a digest context");
+    reset();
+}
+
+Hasher::~Hasher() = default;
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+
+void Hasher::reset() {
+    if (EVP_DigestInit_ex2(ctx_->ctx, fetched_md(algo_), nullptr) != 1) {
+        throw SystemError("OpenSSL: cannot initialise " + std::string(to_string(algo_)));
+    }
+}
+
+Hasher& Hasher::update(ByteSpan data) {
+    if (!data.empty() && EVP_DigestUpdate(ctx_->ctx, data.data(), data.size()) != 1) {
+        throw SystemError("OpenSSL: digest update failed");
+    }
+    return *this;
+}
+
+void Hasher::finish(MutableByteSpan out) {
+    if (out.size() < size()) throw SystemError("internal: digest output buffer too small");
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_->ctx, reinterpret_cast<unsigned char*>(out.data()), &len) != 1) {
+        throw SystemError("OpenSSL: digest final failed");
+    }
+    reset();
+}
+
+Bytes Hasher::finish() {
+    Bytes out(size());
+    finish(out);
+    return out;
+}
+
+Bytes hash(HashAlgo algo, ByteSpan data) {
+    return Hasher(algo).update(data).finish();
+}
+
+namespace {
+template <std::size_t N>
+Digest<N> fixed_hash(HashAlgo algo, ByteSpan data) {
+    Digest<N> out{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, fetched_md(algo), nullptr) != 1) {
+        throw SystemError("OpenSSL: digest failed");
+    }
+    return out;
+}
+}  // namespace
+
+Sha256Digest sha256(ByteSpan data) { return fixed_hash<32>(HashAlgo::sha256, data); }
+Sha384Digest sha384(ByteSpan data) { return fixed_hash<48>(HashAlgo::sha384, data); }
+Sha512Digest sha512(ByteSpan data) { return fixed_hash<64>(HashAlgo::sha512, data); }
+Sm3Digest sm3(ByteSpan data) { return fixed_hash<32>(HashAlgo::sm3, data); }
+
+unsigned hash_threads() noexcept {
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+}
+
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn) {
+    if (threads == 0) threads = hash_threads();
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < n; ++i) fn(i);
+        return;
+    }
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&](unsigned t) {
+        // Contiguous blocks keep each thread streaming through its own part of the image.
+        std::size_t begin = n * t / threads;
+        std::size_t end = n * (t + 1) / threads;
+        try {
+            for (std::size_t i = begin; i < end; ++i) fn(i);
+        } catch (...) {
+            std::lock_guard lock(error_mutex);
+            if (!error) error = std::current_exception();
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        pool.reserve(threads - 1);
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+        worker(0);
+    }
+    if (error) std::rethrow_exception(error);
+}
+
+void hash_chunks(HashAlgo algo, ByteSpan data, std::size_t chunk, MutableByteSpan out, unsigned threads) {
+    if (chunk == 0) throw SystemError("internal: hash_chunks with chunk size 0");
+    const std::size_t n = (data.size() + chunk - 1) / chunk;
+    const std::size_t dsize = digest_size(algo);
+    if (out.size() < n * dsize) throw SystemError("internal: hash_chunks output buffer too small");
+    if (threads == 0) threads = hash_threads();
+    // Small inputs are not worth a thread start.
+    if (data.size() < (1u << 20)) threads = 1;
+    threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, n)));
+    parallel_for(threads, threads, [&](std::size_t t) {
+        Hasher h(algo);
+        std::size_t begin = n * t / threads;
+        std::size_t end = n * (t + 1) / threads;
+        for (std::size_t i = begin; i < end; ++i) {
+            std::size_t off = i * chunk;
+            h.update(data.subspan(off, std::min(chunk, data.size() - off)));
+            h.finish(out.subspan(i * dsize, dsize));
+        }
+    });
+}
+
+}  // namespace ccvm

@@ -1,0 +1,16 @@
+// Fuzzes the JSON reader used for CCA plans and vector files.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/json.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    try {
+        auto v = ccvm::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+        (void)v.dump();
+    } catch (const ccvm::Error&) {
+    }
+    return 0;
+}

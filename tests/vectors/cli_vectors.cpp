@@ -1,0 +1,118 @@
+// Runs every case of one reference-vector file (shared/vectors/*.json, schema ccvm-cli-cases/1)
+// through the real ccvm binary and checks exit status and output as the vector README specifies.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "support/paths.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+using ccvm::json::Value;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string rstrip_newlines(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+// Follows a dotted path: object members, numeric segments index arrays.
+const Value* lookup(const Value& root, const std::string& path) {
+    const Value* cur = &root;
+    std::size_t start = 0;
+    while (cur != nullptr && start <= path.size()) {
+        std::size_t dot = path.find('.', start);
+        std::string seg = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (cur->is_array() && !seg.empty() && std::all_of(seg.begin(), seg.end(), ::isdigit)) {
+            std::size_t idx = std::stoul(seg);
+            const auto& arr = cur->as_array();
+            cur = idx < arr.size() ? &arr[idx] : nullptr;
+        } else {
+            cur = cur->find(seg);
+        }
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return cur;
+}
+
+class CaseTest : public testing::Test {
+public:
+    explicit CaseTest(Value c) : case_(std::move(c)) {}
+
+    void TestBody() override {
+        std::vector<std::string> argv{ccvm::test::ccvm_cli().string()};
+        for (const Value& a : case_.at("argv").as_array()) argv.push_back(ccvm::test::substitute(a.as_string()));
+        auto r = ccvm::test::run_process(argv);
+        std::string cmdline;
+        for (std::size_t i = 1; i < argv.size(); ++i) cmdline += " " + argv[i];
+        SCOPED_TRACE("ccvm" + cmdline + "\nstdout: " + r.out + "\nstderr: " + r.err);
+
+        const Value& want_exit = case_.at("exit_code");
+        if (want_exit.is_string()) {
+            EXPECT_NE(r.exit_code, 0) << "expected a non-zero exit status";
+        } else {
+            EXPECT_EQ(r.exit_code, want_exit.as_i64());
+        }
+        const Value& expect = case_.at("expect");
+        if (const Value* s = expect.find("stdout")) {
+            EXPECT_EQ(rstrip_newlines(r.out), s->as_string());
+        }
+        if (const Value* s = expect.find("stdout_contains")) {
+            EXPECT_NE(lower(r.out).find(lower(s->as_string())), std::string::npos) << "stdout lacks: " << s->as_string();
+        }
+        if (const Value* s = expect.find("stderr_contains")) {
+            EXPECT_NE(lower(r.err).find(lower(s->as_string())), std::string::npos) << "stderr lacks: " << s->as_string();
+        }
+        if (const Value* j = expect.find("json")) {
+            Value got;
+            try {
+                got = ccvm::json::parse(r.out, "stdout");
+            } catch (const std::exception& e) {
+                FAIL() << "stdout is not JSON: " << e.what();
+            }
+            for (const auto& [path, want] : j->as_object()) {
+                const Value* v = lookup(got, path);
+                ASSERT_NE(v, nullptr) << "JSON output lacks '" << path << "'";
+                EXPECT_TRUE(*v == want) << path << ": got " << v->dump() << ", want " << want.dump();
+            }
+        }
+    }
+
+private:
+    Value case_;
+};
+
+std::string test_name(const std::string& id) {
+    std::string n;
+    for (char c : id) n.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+    return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    if (argc != 2) {
+        std::cerr << "usage: cli_vectors VECTOR_FILE.json [gtest flags]\n";
+        return 2;
+    }
+    std::string file = argv[1];
+    Value doc = ccvm::json::parse(ccvm::read_text_file(file), file);
+    std::string suite = std::filesystem::path(file).stem().string();
+    for (const Value& c : doc.at("cases").as_array()) {
+        std::string id = c.at("id").as_string();
+        testing::RegisterTest(suite.c_str(), test_name(id).c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                              [c]() -> testing::Test* { return new CaseTest(c); });
+    }
+    return RUN_ALL_TESTS();
+}
