@@ -27,7 +27,12 @@ private:
     std::vector<Entry> entries_;
 };
 
+// Returns the subcommand `name` of `parent`, creating it (with `description`) the first time, so
+// several files can hang their verbs under one noun (`attest verify-launch`, `attest verify-report`).
+CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std::string& description);
+
 // Each command file provides one of these; main.cpp calls them in order.
 void add_measure_command(CLI::App& app, Commands& commands);
+void add_verify_report_command(CLI::App& app, Commands& commands);
 
 }  // namespace ccvm::cli

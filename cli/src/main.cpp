@@ -24,6 +24,14 @@ int Commands::run_selected() const {
     return best == nullptr ? -1 : best->runner();
 }
 
+CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std::string& description) {
+    for (CLI::App* existing : parent.get_subcommands({}))
+        if (existing->get_name() == name) return existing;
+    CLI::App* sub = parent.add_subcommand(name, description);
+    sub->require_subcommand(0, 1);
+    return sub;
+}
+
 }  // namespace ccvm::cli
 
 int main(int argc, char** argv) {
@@ -34,6 +42,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "ccvm 0.1.0");
     ccvm::cli::Commands commands;
     ccvm::cli::add_measure_command(app, commands);
+    ccvm::cli::add_verify_report_command(app, commands);
 
     try {
         app.parse(argc, argv);

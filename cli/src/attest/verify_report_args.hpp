@@ -1,0 +1,35 @@
+// Every flag of `ccvm attest verify-report`, shared by the evidence families.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ccvm::cli {
+
+struct VerifyReportArgs {
+    std::optional<std::string> mode;
+    bool json = false;
+    std::optional<std::string> spec;  // compare every register with `ccvm measure SPEC`
+
+    // SEV-SNP
+    std::optional<std::string> report, report_format, vcek, ask, ark, expected_measurement;
+    // TDX
+    std::optional<std::string> quote, collateral, expected_mrtd;
+    bool no_signature_check = false;
+    // CCA
+    std::optional<std::string> token, cpak;
+    // Hygon CSV: the HRK file first, then the HSK||CEK file (or one directory holding the chain)
+    std::vector<std::string> cert_chain;
+};
+
+// An evidence family's handler for `ccvm attest verify-report --mode M`: returns 0 verified,
+// 1 a check failed; throws InputError for bad input.
+struct VerifyReportFamily {
+    std::vector<std::string> modes;
+    int (*run)(const VerifyReportArgs& args);
+};
+
+const std::vector<VerifyReportFamily>& verify_report_families();
+
+}  // namespace ccvm::cli

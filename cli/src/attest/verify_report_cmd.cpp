@@ -1,0 +1,49 @@
+// `ccvm attest verify-report`: one verb for every evidence family; --mode picks the family.
+#include "attest/verify_report_args.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "commands.hpp"
+
+namespace ccvm::cli {
+namespace {
+
+std::string known_report_modes() {
+    std::string out;
+    for (const auto& f : verify_report_families())
+        for (const auto& m : f.modes) out += (out.empty() ? "" : ", ") + m;
+    return out;
+}
+
+int run_verify_report(const VerifyReportArgs& args) {
+    if (!args.mode) throw InputError("attest verify-report: --mode is required (one of " + known_report_modes() + ")");
+    for (const auto& f : verify_report_families())
+        for (const auto& m : f.modes)
+            if (m == *args.mode) return f.run(args);
+    throw InputError("attest verify-report: unknown --mode '" + *args.mode + "' (known: " + known_report_modes() + ")");
+}
+
+}  // namespace
+
+void add_verify_report_command(CLI::App& app, Commands& commands) {
+    auto args = std::make_shared<VerifyReportArgs>();
+    CLI::App* attest = ensure_subcommand(app, "attest", "Check launch measurements and attestation evidence");
+    CLI::App* v = attest->add_subcommand("verify-report", "Verify attestation evidence against expected values");
+    v->add_option("--mode", args->mode, "Evidence family: snp, tdx, csv or cca");
+    v->add_flag("--json", args->json, "Print every check as JSON");
+    v->add_option("--spec", args->spec, "VM spec whose measurement the evidence must match");
+    v->add_option("--report", args->report, "Attestation report file (SNP, CSV)");
+    v->add_option("--report-format", args->report_format, "Report encoding: bin or hex");
+    v->add_option("--vcek", args->vcek, "VCEK (or VLEK) certificate");
+    v->add_option("--ask", args->ask, "ASK certificate");
+    v->add_option("--ark", args->ark, "ARK certificate");
+    v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
+    v->add_option("--quote", args->quote, "TDX quote file");
+    v->add_option("--collateral", args->collateral, "Directory with PCK certificates and collateral");
+    v->add_flag("--no-signature-check", args->no_signature_check, "Skip the quote signature chain");
+    v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
+    v->add_option("--token", args->token, "CCA attestation token (CBOR)");
+    v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
+    v->add_option("--cert-chain", args->cert_chain, "CSV chain: HRK file, then HSK||CEK file (or a directory)");
+    commands.add(v, [args] { return run_verify_report(*args); });
+}
+
+}  // namespace ccvm::cli
