@@ -2,9 +2,12 @@
 
 namespace ccvm::cli {
 
+int run_verify_report_snp(const VerifyReportArgs& args);
+
 // One line per evidence family; the family's file defines its runner.
 const std::vector<VerifyReportFamily>& verify_report_families() {
     static const std::vector<VerifyReportFamily> families = {
+        {{"snp"}, &run_verify_report_snp},
     };
     return families;
 }
