@@ -20,7 +20,7 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     platform::tdx::QuoteVerifyOptions options;
     options.check_signatures = !args.no_signature_check;
 
-    const auto checks = platform::tdx::verify_quote(quote, collateral, expected, options);
+    const auto checks = platform::tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expected, options);
     json::Value registers;
     registers.set("version", quote.version);
     registers.set("mrtd", to_hex(quote.body.mrtd));

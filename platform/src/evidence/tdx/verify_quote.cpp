@@ -79,7 +79,7 @@ void check_qe_binding(const Quote& q, CheckList& out) {
                                           " is not SHA-256(attestation key || QE authentication data) " + to_hex(want));
 }
 
-void check_pck(const Quote& q, const std::optional<Collateral>& collateral, CheckList& out) {
+void check_pck(const Quote& q, const Collateral* collateral, CheckList& out) {
     const std::vector<X509Ptr> chain = quote_chain(q);
     if (chain.empty()) {
         const std::string why = "the quote carries certification data type " + std::to_string(q.qe_cert_type) +
@@ -143,7 +143,7 @@ Collateral load_collateral(const std::string& dir) {
     return c;
 }
 
-CheckList verify_quote(const Quote& quote, const std::optional<Collateral>& collateral, const QuoteExpectations& expected,
+CheckList verify_quote(const Quote& quote, const Collateral* collateral, const QuoteExpectations& expected,
                        const QuoteVerifyOptions& options) {
     CheckList out;
     if (options.check_signatures) {

@@ -32,7 +32,8 @@ struct QuoteVerifyOptions {
     bool check_signatures = true;
 };
 
-evidence::CheckList verify_quote(const Quote& quote, const std::optional<Collateral>& collateral,
+// `collateral` may be null: the PCK chain check then fails, saying so.
+evidence::CheckList verify_quote(const Quote& quote, const Collateral* collateral,
                                  const QuoteExpectations& expected, const QuoteVerifyOptions& options = {});
 
 }  // namespace ccvm::platform::tdx
