@@ -17,7 +17,9 @@ using test::load_evidence;
 
 // A directory holding only the given certificate files.
 std::string collateral_dir(const std::string& name, const std::vector<std::string>& files) {
-    const auto dir = test::binary_dir() / "evidence-collateral" / name;
+    // One directory per test: ctest runs the tests of this file in parallel.
+    const auto dir = test::binary_dir() / "evidence-collateral" /
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     for (const auto& f : files) std::filesystem::copy_file(test::evidence_data(f), dir / std::filesystem::path(f).filename());
