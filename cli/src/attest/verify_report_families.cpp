@@ -2,9 +2,12 @@
 
 namespace ccvm::cli {
 
+int run_csv_report(const VerifyReportArgs& args);  // verify_report_csv.cpp
+
 // One line per evidence family; the family's file defines its runner.
 const std::vector<VerifyReportFamily>& verify_report_families() {
     static const std::vector<VerifyReportFamily> families = {
+        {{"csv"}, &run_csv_report},
     };
     return families;
 }
