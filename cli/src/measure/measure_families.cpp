@@ -1,5 +1,6 @@
 #include "measure/measure_families.hpp"
 
+#include "measure/csv.hpp"
 #include "measure/sev.hpp"
 
 namespace ccvm::cli {
@@ -8,6 +9,7 @@ namespace ccvm::cli {
 const std::vector<MeasureFamily>& measure_families() {
     static const std::vector<MeasureFamily> families = {
         {{"sev", "seves", "snp", "snp:ovmf-hash", "snp:svsm"}, &run_sev_measure},
+        {{"csv", "csv2", "csv3"}, &run_csv_measure},
     };
     return families;
 }

@@ -6,36 +6,34 @@
 
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/firmware-measure/sev/firmware_image.hpp"
+#include "ccvm/firmware-measure/sev/sev_hashes.hpp"
 
 namespace ccvm::csv {
 
 // csv.md §2: CSV1 ~ SEV, CSV2 ~ SEV-ES (encrypted register state), CSV3 adds memory isolation.
 enum class Generation { csv1, csv2, csv3 };
 
-// sev.md §3: the padded kernel-hashes table CSV reuses unchanged.
-inline constexpr std::size_t kKernelHashesTableSize = 176;
-// A register-state page (VMSA for CSV2, VMCB for CSV3) is one 4 KiB page.
-inline constexpr std::size_t kRegisterStatePageSize = 4096;
+std::string_view to_string(Generation g) noexcept;
+
+// A register-state page (VMSA for CSV2, VMCB for CSV3) is one 4 KiB page, as SEV-ES's VMSA.
+inline constexpr std::size_t kRegisterStatePageSize = sev::kPageSize;
 
 struct LaunchDigestInput {
     Generation generation = Generation::csv1;
-    ByteSpan firmware;
-    std::optional<ByteSpan> kernel_hashes_table;  // exactly 176 bytes when present
-    // CSV2/CSV3 only: user-captured register-state pages in vCPU order (Hygon's layout is not
-    // public, so ccvm cannot build them).
+    const sev::FirmwareImage* firmware = nullptr;
+    std::optional<sev::KernelHashesTable> kernel_hashes_table;  // sev.md §3, unchanged for CSV
+    // CSV2/CSV3 only: user-captured register-state pages in vCPU order. Hygon's VMSA/VMCB layout
+    // is not public, so ccvm cannot build them.
     std::span<const ByteSpan> register_state_pages;
 };
 
-// Throws InputError when the input does not fit the generation (no pages for CSV2/CSV3, pages
-// for CSV1, a table or page of the wrong size).
+// Throws InputError when the input does not fit: a table for firmware without a kernel-hashes
+// area, no pages for CSV2/CSV3, pages for CSV1, or a page that is not 4096 bytes.
 Sm3Digest launch_digest(const LaunchDigestInput& in);
-
-// The firmware's kernel-hashes area (OVMF footer GUID 7255371f-..., sev.md §1): InputError naming
-// `source` when the firmware has none or its base is 0 (generic OVMF builds), as QEMU refuses
-// kernel-hashes=on for such firmware.
-void require_kernel_hashes_area(ByteSpan firmware, std::string_view source);
 
 }  // namespace ccvm::csv
