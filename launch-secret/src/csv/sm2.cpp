@@ -86,6 +86,18 @@ bool Sm2PublicKey::verify(ByteSpan message, ByteSpan user_id, ByteSpan r_le, Byt
     return EVP_DigestVerifyFinal(md.get(), uc(der.data()), der.size()) == 1;
 }
 
+std::array<std::byte, kSm2FieldSize> Sm2PublicKey::x_le() const noexcept {
+    std::array<std::byte, kSm2FieldSize> out{};
+    std::reverse_copy(point_.begin() + 1, point_.begin() + 1 + kSm2FieldSize, out.begin());
+    return out;
+}
+
+std::array<std::byte, kSm2FieldSize> Sm2PublicKey::y_le() const noexcept {
+    std::array<std::byte, kSm2FieldSize> out{};
+    std::reverse_copy(point_.begin() + 1 + kSm2FieldSize, point_.end(), out.begin());
+    return out;
+}
+
 Bytes Sm2PublicKey::encrypt(ByteSpan plaintext) const {
     if (plaintext.empty()) throw InputError("SM2 encryption of an empty message");
     ossl::EcGroup group(EC_GROUP_new_by_curve_name(NID_sm2));
@@ -125,6 +137,92 @@ Bytes Sm2PublicKey::encrypt(ByteSpan plaintext) const {
     bn_to_be32(y1.get(), out.data() + 1 + kSm2FieldSize);
     append(out, c3);
     append(out, c2);
+    return out;
+}
+
+void Sm2PrivateKey::Free::operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+
+namespace {
+
+std::array<std::byte, 65> public_point(EVP_PKEY* key) {
+    std::array<std::byte, 65> point{};
+    std::size_t len = 0;
+    ossl::check(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, uc(point.data()), point.size(), &len) == 1 &&
+                    len == point.size() && point[0] == std::byte{0x04},
+                "EVP_PKEY_get_octet_string_param(pub)");
+    return point;
+}
+
+Sm2PublicKey public_of(const std::array<std::byte, 65>& point) {
+    Bytes x(point.rend() - 1 - kSm2FieldSize, point.rend() - 1), y(point.rbegin(), point.rbegin() + kSm2FieldSize);
+    return Sm2PublicKey::from_le(x, y, "SM2 key pair");
+}
+
+}  // namespace
+
+Sm2PrivateKey Sm2PrivateKey::generate() {
+    Sm2PrivateKey k;
+    k.key_.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"));
+    ossl::check(k.key_ != nullptr, "EVP_PKEY_Q_keygen(SM2)");
+    k.public_ = public_of(public_point(k.key_.get()));
+    return k;
+}
+
+Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
+    if (d.size() != kSm2FieldSize) throw InputError("SM2 private key must be 32 bytes");
+    ossl::EcGroup group(EC_GROUP_new_by_curve_name(NID_sm2));
+    ossl::Bignum scalar(BN_secure_new());
+    ossl::check(group && scalar && BN_bin2bn(uc(d.data()), static_cast<int>(d.size()), scalar.get()), "BN_bin2bn");
+    // GB/T 32918.1 §6.1: d in [1, n-2].
+    ossl::Bignum limit(BN_dup(EC_GROUP_get0_order(group.get())));
+    ossl::check(limit && BN_sub_word(limit.get(), 1) == 1, "BN_sub_word");
+    if (BN_is_zero(scalar.get()) || BN_cmp(scalar.get(), limit.get()) >= 0)
+        throw InputError("SM2 private key out of range [1, n-2]");
+    ossl::EcPoint q(EC_POINT_new(group.get()));
+    std::array<std::byte, 65> point{};
+    ossl::check(q && EC_POINT_mul(group.get(), q.get(), scalar.get(), nullptr, nullptr, nullptr) == 1 &&
+                    EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, uc(point.data()), point.size(),
+                                       nullptr) == point.size(),
+                "EC_POINT_mul");
+    Bytes priv(kSm2FieldSize);
+    ossl::check(BN_bn2nativepad(scalar.get(), uc(priv.data()), static_cast<int>(priv.size())) > 0, "BN_bn2nativepad");
+    char group_name[] = "SM2";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0),
+        OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, uc(priv.data()), priv.size()),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+        OSSL_PARAM_construct_end()};
+    ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
+    EVP_PKEY* raw = nullptr;
+    const bool ok = ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+                    EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, const_cast<OSSL_PARAM*>(params)) == 1;
+    OPENSSL_cleanse(priv.data(), priv.size());
+    ossl::check(ok && raw != nullptr, "EVP_PKEY_fromdata(SM2 key pair)");
+    Sm2PrivateKey k;
+    k.key_.reset(raw);
+    k.public_ = public_of(point);
+    return k;
+}
+
+Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id) const {
+    ossl::MdCtx md(EVP_MD_CTX_new());
+    ossl::check(md != nullptr, "EVP_MD_CTX_new");
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
+        OSSL_PARAM_construct_end()};
+    std::size_t len = 0;
+    ossl::check(EVP_DigestSignInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1 &&
+                    EVP_DigestSign(md.get(), nullptr, &len, uc(message.data()), message.size()) == 1,
+                "EVP_DigestSignInit_ex(SM2, SM3)");
+    Bytes der(len);
+    ossl::check(EVP_DigestSign(md.get(), uc(der.data()), &len, uc(message.data()), message.size()) == 1, "EVP_DigestSign");
+    const unsigned char* p = uc(der.data());
+    std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
+    ossl::check(sig != nullptr, "d2i_ECDSA_SIG");
+    Signature out;
+    ossl::check(BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), uc(out.r.data()), kSm2FieldSize) == kSm2FieldSize &&
+                    BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), uc(out.s.data()), kSm2FieldSize) == kSm2FieldSize,
+                "BN_bn2lebinpad");
     return out;
 }
 

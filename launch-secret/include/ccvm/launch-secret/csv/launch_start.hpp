@@ -7,7 +7,9 @@
 
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/launch-secret/csv/hygon_cert.hpp"
 #include "ccvm/launch-secret/csv/sm2.hpp"
+#include <optional>
 
 namespace ccvm::secret::csv {
 
@@ -40,5 +42,50 @@ Bytes encrypt_master_secret(const Sm2PublicKey& pdh, ByteSpan master);
 
 // session_mac = HMAC-SM3(TIK, le32(policy) || ms_enc || zeros up to 420 bytes).
 Sm3Digest session_mac(ByteSpan tik, std::uint32_t policy, ByteSpan ms_enc);
+
+// csv-rs api/launch/mod.rs SessionBody (field order of the struct, 708 bytes) and Session
+// (body + SM2 signature r[32] s[32] little-endian, 772 bytes): QEMU's session-file for CSV.
+inline constexpr std::size_t kSessionBodySize = 708;
+inline constexpr std::size_t kSessionSize = 772;
+using Block16 = std::array<std::byte, 16>;
+
+struct SessionBody {
+    Block16 nonce{};
+    std::array<std::byte, 32> wrap_tk{};
+    Block16 wrap_iv{};
+    Sm3Digest wrap_mac{};
+    Sm3Digest session_mac{};
+    Bytes ms_enc;  // 256 bytes; key_id, rnd_pub_key_data and the trailing fields stay zero
+    Bytes serialize() const;
+};
+
+// csv.md §5: the guest owner's key is a PDH-usage SM2 key with this uid.
+inline constexpr std::string_view kGuestUserId = "GUEST_USER_ID";
+
+// The owner's unsigned PDH certificate (version 1, usage PDH, algo SM2_DH, uid GUEST_USER_ID):
+// QEMU's dh-cert-file for CSV.
+CsvCertificate make_owner_certificate(const Sm2PublicKey& key);
+
+// Fixed values replacing the random ones. For reproducible tests only: reusing any of them
+// defeats the session's confidentiality.
+struct LaunchStartOptions {
+    std::optional<Block16> nonce, wrap_iv, share_key, tek, tik;
+    std::optional<Bytes> owner_private_key;  // 32-byte big-endian SM2 scalar
+};
+
+struct LaunchStartPackage {
+    CsvCertificate owner_certificate;
+    Bytes session;  // 772 bytes
+    Block16 tek{}, tik{};  // kept by the owner for LAUNCH_MEASURE and LAUNCH_SECRET
+    LaunchStartPackage() = default;
+    LaunchStartPackage(LaunchStartPackage&&) = default;
+    LaunchStartPackage& operator=(LaunchStartPackage&&) = default;
+    ~LaunchStartPackage();  // wipes TEK and TIK
+};
+
+// csv.md §5 / csv-rs Session::start_pdh: the whole LAUNCH_START package for the platform's PDH
+// certificate (InputError unless its key usage is PDH and its key is a valid SM2 point).
+LaunchStartPackage create_launch_start(const CsvCertificate& platform_pdh, std::uint32_t policy,
+                                       const LaunchStartOptions& options = {});
 
 }  // namespace ccvm::secret::csv

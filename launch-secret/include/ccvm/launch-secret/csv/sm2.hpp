@@ -31,6 +31,9 @@ public:
 
     // Uncompressed point 04 || x || y, big-endian.
     const std::array<std::byte, 65>& point() const noexcept { return point_; }
+    // The coordinates as Hygon stores them: 32 bytes little-endian each.
+    std::array<std::byte, kSm2FieldSize> x_le() const noexcept;
+    std::array<std::byte, kSm2FieldSize> y_le() const noexcept;
     EVP_PKEY* pkey() const noexcept { return key_.get(); }
 
 private:
@@ -39,6 +42,30 @@ private:
     };
     std::unique_ptr<EVP_PKEY, Free> key_;
     std::array<std::byte, 65> point_{};
+};
+
+// An SM2 key pair: the guest owner's key of the CSV LAUNCH_START package (csv.md §5).
+class Sm2PrivateKey {
+public:
+    static Sm2PrivateKey generate();
+    // From the 32-byte big-endian scalar d (1 <= d < n-1). Test-only determinism: a known owner
+    // key lets anyone forge the session.
+    static Sm2PrivateKey from_be(ByteSpan d);
+
+    const Sm2PublicKey& public_key() const noexcept { return public_; }
+
+    // SM2 signature with SM3 and `user_id`; r and s as 32-byte little-endian integers.
+    struct Signature {
+        std::array<std::byte, kSm2FieldSize> r{}, s{};
+    };
+    Signature sign(ByteSpan message, ByteSpan user_id) const;
+
+private:
+    struct Free {
+        void operator()(EVP_PKEY* p) const noexcept;
+    };
+    std::unique_ptr<EVP_PKEY, Free> key_;
+    Sm2PublicKey public_;
 };
 
 }  // namespace ccvm::secret::csv

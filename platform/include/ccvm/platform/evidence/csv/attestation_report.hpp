@@ -10,9 +10,21 @@
 
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
-#include "ccvm/platform/evidence/csv/hygon_cert.hpp"
+#include "ccvm/launch-secret/csv/hygon_cert.hpp"
 
 namespace ccvm::platform::csv {
+
+// The certificate layouts live with the rest of the CSV crypto in launch-secret.
+using secret::csv::CaCertificate;
+using secret::csv::check_signature;
+using secret::csv::CsvCertificate;
+using secret::csv::EccPublicKey;
+using secret::csv::KeyUsage;
+using secret::csv::kCaCertSize;
+using secret::csv::kCsvCertSize;
+using secret::csv::kEccFieldSize;
+using secret::csv::SignatureSlot;
+using secret::csv::Sm2Signature;
 
 // V2 and V3 share one layout; only the request flags (kept in the 4116-byte wrapper
 // {magic "ATTESTATION_EXT\0", u32 flags, data[4096]}) say whether 0x3C0 holds host_data.

@@ -8,7 +8,7 @@
 
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/platform/evidence/csv/attestation_report.hpp"
-#include "ccvm/platform/evidence/csv/hygon_cert.hpp"
+#include "ccvm/launch-secret/csv/hygon_cert.hpp"
 
 namespace ccvm::platform::csv {
 

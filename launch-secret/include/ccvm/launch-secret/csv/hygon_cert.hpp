@@ -11,7 +11,7 @@
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
-namespace ccvm::platform::csv {
+namespace ccvm::secret::csv {
 
 // csv.md §8: key usages of the chain HRK -> HSK -> CEK -> PEK (and the owner's PDH).
 enum class KeyUsage : std::uint32_t {
@@ -23,6 +23,10 @@ enum class KeyUsage : std::uint32_t {
     pdh = 0x1003,
     cek = 0x1004,
 };
+
+// csv-rs certs/mod.rs: key algorithms.
+inline constexpr std::uint32_t kAlgoSm2Signature = 4;
+inline constexpr std::uint32_t kAlgoSm2KeyAgreement = 5;
 
 // csv.md §8: pubkey {u32 curve, x[72], y[72]}; curve 3 = SM2-256.
 inline constexpr std::uint32_t kCurveSm2_256 = 3;
@@ -38,7 +42,7 @@ struct EccPublicKey {
     std::array<std::byte, kEccFieldSize> x{}, y{};
     // The SM2 key (32 significant bytes of each coordinate); InputError naming `what` when the
     // curve is not SM2-256 or the point is not on it.
-    secret::csv::Sm2PublicKey to_sm2(std::string_view what) const;
+    Sm2PublicKey to_sm2(std::string_view what) const;
 };
 
 struct Sm2Signature {
@@ -50,7 +54,8 @@ struct SignatureSlot {
     std::uint32_t usage = 0;
     std::uint32_t algo = 0;
     Sm2Signature sig;
-    bool empty() const noexcept { return usage == static_cast<std::uint32_t>(KeyUsage::empty_slot) || algo == 0; }
+    // csv-rs Signatures::is_empty: a slot counts only with a chain key usage and an SM2 algorithm.
+    bool empty() const noexcept;
 };
 
 // HRK / HSK certificate, 832 bytes; signed bytes 0x000..0x23F.
@@ -82,10 +87,12 @@ struct CsvCertificate {
 
     ByteSpan signed_bytes() const noexcept;
     static CsvCertificate parse(ByteSpan data, std::string_view what);
+    // The 2084-byte layout of the fields above (raw is not consulted).
+    Bytes serialize() const;
 };
 
 // Result of checking a signature made by `issuer` (public key + uid): a reason when it fails.
 std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid, std::string_view issuer_name,
                                            ByteSpan message, const Sm2Signature& sig);
 
-}  // namespace ccvm::platform::csv
+}  // namespace ccvm::secret::csv

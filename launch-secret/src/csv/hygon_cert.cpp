@@ -1,10 +1,10 @@
-#include "ccvm/platform/evidence/csv/hygon_cert.hpp"
+#include "ccvm/launch-secret/csv/hygon_cert.hpp"
 
 #include <algorithm>
 
 #include "ccvm/firmware-measure/error.hpp"
 
-namespace ccvm::platform::csv {
+namespace ccvm::secret::csv {
 namespace {
 
 // csv.md §8 CA certificate offsets.
@@ -50,11 +50,23 @@ void expect_size(ByteSpan data, std::size_t want, std::string_view what) {
 
 }  // namespace
 
-secret::csv::Sm2PublicKey EccPublicKey::to_sm2(std::string_view what) const {
+bool SignatureSlot::empty() const noexcept {
+    switch (static_cast<KeyUsage>(usage)) {
+        case KeyUsage::hrk:
+        case KeyUsage::hsk:
+        case KeyUsage::oca:
+        case KeyUsage::pek:
+        case KeyUsage::pdh:
+        case KeyUsage::cek: return algo != kAlgoSm2Signature && algo != kAlgoSm2KeyAgreement;
+        case KeyUsage::empty_slot: break;
+    }
+    return true;
+}
+
+Sm2PublicKey EccPublicKey::to_sm2(std::string_view what) const {
     if (curve != kCurveSm2_256)
         throw InputError(std::string(what) + ": curve id " + std::to_string(curve) + " is not SM2-256 (3)");
-    return secret::csv::Sm2PublicKey::from_le(ByteSpan(x).first(secret::csv::kSm2FieldSize),
-                                             ByteSpan(y).first(secret::csv::kSm2FieldSize), what);
+    return Sm2PublicKey::from_le(ByteSpan(x).first(kSm2FieldSize), ByteSpan(y).first(kSm2FieldSize), what);
 }
 
 ByteSpan CaCertificate::signed_bytes() const noexcept { return ByteSpan(raw).first(kCaSignedEnd); }
@@ -96,6 +108,31 @@ CsvCertificate CsvCertificate::parse(ByteSpan data, std::string_view what) {
     return c;
 }
 
+Bytes CsvCertificate::serialize() const {
+    Bytes out(kCsvCertSize);
+    auto put = [&](std::size_t off, ByteSpan v) { std::copy(v.begin(), v.end(), out.begin() + static_cast<long>(off)); };
+    store_le<std::uint32_t>(out, 0, version);
+    out[kCsvFw] = std::byte{fw_major};
+    out[kCsvFw + 1] = std::byte{fw_minor};
+    store_le<std::uint32_t>(out, kCsvUsage, usage);
+    store_le<std::uint32_t>(out, kCsvAlgo, algo);
+    store_le<std::uint32_t>(out, kCsvPubkey, pubkey.curve);
+    put(kCsvPubkey + 4, pubkey.x);
+    put(kCsvPubkey + 4 + kEccFieldSize, pubkey.y);
+    if (uid.size() > kUidFieldSize) throw InputError("CSV certificate uid longer than 254 bytes");
+    store_le<std::uint16_t>(out, kCsvUidSize, static_cast<std::uint16_t>(uid.size()));
+    put(kCsvUid, uid);
+    put(kCsvSid, sid);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const std::size_t off = kCsvSlot0 + i * kCsvSlotSize;
+        store_le<std::uint32_t>(out, off, slots[i].usage);
+        store_le<std::uint32_t>(out, off + 4, slots[i].algo);
+        put(off + 8, slots[i].sig.r);
+        put(off + 8 + kEccFieldSize, slots[i].sig.s);
+    }
+    return out;
+}
+
 std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid, std::string_view issuer_name,
                                            ByteSpan message, const Sm2Signature& sig) {
     try {
@@ -107,4 +144,4 @@ std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteS
     }
 }
 
-}  // namespace ccvm::platform::csv
+}  // namespace ccvm::secret::csv
