@@ -1,5 +1,6 @@
 #include "measure/measure_families.hpp"
 
+#include "measure/csv.hpp"
 #include "measure/sev.hpp"
 
 namespace ccvm::cli {
@@ -11,6 +12,7 @@ const std::vector<MeasureFamily>& measure_families() {
     static const std::vector<MeasureFamily> families = {
         {{"sev", "seves", "snp", "snp:ovmf-hash", "snp:svsm"}, &run_sev_measure},
         {{"tdx"}, &run_tdx_measure},
+        {{"csv", "csv2", "csv3"}, &run_csv_measure},
     };
     return families;
 }
