@@ -1,6 +1,9 @@
 // `ccvm measure diff A B`: names the first step where two saved measurements (traces or JSON outputs)
 // diverge, so a user whose report does not match can see which input differs.
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -62,9 +65,10 @@ int compare_traces(const sev::Trace& a, const sev::Trace& b, const std::string& 
                          "support or VMM type\n";
         } else if (x.contents != y.contents) {
             std::cout << "  the measured contents differ: "
-                      << (x.type == "VMSA" ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
-                          : x.type == "KERNEL_HASHES" || x.gpa ? "firmware, kernel, initrd or command line"
-                                                               : "firmware bytes")
+                      << (x.type == "VMSA"            ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
+                          : x.type == "KERNEL_HASHES" ? "kernel, initrd or command line (kernel-hashes table)"
+                          : x.gpa                     ? "firmware page, or the kernel-hashes page (kernel, initrd, command line)"
+                                                      : "firmware bytes")
                       << '\n';
         } else {
             std::cout << "  the digests before this step already differ (different seed / precomputed OVMF hash)\n";
