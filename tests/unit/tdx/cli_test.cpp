@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -130,6 +131,27 @@ TEST(TdxCli, UsageErrorsExitTwo) {
         EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.err;
         EXPECT_NE(r.err.find(extra[0] == "--initrd" ? "--kernel" : extra[0]), std::string::npos) << r.err;
     }
+}
+
+TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
+    TempDir dir;
+    std::vector<std::string> argv = measure_argv();
+    argv.back() = "hex";
+    argv.push_back("--trace");
+    for (const char* qemu : {"10.1", "10.2"}) {
+        std::vector<std::string> a = argv;
+        *std::find(a.begin(), a.end(), "10.1") = qemu;
+        auto r = test::run_process(a);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        write(dir.path() / qemu, as_bytes(r.out));
+    }
+    auto r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.2").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.out.find("RTMR1:EV_EFI_BOOT_SERVICES_APPLICATION"), std::string::npos) << r.out;
+    // 6 MRTD section steps and 13 RTMR0 events come first.
+    EXPECT_NE(r.out.find("first difference at step 19"), std::string::npos) << r.out;
+    r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.1").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
 bool have_qemu() {
