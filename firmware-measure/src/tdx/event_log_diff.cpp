@@ -5,15 +5,11 @@
 #include <limits>
 
 #include "ccvm/firmware-measure/encoding.hpp"
+#include "tdx/hex_text.hpp"
 
 namespace ccvm::tdx {
 namespace {
 
-std::string offset_text(std::size_t off) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%zx", off);
-    return buf;
-}
 
 std::string event_label(unsigned rtmr, std::size_t index) {
     return "rtmr" + std::to_string(rtmr) + " event " + std::to_string(index);
@@ -51,14 +47,14 @@ std::optional<EventLogDifference> first_difference(const CcelLog& log, const Exp
                 const Bytes* d = got[i]->sha384();
                 consider(got[i]->offset, i, event_label(r, i) + ": unexpected " + event_type_name(got[i]->type) + " " +
                                                 (d ? to_hex(*d) : std::string("(no SHA-384)")) + " at log offset " +
-                                                offset_text(got[i]->offset));
+                                                hex_number(got[i]->offset));
                 differed = true;
             } else {
                 const Bytes* d = got[i]->sha384();
                 if (d == nullptr || ByteSpan(*d).size() != 48 || !std::equal(d->begin(), d->end(), want[i]->digest.begin())) {
                     consider(got[i]->offset, i, event_label(r, i) + " (" + want[i]->description + "): log has " +
                                                     event_type_name(got[i]->type) + " " + (d ? to_hex(*d) : std::string("(no SHA-384)")) +
-                                                    " at log offset " + offset_text(got[i]->offset) + ", expected " +
+                                                    " at log offset " + hex_number(got[i]->offset) + ", expected " +
                                                     to_hex(want[i]->digest));
                     differed = true;
                 }
