@@ -35,5 +35,7 @@ CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std
 void add_measure_command(CLI::App& app, Commands& commands);
 void add_measure_diff_command(CLI::App& app, Commands& commands);
 void add_verify_report_command(CLI::App& app, Commands& commands);
+void add_eventlog_command(CLI::App& app, Commands& commands);
+void add_acpi_command(CLI::App& app, Commands& commands);
 
 }  // namespace ccvm::cli

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
     ccvm::cli::add_measure_command(app, commands);
     ccvm::cli::add_measure_diff_command(app, commands);
     ccvm::cli::add_verify_report_command(app, commands);
+    ccvm::cli::add_eventlog_command(app, commands);
+    ccvm::cli::add_acpi_command(app, commands);
 
     try {
         app.parse(argc, argv);
