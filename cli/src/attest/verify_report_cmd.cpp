@@ -46,7 +46,8 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
     v->add_option("--token", args->token, "CCA attestation token (CBOR)");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
-    v->add_option("--cert-chain", args->cert_chain, "CSV chain: HRK file, then HSK||CEK file (or a directory)");
+    v->add_option("--cert-chain", args->cert_chain,
+                  "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");
     commands.add(v, [args] { return run_verify_report(*args); });
 }
 

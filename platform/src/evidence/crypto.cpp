@@ -78,6 +78,13 @@ std::vector<X509Ptr> load_pem_certificates(std::string_view text, std::string_vi
     return out;
 }
 
+std::vector<X509Ptr> load_certificates(ByteSpan data, std::string_view source) {
+    if (looks_like_pem(data)) return load_pem_certificates(as_chars(data), source);
+    std::vector<X509Ptr> out;
+    out.push_back(load_certificate(data, source));
+    return out;
+}
+
 EvpPkeyPtr load_public_key(ByteSpan data, std::string_view source) {
     EvpPkeyPtr key;
     if (looks_like_pem(data)) {
