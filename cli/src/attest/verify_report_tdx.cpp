@@ -29,6 +29,11 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     registers.set("mrowner", to_hex(quote.body.mrowner));
     registers.set("mrownerconfig", to_hex(quote.body.mrownerconfig));
     registers.set("report_data", to_hex(quote.body.report_data));
+    Bytes attributes, xfam;
+    append_le(attributes, quote.body.td_attributes);
+    append_le(xfam, quote.body.xfam);
+    registers.set("td_attributes", to_hex(attributes));  // byte order as in the quote
+    registers.set("xfam", to_hex(xfam));
     return print_verdict(checks, registers, args.json);
 }
 

@@ -137,6 +137,8 @@ TEST(CliVerifyReport, TdxQuoteWithCollateral) {
     EXPECT_EQ(out.at("mrtd").as_string(), body.at("mr_td").as_string());
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), body.at("rtmr_" + std::to_string(i)).as_string());
+    EXPECT_EQ(out.at("td_attributes").as_string(), body.at("td_attributes").as_string());
+    EXPECT_EQ(out.at("xfam").as_string(), body.at("xfam").as_string());
 }
 
 TEST(CliVerifyReport, TdxExitCodes) {
