@@ -179,6 +179,14 @@ TEST(SnpReport, BadInputIsRefused) {
     }
 }
 
+TEST(SnpReport, UnsignedReportFails) {
+    Bytes raw = load_evidence("snp/trustee-report.bin");
+    raw[0x48] = std::byte{0x7 << 2};  // SIGNING_KEY = 7: no key
+    const auto checks = verify_report(parse_attestation_report(raw, "r"), chain("snp/trustee-vcek.der"), {});
+    EXPECT_NE(check(checks, "report.signature").reason.find("unsigned"), std::string::npos);
+    EXPECT_FALSE(check(checks, "vek.type").ok);
+}
+
 TEST(SnpReport, TurinLayoutIsChosenByFamily) {
     Bytes raw = load_evidence("snp/trustee-report.bin");
     raw[0] = std::byte{3};

@@ -26,6 +26,10 @@ void check_chain(const SigningChain& chain, CheckList& out) {
 }
 
 void check_signature(const AttestationReport& report, const SigningChain& chain, CheckList& out) {
+    if (report.signing_key == static_cast<std::uint8_t>(SigningKey::none)) {
+        out.fail("report.signature", "the report is unsigned (SIGNING_KEY = 7, no key)");
+        return;
+    }
     if (report.signature_algo != kSigAlgoEcdsaP384Sha384) {
         out.fail("report.signature", "unsupported SIGNATURE_ALGO " + std::to_string(report.signature_algo) +
                                          " (expected 1, ECDSA P-384 with SHA-384)");
@@ -43,7 +47,10 @@ void check_signature(const AttestationReport& report, const SigningChain& chain,
 void check_certificate_binding(const AttestationReport& report, X509* vek, CheckList& out) {
     const VcekExtensions ext = read_vcek_extensions(vek, "VCEK/VLEK certificate");
     const bool report_says_vlek = report.signing_key == static_cast<std::uint8_t>(SigningKey::vlek);
-    if (report_says_vlek != ext.is_vlek())
+    if (report.signing_key != static_cast<std::uint8_t>(SigningKey::vcek) && !report_says_vlek)
+        out.fail("vek.type", "the report names signing key " + std::to_string(report.signing_key) +
+                                 ", neither VCEK (0) nor VLEK (1)");
+    else if (report_says_vlek != ext.is_vlek())
         out.fail("vek.type", std::string("the report was signed by a ") + (report_says_vlek ? "VLEK" : "VCEK") +
                                  " but the certificate is a " + (ext.is_vlek() ? "VLEK" : "VCEK"));
     else
