@@ -67,7 +67,7 @@ TEST(TdxQuote, V5ParsesWithBodyDescriptor) {
 }
 
 TEST(TdxQuote, RealQuotesVerifyToTheIntelRoot) {
-    for (const char* name : {"tdx/trustee-quote-v4.dat", "tdx/trustee-quote-v5.dat"}) {
+    for (const char* name : {"tdx/trustee-quote-v4.dat", "tdx/trustee-quote-v5.dat", "tdx/go-tdx-guest-quote-v4.dat"}) {
         const Collateral root = intel_root();
         const auto checks = verify_quote(parse_quote(load_evidence(name), name), &root, {});
         for (const auto& c : checks.checks()) EXPECT_TRUE(c.ok) << name << ": " << c.name << ": " << c.reason;
