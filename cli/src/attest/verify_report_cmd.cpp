@@ -44,6 +44,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--collateral", args->collateral, "Directory with PCK certificates and collateral");
     v->add_flag("--no-signature-check", args->no_signature_check, "Skip the quote signature chain");
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
+    v->add_option("--event-log", args->event_log, "TDX CC event log (CCEL data) to replay against the RTMRs");
     v->add_option("--token", args->token, "CCA attestation token (CBOR)");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
     v->add_option("--cert-chain", args->cert_chain,

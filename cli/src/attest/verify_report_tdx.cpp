@@ -3,6 +3,8 @@
 #include "attest/verify_report_output.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/evidence/tdx/event_log_check.hpp"
 #include "ccvm/platform/evidence/tdx/verify_quote.hpp"
 
 namespace ccvm::cli {
@@ -20,7 +22,8 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     platform::tdx::QuoteVerifyOptions options;
     options.check_signatures = !args.no_signature_check;
 
-    const auto checks = platform::tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expected, options);
+    auto checks = platform::tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expected, options);
+    if (args.event_log) platform::tdx::check_event_log(quote, read_file(*args.event_log), *args.event_log, checks);
     json::Value registers;
     registers.set("version", quote.version);
     registers.set("mrtd", to_hex(quote.body.mrtd));

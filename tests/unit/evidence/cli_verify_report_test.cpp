@@ -165,6 +165,18 @@ TEST(CliVerifyReport, TdxExitCodes) {
     EXPECT_EQ(ccvm({"--mode", "tdx"}).exit_code, 2);
 }
 
+TEST(CliVerifyReport, TdxEventLogReplay) {
+    const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/go-tdx-guest-cos-quote.dat"), "--collateral", collateral(),
+                         "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat"), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("checks").as_array().size(), 8u);
+    // Another TD's log does not explain this quote's RTMRs.
+    const auto other = ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--no-signature-check",
+                             "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat")});
+    EXPECT_EQ(other.exit_code, 1);
+    EXPECT_NE(other.err.find("event_log.rtmr0"), std::string::npos);
+}
+
 TEST(CliVerifyReport, CcaTokenWithCpak) {
     const auto r = ccvm({"--mode", "cca", "--token", data("cca/tf-rmm-token-cmw.cbor"), "--cpak", data("cca/tf-rmm-cpak.pem"),
                          "--json"});
