@@ -36,6 +36,10 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--ask", args->ask, "ASK certificate");
     v->add_option("--ark", args->ark, "ARK certificate");
     v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
+    v->add_option("--expected-host-data", args->expected_host_data, "Expected SNP HOST_DATA (hex, 32 bytes)");
+    v->add_option("--expected-report-data", args->expected_report_data,
+                  "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA)");
+    v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
     v->add_option("--quote", args->quote, "TDX quote file");
     v->add_option("--collateral", args->collateral, "Directory with PCK certificates and collateral");
     v->add_flag("--no-signature-check", args->no_signature_check, "Skip the quote signature chain");

@@ -48,7 +48,7 @@ TEST(CsvCli, FailedCheckExitsOneAndNamesIt) {
                              "--cert-chain", input("csv/csv-rs/hrk.cert"), "--cert-chain", input("csv/csv-rs/hsk_cek.cert"),
                              "--json"});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("pek-signature"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("pek.signature"), std::string::npos) << r.err;
     EXPECT_FALSE(json::parse(r.out).at("verified").as_bool());
 }
 
