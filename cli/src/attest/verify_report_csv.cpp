@@ -9,6 +9,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 
 namespace ccvm::cli {
@@ -84,7 +85,9 @@ int run_verify_report_csv(const VerifyReportArgs& args) {
     if (args.spec) throw InputError("--spec is not supported for --mode csv yet; use --expected-measurement");
     if (args.cert_chain.empty())
         throw InputError("attest verify-report --mode csv: --cert-chain is required (HRK file, then HSK||CEK file)");
-    const Bytes raw = read_flag_file(args.report, "--report", "csv");
+    Bytes raw = read_flag_file(args.report, "--report", "csv");
+    // A JSON document is attester evidence (trustee form) wrapping the report.
+    if (!raw.empty() && raw.front() == std::byte{'{'}) raw = report_from_evidence_json(as_chars(raw), *args.report);
     const ReportExpectations expected = expectations(args);
     const CertChain chain = load_chain(args.cert_chain);
     const AttestationReport report = AttestationReport::parse(raw, *args.report);

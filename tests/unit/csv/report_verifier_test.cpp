@@ -12,6 +12,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
+#include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 #include "csv_test_support.hpp"
 #include "sm2_test_keys.hpp"
@@ -188,10 +189,9 @@ TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
 
 TEST(CsvReport, TrusteeRestoredCsv3EvidencePekSignatureVerifies) {
     const auto& want = primitive("csv-trustee-evidence.parsed");
-    const auto doc = json::parse(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"));
-    Bytes data;
-    for (const auto& b : doc.at("attestation_report").at("data").as_array()) data.push_back(std::byte(b.as_u64()));
-    ASSERT_EQ(doc.at("attestation_report").at("flags").as_u64(), 0u);  // V1 request
+    const Bytes data =
+        report_from_evidence_json(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"), "trustee");
+    ASSERT_EQ(data.size(), 4096u);  // zero magic: the bare (V1) report data
     const auto r = AttestationReport::parse(data, "trustee evidence");
     const auto& parsed = want.at("parsed");
     EXPECT_EQ(r.version, ReportVersion::v1);
@@ -321,4 +321,18 @@ TEST(CsvReport, ExpectedReportDataPolicyAndHostData) {
     ReportExpectations host;
     host.host_data = std::array<std::byte, 64>{};
     EXPECT_FALSE(check(verify_report(r, real_chain(), host), "host_data").ok);  // V1 has no host data
+}
+
+TEST(CsvReport, EvidenceJsonRejectsMalformedArrays) {
+    EXPECT_THROW(report_from_evidence_json("{}", "e"), InputError);
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": [1], "flags": 0, "data": []}})", "e"),
+                 InputError);
+    std::string data = "[";
+    for (int i = 0; i < 4096; ++i) data += i ? ",256" : "256";
+    data += "]";
+    const std::string zero16 = "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]";
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": )" + zero16 +
+                                               R"(, "flags": 0, "data": )" + data + "}}",
+                                           "e"),
+                 InputError);
 }
