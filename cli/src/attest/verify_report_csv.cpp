@@ -1,12 +1,15 @@
 // `ccvm attest verify-report --mode csv`: Hygon CSV report and HRK -> HSK -> CEK -> PEK chain.
+#include <cstdio>
 #include <filesystem>
-#include <iostream>
 
+#include "args.hpp"
 #include "attest/verify_report_args.hpp"
+#include "attest/verify_report_output.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 
 namespace ccvm::cli {
@@ -15,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace ccvm::platform::csv;
 
-// The file names of a chain directory (as csv-rs and the Hygon KDS name them).
+// The file names of a chain directory (as csv-rs names them).
 constexpr const char* kHrkFile = "hrk.cert";
 constexpr const char* kHskCekFile = "hsk_cek.cert";
 
@@ -34,54 +37,61 @@ CertChain load_chain(const std::vector<std::string>& paths) {
     return CertChain::parse(read_file(hrk), hrk, read_file(hsk_cek), hsk_cek);
 }
 
-std::optional<Sm3Digest> expected_measurement(const VerifyReportArgs& args) {
-    if (!args.expected_measurement) return std::nullopt;
-    const Bytes b = from_hex(*args.expected_measurement, "--expected-measurement");
-    if (b.size() != Sm3Digest{}.size())
-        throw InputError("--expected-measurement: expected 32 bytes (64 hex digits), got " + std::to_string(b.size()));
-    Sm3Digest d{};
-    std::copy(b.begin(), b.end(), d.begin());
-    return d;
+template <std::size_t N>
+std::optional<std::array<std::byte, N>> fixed(const std::optional<Bytes>& b) {
+    if (!b) return std::nullopt;
+    std::array<std::byte, N> out{};
+    std::copy(b->begin(), b->end(), out.begin());
+    return out;
 }
 
-json::Value to_json(const AttestationReport& r, const ReportVerification& v) {
-    json::Object out{{"verified", v.verified},
-                     {"version", std::string(to_string(r.version))},
-                     {"measurement", to_hex(r.measure)},
-                     {"policy", r.policy},
-                     {"report_data", to_hex(r.report_data)},
-                     {"mnonce", to_hex(r.mnonce)},
-                     {"chip_sn", r.chip_sn},
-                     {"signer_form", r.signer_form == SignerForm::raw ? "raw" : "restored"}};
-    if (r.version != ReportVersion::v1) {
-        json::Array rtmr;
-        for (const auto& reg : r.rtmr) rtmr.emplace_back(to_hex(reg));
-        out.emplace_back("build", r.build);
-        out.emplace_back("rtmr", std::move(rtmr));
-        if (r.host_data) out.emplace_back("host_data", to_hex(*r.host_data));
+ReportExpectations expectations(const VerifyReportArgs& args) {
+    ReportExpectations e;
+    e.measurement = fixed<32>(hex_flag(args.expected_measurement, "--expected-measurement", 32));
+    e.report_data = hex_flag(args.expected_report_data, "--expected-report-data", 64, true);
+    e.host_data = fixed<64>(hex_flag(args.expected_host_data, "--expected-host-data", 64));
+    if (args.expected_policy) {
+        const std::uint64_t p = parse_uint(*args.expected_policy, "--expected-policy");
+        if (p > 0xFFFFFFFFu) throw InputError("--expected-policy: a CSV guest policy is 32 bits");
+        e.policy = static_cast<std::uint32_t>(p);
     }
-    json::Array checks;
-    for (const auto& c : v.checks) checks.emplace_back(json::Object{{"name", c.name}, {"ok", c.ok}, {"reason", c.reason}});
-    out.emplace_back("checks", std::move(checks));
-    return out;
+    return e;
+}
+
+json::Value registers(const AttestationReport& r) {
+    char policy[16];
+    std::snprintf(policy, sizeof policy, "0x%x", r.policy);
+    json::Value v;
+    v.set("version", std::string(to_string(r.version)));
+    v.set("measurement", to_hex(r.measure));
+    v.set("policy", std::string(policy));
+    v.set("report_data", to_hex(r.report_data));
+    v.set("mnonce", to_hex(r.mnonce));
+    v.set("chip_sn", r.chip_sn);
+    v.set("signer_form", r.signer_form == SignerForm::raw ? "raw" : "restored");
+    if (r.version != ReportVersion::v1) {
+        json::Value rtmr = json::Array{};
+        for (const auto& reg : r.rtmr) rtmr.push(to_hex(reg));
+        v.set("build", r.build);
+        v.set("rtmr", std::move(rtmr));
+        if (r.host_data) v.set("host_data", to_hex(*r.host_data));
+    }
+    return v;
 }
 
 }  // namespace
 
-int run_csv_report(const VerifyReportArgs& args) {
-    if (!args.report) throw InputError("attest verify-report --mode csv: --report FILE is required");
+int run_verify_report_csv(const VerifyReportArgs& args) {
+    if (args.spec) throw InputError("--spec is not supported for --mode csv yet; use --expected-measurement");
     if (args.cert_chain.empty())
         throw InputError("attest verify-report --mode csv: --cert-chain is required (HRK file, then HSK||CEK file)");
-    const auto expected = expected_measurement(args);
+    Bytes raw = read_flag_file(args.report, "--report", "csv");
+    // A JSON document is attester evidence (trustee form) wrapping the report.
+    if (!raw.empty() && raw.front() == std::byte{'{'}) raw = report_from_evidence_json(as_chars(raw), *args.report);
+    const ReportExpectations expected = expectations(args);
     const CertChain chain = load_chain(args.cert_chain);
-    const AttestationReport report = AttestationReport::parse(read_file(*args.report), *args.report);
-    const ReportVerification v = verify_report(report, chain, expected);
-
-    if (args.json) std::cout << to_json(report, v).dump(true) << "\n";
-    else if (v.verified) std::cout << "ok\n";
-    for (const auto& c : v.checks)
-        if (!c.ok) std::cerr << "ccvm: " << c.name << " check failed: " << c.reason << "\n";
-    return v.verified ? 0 : 1;
+    const AttestationReport report = AttestationReport::parse(raw, *args.report);
+    return print_verdict(verify_report(report, chain, expected), registers(report), args.json);
 }
 
 }  // namespace ccvm::cli

@@ -6,6 +6,7 @@ int run_verify_report_snp(const VerifyReportArgs& args);
 int run_verify_report_tdx(const VerifyReportArgs& args);
 int run_verify_report_cca(const VerifyReportArgs& args);
 int run_csv_report(const VerifyReportArgs& args);  // verify_report_csv.cpp
+int run_verify_report_csv(const VerifyReportArgs& args);
 
 // One line per evidence family; the family's file defines its runner.
 const std::vector<VerifyReportFamily>& verify_report_families() {
@@ -14,6 +15,7 @@ const std::vector<VerifyReportFamily>& verify_report_families() {
         {{"tdx"}, &run_verify_report_tdx},
         {{"cca"}, &run_verify_report_cca},
         {{"csv"}, &run_csv_report},
+        {{"csv"}, &run_verify_report_csv},
     };
     return families;
 }

@@ -12,6 +12,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
+#include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 #include "csv_test_support.hpp"
 #include "sm2_test_keys.hpp"
@@ -34,10 +35,15 @@ CertChain synthetic_chain() {
     return CertChain::parse(input_file("csv/synthetic/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "hsk_cek");
 }
 
-const Check& check(const ReportVerification& v, const std::string& name) {
-    for (const auto& c : v.checks)
-        if (c.name == name) return c;
+const Check& check(const CheckList& v, const std::string& name) {
+    if (const Check* c = v.find(name)) return *c;
     throw std::runtime_error("no check " + name);
+}
+
+ReportExpectations measurement(const Sm3Digest& d) {
+    ReportExpectations e;
+    e.measurement = d;
+    return e;
 }
 
 // Z_A = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T 32918.2 §5.5), from OpenSSL's curve.
@@ -115,14 +121,14 @@ TEST(CsvReport, RealV1ReportFieldsMatchParsedVector) {
 TEST(CsvReport, RealChainVerifiesEveryLink) {
     const auto& expected = primitive("csv-real-chain.parsed").at("expected");
     const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
-    const auto v = verify_report(r, real_chain(), std::nullopt);
-    EXPECT_TRUE(v.verified);
-    EXPECT_EQ(check(v, "hrk-signature").ok, expected.at("hrk_self").as_bool());
-    EXPECT_EQ(check(v, "hsk-signature").ok, expected.at("hrk_hsk").as_bool());
-    EXPECT_EQ(check(v, "cek-signature").ok, expected.at("hsk_cek").as_bool());
-    EXPECT_EQ(check(v, "pek-signature").ok, expected.at("cek_pek").as_bool());
-    EXPECT_EQ(check(v, "report-signature").ok, expected.at("pek_report").as_bool());
-    EXPECT_EQ(check(v, "signer-mac").ok, expected.at("signer_mac").as_bool());
+    const auto v = verify_report(r, real_chain());
+    EXPECT_TRUE(v.all_ok());
+    EXPECT_EQ(check(v, "hrk.signature").ok, expected.at("hrk_self").as_bool());
+    EXPECT_EQ(check(v, "hsk.signature").ok, expected.at("hrk_hsk").as_bool());
+    EXPECT_EQ(check(v, "cek.signature").ok, expected.at("hsk_cek").as_bool());
+    EXPECT_EQ(check(v, "pek.signature").ok, expected.at("cek_pek").as_bool());
+    EXPECT_EQ(check(v, "report.signature").ok, expected.at("pek_report").as_bool());
+    EXPECT_EQ(check(v, "report.signer-mac").ok, expected.at("signer_mac").as_bool());
 }
 
 TEST(CsvReport, NegativeChecksFromParsedVector) {
@@ -135,7 +141,9 @@ TEST(CsvReport, NegativeChecksFromParsedVector) {
     Bytes hsk_cek = input_file("csv/csv-rs/hsk_cek.cert");
     hsk_cek[0x50] ^= std::byte{1};
     const auto chain = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", hsk_cek, "hsk_cek");
-    EXPECT_EQ(verify_chain(chain)[1].ok, neg.at("hsk_pubkey_bit_flipped_hrk_sig").as_bool());
+    CheckList chain_checks;
+    verify_chain(chain, chain_checks);
+    EXPECT_EQ(chain_checks.checks()[1].ok, neg.at("hsk_pubkey_bit_flipped_hrk_sig").as_bool());
 
     // The CEK is signed with the issuer's (HSK's) uid; its own uid must not verify.
     const CertChain c = real_chain();
@@ -146,12 +154,12 @@ TEST(CsvReport, NegativeChecksFromParsedVector) {
 TEST(CsvReport, MeasurementCheckComparesDeMaskedValue) {
     const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
     Sm3Digest want = r.measure;
-    EXPECT_TRUE(verify_report(r, real_chain(), want).verified);
+    EXPECT_TRUE(verify_report(r, real_chain(), measurement(want)).all_ok());
     want[31] ^= std::byte{2};
-    const auto v = verify_report(r, real_chain(), want);
-    EXPECT_FALSE(v.verified);
+    const auto v = verify_report(r, real_chain(), measurement(want));
+    EXPECT_FALSE(v.all_ok());
     EXPECT_FALSE(check(v, "measurement").ok);
-    EXPECT_TRUE(check(v, "report-signature").ok);
+    EXPECT_TRUE(check(v, "report.signature").ok);
 }
 
 TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
@@ -165,26 +173,25 @@ TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
     EXPECT_EQ(r.policy, plain.at("policy").as_u64());
     EXPECT_EQ(r.anonce, keys.at("report_anonce").as_u64());
     EXPECT_EQ(r.chip_sn, keys.at("chip_sn").as_string());
-    EXPECT_TRUE(verify_report(r, synthetic_chain(), std::nullopt).verified);
+    EXPECT_TRUE(verify_report(r, synthetic_chain()).all_ok());
 
     // Real HRK as root of the synthetic HSK: the HSK link must fail, the rest of the chain holds.
     const auto mixed = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "x");
-    const auto v = verify_report(r, mixed, std::nullopt);
-    EXPECT_FALSE(v.verified);
-    EXPECT_TRUE(check(v, "hrk-signature").ok);
-    EXPECT_FALSE(check(v, "hsk-signature").ok);
-    EXPECT_TRUE(check(v, "cek-signature").ok);
+    const auto v = verify_report(r, mixed);
+    EXPECT_FALSE(v.all_ok());
+    EXPECT_TRUE(check(v, "hrk.signature").ok);
+    EXPECT_FALSE(check(v, "hsk.signature").ok);
+    EXPECT_TRUE(check(v, "cek.signature").ok);
     // A report checked against another platform's CEK.
-    EXPECT_FALSE(verify_report(r, real_chain(), std::nullopt).verified);
+    EXPECT_FALSE(verify_report(r, real_chain()).all_ok());
     EXPECT_FALSE(verify_pek(r.pek, real_chain().cek).ok);
 }
 
 TEST(CsvReport, TrusteeRestoredCsv3EvidencePekSignatureVerifies) {
     const auto& want = primitive("csv-trustee-evidence.parsed");
-    const auto doc = json::parse(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"));
-    Bytes data;
-    for (const auto& b : doc.at("attestation_report").at("data").as_array()) data.push_back(std::byte(b.as_u64()));
-    ASSERT_EQ(doc.at("attestation_report").at("flags").as_u64(), 0u);  // V1 request
+    const Bytes data =
+        report_from_evidence_json(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"), "trustee");
+    ASSERT_EQ(data.size(), 4096u);  // zero magic: the bare (V1) report data
     const auto r = AttestationReport::parse(data, "trustee evidence");
     const auto& parsed = want.at("parsed");
     EXPECT_EQ(r.version, ReportVersion::v1);
@@ -215,10 +222,10 @@ TEST(CsvReport, RawSignerBlockWithBadMacFails) {
     report[report.size() - 1] ^= std::byte{1};  // last MAC byte
     const auto r = AttestationReport::parse(report, "report");
     EXPECT_EQ(r.signer_form, SignerForm::raw);
-    const auto v = verify_report(r, real_chain(), std::nullopt);
-    EXPECT_FALSE(v.verified);
-    EXPECT_FALSE(check(v, "signer-mac").ok);
-    EXPECT_TRUE(check(v, "pek-signature").ok);
+    const auto v = verify_report(r, real_chain());
+    EXPECT_FALSE(v.all_ok());
+    EXPECT_FALSE(check(v, "report.signer-mac").ok);
+    EXPECT_TRUE(check(v, "pek.signature").ok);
 }
 
 namespace {
@@ -269,7 +276,7 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
     EXPECT_EQ(hx(ext.rtmr[4]).substr(0, 4), "8081");
     EXPECT_EQ(ext.chip_sn, v1.chip_sn);
     EXPECT_TRUE(ext.signer_mac_ok);
-    EXPECT_TRUE(verify_report(ext, synthetic_chain(), v1.measure).verified);
+    EXPECT_TRUE(verify_report(ext, synthetic_chain(), measurement(v1.measure)).all_ok());
 
     // The 4116-byte wrapper names the version: flags 3 = V3 with host data, 1 = V2.
     for (std::uint32_t flags : {1u, 3u}) {
@@ -283,7 +290,7 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
         if (w.host_data) {
             EXPECT_EQ((*w.host_data)[0], std::byte{0xab});
         }
-        EXPECT_TRUE(verify_report(w, synthetic_chain(), std::nullopt).verified) << flags;
+        EXPECT_TRUE(verify_report(w, synthetic_chain()).all_ok()) << flags;
     }
 
     // RTMRs are inside the signed range.
@@ -291,4 +298,41 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
     tampered[0xD0] ^= std::byte{1};
     const auto t = AttestationReport::parse(tampered, "ext");
     EXPECT_FALSE(verify_report_signature(t).ok);
+}
+
+TEST(CsvReport, ExpectedReportDataPolicyAndHostData) {
+    const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    const auto& want = primitive("csv-real-chain.parsed").at("parsed").at("report");
+    ReportExpectations e;
+    e.report_data = from_hex("75736572206461746100");  // "user data\0", zero-padded to 64
+    e.policy = static_cast<std::uint32_t>(want.at("policy").as_u64());
+    auto v = verify_report(r, real_chain(), e);
+    EXPECT_TRUE(v.all_ok());
+    EXPECT_TRUE(check(v, "report_data").ok);
+    EXPECT_TRUE(check(v, "policy").ok);
+
+    e.report_data = from_hex("7573657220646174");  // "user dat": zero-padded, so it differs
+    e.policy = 0x45;
+    v = verify_report(r, real_chain(), e);
+    EXPECT_FALSE(check(v, "report_data").ok);
+    EXPECT_FALSE(check(v, "policy").ok);
+    EXPECT_TRUE(check(v, "report.signature").ok);
+
+    ReportExpectations host;
+    host.host_data = std::array<std::byte, 64>{};
+    EXPECT_FALSE(check(verify_report(r, real_chain(), host), "host_data").ok);  // V1 has no host data
+}
+
+TEST(CsvReport, EvidenceJsonRejectsMalformedArrays) {
+    EXPECT_THROW(report_from_evidence_json("{}", "e"), InputError);
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": [1], "flags": 0, "data": []}})", "e"),
+                 InputError);
+    std::string data = "[";
+    for (int i = 0; i < 4096; ++i) data += i ? ",256" : "256";
+    data += "]";
+    const std::string zero16 = "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]";
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": )" + zero16 +
+                                               R"(, "flags": 0, "data": )" + data + "}}",
+                                           "e"),
+                 InputError);
 }

@@ -52,6 +52,20 @@ std::optional<std::string> slots_problem(const CsvCertificate& cert, std::string
     return std::string(name) + " signature: " + *last;
 }
 
+void add(CheckList& out, Check c) { out.add(std::move(c.name), c.ok, std::move(c.reason)); }
+
+template <std::size_t N>
+void compare(CheckList& out, std::string name, const std::optional<std::array<std::byte, N>>& want,
+             const std::array<std::byte, N>& got) {
+    if (!want) return;
+    if (*want == got) {
+        out.pass(std::move(name), to_hex(got));
+        return;
+    }
+    std::string reason = "report " + name + " " + to_hex(got) + " differs from expected " + to_hex(*want);
+    out.fail(std::move(name), std::move(reason));
+}
+
 }  // namespace
 
 CertChain CertChain::parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek, std::string_view hsk_cek_source) {
@@ -63,56 +77,63 @@ CertChain CertChain::parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan h
             CsvCertificate::parse(hsk_cek.subspan(kCaCertSize), std::string(hsk_cek_source) + " (CEK)")};
 }
 
-std::vector<Check> verify_chain(const CertChain& c) {
-    std::vector<Check> out;
-    out.push_back(make("hrk-signature",
+void verify_chain(const CertChain& c, CheckList& out) {
+    add(out, make("hrk.signature",
                        first_of({usage_problem("HRK", c.hrk.usage, KeyUsage::hrk),
                                  key_id_problem("HRK", c.hrk.sig_key_id, "HRK", c.hrk.key_id),
                                  check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hrk.signed_bytes(), c.hrk.sig)})));
-    out.push_back(make("hsk-signature",
+    add(out, make("hsk.signature",
                        first_of({usage_problem("HSK", c.hsk.usage, KeyUsage::hsk),
                                  key_id_problem("HSK", c.hsk.sig_key_id, "HRK", c.hrk.key_id),
                                  check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hsk.signed_bytes(), c.hsk.sig)})));
-    out.push_back(make("cek-signature", first_of({usage_problem("CEK", c.cek.usage, KeyUsage::cek),
+    add(out, make("cek.signature", first_of({usage_problem("CEK", c.cek.usage, KeyUsage::cek),
                                                   key_id_problem("CEK", c.cek.sid, "HSK", c.hsk.key_id),
                                                   slots_problem(c.cek, "CEK", c.hsk.pubkey, c.hsk.uid, "HSK")})));
-    return out;
 }
 
 Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek) {
-    return make("pek-signature", first_of({usage_problem("PEK", pek.usage, KeyUsage::pek),
+    return make("pek.signature", first_of({usage_problem("PEK", pek.usage, KeyUsage::pek),
                                            slots_problem(pek, "PEK", cek.pubkey, cek.uid, "CEK")}));
 }
 
 Check verify_report_signature(const AttestationReport& r) {
     std::optional<std::string> algo;
     if (r.sig_algo != kSigAlgoSm2) algo = "report sig_algo is " + hex32(r.sig_algo) + ", expected 4 (SM2)";
-    return make("report-signature", first_of({usage_problem("report signer", r.sig_usage, KeyUsage::pek), algo,
+    return make("report.signature", first_of({usage_problem("report signer", r.sig_usage, KeyUsage::pek), algo,
                                               check_signature(r.pek.pubkey, r.pek.uid, "PEK", r.signed_bytes, r.sig)}));
 }
 
 Check verify_signer_mac(const AttestationReport& r) {
     if (r.signer_form == SignerForm::restored)
-        return {"signer-mac", true, "restored evidence: the guest library already checked and removed the MAC"};
-    if (r.signer_mac_ok) return {"signer-mac", true, ""};
-    return {"signer-mac", false, "HMAC-SM3 (key = mnonce) over PEK certificate, chip SN and reserved bytes differs"};
+        return {"report.signer-mac", true, "restored evidence: the guest library already checked and removed the MAC"};
+    if (r.signer_mac_ok) return {"report.signer-mac", true, ""};
+    return {"report.signer-mac", false, "HMAC-SM3 (key = mnonce) over PEK certificate, chip SN and reserved bytes differs"};
 }
 
-ReportVerification verify_report(const AttestationReport& report, const CertChain& chain,
-                                 const std::optional<Sm3Digest>& expected_measurement) {
-    ReportVerification v;
-    v.checks = verify_chain(chain);
-    v.checks.push_back(verify_pek(report.pek, chain.cek));
-    v.checks.push_back(verify_report_signature(report));
-    v.checks.push_back(verify_signer_mac(report));
-    if (expected_measurement) {
-        const bool same = *expected_measurement == report.measure;
-        v.checks.push_back({"measurement", same,
-                            same ? "" : "report measurement " + to_hex(report.measure) + " differs from expected " +
-                                            to_hex(*expected_measurement)});
+CheckList verify_report(const AttestationReport& report, const CertChain& chain, const ReportExpectations& expected) {
+    CheckList out;
+    verify_chain(chain, out);
+    add(out, verify_pek(report.pek, chain.cek));
+    add(out, verify_report_signature(report));
+    add(out, verify_signer_mac(report));
+    compare(out, "measurement", expected.measurement, report.measure);
+    if (expected.report_data) {
+        if (expected.report_data->size() > report.report_data.size())
+            throw InputError("expected report data longer than the report's 64 bytes");
+        std::array<std::byte, 64> padded{};
+        std::copy(expected.report_data->begin(), expected.report_data->end(), padded.begin());
+        compare(out, "report_data", std::optional(padded), report.report_data);
     }
-    v.verified = std::all_of(v.checks.begin(), v.checks.end(), [](const Check& c) { return c.ok; });
-    return v;
+    if (expected.policy) {
+        if (*expected.policy == report.policy) out.pass("policy", hex32(report.policy));
+        else out.fail("policy", "report policy " + hex32(report.policy) + " differs from expected " + hex32(*expected.policy));
+    }
+    if (expected.host_data) {
+        if (!report.host_data)
+            out.fail("host_data", "a V" + std::string(to_string(report.version)) + " report carries no host data (V3 only)");
+        else compare(out, "host_data", expected.host_data, *report.host_data);
+    }
+    return out;
 }
 
 }  // namespace ccvm::platform::csv

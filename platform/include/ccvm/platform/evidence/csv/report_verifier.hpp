@@ -1,22 +1,19 @@
 // Verification of a CSV attestation report (csv.md §7-8): HRK (self-signed) -> HSK -> CEK -> PEK
-// -> report, the signer MAC of raw PSP output, and the measurement against an expected value.
+// -> report, the signer MAC of raw PSP output, and the report fields against expected values.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "ccvm/firmware-measure/digest.hpp"
-#include "ccvm/platform/evidence/csv/attestation_report.hpp"
 #include "ccvm/launch-secret/csv/hygon_cert.hpp"
+#include "ccvm/platform/evidence/checks.hpp"
+#include "ccvm/platform/evidence/csv/attestation_report.hpp"
 
 namespace ccvm::platform::csv {
 
-struct Check {
-    std::string name;
-    bool ok = false;
-    std::string reason;  // why it failed, or a note on why it did not apply
-};
+using evidence::Check;
+using evidence::CheckList;
 
 // HRK (832) -> HSK (832) -> CEK (2084). The HRK is the trust anchor the caller supplies.
 struct CertChain {
@@ -26,27 +23,29 @@ struct CertChain {
     static CertChain parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek, std::string_view hsk_cek_source);
 };
 
-// Checks named "hrk-signature", "hsk-signature", "cek-signature" (each including usage and
-// issuer key id), in chain order.
-std::vector<Check> verify_chain(const CertChain& chain);
+// Adds "hrk.signature", "hsk.signature", "cek.signature" (each including key usage and issuer
+// key id), in chain order.
+void verify_chain(const CertChain& chain, CheckList& out);
 
-// "pek-signature": any non-empty signature slot of the PEK verifies with the CEK (uid = CEK uid).
+// "pek.signature": a non-empty signature slot of the PEK verifies with the CEK (uid = CEK uid).
 Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek);
 
-// "report-signature": the PEK's signature over the report's signed bytes (uid = PEK uid), with
+// "report.signature": the PEK's signature over the report's signed bytes (uid = PEK uid), with
 // sig_usage PEK and sig_algo SM2.
 Check verify_report_signature(const AttestationReport& report);
 
-// "signer-mac": passes for raw PSP output whose MAC matches; restored evidence passes with a note
-// (its MAC is no longer checkable, csv.md §7).
+// "report.signer-mac": passes for raw PSP output whose MAC matches; restored evidence passes with
+// a note (its MAC is no longer checkable, csv.md §7).
 Check verify_signer_mac(const AttestationReport& report);
 
-struct ReportVerification {
-    bool verified = false;
-    std::vector<Check> checks;
+// Optional comparisons; each present value adds one check.
+struct ReportExpectations {
+    std::optional<Sm3Digest> measurement;            // "measurement"
+    std::optional<Bytes> report_data;                // "report_data", zero-padded to 64 bytes
+    std::optional<std::uint32_t> policy;             // "policy"
+    std::optional<std::array<std::byte, 64>> host_data;  // "host_data" (V3 reports only)
 };
 
-ReportVerification verify_report(const AttestationReport& report, const CertChain& chain,
-                                 const std::optional<Sm3Digest>& expected_measurement);
+CheckList verify_report(const AttestationReport& report, const CertChain& chain, const ReportExpectations& expected = {});
 
 }  // namespace ccvm::platform::csv
