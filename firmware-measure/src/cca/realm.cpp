@@ -86,7 +86,7 @@ void Realm::data_create_unmeasured(std::uint64_t ipa, std::uint64_t size) {
     if (ipa > UINT64_MAX - kGranuleSize || size > UINT64_MAX - kGranuleSize - ipa)
         throw InputError("unmeasured DATA at " + hex_u64(ipa) + " (+" + hex_u64(size) + ") runs past the IPA space");
     const std::uint64_t first = align_down(ipa, kGranuleSize);
-    const std::uint64_t end = align_down(ipa + size + kGranuleSize - 1, kGranuleSize);
+    const std::uint64_t end = align_up(ipa + size, kGranuleSize);
     assign_granules(first, end, ipa, size);
     const MeasurementSlot zero{};  // RMI_NO_MEASURE_CONTENT: the content field stays zero
     for (std::uint64_t g = first; g < end; g += kGranuleSize) {

@@ -14,6 +14,8 @@ constexpr unsigned kMaxDebugCount = 64;
 // SVE: VL is a multiple of 128 bits up to 2048.
 constexpr unsigned kSveGranuleBits = 128;
 constexpr unsigned kMaxSveBits = 2048;
+// PMCR_EL0.N: at most 31 event counters.
+constexpr unsigned kMaxPmuCounters = 31;
 
 std::uint32_t debug_count(unsigned count, const char* flag) {
     if (count < kMinDebugCount || count > kMaxDebugCount)
@@ -34,7 +36,11 @@ RealmParams realm_params_for(const RealmConfig& config, MeasurementAlgo vmm_defa
         p.flags |= kRealmFlagSve;
         p.sve_vl = config.sve_vl_bits / kSveGranuleBits - 1;
     }
+    if (config.ipa_bits && p.s2sz < kMinIpaBits)
+        throw InputError("--ipa-bits " + std::to_string(*config.ipa_bits) + ": a realm needs at least 32 IPA bits");
     if (config.pmu_counters) {
+        if (*config.pmu_counters > kMaxPmuCounters)
+            throw InputError("--pmu-counters " + std::to_string(*config.pmu_counters) + ": at most 31 event counters");
         p.flags |= kRealmFlagPmu;
         p.pmu_num_ctrs = *config.pmu_counters;
     }

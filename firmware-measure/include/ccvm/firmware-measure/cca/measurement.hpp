@@ -41,7 +41,9 @@ MeasurementSlot measure(Hasher& hasher, ByteSpan data);
 // The digest-length prefix of a slot: what the token reports and ccvm prints.
 Bytes slot_value(const MeasurementSlot& slot, MeasurementAlgo algo);
 
+// Power-of-two alignment of guest addresses.
 inline constexpr std::uint64_t align_down(std::uint64_t v, std::uint64_t a) noexcept { return v & ~(a - 1); }
+inline constexpr std::uint64_t align_up(std::uint64_t v, std::uint64_t a) noexcept { return (v + a - 1) & ~(a - 1); }
 inline constexpr bool is_granule_aligned(std::uint64_t v) noexcept { return (v & (kGranuleSize - 1)) == 0; }
 
 }  // namespace ccvm::cca

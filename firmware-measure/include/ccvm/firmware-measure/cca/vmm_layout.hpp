@@ -36,6 +36,4 @@ struct VmmInputs {
 // smaller of that and the host cap. Throws InputError naming the offending flag.
 RealmParams realm_params_for(const RealmConfig& config, MeasurementAlgo vmm_default_algo, unsigned vmm_ipa_bits);
 
-inline constexpr std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) & ~(a - 1); }
-
 }  // namespace ccvm::cca
