@@ -71,10 +71,15 @@ Plan kvmtool_plan(const VmmInputs& in) {
         blobs.push_back({"firmware " + in.firmware->string(), {base, *in.firmware}, size});
         rec.pc = base;
     }
-    // kvmtool measures its whole 64 KiB FDT buffer: the tree followed by zeros.
+    // kvmtool measures its whole 64 KiB FDT buffer: the tree followed by zeros. A DTB dumped
+    // without that padding is padded here.
     Bytes dtb = read_dtb(in.dtb, kKvmtoolFdtSize, "kvmtool");
-    dtb.resize(kKvmtoolFdtSize);
-    blobs.push_back({"DTB " + in.dtb.string(), {dtb_start, std::move(dtb)}, kKvmtoolFdtSize});
+    DataOp dtb_op{dtb_start, in.dtb};
+    if (dtb.size() < kKvmtoolFdtSize) {
+        dtb.resize(kKvmtoolFdtSize);
+        dtb_op.source = std::move(dtb);
+    }
+    blobs.push_back({"DTB " + in.dtb.string(), std::move(dtb_op), kKvmtoolFdtSize});
     rec.gprs[0] = dtb_start;
     for (const LoadedBlob& b : blobs) check_in_ram(b, kKvmtoolRamBase, ram_end);
 

@@ -73,9 +73,8 @@ Plan qemu_virt_plan(const VmmInputs& in) {
         dtb_start = kQemuVirtRamBase;  // the firmware finds the DTB at the start of RAM
         rec.pc = 0;
     }
-    Bytes dtb = read_dtb(in.dtb, kQemuDtbSize, "QEMU virt");
-    const std::uint64_t dtb_size = dtb.size();
-    blobs.push_back({"DTB " + in.dtb.string(), {dtb_start, std::move(dtb)}, dtb_size});
+    const std::uint64_t dtb_size = read_dtb(in.dtb, kQemuDtbSize, "QEMU virt").size();
+    blobs.push_back({"DTB " + in.dtb.string(), {dtb_start, in.dtb}, dtb_size});
     rec.gprs[0] = in.firmware ? 0 : dtb_start;
     for (const LoadedBlob& b : blobs)
         if (b.op.ipa != 0 || !in.firmware) check_in_ram(b, kQemuVirtRamBase, ram_end);

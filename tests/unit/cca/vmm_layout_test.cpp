@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cca_test_support.hpp"
 #include "ccvm/firmware-measure/cca/kvmtool_layout.hpp"
 #include "ccvm/firmware-measure/cca/qemu_virt_layout.hpp"
@@ -148,4 +150,19 @@ TEST(CcaVmmLayout, RejectsBadInputs) {
     bad.kernel = input("kernelA.bin");
     bad.firmware = input("fwA.fd");  // both at RAM base
     EXPECT_THROW(replay(kvmtool_plan(bad)), InputError);
+}
+
+// kvmtool measures its 64 KiB FDT buffer: a DTB saved without the zero padding measures the same.
+TEST(CcaVmmLayout, KvmtoolPadsTheDtb) {
+    const Bytes full = read_file(input("kvm01_min.dtb"));
+    const std::uint64_t totalsize = 0xd57;  // FDT header of kvm01_min.dtb
+    const std::filesystem::path trimmed = test::binary_dir() / "cca-kvm01-trimmed.dtb";
+    {
+        std::ofstream out(trimmed, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(full.data()), static_cast<std::streamsize>(totalsize));
+    }
+    VmmInputs in = base_inputs(512u << 20, 6, 6);
+    in.dtb = trimmed;
+    EXPECT_EQ(to_hex(replay(kvmtool_plan(in)).rim), test::expected_rim("cca_rim", "cca-kvm01_min"));
+    std::filesystem::remove(trimmed);
 }
