@@ -143,7 +143,7 @@ cca::ReplayOptions trace_options(bool trace) {
 
 }  // namespace
 
-int run_cca(const MeasureArgs& args) {
+int run_cca_measure(const MeasureArgs& args) {
     if (args.ovmf) throw InputError("--ovmf is not used with --mode cca; pass the realm firmware with --firmware");
     if (args.append)
         throw InputError("--append is not used with --mode cca: the command line is the DTB's /chosen/bootargs, so pass that DTB");
