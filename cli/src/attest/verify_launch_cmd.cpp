@@ -29,6 +29,7 @@ enum class LaunchMode { sev, seves };
 struct VerifyLaunchArgs {
     std::string tik, measurement, api_major, api_minor, build_id, policy, ovmf;
     std::optional<std::string> kernel, initrd, append, mode, vcpus, vcpu_type, vcpu_sig, vmsa_profile;
+    std::optional<std::string> vcpu_family, vcpu_model, vcpu_stepping;
 };
 
 std::string hex32(std::uint32_t v) {
@@ -44,9 +45,12 @@ LaunchMode launch_mode(const std::optional<std::string>& mode, std::uint32_t pol
     if (*mode == "sev") m = LaunchMode::sev;
     else if (*mode == "seves") m = LaunchMode::seves;
     else throw InputError("--mode: '" + *mode + "' is not sev or seves");
+    // The policy is what the host reports; one that contradicts the owner's mode is a failed check.
     if (m != from_policy) {
-        throw InputError("--mode " + *mode + " contradicts --policy " + hex32(policy) + ": the ES bit (0x4) is " +
-                         ((policy & kPolicyEs) != 0 ? "set, so the guest is SEV-ES" : "clear, so the guest is plain SEV"));
+        throw MismatchError("launch does not match --mode " + *mode + ": the reported policy " + hex32(policy) +
+                            " has the ES bit (0x4) " +
+                            ((policy & kPolicyEs) != 0 ? "set, so the guest was launched as SEV-ES"
+                                                       : "clear, so the guest was launched as plain SEV"));
     }
     return m;
 }
@@ -59,8 +63,14 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
         const auto sig = sev::vcpu_sig_for_type(*a.vcpu_type);
         if (!sig) throw InputError("--vcpu-type: unknown '" + *a.vcpu_type + "' (known: " + sev::known_vcpu_types() + ")");
         p.vcpu_sig = *sig;
+    } else if (a.vcpu_family) {
+        if (!a.vcpu_model || !a.vcpu_stepping) throw InputError("--vcpu-family needs --vcpu-model and --vcpu-stepping");
+        p.vcpu_sig = sev::cpu_sig(static_cast<std::uint32_t>(parse_bounded(*a.vcpu_family, "--vcpu-family", 32)),
+                                  static_cast<std::uint32_t>(parse_bounded(*a.vcpu_model, "--vcpu-model", 32)),
+                                  static_cast<std::uint32_t>(parse_bounded(*a.vcpu_stepping, "--vcpu-stepping", 32)));
     } else {
-        throw InputError("SEV-ES needs --vcpu-type or --vcpu-sig (the vCPU signature is in every VMSA)");
+        throw InputError("SEV-ES needs --vcpu-type, --vcpu-sig or --vcpu-family/--vcpu-model/--vcpu-stepping "
+                         "(the vCPU signature is in every VMSA)");
     }
     if (a.vmsa_profile) p.profile = sev::parse_vmsa_profile(*a.vmsa_profile);
     return p;
@@ -90,8 +100,8 @@ int run_verify_launch(const VerifyLaunchArgs& a) {
     Sha256Digest ld{};
     std::string what;
     if (mode == LaunchMode::sev) {
-        if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vmsa_profile) {
-            throw InputError("--vcpus/--vcpu-type/--vcpu-sig/--vmsa-profile only apply to SEV-ES (policy bit 0x4)");
+        if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vcpu_family || a.vmsa_profile) {
+            throw InputError("--vcpus, --vcpu-type, --vcpu-sig, --vcpu-family and --vmsa-profile only apply to SEV-ES (policy bit 0x4)");
         }
         ld = sev::sev_launch_digest(ovmf, table);
         what = "mode sev";
@@ -137,6 +147,9 @@ void add_verify_launch_command(CLI::App& app, Commands& commands) {
     v->add_option("--vcpus", a->vcpus, "Number of vCPUs (SEV-ES)");
     v->add_option("--vcpu-type", a->vcpu_type, "QEMU vCPU model, e.g. EPYC-Rome (SEV-ES)");
     v->add_option("--vcpu-sig", a->vcpu_sig, "vCPU signature (CPUID 1 EAX) instead of --vcpu-type (SEV-ES)");
+    v->add_option("--vcpu-family", a->vcpu_family, "vCPU family, with --vcpu-model and --vcpu-stepping (SEV-ES)");
+    v->add_option("--vcpu-model", a->vcpu_model, "vCPU model (SEV-ES)");
+    v->add_option("--vcpu-stepping", a->vcpu_stepping, "vCPU stepping (SEV-ES)");
     v->add_option("--vmsa-profile", a->vmsa_profile, "SEV-ES VMSA flavour: modern (default, KVM_SEV_INIT2) or legacy");
     commands.add(v, [a] { return run_verify_launch(*a); });
 }

@@ -1,5 +1,6 @@
 // `ccvm session`: the guest owner's SEV/SEV-ES LAUNCH_START package (sev.md §8), written as the
 // sevctl-compatible file set N_tek.bin, N_tik.bin, N_godh.b64, N_session.b64.
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include <iostream>
@@ -36,7 +37,7 @@ secret::SessionOptions session_options(const SessionArgs& a) {
     auto key = [](const std::string& hex, std::string_view flag) {
         Bytes raw = from_hex(hex, flag);
         secret::SecretBytes k(raw);
-        std::fill(raw.begin(), raw.end(), std::byte{0});
+        OPENSSL_cleanse(raw.data(), raw.size());
         if (k.size() != secret::kTransportKeySize) {
             throw InputError(std::string(flag) + ": " + std::to_string(k.size()) + " bytes of hex, expected 16");
         }

@@ -68,12 +68,14 @@ TEST_F(Cli, VerifyLaunchFlippedByteAndWrongPolicyExit1) {
     EXPECT_NE(r.err.find("policy 0x3"), std::string::npos) << r.err;
 }
 
+// The host reports the policy: one whose ES bit contradicts the owner's --mode is a failed check.
 TEST_F(Cli, VerifyLaunchModeMustAgreeWithPolicy) {
     auto args = verify_args("1");
-    args.insert(args.end(), {"--mode", "seves"});
+    args.insert(args.end(), {"--mode", "seves", "--vcpus", "1", "--vcpu-type", "EPYC"});
     auto r = ccvm(args);
-    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("ES bit"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("match"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, ReadableSecretFileRefused) {
@@ -173,4 +175,23 @@ TEST_F(Cli, SnpIdBlockOutputsVerify) {
     r = ccvm({"snp", "id-block", "--measurement", ld, "--id-key", key.string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("0640"), std::string::npos) << r.err;
+}
+
+// verify-launch-seves-sevctlfix-kia-policy5-4cpu-rome-legacyvmsa with the vCPU given as
+// family/model/stepping 23/49/0 (the case's note) instead of the EPYC-Rome name.
+TEST_F(Cli, VerifyLaunchSevEsByFamilyModelStepping) {
+    std::vector<std::string> args = {
+        "attest", "verify-launch", "--tik", priv("sev/secrets/tik.bin").string(), "--measurement",
+        "0Ao2JBikg3FvfhvTLd26JYgXdZKJ4l40udzdiVT/NRvw4dLDtKWWh3hpWks8LR4P", "--api-major", "1", "--api-minor", "49",
+        "--build-id", "6", "--policy", "5", "--ovmf", (test::inputs_dir() / "firmware/fixtures/sevctl-OVMF.amdsev.fd_trimmed").string(),
+        "--kernel", (test::inputs_dir() / "kernel/vmlinuz-6.1.0-50-cloud-amd64").string(), "--initrd",
+        (test::gen_dir() / "initrd-synth.img").string(), "--append", "console=ttyS0 root=/dev/vda", "--vcpus", "4",
+        "--vcpu-family", "23", "--vcpu-model", "49", "--vcpu-stepping", "0", "--vmsa-profile", "legacy"};
+    auto r = ccvm(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "ok\n");
+    args.back() = "modern";  // MXCSR/FCW differ in every VMSA: a different digest
+    r = ccvm(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("VMSA profile modern"), std::string::npos) << r.err;
 }

@@ -47,7 +47,7 @@ struct SevCertificate {
 
     // Parses exactly kSevCertSize bytes of a version-1 certificate; every other input is an
     // InputError naming `source`. Fields are kept verbatim, so serialize() round-trips.
-    static SevCertificate parse(ByteSpan data, std::string_view source);
+    static SevCertificate parse(ByteSpan data, std::string_view source = "SEV certificate");
     // A PDH given on the command line: an existing file's contents, otherwise base64 text (as libvirt
     // reports `sev-pdh` / `virsh domcapabilities` shows it).
     static SevCertificate load(std::string_view file_or_base64);
