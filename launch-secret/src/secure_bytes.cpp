@@ -93,6 +93,23 @@ SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess
     return out;
 }
 
+SecretBytes read_secret_fd(int fd, std::string_view what) {
+    const std::string name(what);
+    SecretBytes buf(kMaxSecretFileSize + 1);  // one spare byte detects an oversized secret
+    std::size_t done = 0;
+    while (done < buf.size()) {
+        ssize_t n = ::read(fd, buf.data() + done, buf.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw InputError(name + ": read failed: " + std::strerror(errno));
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    if (done > kMaxSecretFileSize) {
+        throw InputError(name + ": more than the " + std::to_string(kMaxSecretFileSize) + "-byte limit for secrets");
+    }
+    return SecretBytes(buf.span().first(done));
+}
+
 SecretBytes read_secret_key_file(const std::filesystem::path& path, std::size_t size, std::string_view what,
                                  SecretFileAccess access) {
     SecretBytes key = read_secret_file(path, access);

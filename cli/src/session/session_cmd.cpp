@@ -1,14 +1,12 @@
 // `ccvm session`: the guest owner's SEV/SEV-ES LAUNCH_START package (sev.md §8), written as the
 // sevctl-compatible file set N_tek.bin, N_tik.bin, N_godh.b64, N_session.b64.
 #include <openssl/crypto.h>
-#include <sys/stat.h>
 
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "args.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"

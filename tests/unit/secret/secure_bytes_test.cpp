@@ -1,6 +1,9 @@
 // Secret buffers and the secret-file permission rule.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
@@ -51,4 +54,24 @@ TEST(SecretFile, MissingAndNonRegularRefused) {
     test::TempDir dir;
     EXPECT_THROW(read_secret_file(dir / "absent"), InputError);
     EXPECT_THROW(read_secret_file(dir.path()), InputError);
+}
+
+TEST(SecretFd, ReadsPipeToEnd) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    ASSERT_EQ(::write(fds[1], "passphrase", 10), 10);
+    ::close(fds[1]);
+    SecretBytes s = read_secret_fd(fds[0], "fd");
+    ::close(fds[0]);
+    EXPECT_EQ(as_chars(s), "passphrase");
+}
+
+TEST(SecretFd, RejectsOversizedSecret) {
+    test::TempDir dir;
+    auto p = test::write_file(dir / "big", Bytes(kMaxSecretFileSize + 1, std::byte{1}));
+    int fd = ::open(p.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    EXPECT_THROW(read_secret_fd(fd, "fd"), InputError);
+    ::close(fd);
+    EXPECT_THROW(read_secret_file(p), InputError);
 }

@@ -53,6 +53,11 @@ inline constexpr std::size_t kMaxSecretFileSize = 1 << 20;
 // others; that last message names the octal mode and how to fix it.
 SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
 
+// Reads a secret from an open descriptor until end of file (a regular file, pipe or socket, e.g. one
+// passed over D-Bus); the descriptor is not closed. InputError naming `what` on read errors or when
+// more than kMaxSecretFileSize bytes arrive.
+SecretBytes read_secret_fd(int fd, std::string_view what);
+
 // Reads a secret file that must hold exactly `size` bytes (a raw TEK or TIK); `what` names the flag.
 SecretBytes read_secret_key_file(const std::filesystem::path& path, std::size_t size, std::string_view what,
                                  SecretFileAccess access = SecretFileAccess::owner_only);
