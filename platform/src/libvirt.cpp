@@ -11,13 +11,25 @@
 namespace ccvm::platform {
 namespace {
 
-[[noreturn]] void throw_last_error(const std::string& what) {
-    const virError* e = virGetLastError();
-    std::string msg = what + ": " + (e != nullptr && e->message != nullptr ? e->message : "unknown libvirt error");
+struct SavedError {
+    void operator()(virErrorPtr e) const noexcept { virFreeError(e); }
+};
+
+// Throws the calling thread's last libvirt error. `what` is built only after the error is saved,
+// because any libvirt call (even virDomainGetName) resets it.
+template <class What>
+[[noreturn]] void throw_last_error(What&& what) {
+    std::unique_ptr<virError, SavedError> e(virSaveLastError());
+    std::string msg = std::string(what()) + ": " +
+                      (e != nullptr && e->message != nullptr ? e->message : "unknown libvirt error");
     int code = e != nullptr ? e->code : VIR_ERR_INTERNAL_ERROR;
     int domain = e != nullptr ? e->domain : VIR_FROM_NONE;
     virResetLastError();
     throw LibvirtError("libvirt: " + msg, code, domain);
+}
+
+[[noreturn]] void throw_last_error(const char* what) {
+    throw_last_error([what] { return std::string(what); });
 }
 
 void ignore_error(void*, virErrorPtr) {}
@@ -163,14 +175,14 @@ std::string Domain::uuid() const {
 
 DomainState Domain::state() const {
     int state = 0, reason = 0;
-    if (virDomainGetState(dom_.get(), &state, &reason, 0) < 0) throw_last_error("state of " + name());
+    if (virDomainGetState(dom_.get(), &state, &reason, 0) < 0) throw_last_error([&] { return "state of " + name(); });
     if (state < 0 || state > VIR_DOMAIN_PMSUSPENDED) return DomainState::no_state;
     return static_cast<DomainState>(state);
 }
 
 std::string Domain::xml() const {
     char* x = virDomainGetXMLDesc(dom_.get(), 0);
-    if (x == nullptr) throw_last_error("XML of " + name());
+    if (x == nullptr) throw_last_error([&] { return "XML of " + name(); });
     std::string out(x);
     free(x);
     return out;
@@ -178,34 +190,34 @@ std::string Domain::xml() const {
 
 void Domain::start(bool paused) {
     if (virDomainCreateWithFlags(dom_.get(), paused ? VIR_DOMAIN_START_PAUSED : 0) < 0)
-        throw_last_error("start " + name());
+        throw_last_error([&] { return "start " + name(); });
 }
 
 void Domain::resume() {
-    if (virDomainResume(dom_.get()) < 0) throw_last_error("resume " + name());
+    if (virDomainResume(dom_.get()) < 0) throw_last_error([&] { return "resume " + name(); });
 }
 
 void Domain::shutdown() {
-    if (virDomainShutdown(dom_.get()) < 0) throw_last_error("shutdown " + name());
+    if (virDomainShutdown(dom_.get()) < 0) throw_last_error([&] { return "shutdown " + name(); });
 }
 
 void Domain::destroy() {
-    if (virDomainDestroy(dom_.get()) < 0) throw_last_error("destroy " + name());
+    if (virDomainDestroy(dom_.get()) < 0) throw_last_error([&] { return "destroy " + name(); });
 }
 
 void Domain::undefine() {
     if (virDomainUndefineFlags(dom_.get(), VIR_DOMAIN_UNDEFINE_NVRAM) == 0) return;
     // Drivers without NVRAM support (the test driver) reject the flag; plain undefine is the same there.
     const virError* e = virGetLastError();
-    if (e == nullptr || e->code != VIR_ERR_INVALID_ARG) throw_last_error("undefine " + name());
+    if (e == nullptr || e->code != VIR_ERR_INVALID_ARG) throw_last_error([&] { return "undefine " + name(); });
     virResetLastError();
-    if (virDomainUndefine(dom_.get()) < 0) throw_last_error("undefine " + name());
+    if (virDomainUndefine(dom_.get()) < 0) throw_last_error([&] { return "undefine " + name(); });
 }
 
 TypedParams Domain::launch_security_info() const {
     ParamsGuard p;
     if (virDomainGetLaunchSecurityInfo(dom_.get(), &p.params, &p.count, 0) < 0)
-        throw_last_error("launch security info of " + name());
+        throw_last_error([&] { return "launch security info of " + name(); });
     return typed_params_to_map(p.params, p.count);
 }
 
@@ -221,7 +233,7 @@ void Domain::set_launch_security_state(std::string_view header_b64, std::string_
                                        *gpa) < 0)
         throw_last_error("launch secret parameters");
     if (virDomainSetLaunchSecurityState(dom_.get(), p.params, p.count, 0) < 0)
-        throw_last_error("set launch security state of " + name());
+        throw_last_error([&] { return "set launch security state of " + name(); });
 }
 
 EventSubscription::EventSubscription(EventSubscription&& other) noexcept
@@ -245,7 +257,7 @@ EventSubscription::~EventSubscription() {
 LibvirtConnection LibvirtConnection::open(const std::string& uri) {
     ensure_event_loop();
     virConnectPtr c = virConnectOpen(uri.c_str());
-    if (c == nullptr) throw_last_error("cannot connect to " + uri);
+    if (c == nullptr) throw_last_error([&] { return "cannot connect to " + uri; });
     return LibvirtConnection(c, uri);
 }
 
@@ -269,7 +281,7 @@ std::optional<Domain> LibvirtConnection::lookup_domain(const std::string& name) 
         virResetLastError();
         return std::nullopt;
     }
-    throw_last_error("look up domain " + name);
+    throw_last_error([&] { return "look up domain " + name; });
 }
 
 std::vector<Domain> LibvirtConnection::list_domains() {

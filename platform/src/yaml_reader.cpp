@@ -134,7 +134,8 @@ std::string blob_value(const Reader& r, const YAML::Node& n, std::string_view ke
         r.fail(n, key, "expected " + std::to_string(size) + " bytes as hex or base64, got " + describe(n));
     }
     if (raw.size() != size)
-        r.fail(n, key, "expected " + std::to_string(size) + " bytes, got " + std::to_string(raw.size()));
+        r.fail(n, key, "expected " + std::to_string(size) + " bytes (" + std::to_string(2 * size) +
+                           " hex digits or base64), got " + std::to_string(raw.size()) + " bytes");
     return to_base64(raw);
 }
 
