@@ -143,6 +143,7 @@ TEST(LibvirtTestDriver, OpenFailureIsASystemError) {
 }
 
 TEST(LibvirtTypedParams, ConvertsEveryType) {
+    ASSERT_EQ(virInitialize(), 0);  // the typed-parameter helpers need libvirt's allocator set up
     virTypedParameterPtr params = nullptr;
     int n = 0, max = 0;
     ASSERT_EQ(virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, "bWVhc3VyZQ=="), 0);
