@@ -4,10 +4,13 @@
 
 namespace ccvm::cli {
 
+int run_tdx_measure(const MeasureArgs& args);
+
 // One line per family; the family's file defines its MeasureFamily.
 const std::vector<MeasureFamily>& measure_families() {
     static const std::vector<MeasureFamily> families = {
         {{"sev", "seves", "snp", "snp:ovmf-hash", "snp:svsm"}, &run_sev_measure},
+        {{"tdx"}, &run_tdx_measure},
     };
     return families;
 }
