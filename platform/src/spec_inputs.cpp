@@ -8,11 +8,11 @@
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/platform/vm_spec.hpp"
+#include "spec_inputs.hpp"
 
 namespace ccvm::platform {
-namespace {
 
-void require_file(const VmSpec& spec, const std::string& key, const std::filesystem::path& path) {
+void require_spec_file(const VmSpec& spec, const std::string& key, const std::filesystem::path& path) {
     std::error_code ec;
     auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status))
@@ -20,6 +20,8 @@ void require_file(const VmSpec& spec, const std::string& key, const std::filesys
     if (!std::filesystem::is_regular_file(status))
         throw InputError(spec.where(key) + ": " + key + ": " + path.string() + " is not a regular file");
 }
+
+namespace {
 
 // sev.md §1/§12: generic OVMF carries the hash-table entry with base 0; only AmdSev builds fill it.
 bool has_kernel_hashes_area(ByteSpan image, const std::string& source) {
@@ -48,7 +50,7 @@ bool has_snp_kernel_hashes_section(ByteSpan image, const std::string& source) {
 }
 
 void check_secret_file(const VmSpec& spec, const std::string& key, const std::filesystem::path& path) {
-    require_file(spec, key, path);
+    require_spec_file(spec, key, path);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw InputError(spec.where(key) + ": " + key + ": cannot stat " + path.string());
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
@@ -62,11 +64,11 @@ void check_secret_file(const VmSpec& spec, const std::string& key, const std::fi
 }  // namespace
 
 void check_spec_inputs(const VmSpec& spec) {
-    if (spec.firmware) require_file(spec, "firmware", *spec.firmware);
-    if (spec.kernel) require_file(spec, "kernel", *spec.kernel);
-    if (spec.initrd) require_file(spec, "initrd", *spec.initrd);
+    if (spec.firmware) require_spec_file(spec, "firmware", *spec.firmware);
+    if (spec.kernel) require_spec_file(spec, "kernel", *spec.kernel);
+    if (spec.initrd) require_spec_file(spec, "initrd", *spec.initrd);
     for (std::size_t i = 0; i < spec.disks.size(); ++i)
-        require_file(spec, "disks[" + std::to_string(i) + "].file", spec.disks[i].file);
+        require_spec_file(spec, "disks[" + std::to_string(i) + "].file", spec.disks[i].file);
     for (std::size_t i = 0; i < spec.secrets.size(); ++i)
         check_secret_file(spec, "secrets[" + std::to_string(i) + "].file", spec.secrets[i].file);
     if (spec.host.acpi_dir && !std::filesystem::is_directory(*spec.host.acpi_dir))
@@ -75,17 +77,17 @@ void check_spec_inputs(const VmSpec& spec) {
 
     bool kernel_hashes = false, snp = false;
     if (const auto* o = spec.options<SevOptions>()) {
-        if (o->dh_cert_file) require_file(spec, "tee.dh-cert-file", *o->dh_cert_file);
-        if (o->session_file) require_file(spec, "tee.session-file", *o->session_file);
+        if (o->dh_cert_file) require_spec_file(spec, "tee.dh-cert-file", *o->dh_cert_file);
+        if (o->session_file) require_spec_file(spec, "tee.session-file", *o->session_file);
         kernel_hashes = o->kernel_hashes;
     }
     if (const auto* o = spec.options<SnpOptions>()) {
-        if (o->id_block_file) require_file(spec, "tee.id-block-file", *o->id_block_file);
-        if (o->id_auth_file) require_file(spec, "tee.id-auth-file", *o->id_auth_file);
+        if (o->id_block_file) require_spec_file(spec, "tee.id-block-file", *o->id_block_file);
+        if (o->id_auth_file) require_spec_file(spec, "tee.id-auth-file", *o->id_auth_file);
         kernel_hashes = o->kernel_hashes;
         snp = true;
     }
-    if (const auto* o = spec.options<CcaOptions>(); o && o->dtb) require_file(spec, "tee.dtb", *o->dtb);
+    if (const auto* o = spec.options<CcaOptions>(); o && o->dtb) require_spec_file(spec, "tee.dtb", *o->dtb);
 
     if (kernel_hashes && spec.firmware) {
         MappedFile fw(*spec.firmware);

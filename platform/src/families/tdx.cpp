@@ -36,8 +36,6 @@ public:
 
     json::Value measure(const VmSpec& spec) const override {
         Registers regs(registers());
-        // tdx.md §0: firmware never extends RTMR3, which stays at its initial 48 zero bytes.
-        regs.set("rtmr3", std::string(96, '0'));
         measure_tdx_registers(spec, regs);
         return regs.to_json();
     }
