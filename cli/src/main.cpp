@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     ccvm::cli::Commands commands;
     ccvm::cli::add_measure_command(app, commands);
     ccvm::cli::add_verify_report_command(app, commands);
+    ccvm::cli::add_vm_commands(app, commands);
 
     try {
         app.parse(argc, argv);
