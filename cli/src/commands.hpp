@@ -33,6 +33,7 @@ CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std
 
 // Each command file provides one of these; main.cpp calls them in order.
 void add_measure_command(CLI::App& app, Commands& commands);
+void add_measure_diff_command(CLI::App& app, Commands& commands);
 void add_verify_report_command(CLI::App& app, Commands& commands);
 void add_vm_commands(CLI::App& app, Commands& commands);
 

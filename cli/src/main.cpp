@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "ccvm 0.1.0");
     ccvm::cli::Commands commands;
     ccvm::cli::add_measure_command(app, commands);
+    ccvm::cli::add_measure_diff_command(app, commands);
     ccvm::cli::add_verify_report_command(app, commands);
     ccvm::cli::add_vm_commands(app, commands);
 

@@ -1,0 +1,59 @@
+// SNP guest context: the launch digest chain over PAGE_INFO records (sev.md §6; AMD SEV-SNP ABI
+// spec 8.17.2, Table 67 "Layout of the PAGE_INFO structure").
+#pragma once
+
+#include <cstdint>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/firmware-measure/hash.hpp"
+#include "ccvm/firmware-measure/sev/measure_trace.hpp"
+#include "ccvm/firmware-measure/sev/vmsa.hpp"
+
+namespace ccvm::sev {
+
+// sev.md §6: PAGE_INFO page_type values.
+enum class PageType : std::uint8_t {
+    normal = 1,
+    vmsa = 2,
+    zero = 3,
+    unmeasured = 4,
+    secrets = 5,
+    cpuid = 6,
+};
+
+std::string_view to_string(PageType type) noexcept;  // "NORMAL", "VMSA", ...
+
+// sev.md §6: PAGE_INFO is 0x70 bytes.
+inline constexpr std::size_t kPageInfoSize = 0x70;
+// sev.md §6: the kernel records VMSA pages at GPA -1, page-aligned and truncated to 52 bits.
+inline constexpr std::uint64_t kVmsaGpa = 0xFFFFFFFFF000ULL;
+
+using PageInfo = std::array<std::byte, kPageInfoSize>;
+PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, PageType type, std::uint64_t gpa);
+
+class GuestContext {
+public:
+    explicit GuestContext(const Sha384Digest& seed = {}) : ld_(seed) {}
+
+    const Sha384Digest& ld() const noexcept { return ld_; }
+    // Records every following update into `trace` (nullptr: none).
+    void set_trace(Trace* trace) noexcept { trace_ = trace; }
+
+    void update(PageType type, std::uint64_t gpa, const Sha384Digest& contents);
+    // NORMAL pages: contents hashed in parallel, then the serial PAGE_INFO chain.
+    void update_normal_pages(std::uint64_t gpa, ByteSpan data, std::string_view source = "image");
+    void update_vmsa_page(const VmsaPage& page);
+    void update_zero_pages(std::uint64_t gpa, std::uint64_t size);
+    void update_unmeasured_pages(std::uint64_t gpa, std::uint64_t size);
+    void update_secrets_page(std::uint64_t gpa);
+    void update_cpuid_page(std::uint64_t gpa);
+
+private:
+    void update_empty_pages(PageType type, std::uint64_t gpa, std::uint64_t size);
+
+    Sha384Digest ld_;
+    Trace* trace_ = nullptr;
+};
+
+}  // namespace ccvm::sev

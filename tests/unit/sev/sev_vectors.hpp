@@ -1,0 +1,34 @@
+// Access to sev_primitives.json and the files it names, for the SEV unit tests.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "support/paths.hpp"
+
+namespace ccvm::test::sev_vectors {
+
+inline const json::Value& doc() {
+    static const json::Value d = json::parse(read_text_file(vectors_dir() / "sev_primitives.json"), "sev_primitives.json");
+    return d;
+}
+
+inline const json::Value& primitive(const std::string& id) {
+    for (const auto& p : doc().at("primitives").as_array())
+        if (p.at("id").as_string() == id) return p;
+    throw std::runtime_error("sev_primitives.json has no primitive " + id);
+}
+
+// Path of a short file name from "sev-file-names".
+inline std::string file_path(const std::string& short_name) {
+    return substitute(primitive("sev-file-names").at("files").at(short_name).as_string());
+}
+
+inline std::string hex(ByteSpan b) { return to_hex(b); }
+
+}  // namespace ccvm::test::sev_vectors
