@@ -2,6 +2,7 @@
 // the platform library (parse_vm_spec, render_domain_xml, measure_spec).
 #pragma once
 
+#include <any>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@ struct VmPlan {
     std::string domain_xml;
     ccvm::json::Value expected;  // measure_spec(): the registers the launch must produce
     std::vector<SecretRef> secrets;
+    std::any native;  // the planner's own parsed spec, for the launch flows built on the same planner
 };
 
 class SpecPlanner {

@@ -35,6 +35,8 @@ public:
     virtual void destroy(const std::string& name) = 0;
     virtual void undefine(const std::string& name) = 0;
 
+    // The platform's SEV PDH certificate (2084 bytes), the key the launch session is made for.
+    virtual Bytes sev_pdh() = 0;
     virtual LaunchReport launch_measurement(const std::string& name) = 0;
     // LAUNCH_SECRET: base64 packet header and ciphertext.
     virtual void inject_launch_secret(const std::string& name, const std::string& header_b64,
