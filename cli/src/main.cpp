@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     ccvm::cli::add_secret_build_command(app, commands);
     ccvm::cli::add_snp_id_block_command(app, commands);
     ccvm::cli::add_spec_command(app, commands);
+    ccvm::cli::add_vm_commands(app, commands);
 
     try {
         app.parse(argc, argv);
