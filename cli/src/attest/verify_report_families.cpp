@@ -5,7 +5,6 @@ namespace ccvm::cli {
 int run_verify_report_snp(const VerifyReportArgs& args);
 int run_verify_report_tdx(const VerifyReportArgs& args);
 int run_verify_report_cca(const VerifyReportArgs& args);
-int run_csv_report(const VerifyReportArgs& args);  // verify_report_csv.cpp
 int run_verify_report_csv(const VerifyReportArgs& args);
 
 // One line per evidence family; the family's file defines its runner.
@@ -14,7 +13,6 @@ const std::vector<VerifyReportFamily>& verify_report_families() {
         {{"snp"}, &run_verify_report_snp},
         {{"tdx"}, &run_verify_report_tdx},
         {{"cca"}, &run_verify_report_cca},
-        {{"csv"}, &run_csv_report},
         {{"csv"}, &run_verify_report_csv},
     };
     return families;
