@@ -73,7 +73,10 @@ SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw InputError("secret file '" + name + "': not a regular file");
-    if (access == SecretFileAccess::owner_only && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+    // A file nobody can write (read-only media, packaged fixtures) is not a live key someone forgot
+    // to protect; every writable file must be private to its owner.
+    const bool writable = (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0;
+    if (access == SecretFileAccess::owner_only && writable && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
         throw InputError("secret file '" + name + "' is readable by group or others (mode " + octal_mode(st.st_mode) +
                          "); restrict it with: chmod 600 '" + name + "'");
     }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ccvm/firmware-measure/encoding.hpp"
@@ -30,6 +31,14 @@ TEST(SecretFile, OwnerOnlyFileAccepted) {
     EXPECT_EQ(as_chars(read_secret_file(p)), "0123456789abcdef");
     EXPECT_EQ(read_secret_key_file(p, 16, "--tik").size(), 16u);
     EXPECT_THROW(read_secret_key_file(p, 32, "--tik"), InputError);
+}
+
+TEST(SecretFile, ReadOnlyFixtureAcceptedWritableReadableRefused) {
+    test::TempDir dir;
+    auto p = test::write_file(dir / "fixture.bin", as_bytes("0123456789abcdef"), 0444);
+    EXPECT_EQ(as_chars(read_secret_file(p)), "0123456789abcdef");
+    ::chmod(p.c_str(), 0664);
+    EXPECT_THROW(read_secret_file(p), InputError);
 }
 
 TEST(SecretFile, ReadableFileRefusedWithPathAndMode) {

@@ -49,8 +49,9 @@ enum class SecretFileAccess { owner_only, allow_readable };
 inline constexpr std::size_t kMaxSecretFileSize = 1 << 20;
 
 // Reads a secret file into wiped memory. Throws InputError naming `path` when it cannot be opened,
-// is not a regular file, exceeds kMaxSecretFileSize, or (with owner_only) is readable by group or
-// others; that last message names the octal mode and how to fix it.
+// is not a regular file, exceeds kMaxSecretFileSize, or (with owner_only) is writable and readable by
+// group or others; that last message names the octal mode and how to fix it. Files no one can write
+// (mode 0444 and the like: read-only media, packaged test fixtures) are accepted.
 SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
 
 // Reads a secret from an open descriptor until end of file (a regular file, pipe or socket, e.g. one
