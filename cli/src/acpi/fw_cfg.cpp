@@ -49,8 +49,9 @@ Bytes FwCfg::read(std::uint16_t key, std::uint32_t size) {
     qemu_.outl(kDmaAddressHighPort, bswap32(static_cast<std::uint32_t>(kDmaAccessAddr >> 32)));
     qemu_.outl(kDmaAddressLowPort, bswap32(static_cast<std::uint32_t>(kDmaAccessAddr)));
     const std::uint32_t control = load_be32(qemu_.read_memory(kDmaAccessAddr, 4), 0);
-    if ((control & kDmaError) != 0 || control != 0) {
-        throw SystemError("fw_cfg DMA read of key " + std::to_string(key) + " failed (control " + std::to_string(control) + ")");
+    // QEMU clears the control word when the transfer is done and sets the error bit otherwise.
+    if (control != 0) {
+        throw SystemError("fw_cfg DMA read of key " + std::to_string(key) + ((control & kDmaError) != 0 ? " failed" : " did not complete"));
     }
     return size == 0 ? Bytes{} : qemu_.read_memory(kDmaBufferAddr, size);
 }

@@ -1,5 +1,6 @@
 // `ccvm eventlog replay`: replays a TD's CC event log (CCEL data) to RTMR values and, with
 // --expect, names the first event that differs from `ccvm measure --mode tdx` output (tdx.md §4, §8).
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
