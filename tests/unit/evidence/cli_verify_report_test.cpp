@@ -95,6 +95,20 @@ TEST(CliVerifyReport, SnpNegativeCasesExitOne) {
     EXPECT_EQ(ccvm(genoa).exit_code, 1);
 }
 
+TEST(CliVerifyReport, SnpReportFormatFlag) {
+    auto hex = snp_args(data("snp/milan-report.hex"));
+    hex.insert(hex.end(), {"--report-format", "hex"});
+    EXPECT_EQ(ccvm(hex).exit_code, 0);
+    auto as_bin = snp_args(data("snp/milan-report.hex"));
+    as_bin.insert(as_bin.end(), {"--report-format", "bin"});
+    EXPECT_EQ(ccvm(as_bin).exit_code, 2);  // 2368 bytes of text are not a 1184-byte report
+    auto unknown = snp_args(data("snp/milan-report.hex"));
+    unknown.insert(unknown.end(), {"--report-format", "base64"});
+    const auto r = ccvm(unknown);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--report-format"), std::string::npos);
+}
+
 TEST(CliVerifyReport, SnpBadInputExitsTwo) {
     EXPECT_EQ(ccvm(snp_args(scratch("snp-short.bin", Bytes(100)))).exit_code, 2);
     EXPECT_EQ(ccvm(snp_args(data("snp/trustee-report.bin"), data("snp/trustee-report.bin"))).exit_code, 2);
