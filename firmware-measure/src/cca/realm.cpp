@@ -48,6 +48,7 @@ void Realm::init_ripas(std::uint64_t base, std::uint64_t top) {
     if (options_.rmm_version == RmmVersion::v2_0) return;
     for (const RttEntry& e : entries) {
         extend_rim(ripas_descriptor(rim_, e.base, e.base + e.size));
+        if (!options_.trace) continue;
         TraceEntry t = step(TraceKind::ripas, rim());
         t.base = e.base;
         t.top = e.base + e.size;
