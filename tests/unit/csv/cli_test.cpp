@@ -44,9 +44,9 @@ TEST(CsvCli, ChainDirectoryAndJsonChecks) {
 
 TEST(CsvCli, FailedCheckExitsOneAndNamesIt) {
     // Synthetic report against the real chain: the PEK is not signed by that CEK.
-    const auto r = ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", input("csv/synthetic/report_v1.bin"),
-                             "--cert-chain", input("csv/csv-rs/hrk.cert"), "--cert-chain", input("csv/csv-rs/hsk_cek.cert"),
-                             "--json"});
+    const auto r = ccvm_run({"attest", "verify-report", "--mode", "csv", "--report",
+                             input("csv/synthetic/report_v1.bin"), "--cert-chain", input("csv/csv-rs/hrk.cert"),
+                             "--cert-chain", input("csv/csv-rs/hsk_cek.cert"), "--json"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("pek.signature"), std::string::npos) << r.err;
     EXPECT_FALSE(json::parse(r.out).at("verified").as_bool());
@@ -57,17 +57,23 @@ TEST(CsvCli, BadInputExitsTwo) {
     const std::string report = input("csv/csv-rs/report.cert");
     // Chain files swapped, a certificate as the report, a short measurement, a missing chain.
     EXPECT_EQ(ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", report, "--cert-chain", hsk_cek,
-                        "--cert-chain", hrk}).exit_code, 2);
+                        "--cert-chain", hrk})
+                  .exit_code,
+              2);
     EXPECT_EQ(ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", hrk, "--cert-chain", hrk,
-                        "--cert-chain", hsk_cek}).exit_code, 2);
+                        "--cert-chain", hsk_cek})
+                  .exit_code,
+              2);
     EXPECT_EQ(ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", report, "--cert-chain", hrk,
-                        "--cert-chain", hsk_cek, "--expected-measurement", "1178"}).exit_code, 2);
+                        "--cert-chain", hsk_cek, "--expected-measurement", "1178"})
+                  .exit_code,
+              2);
     EXPECT_EQ(ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", report}).exit_code, 2);
 }
 
 TEST(CsvCli, MeasureJsonSaysNotValidated) {
-    const auto r = ccvm_run({"measure", "--mode", "csv", "--ovmf", input("firmware/debian12/OVMF_CODE.fd"),
-                             "--output-format", "json"});
+    const auto r = ccvm_run(
+        {"measure", "--mode", "csv", "--ovmf", input("firmware/debian12/OVMF_CODE.fd"), "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
     EXPECT_FALSE(v.at("validated").as_bool());
@@ -84,9 +90,9 @@ TEST(CsvCli, Csv2WithoutRegisterStateNamesWhatIsMissing) {
 TEST(CsvCli, TrusteeEvidenceJsonReportSignatureHoldsButChainIsForeign) {
     // The trustee CSV3 evidence comes from another chip than the csv-rs HSK/CEK: the PEK link must
     // fail while the PEK's signature over the report holds.
-    const auto r = ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", input("csv/trustee/csv_evidence.json"),
-                             "--cert-chain", input("csv/csv-rs/hrk.cert"), "--cert-chain", input("csv/csv-rs/hsk_cek.cert"),
-                             "--json"});
+    const auto r = ccvm_run({"attest", "verify-report", "--mode", "csv", "--report",
+                             input("csv/trustee/csv_evidence.json"), "--cert-chain", input("csv/csv-rs/hrk.cert"),
+                             "--cert-chain", input("csv/csv-rs/hsk_cek.cert"), "--json"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     const auto v = json::parse(r.out);
     EXPECT_EQ(v.at("measurement").as_string(), "ae2a2cf1f41a485fa37bf9ae92f678783c59fbc79de7b5d237743d58f5538034");
