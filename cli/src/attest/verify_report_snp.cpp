@@ -1,5 +1,6 @@
 // `ccvm attest verify-report --mode snp`: an SEV-SNP attestation report against its VCEK/VLEK chain.
 #include <cctype>
+#include <filesystem>
 #include <cstdio>
 
 #include "args.hpp"
@@ -7,6 +8,7 @@
 #include "attest/verify_report_output.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/evidence/snp/verify_report.hpp"
 
 namespace ccvm::cli {
@@ -37,15 +39,65 @@ Bytes report_bytes(const VerifyReportArgs& args) {
     throw InputError("--report-format: expected bin or hex, got '" + format + "'");
 }
 
+namespace fs = std::filesystem;
+
+// The first of dir/<stem>.pem, dir/<stem>.der that exists.
+std::optional<std::string> cached(const fs::path& dir, std::initializer_list<const char*> stems) {
+    for (const char* stem : stems)
+        for (const char* ext : {".pem", ".der", ".crt", ".cer"})
+            if (fs::exists(dir / (std::string(stem) + ext))) return (dir / (std::string(stem) + ext)).string();
+    return std::nullopt;
+}
+
+const std::string& read_flag_path(const std::optional<std::string>& path, std::string_view flag) {
+    if (!path) throw InputError("attest verify-report --mode snp: " + std::string(flag) + " is required");
+    return *path;
+}
+
+platform::evidence::X509Ptr one_certificate(const std::string& path, std::string_view flag) {
+    auto certs = platform::evidence::load_certificates(read_file(path), path);
+    if (certs.size() != 1)
+        throw InputError(std::string(flag) + ": '" + path + "' holds " + std::to_string(certs.size()) +
+                         " certificates, expected one");
+    return std::move(certs.front());
+}
+
+// The chain from --vcek/--ask/--ark, where --ask may be the KDS cert_chain (ASK then ARK) and
+// --cert-chain may name such a file or a cache directory (ark, ask, vcek or vlek .pem/.der, as
+// snpguest writes it); explicit flags win.
+platform::snp::SigningChain signing_chain(const VerifyReportArgs& args) {
+    std::optional<std::string> vek = args.vcek, ask = args.ask, ark = args.ark;
+    if (args.cert_chain.size() > 1) throw InputError("--cert-chain: give it once for --mode snp (a directory or the KDS cert_chain file)");
+    if (args.cert_chain.size() == 1) {
+        const fs::path p = args.cert_chain.front();
+        if (fs::is_directory(p)) {
+            if (!vek) vek = cached(p, {"vcek", "vlek"});
+            if (!ask) ask = cached(p, {"ask", "asvk"});
+            if (!ark) ark = cached(p, {"ark"});
+        } else if (!ask) {
+            ask = p.string();
+        }
+    }
+    platform::snp::SigningChain chain;
+    chain.vek = one_certificate(read_flag_path(vek, "--vcek"), "--vcek");
+    auto ask_certs = platform::evidence::load_certificates(read_file(read_flag_path(ask, "--ask")), *ask);
+    if (ask_certs.size() > 2) throw InputError("--ask: '" + *ask + "' holds more than ASK and ARK");
+    chain.ask = std::move(ask_certs.front());
+    if (ark)
+        chain.ark = one_certificate(*ark, "--ark");
+    else if (ask_certs.size() == 2)
+        chain.ark = std::move(ask_certs[1]);
+    else
+        throw InputError("attest verify-report --mode snp: --ark is required (or an --ask / --cert-chain file holding ASK and ARK)");
+    return chain;
+}
+
 }  // namespace
 
 int run_verify_report_snp(const VerifyReportArgs& args) {
     const Bytes raw = report_bytes(args);
     const auto report = platform::snp::parse_attestation_report(raw, *args.report);
-    platform::snp::SigningChain chain;
-    chain.vek = platform::evidence::load_certificate(read_flag_file(args.vcek, "--vcek", "snp"), *args.vcek);
-    chain.ask = platform::evidence::load_certificate(read_flag_file(args.ask, "--ask", "snp"), *args.ask);
-    chain.ark = platform::evidence::load_certificate(read_flag_file(args.ark, "--ark", "snp"), *args.ark);
+    platform::snp::SigningChain chain = signing_chain(args);
 
     platform::snp::ReportExpectations expected;
     expected.measurement = hex_flag(args.expected_measurement, "--expected-measurement", 48);

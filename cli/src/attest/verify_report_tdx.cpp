@@ -3,6 +3,8 @@
 #include "attest/verify_report_output.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/evidence/tdx/event_log_check.hpp"
 #include "ccvm/platform/evidence/tdx/verify_quote.hpp"
 
 namespace ccvm::cli {
@@ -20,7 +22,8 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     platform::tdx::QuoteVerifyOptions options;
     options.check_signatures = !args.no_signature_check;
 
-    const auto checks = platform::tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expected, options);
+    auto checks = platform::tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expected, options);
+    if (args.event_log) platform::tdx::check_event_log(quote, read_file(*args.event_log), *args.event_log, checks);
     json::Value registers;
     registers.set("version", quote.version);
     registers.set("mrtd", to_hex(quote.body.mrtd));
@@ -29,6 +32,11 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     registers.set("mrowner", to_hex(quote.body.mrowner));
     registers.set("mrownerconfig", to_hex(quote.body.mrownerconfig));
     registers.set("report_data", to_hex(quote.body.report_data));
+    Bytes attributes, xfam;
+    append_le(attributes, quote.body.td_attributes);
+    append_le(xfam, quote.body.xfam);
+    registers.set("td_attributes", to_hex(attributes));  // byte order as in the quote
+    registers.set("xfam", to_hex(xfam));
     return print_verdict(checks, registers, args.json);
 }
 

@@ -78,6 +78,13 @@ std::vector<X509Ptr> load_pem_certificates(std::string_view text, std::string_vi
     return out;
 }
 
+std::vector<X509Ptr> load_certificates(ByteSpan data, std::string_view source) {
+    if (looks_like_pem(data)) return load_pem_certificates(as_chars(data), source);
+    std::vector<X509Ptr> out;
+    out.push_back(load_certificate(data, source));
+    return out;
+}
+
 EvpPkeyPtr load_public_key(ByteSpan data, std::string_view source) {
     EvpPkeyPtr key;
     if (looks_like_pem(data)) {
@@ -159,14 +166,15 @@ std::string common_name(X509* cert) {
 
 std::string check_issued_by(X509* cert, X509* issuer, std::string_view cert_name, std::string_view issuer_name) {
     const std::string who = std::string(cert_name) + " (" + common_name(cert) + ")";
-    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(issuer)) != 0)
-        return who + " names issuer different from the " + std::string(issuer_name) + " subject (" + common_name(issuer) + ")";
     EVP_PKEY* key = X509_get0_pubkey(issuer);
     if (key == nullptr) return std::string(issuer_name) + " has no usable public key (" + openssl_error() + ")";
+    // The signature first: with a swapped certificate it is the failure that matters.
     if (X509_verify(cert, key) != 1) {
         ERR_clear_error();
-        return who + " signature does not verify with the " + std::string(issuer_name) + " key";
+        return who + " signature does not verify with the " + std::string(issuer_name) + " key (" + common_name(issuer) + ")";
     }
+    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(issuer)) != 0)
+        return who + " names an issuer other than the " + std::string(issuer_name) + " subject (" + common_name(issuer) + ")";
     if (X509_cmp_current_time(X509_get0_notBefore(cert)) >= 0) return who + " is not valid yet";
     if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) return who + " has expired";
     return {};

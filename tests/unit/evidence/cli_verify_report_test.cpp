@@ -106,6 +106,27 @@ TEST(CliVerifyReport, SnpBadInputExitsTwo) {
     EXPECT_NE(r.err.find("--expected-measurement"), std::string::npos);
 }
 
+TEST(CliVerifyReport, SnpChainFromKdsFileOrCacheDirectory) {
+    const std::string report = data("snp/milan-report.hex");
+    const std::string chain = data("snp/milan-cert-chain.pem");  // ASK then ARK, as AMD KDS serves it
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--ask", chain}).exit_code, 0);
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--cert-chain", chain}).exit_code, 0);
+
+    const auto dir = binary_dir() / "evidence-cli" / "snp-cache";
+    std::filesystem::create_directories(dir);
+    const auto copy = std::filesystem::copy_options::overwrite_existing;
+    std::filesystem::copy_file(evidence_data("snp/milan-ark.pem"), dir / "ark.pem", copy);
+    std::filesystem::copy_file(evidence_data("snp/milan-ask.pem"), dir / "ask.pem", copy);
+    std::filesystem::copy_file(evidence_data("snp/milan-vcek.der"), dir / "vcek.der", copy);
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--cert-chain", dir.string()}).exit_code, 0);
+    // An explicit flag overrides the cache: the Genoa ARK did not sign the Milan ASK.
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--cert-chain", dir.string(), "--ark", data("snp/genoa-ark.pem")})
+                  .exit_code, 1);
+    // Without an ARK anywhere.
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--ask",
+                    data("snp/milan-ask.pem")}).exit_code, 2);
+}
+
 TEST(CliVerifyReport, TdxQuoteWithCollateral) {
     const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--collateral", collateral(), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -116,6 +137,8 @@ TEST(CliVerifyReport, TdxQuoteWithCollateral) {
     EXPECT_EQ(out.at("mrtd").as_string(), body.at("mr_td").as_string());
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), body.at("rtmr_" + std::to_string(i)).as_string());
+    EXPECT_EQ(out.at("td_attributes").as_string(), body.at("td_attributes").as_string());
+    EXPECT_EQ(out.at("xfam").as_string(), body.at("xfam").as_string());
 }
 
 TEST(CliVerifyReport, TdxExitCodes) {
@@ -140,6 +163,18 @@ TEST(CliVerifyReport, TdxExitCodes) {
     EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", scratch("tdx-short.dat", Bytes(600))}).exit_code, 2);
     EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", quote, "--collateral", data("tdx")  + "/none"}).exit_code, 2);
     EXPECT_EQ(ccvm({"--mode", "tdx"}).exit_code, 2);
+}
+
+TEST(CliVerifyReport, TdxEventLogReplay) {
+    const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/go-tdx-guest-cos-quote.dat"), "--collateral", collateral(),
+                         "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat"), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("checks").as_array().size(), 8u);
+    // Another TD's log does not explain this quote's RTMRs.
+    const auto other = ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--no-signature-check",
+                             "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat")});
+    EXPECT_EQ(other.exit_code, 1);
+    EXPECT_NE(other.err.find("event_log.rtmr0"), std::string::npos);
 }
 
 TEST(CliVerifyReport, CcaTokenWithCpak) {

@@ -72,10 +72,11 @@ TEST(SnpReport, TcbLayoutsFollowTheAbiSpec) {
 }
 
 TEST(SnpReport, RealReportsVerify) {
-    for (const auto& [report, vcek] : {std::pair{std::string("milan"), std::string("snp/milan-vcek.der")},
-                                       std::pair{std::string("trustee"), std::string("snp/trustee-vcek.der")}}) {
-        const Bytes raw = report == "milan" ? test::load_hex_evidence("snp/milan-report.hex")
-                                            : load_evidence("snp/trustee-report.bin");
+    for (const auto& [report, vcek] : {std::pair{std::string("snp/milan-report.hex"), std::string("snp/milan-vcek.der")},
+                                       std::pair{std::string("snp/trustee-report.bin"), std::string("snp/trustee-vcek.der")},
+                                       std::pair{std::string("snp/go-sev-guest-report.bin"),
+                                                 std::string("snp/go-sev-guest-vcek.der")}}) {
+        const Bytes raw = report.ends_with(".hex") ? test::load_hex_evidence(report) : load_evidence(report);
         const auto checks = verify_report(parse_attestation_report(raw, report), chain(vcek), {});
         for (const auto& c : checks.checks()) EXPECT_TRUE(c.ok) << report << ": " << c.name << ": " << c.reason;
         EXPECT_TRUE(checks.all_ok());
@@ -149,6 +150,18 @@ TEST(SnpReport, VlekReportIsSignedByTheVlek) {
     EXPECT_EQ(checks.find("vek.chip_id"), nullptr);  // a VLEK is not bound to a chip
     // A VLEK is issued by the ASVK (SEV-VLEK-Milan), not by the ASK.
     EXPECT_FALSE(check(checks, "chain.vek").ok);
+    // With the ASVK the signatures hold, but this sample VLEK's validity has ended.
+    const auto asvk_chain = evidence::load_certificates(load_evidence("snp/milan-vlek-cert-chain.pem"), "vlek chain");
+    ASSERT_EQ(asvk_chain.size(), 2u);
+    SigningChain vlek;
+    vlek.vek = evidence::load_certificate(load_evidence("snp/trustee-vlek.der"), "vlek");
+    vlek.ask = evidence::load_certificate(load_evidence("snp/milan-vlek-cert-chain.pem"), "asvk");  // the first PEM block
+    vlek.ark = evidence::load_certificate(load_evidence("snp/milan-ark.pem"), "ark");
+    const auto with_asvk = verify_report(r, vlek, {});
+    EXPECT_TRUE(check(with_asvk, "chain.ark").ok);
+    EXPECT_TRUE(check(with_asvk, "chain.ask").ok);
+    EXPECT_NE(check(with_asvk, "chain.vek").reason.find("expired"), std::string::npos);
+    EXPECT_TRUE(check(with_asvk, "report.signature").ok);
     // The VCEK report with the VLEK certificate: wrong key type.
     const auto wrong = verify_report(parse_attestation_report(load_evidence("snp/trustee-report.bin"), "r"),
                                      chain("snp/trustee-vlek.der"), {});
@@ -177,6 +190,14 @@ TEST(SnpReport, BadInputIsRefused) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("sample.bin"), std::string::npos);
     }
+}
+
+TEST(SnpReport, UnsignedReportFails) {
+    Bytes raw = load_evidence("snp/trustee-report.bin");
+    raw[0x48] = std::byte{0x7 << 2};  // SIGNING_KEY = 7: no key
+    const auto checks = verify_report(parse_attestation_report(raw, "r"), chain("snp/trustee-vcek.der"), {});
+    EXPECT_NE(check(checks, "report.signature").reason.find("unsigned"), std::string::npos);
+    EXPECT_FALSE(check(checks, "vek.type").ok);
 }
 
 TEST(SnpReport, TurinLayoutIsChosenByFamily) {

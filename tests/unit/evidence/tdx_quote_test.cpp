@@ -6,6 +6,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/platform/evidence/tdx/event_log_check.hpp"
 #include "ccvm/platform/evidence/tdx/verify_quote.hpp"
 #include "evidence_data.hpp"
 
@@ -67,7 +68,8 @@ TEST(TdxQuote, V5ParsesWithBodyDescriptor) {
 }
 
 TEST(TdxQuote, RealQuotesVerifyToTheIntelRoot) {
-    for (const char* name : {"tdx/trustee-quote-v4.dat", "tdx/trustee-quote-v5.dat"}) {
+    for (const char* name : {"tdx/trustee-quote-v4.dat", "tdx/trustee-quote-v5.dat", "tdx/go-tdx-guest-quote-v4.dat",
+                             "tdx/go-tdx-guest-cos-quote.dat"}) {
         const Collateral root = intel_root();
         const auto checks = verify_quote(parse_quote(load_evidence(name), name), &root, {});
         for (const auto& c : checks.checks()) EXPECT_TRUE(c.ok) << name << ": " << c.name << ": " << c.reason;
@@ -160,6 +162,22 @@ TEST(TdxQuote, WrongHeadersAreInputErrors) {
     Bytes huge = raw;
     store_le<std::uint32_t>(huge, 632, 0xfffffff0u);  // signature data length
     EXPECT_THROW(parse_quote(huge, "q"), InputError);
+}
+
+TEST(TdxQuote, EventLogReplayMatchesTheQuote) {
+    const Bytes ccel = load_evidence("tdx/go-tdx-guest-cos-ccel.dat");
+    const Bytes raw = load_evidence("tdx/go-tdx-guest-cos-quote.dat");
+    evidence::CheckList good;
+    check_event_log(parse_quote(raw, "q"), ccel, "ccel", good);
+    ASSERT_EQ(good.checks().size(), 4u);
+    for (const auto& c : good.checks()) EXPECT_TRUE(c.ok) << c.name << ": " << c.reason;
+    // RTMR1 of the quote (body offset 376) no longer matches its events.
+    evidence::CheckList bad;
+    check_event_log(parse_quote(flipped(raw, kHeaderSize + 376), "q"), ccel, "ccel", bad);
+    EXPECT_TRUE(check(bad, "event_log.rtmr0").ok);
+    EXPECT_FALSE(check(bad, "event_log.rtmr1").ok);
+    EXPECT_NE(check(bad, "event_log.rtmr1").reason.find("events gives"), std::string::npos);
+    EXPECT_THROW(check_event_log(parse_quote(raw, "q"), ByteSpan(ccel).first(10), "ccel", bad), InputError);
 }
 
 TEST(TdxQuote, CollateralDirectoryNeedsARoot) {

@@ -26,6 +26,10 @@ void check_chain(const SigningChain& chain, CheckList& out) {
 }
 
 void check_signature(const AttestationReport& report, const SigningChain& chain, CheckList& out) {
+    if (report.signing_key == static_cast<std::uint8_t>(SigningKey::none)) {
+        out.fail("report.signature", "the report is unsigned (SIGNING_KEY = 7, no key)");
+        return;
+    }
     if (report.signature_algo != kSigAlgoEcdsaP384Sha384) {
         out.fail("report.signature", "unsupported SIGNATURE_ALGO " + std::to_string(report.signature_algo) +
                                          " (expected 1, ECDSA P-384 with SHA-384)");
@@ -43,7 +47,10 @@ void check_signature(const AttestationReport& report, const SigningChain& chain,
 void check_certificate_binding(const AttestationReport& report, X509* vek, CheckList& out) {
     const VcekExtensions ext = read_vcek_extensions(vek, "VCEK/VLEK certificate");
     const bool report_says_vlek = report.signing_key == static_cast<std::uint8_t>(SigningKey::vlek);
-    if (report_says_vlek != ext.is_vlek())
+    if (report.signing_key != static_cast<std::uint8_t>(SigningKey::vcek) && !report_says_vlek)
+        out.fail("vek.type", "the report names signing key " + std::to_string(report.signing_key) +
+                                 ", neither VCEK (0) nor VLEK (1)");
+    else if (report_says_vlek != ext.is_vlek())
         out.fail("vek.type", std::string("the report was signed by a ") + (report_says_vlek ? "VLEK" : "VCEK") +
                                  " but the certificate is a " + (ext.is_vlek() ? "VLEK" : "VCEK"));
     else
@@ -80,16 +87,24 @@ void check_certificate_binding(const AttestationReport& report, X509* vek, Check
     }
 }
 
+// Compares a field with the expected bytes; a shorter expectation is zero-padded when `pad` is set
+// (report data is often a 32-byte hash in a 64-byte field).
 template <std::size_t N>
 void compare(const char* name, const std::array<std::byte, N>& actual, const std::optional<Bytes>& expected,
-             const char* field, CheckList& out) {
+             const char* field, bool pad, CheckList& out) {
     if (!expected) return;
     Bytes want = *expected;
-    if (want.size() < N && std::string_view(name) == "report_data") want.resize(N, std::byte{0});
+    if (pad && want.size() < N) want.resize(N, std::byte{0});
     if (want.size() == N && std::equal(want.begin(), want.end(), actual.begin()))
         out.pass(name, std::string(field) + " matches");
     else
         out.fail(name, std::string(field) + " " + to_hex(actual) + " differs from the expected " + to_hex(*expected));
+}
+
+std::string hex_u64(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
 }
 
 }  // namespace
@@ -99,18 +114,14 @@ CheckList verify_report(const AttestationReport& report, const SigningChain& cha
     check_chain(chain, out);
     check_signature(report, chain, out);
     check_certificate_binding(report, chain.vek.get(), out);
-    compare("measurement", report.measurement, expected.measurement, "MEASUREMENT", out);
-    compare("host_data", report.host_data, expected.host_data, "HOST_DATA", out);
-    compare("report_data", report.report_data, expected.report_data, "REPORT_DATA", out);
+    compare("measurement", report.measurement, expected.measurement, "MEASUREMENT", false, out);
+    compare("host_data", report.host_data, expected.host_data, "HOST_DATA", false, out);
+    compare("report_data", report.report_data, expected.report_data, "REPORT_DATA", true, out);
     if (expected.policy) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(report.policy));
-        std::string actual = buf;
-        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(*expected.policy));
         if (report.policy == *expected.policy)
-            out.pass("policy", "POLICY " + actual + " matches");
+            out.pass("policy", "POLICY " + hex_u64(report.policy) + " matches");
         else
-            out.fail("policy", "POLICY " + actual + " differs from the expected " + buf);
+            out.fail("policy", "POLICY " + hex_u64(report.policy) + " differs from the expected " + hex_u64(*expected.policy));
     }
     return out;
 }

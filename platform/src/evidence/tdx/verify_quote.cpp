@@ -130,13 +130,8 @@ Collateral load_collateral(const std::string& dir) {
     std::sort(files.begin(), files.end());
     Collateral c;
     for (const auto& path : files) {
-        const Bytes data = read_file(path);
-        std::vector<X509Ptr> certs;
-        if (as_chars(data).find("-----BEGIN") != std::string_view::npos)
-            certs = evidence::load_pem_certificates(as_chars(data), path.string());
-        else
-            certs.push_back(evidence::load_certificate(data, path.string()));
-        for (auto& cert : certs) (self_signed(cert.get()) ? c.roots : c.intermediates).push_back(std::move(cert));
+        for (auto& cert : evidence::load_certificates(read_file(path), path.string()))
+            (self_signed(cert.get()) ? c.roots : c.intermediates).push_back(std::move(cert));
     }
     if (c.roots.empty())
         throw InputError("--collateral: no self-signed root certificate (*.pem, *.crt, *.cer, *.der) in '" + dir + "'");

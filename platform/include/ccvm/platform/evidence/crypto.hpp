@@ -31,6 +31,8 @@ std::string openssl_error();
 X509Ptr load_certificate(ByteSpan data, std::string_view source);
 // Every PEM certificate in `text`, in order; throws InputError when there is none or one is broken.
 std::vector<X509Ptr> load_pem_certificates(std::string_view text, std::string_view source);
+// Every certificate of a file: all PEM blocks in order, or one DER certificate.
+std::vector<X509Ptr> load_certificates(ByteSpan data, std::string_view source);
 // A public key: PEM/DER SubjectPublicKeyInfo, or the key of a PEM/DER certificate.
 EvpPkeyPtr load_public_key(ByteSpan data, std::string_view source);
 // An EC public key on the named curve ("P-256", "P-384", "P-521") from its affine coordinates
