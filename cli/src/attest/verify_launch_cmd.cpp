@@ -14,6 +14,8 @@
 #include "ccvm/firmware-measure/sev/sev_hashes.hpp"
 #include "ccvm/firmware-measure/sev/vcpu_types.hpp"
 #include "ccvm/firmware-measure/sev/vmsa.hpp"
+#include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
+#include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 #include "commands.hpp"
 #include "secret/secret_args.hpp"
@@ -44,7 +46,7 @@ LaunchMode launch_mode(const std::optional<std::string>& mode, std::uint32_t pol
     LaunchMode m;
     if (*mode == "sev") m = LaunchMode::sev;
     else if (*mode == "seves") m = LaunchMode::seves;
-    else throw InputError("--mode: '" + *mode + "' is not sev or seves");
+    else throw InputError("--mode: '" + *mode + "' is not sev, seves or csv");
     // The policy is what the host reports; one that contradicts the owner's mode is a failed check.
     if (m != from_policy) {
         throw MismatchError("launch does not match --mode " + *mode + ": the reported policy " + hex32(policy) +
@@ -76,7 +78,45 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
     return p;
 }
 
+// csv.md §4 (model): CSV1 only, since CSV2/CSV3 register state cannot be precomputed.
+int run_verify_launch_csv(const VerifyLaunchArgs& a) {
+    // csv.md §2 policy bits: 2 ES (CSV2), 6 CSV3.
+    constexpr std::uint32_t kCsvEncryptedState = (1u << 2) | (1u << 6);
+    const auto api_major = static_cast<std::uint8_t>(parse_bounded(a.api_major, "--api-major", 8));
+    const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
+    const auto policy = static_cast<std::uint32_t>(parse_bounded(a.policy, "--policy", 32));
+    if ((policy & kCsvEncryptedState) != 0)
+        throw InputError("--mode csv: policy " + hex32(policy) + " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
+                         "is not public; only CSV1 launches can be checked");
+    if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vcpu_family || a.vmsa_profile)
+        throw InputError("--mode csv: the vCPU flags apply to SEV-ES only");
+    if (a.initrd && !a.kernel) throw InputError("--initrd needs --kernel");
+    if (a.append && !a.append->empty() && !a.kernel) throw InputError("--append needs --kernel");
+    const Bytes blob = parse_measurement_blob(a.measurement, "--measurement");
+    const secret::SecretBytes tik = secret::read_secret_key_file(a.tik, 16, "--tik", secret_file_access());
+
+    MappedFile ovmf_file(a.ovmf);
+    const sev::FirmwareImage ovmf = sev::FirmwareImage::parse(ovmf_file.bytes(), a.ovmf);
+    std::optional<sev::KernelHashesTable> table;
+    if (a.kernel) {
+        MappedFile kernel(*a.kernel);
+        std::optional<MappedFile> initrd;
+        if (a.initrd) initrd.emplace(*a.initrd);
+        table = sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
+                                               a.append ? std::optional<std::string_view>(*a.append) : std::nullopt);
+    }
+    const Sm3Digest ld = csv::launch_digest({csv::Generation::csv1, &ovmf, table, {}});
+    if (!secret::csv::launch_measurement_matches(tik, blob, api_major, api_minor, policy, ld)) {
+        throw MismatchError("launch measurement does not match the expected CSV launch digest " + to_hex(ld) +
+                            " (SM3 model, not validated on Hygon hardware; policy " + hex32(policy) + ", API " +
+                            std::to_string(api_major) + "." + std::to_string(api_minor) + ")");
+    }
+    std::cout << "ok\n";
+    return 0;
+}
+
 int run_verify_launch(const VerifyLaunchArgs& a) {
+    if (a.mode && *a.mode == "csv") return run_verify_launch_csv(a);
     const auto api_major = static_cast<std::uint8_t>(parse_bounded(a.api_major, "--api-major", 8));
     const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
     const auto build_id = static_cast<std::uint8_t>(parse_bounded(a.build_id, "--build-id", 8));
@@ -143,7 +183,7 @@ void add_verify_launch_command(CLI::App& app, Commands& commands) {
     v->add_option("--kernel", a->kernel, "Kernel for measured direct boot");
     v->add_option("--initrd", a->initrd, "Initrd for measured direct boot");
     v->add_option("--append", a->append, "Kernel command line");
-    v->add_option("--mode", a->mode, "sev or seves (default: from the policy's ES bit)");
+    v->add_option("--mode", a->mode, "sev or seves (default: from the policy's ES bit), or csv (Hygon CSV1 model; --build-id unused)");
     v->add_option("--vcpus", a->vcpus, "Number of vCPUs (SEV-ES)");
     v->add_option("--vcpu-type", a->vcpu_type, "QEMU vCPU model, e.g. EPYC-Rome (SEV-ES)");
     v->add_option("--vcpu-sig", a->vcpu_sig, "vCPU signature (CPUID 1 EAX) instead of --vcpu-type (SEV-ES)");

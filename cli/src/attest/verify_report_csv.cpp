@@ -31,8 +31,9 @@ CertChain load_chain(const std::vector<std::string>& paths) {
         hrk = paths[0];
         hsk_cek = paths[1];
     } else {
-        throw InputError("attest verify-report --mode csv: --cert-chain takes the HRK file then the HSK||CEK file "
-                         "(or one directory holding hrk.cert and hsk_cek.cert)");
+        throw InputError(
+            "attest verify-report --mode csv: --cert-chain takes the HRK file then the HSK||CEK file "
+            "(or one directory holding hrk.cert and hsk_cek.cert)");
     }
     return CertChain::parse(read_file(hrk), hrk, read_file(hsk_cek), hsk_cek);
 }

@@ -50,8 +50,8 @@ int run_csv_measure(const MeasureArgs& a) {
         if (a.initrd) initrd.emplace(*a.initrd);
         std::optional<std::string_view> append;
         if (a.append) append = *a.append;
-        table = sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
-                                               append);
+        table = sev::build_kernel_hashes_table(
+            kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt, append);
     }
     std::vector<MappedFile> vmsa_files;
     std::vector<ByteSpan> pages;

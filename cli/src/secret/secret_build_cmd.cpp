@@ -12,6 +12,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/launch-secret/csv/secret_packet.hpp"
 #include "ccvm/launch-secret/launch_secret.hpp"
 #include "ccvm/launch-secret/openssl_handles.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
@@ -29,6 +30,7 @@ struct SecretBuildArgs {
     std::optional<std::string> iv;
     std::optional<std::string> ovmf;
     std::string output_format = "json";
+    std::string mode = "sev";
 };
 
 secret::SecretEntry parse_secret_arg(const std::string& arg, secret::SecretFileAccess access) {
@@ -48,6 +50,7 @@ secret::AesCtrIv packet_iv(const std::optional<std::string>& iv) {
 
 int run_secret_build(const SecretBuildArgs& a) {
     if (a.output_format != "json") throw InputError("secret build: --output-format must be json, not '" + a.output_format + "'");
+    if (a.mode != "sev" && a.mode != "csv") throw InputError("secret build: --mode must be sev or csv, not '" + a.mode + "'");
     if (a.secrets.empty()) throw InputError("secret build: give at least one --secret GUID=FILE");
     const auto access = secret_file_access();
     const secret::Padding padding = secret::parse_padding(a.padding, "--padding");
@@ -68,11 +71,19 @@ int run_secret_build(const SecretBuildArgs& a) {
     secret::check_secret_fits(padded, area, a.ovmf.value_or(""));
 
     const secret::SecretBytes table = secret::build_secret_table(entries, padding);
-    const secret::LaunchSecretPacket p =
-        secret::build_launch_secret(tek, tik, measurement, api_major, api_minor, table, packet_iv(a.iv));
     json::Value out = json::Object{};
-    out.set("header", to_base64(p.header));
-    out.set("secret", to_base64(p.ciphertext));
+    if (a.mode == "csv") {
+        // csv.md §6: SM4-CTR with the TEK; HMAC-SM3 with the TIK binds the packet to MEASURE.
+        const auto p = secret::csv::build_secret_packet(tek, tik, packet_iv(a.iv), 0, table,
+                                                        ByteSpan(measurement).first(secret::csv::kLaunchMeasureSize));
+        out.set("header", to_base64(p.header.serialize()));
+        out.set("secret", to_base64(p.ciphertext));
+    } else {
+        const secret::LaunchSecretPacket p =
+            secret::build_launch_secret(tek, tik, measurement, api_major, api_minor, table, packet_iv(a.iv));
+        out.set("header", to_base64(p.header));
+        out.set("secret", to_base64(p.ciphertext));
+    }
     std::cout << out.dump(true) << "\n";
     return 0;
 }
@@ -91,6 +102,7 @@ void add_secret_build_command(CLI::App& app, Commands& commands) {
     b->add_option("--secret", a->secrets, "GUID=FILE (or luks-key=FILE), repeatable; table order follows the flags")->required();
     b->add_option("--padding", a->padding, "libvirt (default: always 1-16 zero bytes) or sevctl (round up to 16)");
     b->add_option("--ovmf", a->ovmf, "Firmware image: check the table fits its secret area");
+    b->add_option("--mode", a->mode, "sev (default; also SEV-ES) or csv (Hygon: SM4-CTR, HMAC-SM3)");
     b->add_option("--iv", a->iv, "TEST ONLY: fixed 16-byte packet IV (hex); never reuse an IV with a TEK")
         ->group("Test-only (never for real guests)");
     b->add_option("--output-format", a->output_format, "json: print {\"header\": b64, \"secret\": b64}");

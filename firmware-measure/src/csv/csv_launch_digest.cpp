@@ -7,9 +7,12 @@ namespace ccvm::csv {
 
 std::string_view to_string(Generation g) noexcept {
     switch (g) {
-        case Generation::csv1: return "csv";
-        case Generation::csv2: return "csv2";
-        case Generation::csv3: return "csv3";
+        case Generation::csv1:
+            return "csv";
+        case Generation::csv2:
+            return "csv2";
+        case Generation::csv3:
+            return "csv3";
     }
     return "?";
 }
@@ -25,8 +28,9 @@ Sm3Digest launch_digest(const LaunchDigestInput& in) {
                          "boot needs an AmdSev OVMF build");
     const auto pages = in.register_state_pages;
     if (in.generation == Generation::csv1 && !pages.empty())
-        throw InputError("--vmsa-file: CSV (CSV1) has no encrypted register state; register-state pages apply to "
-                         "--mode csv2 and csv3 only");
+        throw InputError(
+            "--vmsa-file: CSV (CSV1) has no encrypted register state; register-state pages apply to "
+            "--mode csv2 and csv3 only");
     if (in.generation != Generation::csv1 && pages.empty())
         throw InputError(std::string("--mode ") + std::string(to_string(in.generation)) +
                          ": missing --vmsa-file: the launch digest includes one encrypted register-state page per vCPU "

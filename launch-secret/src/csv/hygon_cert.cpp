@@ -8,8 +8,8 @@ namespace ccvm::secret::csv {
 namespace {
 
 // csv.md §8 CA certificate offsets.
-constexpr std::size_t kCaKeyId = 0x004, kCaSigKeyId = 0x014, kCaUsage = 0x024, kCaPubkey = 0x040,
-                      kCaUidSize = 0x0D4, kCaUid = 0x0D6, kCaSig = 0x240, kCaSignedEnd = 0x240;
+constexpr std::size_t kCaKeyId = 0x004, kCaSigKeyId = 0x014, kCaUsage = 0x024, kCaPubkey = 0x040, kCaUidSize = 0x0D4,
+                      kCaUid = 0x0D6, kCaSig = 0x240, kCaSignedEnd = 0x240;
 // csv.md §8 CSV certificate offsets.
 constexpr std::size_t kCsvFw = 0x004, kCsvUsage = 0x008, kCsvAlgo = 0x00C, kCsvPubkey = 0x010, kCsvUidSize = 0x0A4,
                       kCsvUid = 0x0A6, kCsvSid = 0x1A4, kCsvSlot0 = 0x414, kCsvSlotSize = 0x208, kCsvSignedEnd = 0x414;
@@ -45,7 +45,8 @@ Bytes parse_uid(ByteSpan data, std::size_t size_off, std::size_t uid_off, std::s
 
 void expect_size(ByteSpan data, std::size_t want, std::string_view what) {
     if (data.size() != want)
-        throw InputError(std::string(what) + ": expected " + std::to_string(want) + " bytes, got " + std::to_string(data.size()));
+        throw InputError(std::string(what) + ": expected " + std::to_string(want) + " bytes, got " +
+                         std::to_string(data.size()));
 }
 
 }  // namespace
@@ -57,8 +58,10 @@ bool SignatureSlot::empty() const noexcept {
         case KeyUsage::oca:
         case KeyUsage::pek:
         case KeyUsage::pdh:
-        case KeyUsage::cek: return algo != kAlgoSm2Signature && algo != kAlgoSm2KeyAgreement;
-        case KeyUsage::empty_slot: break;
+        case KeyUsage::cek:
+            return algo != kAlgoSm2Signature && algo != kAlgoSm2KeyAgreement;
+        case KeyUsage::empty_slot:
+            break;
     }
     return true;
 }
@@ -110,7 +113,9 @@ CsvCertificate CsvCertificate::parse(ByteSpan data, std::string_view what) {
 
 Bytes CsvCertificate::serialize() const {
     Bytes out(kCsvCertSize);
-    auto put = [&](std::size_t off, ByteSpan v) { std::copy(v.begin(), v.end(), out.begin() + static_cast<long>(off)); };
+    auto put = [&](std::size_t off, ByteSpan v) {
+        std::copy(v.begin(), v.end(), out.begin() + static_cast<long>(off));
+    };
     store_le<std::uint32_t>(out, 0, version);
     out[kCsvFw] = std::byte{fw_major};
     out[kCsvFw + 1] = std::byte{fw_minor};
@@ -133,8 +138,8 @@ Bytes CsvCertificate::serialize() const {
     return out;
 }
 
-std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid, std::string_view issuer_name,
-                                           ByteSpan message, const Sm2Signature& sig) {
+std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid,
+                                           std::string_view issuer_name, ByteSpan message, const Sm2Signature& sig) {
     try {
         const auto key = issuer_key.to_sm2(std::string(issuer_name) + " public key");
         if (key.verify(message, issuer_uid, sig.r, sig.s)) return std::nullopt;

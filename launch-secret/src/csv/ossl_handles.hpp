@@ -15,7 +15,9 @@ namespace ccvm::secret::csv::ossl {
 template <auto Free>
 struct Deleter {
     template <typename T>
-    void operator()(T* p) const noexcept { Free(p); }
+    void operator()(T* p) const noexcept {
+        Free(p);
+    }
 };
 
 using Bignum = std::unique_ptr<BIGNUM, Deleter<BN_clear_free>>;

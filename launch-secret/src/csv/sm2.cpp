@@ -77,9 +77,9 @@ bool Sm2PublicKey::verify(ByteSpan message, ByteSpan user_id, ByteSpan r_le, Byt
     ossl::MdCtx md(EVP_MD_CTX_new());
     ossl::check(md != nullptr, "EVP_MD_CTX_new");
     // The SM2 provider takes the distinguishing ID as a parameter of the verify operation.
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
-        OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(
+                                     OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
+                                 OSSL_PARAM_construct_end()};
     ossl::check(EVP_DigestVerifyInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1,
                 "EVP_DigestVerifyInit_ex(SM2, SM3)");
     ossl::check(EVP_DigestVerifyUpdate(md.get(), message.data(), message.size()) == 1, "EVP_DigestVerifyUpdate");
@@ -128,7 +128,10 @@ Bytes Sm2PublicKey::encrypt(ByteSpan plaintext) const {
     Bytes c2 = kdf_x963_sm3(x2y2, plaintext.size());
     for (std::size_t i = 0; i < c2.size(); ++i) c2[i] ^= plaintext[i];
     Hasher h(HashAlgo::sm3);
-    const Bytes c3 = h.update(ByteSpan(x2y2).first(kSm2FieldSize)).update(plaintext).update(ByteSpan(x2y2).last(kSm2FieldSize)).finish();
+    const Bytes c3 = h.update(ByteSpan(x2y2).first(kSm2FieldSize))
+                         .update(plaintext)
+                         .update(ByteSpan(x2y2).last(kSm2FieldSize))
+                         .finish();
     OPENSSL_cleanse(x2y2.data(), x2y2.size());
 
     Bytes out(1 + 2 * kSm2FieldSize);
@@ -147,9 +150,10 @@ namespace {
 std::array<std::byte, 65> public_point(EVP_PKEY* key) {
     std::array<std::byte, 65> point{};
     std::size_t len = 0;
-    ossl::check(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, uc(point.data()), point.size(), &len) == 1 &&
-                    len == point.size() && point[0] == std::byte{0x04},
-                "EVP_PKEY_get_octet_string_param(pub)");
+    ossl::check(
+        EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, uc(point.data()), point.size(), &len) == 1 &&
+            len == point.size() && point[0] == std::byte{0x04},
+        "EVP_PKEY_get_octet_string_param(pub)");
     return point;
 }
 
@@ -181,17 +185,16 @@ Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
     ossl::EcPoint q(EC_POINT_new(group.get()));
     std::array<std::byte, 65> point{};
     ossl::check(q && EC_POINT_mul(group.get(), q.get(), scalar.get(), nullptr, nullptr, nullptr) == 1 &&
-                    EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, uc(point.data()), point.size(),
-                                       nullptr) == point.size(),
+                    EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, uc(point.data()),
+                                       point.size(), nullptr) == point.size(),
                 "EC_POINT_mul");
     Bytes priv(kSm2FieldSize);
     ossl::check(BN_bn2nativepad(scalar.get(), uc(priv.data()), static_cast<int>(priv.size())) > 0, "BN_bn2nativepad");
     char group_name[] = "SM2";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0),
-        OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, uc(priv.data()), priv.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
-        OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0),
+                                 OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, uc(priv.data()), priv.size()),
+                                 OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+                                 OSSL_PARAM_construct_end()};
     ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
     EVP_PKEY* raw = nullptr;
     const bool ok = ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
@@ -207,15 +210,16 @@ Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
 Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id) const {
     ossl::MdCtx md(EVP_MD_CTX_new());
     ossl::check(md != nullptr, "EVP_MD_CTX_new");
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
-        OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(
+                                     OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
+                                 OSSL_PARAM_construct_end()};
     std::size_t len = 0;
     ossl::check(EVP_DigestSignInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1 &&
                     EVP_DigestSign(md.get(), nullptr, &len, uc(message.data()), message.size()) == 1,
                 "EVP_DigestSignInit_ex(SM2, SM3)");
     Bytes der(len);
-    ossl::check(EVP_DigestSign(md.get(), uc(der.data()), &len, uc(message.data()), message.size()) == 1, "EVP_DigestSign");
+    ossl::check(EVP_DigestSign(md.get(), uc(der.data()), &len, uc(message.data()), message.size()) == 1,
+                "EVP_DigestSign");
     const unsigned char* p = uc(der.data());
     std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
     ossl::check(sig != nullptr, "d2i_ECDSA_SIG");

@@ -12,8 +12,8 @@ Bytes kdf_x963_sm3(ByteSpan x, std::size_t length) {
     Hasher h(HashAlgo::sm3);
     Sm3Digest block{};
     for (std::uint32_t counter = 1; out.size() < length; ++counter) {
-        const std::array<std::byte, 4> be{std::byte(counter >> 24), std::byte(counter >> 16),
-                                          std::byte(counter >> 8), std::byte(counter)};
+        const std::array<std::byte, 4> be{std::byte(counter >> 24), std::byte(counter >> 16), std::byte(counter >> 8),
+                                          std::byte(counter)};
         h.update(x).update(be).finish(block);
         append(out, block);
     }

@@ -35,7 +35,8 @@ std::string hx(ByteSpan b) { return to_hex(b); }
 
 TEST(CsvKdf, DeriveMatchesCsvRsUnitTest) {
     const Bytes zero16(16);
-    EXPECT_EQ(hx(derive_key(zero16, 16, zero16, "csv-master-secret")), primitive("csv-rs-unit.0").at("expected").as_string());
+    EXPECT_EQ(hx(derive_key(zero16, 16, zero16, "csv-master-secret")),
+              primitive("csv-rs-unit.0").at("expected").as_string());
 }
 
 TEST(CsvKdf, X963CountsFromOneBigEndian) {
@@ -89,7 +90,8 @@ TEST(CsvSecretPacket, MatchesVectors) {
         const Bytes data = stream(recipe.substr(q1 + 1, q2 - q1 - 1), std::stoul(recipe.substr(recipe.find(',') + 1)));
         ASSERT_EQ(hx(sha256(data)), in.at("data_sha256").as_string()) << id;
         auto p = build_secret_packet(hex(in.at("tek")), hex(in.at("tik")), hex(in.at("iv")),
-                                     static_cast<std::uint32_t>(in.at("flags").as_u64()), data, hex(in.at("launch_measure")));
+                                     static_cast<std::uint32_t>(in.at("flags").as_u64()), data,
+                                     hex(in.at("launch_measure")));
         EXPECT_EQ(hx(sha256(p.ciphertext)), want.at("ciphertext_sha256").as_string()) << id;
         const std::string first = want.at("ciphertext_first32").as_string();
         EXPECT_EQ(hx(p.ciphertext).substr(0, first.size()), first) << id;

@@ -32,7 +32,8 @@ CertChain real_chain() {
     return CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/csv-rs/hsk_cek.cert"), "hsk_cek");
 }
 CertChain synthetic_chain() {
-    return CertChain::parse(input_file("csv/synthetic/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "hsk_cek");
+    return CertChain::parse(input_file("csv/synthetic/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"),
+                            "hsk_cek");
 }
 
 const Check& check(const CheckList& v, const std::string& name) {
@@ -176,7 +177,8 @@ TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
     EXPECT_TRUE(verify_report(r, synthetic_chain()).all_ok());
 
     // Real HRK as root of the synthetic HSK: the HSK link must fail, the rest of the chain holds.
-    const auto mixed = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "x");
+    const auto mixed =
+        CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "x");
     const auto v = verify_report(r, mixed);
     EXPECT_FALSE(v.all_ok());
     EXPECT_TRUE(check(v, "hrk.signature").ok);
@@ -211,7 +213,8 @@ TEST(CsvReport, RejectsTruncatedAndMalformedInput) {
     Bytes report = input_file("csv/csv-rs/report.cert");
     EXPECT_THROW(AttestationReport::parse(ByteSpan(report).first(report.size() - 1), "r"), InputError);
     EXPECT_THROW(AttestationReport::parse({}, "r"), InputError);
-    EXPECT_THROW(CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "h", input_file("csv/csv-rs/hrk.cert"), "x"), InputError);
+    EXPECT_THROW(CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "h", input_file("csv/csv-rs/hrk.cert"), "x"),
+                 InputError);
     Bytes hrk = input_file("csv/csv-rs/hrk.cert");
     hrk[0xD4] = std::byte{0xff};  // uid_size 0x..ff > 254
     EXPECT_THROW(CaCertificate::parse(hrk, "hrk"), InputError);
@@ -234,7 +237,9 @@ namespace {
 // plain fields, RTMRs, host data, raw signer block with its MAC (anonce 0: nothing masked).
 Bytes make_extended_report(const AttestationReport& v1, bool host_data) {
     Bytes tee(kTeeInfoExtSize);
-    auto put = [&](std::size_t off, ByteSpan v) { std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off)); };
+    auto put = [&](std::size_t off, ByteSpan v) {
+        std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off));
+    };
     put(0x20, v1.vm_id);
     put(0x40, v1.report_data);
     put(0x80, v1.mnonce);
@@ -242,11 +247,12 @@ Bytes make_extended_report(const AttestationReport& v1, bool host_data) {
     store_le<std::uint32_t>(tee, 0xB0, v1.policy);
     store_le<std::uint32_t>(tee, 0xB4, 0x1002);
     store_le<std::uint32_t>(tee, 0xB8, 4);
-    store_le<std::uint32_t>(tee, 0xBC, 2101);      // build
-    store_le<std::uint16_t>(tee, 0xC0, 1);         // rtmr_version
+    store_le<std::uint32_t>(tee, 0xBC, 2101);  // build
+    store_le<std::uint16_t>(tee, 0xC0, 1);     // rtmr_version
     for (std::size_t i = 0; i < 5 * 32; ++i) tee[0xD0 + i] = std::byte(i);
     if (host_data) std::fill(tee.begin() + 0x3C0, tee.begin() + 0x400, std::byte{0xab});
-    const test::csv::Sm2TestKey pek(from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at("PEK").as_string()));
+    const test::csv::Sm2TestKey pek(
+        from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at("PEK").as_string()));
     const auto [r, s] = pek.sign(ByteSpan(tee).first(0x400), v1.pek.uid);
     put(0x400, r);
     put(0x448, s);
@@ -280,7 +286,8 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
 
     // The 4116-byte wrapper names the version: flags 3 = V3 with host data, 1 = V2.
     for (std::uint32_t flags : {1u, 3u}) {
-        Bytes wrapped(as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).begin(), as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).end());
+        Bytes wrapped(as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).begin(),
+                      as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).end());
         append_le(wrapped, flags);
         append(wrapped, make_extended_report(v1, flags == 3));
         wrapped.resize(20 + 4096);
@@ -331,8 +338,7 @@ TEST(CsvReport, EvidenceJsonRejectsMalformedArrays) {
     for (int i = 0; i < 4096; ++i) data += i ? ",256" : "256";
     data += "]";
     const std::string zero16 = "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]";
-    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": )" + zero16 +
-                                               R"(, "flags": 0, "data": )" + data + "}}",
-                                           "e"),
+    EXPECT_THROW(report_from_evidence_json(
+                     R"({"attestation_report": {"magic": )" + zero16 + R"(, "flags": 0, "data": )" + data + "}}", "e"),
                  InputError);
 }

@@ -77,8 +77,8 @@ TEST(CsvLaunchStart, PackageMatchesVectorPiecesAndVerifies) {
     EXPECT_EQ(to_hex(s.subspan(64, 32)), want.at("wrap_mac").as_string());
     const ByteSpan ms_enc = s.subspan(292, kMasterSecretFieldSize);
     EXPECT_EQ(session_mac(hex(in.at("tik")), policy, ms_enc), arr<32>(Bytes(s.begin() + 96, s.begin() + 128)));
-    EXPECT_TRUE(is_all_zero(s.subspan(128, 164)));              // key_id, rnd_pub_key_data
-    EXPECT_TRUE(is_all_zero(s.subspan(292 + 256, 160)));        // vm_digest .. user_data
+    EXPECT_TRUE(is_all_zero(s.subspan(128, 164)));        // key_id, rnd_pub_key_data
+    EXPECT_TRUE(is_all_zero(s.subspan(292 + 256, 160)));  // vm_digest .. user_data
     // The master secret decrypts, with OpenSSL, to the vector's value under the platform key.
     const test::csv::Sm2TestKey platform_test_key(synthetic_key("PEK"));
     EXPECT_EQ(to_hex(platform_test_key.decrypt_c1c3c2(ms_enc.first(1 + 64 + 32 + 32))), want.at("master").as_string());
@@ -91,7 +91,8 @@ TEST(CsvLaunchStart, PackageMatchesVectorPiecesAndVerifies) {
     EXPECT_TRUE(cert.slots[0].empty() && cert.slots[1].empty());
     const auto owner = cert.pubkey.to_sm2("owner");
     EXPECT_EQ(owner.point(), Sm2PrivateKey::from_be(synthetic_key("OCA")).public_key().point());
-    EXPECT_TRUE(owner.verify(s.first(kSessionBodySize), as_bytes(kGuestUserId), s.subspan(708, 32), s.subspan(740, 32)));
+    EXPECT_TRUE(
+        owner.verify(s.first(kSessionBodySize), as_bytes(kGuestUserId), s.subspan(708, 32), s.subspan(740, 32)));
     // TEK || TIK unwrap with KEK.
     const SessionKeys keys = derive_session_keys(hex(in.at("z_share_key")), hex(in.at("nonce")));
     Bytes tk = hex(in.at("tek"));

@@ -20,7 +20,8 @@ class Sm2TestKey {
 public:
     explicit Sm2TestKey(ByteSpan d_be) {
         std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> g(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
-        std::unique_ptr<BIGNUM, decltype(&BN_free)> d(BN_bin2bn(u(d_be.data()), static_cast<int>(d_be.size()), nullptr), BN_free);
+        std::unique_ptr<BIGNUM, decltype(&BN_free)> d(BN_bin2bn(u(d_be.data()), static_cast<int>(d_be.size()), nullptr),
+                                                      BN_free);
         std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> q(EC_POINT_new(g.get()), EC_POINT_free);
         EC_POINT_mul(g.get(), q.get(), d.get(), nullptr, nullptr, nullptr);
         EC_POINT_point2oct(g.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, u(point_.data()), point_.size(), nullptr);
@@ -28,11 +29,13 @@ public:
         OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0);
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point_.data(), point_.size());
-        std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()), OSSL_PARAM_free);
-        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr),
-                                                                        EVP_PKEY_CTX_free);
+        std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()),
+                                                                       OSSL_PARAM_free);
+        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+            EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr), EVP_PKEY_CTX_free);
         EVP_PKEY* raw = nullptr;
-        if (EVP_PKEY_fromdata_init(ctx.get()) != 1 || EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1)
+        if (EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+            EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1)
             throw std::runtime_error("SM2 test key");
         key_.reset(raw);
     }
@@ -52,9 +55,11 @@ public:
             EVP_DigestSign(md.get(), nullptr, &len, u(msg.data()), msg.size()) != 1)
             throw std::runtime_error("SM2 sign init");
         Bytes der(len);
-        if (EVP_DigestSign(md.get(), u(der.data()), &len, u(msg.data()), msg.size()) != 1) throw std::runtime_error("SM2 sign");
+        if (EVP_DigestSign(md.get(), u(der.data()), &len, u(msg.data()), msg.size()) != 1)
+            throw std::runtime_error("SM2 sign");
         const unsigned char* p = u(der.data());
-        std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)), ECDSA_SIG_free);
+        std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)),
+                                                                  ECDSA_SIG_free);
         Bytes r(72), s(72);
         BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), u(r.data()), 72);
         BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), u(s.data()), 72);
@@ -77,8 +82,8 @@ public:
         tlv(body, 0x04, c.subspan(97));
         Bytes der;
         tlv(der, 0x30, body);
-        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr),
-                                                                        EVP_PKEY_CTX_free);
+        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+            EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr), EVP_PKEY_CTX_free);
         std::size_t len = 0;
         if (EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
             EVP_PKEY_decrypt(ctx.get(), nullptr, &len, u(der.data()), der.size()) != 1)

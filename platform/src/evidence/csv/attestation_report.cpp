@@ -23,7 +23,8 @@ constexpr std::size_t kExtBuild = 0xBC, kExtRtmrVersion = 0xC0, kExtRtmr = 0xD0,
 constexpr std::size_t kSnSize = 64, kReservedSize = 32, kMacSize = 32;
 
 void unmask(MutableByteSpan data, std::uint32_t anonce) {
-    for (std::size_t i = 0; i < data.size(); ++i) data[i] ^= std::byte(static_cast<std::uint8_t>(anonce >> (8 * (i % 4))));
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] ^= std::byte(static_cast<std::uint8_t>(anonce >> (8 * (i % 4))));
 }
 
 template <std::size_t N>
@@ -37,15 +38,17 @@ std::array<std::byte, N> plain_field(ByteSpan tee, std::size_t off, std::uint32_
 
 ReportVersion detect_version(ByteSpan body, std::string_view what) {
     if (body.size() < kTeeInfoV1Size + kSignerBlockSize)
-        throw InputError(std::string(what) + ": " + std::to_string(body.size()) + " bytes is shorter than a CSV report (" +
-                         std::to_string(kTeeInfoV1Size + kSignerBlockSize) + ")");
+        throw InputError(std::string(what) + ": " + std::to_string(body.size()) +
+                         " bytes is shorter than a CSV report (" + std::to_string(kTeeInfoV1Size + kSignerBlockSize) +
+                         ")");
     if (body.size() < kTeeInfoExtSize + kSignerBlockSize) return ReportVersion::v1;
     // V1 masks sig_usage with anonce (at 0xBC); V2/V3 keep it plain (0xBC is then the build).
     const auto usage = load_le<std::uint32_t>(body, kSigUsage, what);
     const auto pek = static_cast<std::uint32_t>(KeyUsage::pek);
     if (usage == pek) return ReportVersion::extended;
     if ((usage ^ load_le<std::uint32_t>(body, kV1Anonce, what)) == pek) return ReportVersion::v1;
-    throw InputError(std::string(what) + ": sig_usage at offset 0xb4 is neither PEK (0x1002) in the clear (V2/V3) nor masked (V1)");
+    throw InputError(std::string(what) +
+                     ": sig_usage at offset 0xb4 is neither PEK (0x1002) in the clear (V2/V3) nor masked (V1)");
 }
 
 void parse_signer(AttestationReport& r, ByteSpan signer, std::string_view what) {
@@ -80,10 +83,14 @@ void parse_signer(AttestationReport& r, ByteSpan signer, std::string_view what) 
 
 std::string_view to_string(ReportVersion v) noexcept {
     switch (v) {
-        case ReportVersion::v1: return "1";
-        case ReportVersion::v2: return "2";
-        case ReportVersion::v3: return "3";
-        case ReportVersion::extended: return "2/3";
+        case ReportVersion::v1:
+            return "1";
+        case ReportVersion::v2:
+            return "2";
+        case ReportVersion::v3:
+            return "3";
+        case ReportVersion::extended:
+            return "2/3";
     }
     return "?";
 }
@@ -95,10 +102,17 @@ AttestationReport AttestationReport::parse(ByteSpan data, std::string_view what)
         const auto flags = load_le<std::uint32_t>(data, kExtMagic.size(), what);
         body = data.subspan(kWrapperHeader);
         switch (flags) {
-            case kFlagsV1: r.version = ReportVersion::v1; break;
-            case kFlagsExt: r.version = ReportVersion::v2; break;
-            case kFlagsExtHostData: r.version = ReportVersion::v3; break;
-            default: throw InputError(std::string(what) + ": unknown extended-report flags " + std::to_string(flags));
+            case kFlagsV1:
+                r.version = ReportVersion::v1;
+                break;
+            case kFlagsExt:
+                r.version = ReportVersion::v2;
+                break;
+            case kFlagsExtHostData:
+                r.version = ReportVersion::v3;
+                break;
+            default:
+                throw InputError(std::string(what) + ": unknown extended-report flags " + std::to_string(flags));
         }
         const std::size_t need = (r.version == ReportVersion::v1 ? kTeeInfoV1Size : kTeeInfoExtSize) + kSignerBlockSize;
         if (body.size() < need)

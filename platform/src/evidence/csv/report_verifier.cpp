@@ -9,9 +9,6 @@
 namespace ccvm::platform::csv {
 namespace {
 
-// csv.md §8 / csv-rs: sig_algo 4 = SM2 signature.
-constexpr std::uint32_t kSigAlgoSm2 = 4;
-
 std::string hex32(std::uint32_t v) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0x%x", v);
@@ -37,8 +34,8 @@ std::optional<std::string> first_of(std::initializer_list<std::optional<std::str
 std::optional<std::string> key_id_problem(std::string_view name, const std::array<std::byte, 16>& got,
                                           std::string_view issuer, const std::array<std::byte, 16>& want) {
     if (got == want) return std::nullopt;
-    return std::string(name) + " names issuer key id " + to_hex(got) + ", but the " + std::string(issuer) + " key id is " +
-           to_hex(want);
+    return std::string(name) + " names issuer key id " + to_hex(got) + ", but the " + std::string(issuer) +
+           " key id is " + to_hex(want);
 }
 
 std::optional<std::string> slots_problem(const CsvCertificate& cert, std::string_view name, const EccPublicKey& key,
@@ -68,7 +65,8 @@ void compare(CheckList& out, std::string name, const std::optional<std::array<st
 
 }  // namespace
 
-CertChain CertChain::parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek, std::string_view hsk_cek_source) {
+CertChain CertChain::parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek,
+                           std::string_view hsk_cek_source) {
     if (hsk_cek.size() != kCaCertSize + kCsvCertSize)
         throw InputError(std::string(hsk_cek_source) + ": expected the HSK||CEK file of " +
                          std::to_string(kCaCertSize + kCsvCertSize) + " bytes, got " + std::to_string(hsk_cek.size()));
@@ -79,16 +77,16 @@ CertChain CertChain::parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan h
 
 void verify_chain(const CertChain& c, CheckList& out) {
     add(out, make("hrk.signature",
-                       first_of({usage_problem("HRK", c.hrk.usage, KeyUsage::hrk),
-                                 key_id_problem("HRK", c.hrk.sig_key_id, "HRK", c.hrk.key_id),
-                                 check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hrk.signed_bytes(), c.hrk.sig)})));
+                  first_of({usage_problem("HRK", c.hrk.usage, KeyUsage::hrk),
+                            key_id_problem("HRK", c.hrk.sig_key_id, "HRK", c.hrk.key_id),
+                            check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hrk.signed_bytes(), c.hrk.sig)})));
     add(out, make("hsk.signature",
-                       first_of({usage_problem("HSK", c.hsk.usage, KeyUsage::hsk),
-                                 key_id_problem("HSK", c.hsk.sig_key_id, "HRK", c.hrk.key_id),
-                                 check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hsk.signed_bytes(), c.hsk.sig)})));
+                  first_of({usage_problem("HSK", c.hsk.usage, KeyUsage::hsk),
+                            key_id_problem("HSK", c.hsk.sig_key_id, "HRK", c.hrk.key_id),
+                            check_signature(c.hrk.pubkey, c.hrk.uid, "HRK", c.hsk.signed_bytes(), c.hsk.sig)})));
     add(out, make("cek.signature", first_of({usage_problem("CEK", c.cek.usage, KeyUsage::cek),
-                                                  key_id_problem("CEK", c.cek.sid, "HSK", c.hsk.key_id),
-                                                  slots_problem(c.cek, "CEK", c.hsk.pubkey, c.hsk.uid, "HSK")})));
+                                             key_id_problem("CEK", c.cek.sid, "HSK", c.hsk.key_id),
+                                             slots_problem(c.cek, "CEK", c.hsk.pubkey, c.hsk.uid, "HSK")})));
 }
 
 Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek) {
@@ -98,7 +96,8 @@ Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek) {
 
 Check verify_report_signature(const AttestationReport& r) {
     std::optional<std::string> algo;
-    if (r.sig_algo != kSigAlgoSm2) algo = "report sig_algo is " + hex32(r.sig_algo) + ", expected 4 (SM2)";
+    if (r.sig_algo != secret::csv::kAlgoSm2Signature)
+        algo = "report sig_algo is " + hex32(r.sig_algo) + ", expected 4 (SM2)";
     return make("report.signature", first_of({usage_problem("report signer", r.sig_usage, KeyUsage::pek), algo,
                                               check_signature(r.pek.pubkey, r.pek.uid, "PEK", r.signed_bytes, r.sig)}));
 }
@@ -107,7 +106,8 @@ Check verify_signer_mac(const AttestationReport& r) {
     if (r.signer_form == SignerForm::restored)
         return {"report.signer-mac", true, "restored evidence: the guest library already checked and removed the MAC"};
     if (r.signer_mac_ok) return {"report.signer-mac", true, ""};
-    return {"report.signer-mac", false, "HMAC-SM3 (key = mnonce) over PEK certificate, chip SN and reserved bytes differs"};
+    return {"report.signer-mac", false,
+            "HMAC-SM3 (key = mnonce) over PEK certificate, chip SN and reserved bytes differs"};
 }
 
 CheckList verify_report(const AttestationReport& report, const CertChain& chain, const ReportExpectations& expected) {
@@ -125,13 +125,18 @@ CheckList verify_report(const AttestationReport& report, const CertChain& chain,
         compare(out, "report_data", std::optional(padded), report.report_data);
     }
     if (expected.policy) {
-        if (*expected.policy == report.policy) out.pass("policy", hex32(report.policy));
-        else out.fail("policy", "report policy " + hex32(report.policy) + " differs from expected " + hex32(*expected.policy));
+        if (*expected.policy == report.policy)
+            out.pass("policy", hex32(report.policy));
+        else
+            out.fail("policy",
+                     "report policy " + hex32(report.policy) + " differs from expected " + hex32(*expected.policy));
     }
     if (expected.host_data) {
         if (!report.host_data)
-            out.fail("host_data", "a V" + std::string(to_string(report.version)) + " report carries no host data (V3 only)");
-        else compare(out, "host_data", expected.host_data, *report.host_data);
+            out.fail("host_data",
+                     "a V" + std::string(to_string(report.version)) + " report carries no host data (V3 only)");
+        else
+            compare(out, "host_data", expected.host_data, *report.host_data);
     }
     return out;
 }

@@ -92,7 +92,7 @@ struct CsvCertificate {
 };
 
 // Result of checking a signature made by `issuer` (public key + uid): a reason when it fails.
-std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid, std::string_view issuer_name,
-                                           ByteSpan message, const Sm2Signature& sig);
+std::optional<std::string> check_signature(const EccPublicKey& issuer_key, ByteSpan issuer_uid,
+                                           std::string_view issuer_name, ByteSpan message, const Sm2Signature& sig);
 
 }  // namespace ccvm::secret::csv

@@ -75,7 +75,7 @@ struct LaunchStartOptions {
 
 struct LaunchStartPackage {
     CsvCertificate owner_certificate;
-    Bytes session;  // 772 bytes
+    Bytes session;         // 772 bytes
     Block16 tek{}, tik{};  // kept by the owner for LAUNCH_MEASURE and LAUNCH_SECRET
     LaunchStartPackage() = default;
     LaunchStartPackage(LaunchStartPackage&&) = default;

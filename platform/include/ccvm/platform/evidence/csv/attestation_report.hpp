@@ -19,10 +19,10 @@ using secret::csv::CaCertificate;
 using secret::csv::check_signature;
 using secret::csv::CsvCertificate;
 using secret::csv::EccPublicKey;
-using secret::csv::KeyUsage;
 using secret::csv::kCaCertSize;
 using secret::csv::kCsvCertSize;
 using secret::csv::kEccFieldSize;
+using secret::csv::KeyUsage;
 using secret::csv::SignatureSlot;
 using secret::csv::Sm2Signature;
 

@@ -20,7 +20,8 @@ struct CertChain {
     CaCertificate hrk, hsk;
     CsvCertificate cek;
     // hsk_cek: the HSK||CEK file as the Hygon KDS serves it (2916 bytes).
-    static CertChain parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek, std::string_view hsk_cek_source);
+    static CertChain parse(ByteSpan hrk, std::string_view hrk_source, ByteSpan hsk_cek,
+                           std::string_view hsk_cek_source);
 };
 
 // Adds "hrk.signature", "hsk.signature", "cek.signature" (each including key usage and issuer
@@ -40,12 +41,13 @@ Check verify_signer_mac(const AttestationReport& report);
 
 // Optional comparisons; each present value adds one check.
 struct ReportExpectations {
-    std::optional<Sm3Digest> measurement;            // "measurement"
-    std::optional<Bytes> report_data;                // "report_data", zero-padded to 64 bytes
-    std::optional<std::uint32_t> policy;             // "policy"
+    std::optional<Sm3Digest> measurement;                // "measurement"
+    std::optional<Bytes> report_data;                    // "report_data", zero-padded to 64 bytes
+    std::optional<std::uint32_t> policy;                 // "policy"
     std::optional<std::array<std::byte, 64>> host_data;  // "host_data" (V3 reports only)
 };
 
-CheckList verify_report(const AttestationReport& report, const CertChain& chain, const ReportExpectations& expected = {});
+CheckList verify_report(const AttestationReport& report, const CertChain& chain,
+                        const ReportExpectations& expected = {});
 
 }  // namespace ccvm::platform::csv
