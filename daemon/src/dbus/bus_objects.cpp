@@ -117,8 +117,11 @@ sdbus::ObjectPath ManagerObject::GetVM(const std::string& name) {
 }
 
 void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) {
+    const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, spec = std::move(spec_yaml)] {
+    answer_later(service.pool(), std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+        // The daemon reads and hashes the files a spec names, with its own privileges.
+        service.authorizer().require_change(caller, "measure specs");
         return to_vardict(service.manager().measure(spec));
     });
 }
