@@ -1,0 +1,53 @@
+// The RTMR0..2 event lists of a direct-kernel-boot TD, per edk2 release range (tdx.md §5-§7).
+// Each function takes digests already computed, so the heavy hashing can run concurrently.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/firmware-measure/tdx/event.hpp"
+#include "ccvm/firmware-measure/tdx/versions.hpp"
+
+namespace ccvm::tdx {
+
+// tdx.md §5.3: OVMF generations with distinct event templates.
+enum class FirmwareGeneration {
+    no_measurement,  // < 2023.02: TDX metadata but no TdTcg2Dxe, RTMRs stay zero
+    pre_202411,      // 2023.02..2024.08: ReadyToBoot separator in RTMR0, none in RTMR1
+    v202411,         // 2024.11..2025.02: the 13-event RTMR0 of §5
+    v202505,         // >= 2025.05: fw_cfg items and new boot variables in RTMR0
+};
+
+FirmwareGeneration firmware_generation(Edk2Version edk2) noexcept;
+
+// tdx.md §6: EV_EFI_ACTION strings and the separator digest input.
+inline constexpr std::string_view kCallingEfiApplication = "Calling EFI Application from Boot Option";
+inline constexpr std::string_view kExitBootServicesInvocation = "Exit Boot Services Invocation";
+inline constexpr std::string_view kExitBootServicesSuccess = "Exit Boot Services Returned with Success";
+
+// tdx.md §5 event 11/12: BootOrder and Boot0000 data OVMF publishes for a -kernel boot.
+Bytes boot_order_direct_boot();
+Bytes boot0000_uiapp();
+
+struct Rtmr0Inputs {
+    Sha384Digest td_hob{};  // SHA-384 of the TD HOB list without the END HOB
+    Sha384Digest cfv{};     // SHA-384 of the CFV section bytes
+    std::vector<std::pair<std::string, Sha384Digest>> acpi;  // table-loader, then allocated blobs
+};
+
+// RTMR0 events; nullopt when the template of this generation is not modelled (>= 2025.05, whose
+// fw_cfg events need a real log to template: tdx.md §5.3).
+std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inputs& in);
+
+// RTMR1: kernel Authenticode digest, "Calling EFI Application", [separator,] ExitBootServices.
+std::vector<Event> rtmr1_events(Edk2Version edk2, const Sha384Digest& kernel, std::string kernel_description);
+
+// RTMR2 as a measuring (Linux >= 6.9) EFI stub extends it: LoadOptions (if any), initrd (if any).
+std::vector<Event> rtmr2_events(Edk2Version edk2, ByteSpan load_options, std::string load_options_text,
+                                const std::optional<Sha384Digest>& initrd);
+
+}  // namespace ccvm::tdx
