@@ -12,8 +12,6 @@ namespace ccvm::daemon {
 
 namespace {
 
-// Largest secret file a spec may name (a secret table holds a few keys, not bulk data).
-constexpr std::size_t kMaxSecretBytes = 64 * 1024;
 // How long a graceful Stop waits for the guest before answering "stopping".
 constexpr auto kShutdownWait = std::chrono::seconds(5);
 
@@ -218,7 +216,7 @@ void VmManager::start(const std::string& name) {
     // inputs as they are now: a changed firmware or kernel must show up as a mismatch.
     plan.expected = json::parse(record.expected_measurement, "expected measurement");
     std::vector<SecretEntry> secrets;
-    for (const SecretRef& ref : plan.secrets) secrets.push_back({ref.guid, read_secret_path(ref.file, kMaxSecretBytes)});
+    for (const SecretRef& ref : plan.secrets) secrets.push_back({ref.guid, secret::read_secret_file(ref.file)});
 
     record.state = VmState::starting;
     record.state_reason.clear();
@@ -338,7 +336,7 @@ json::Value VmManager::attest(const std::string& name) {
     return result;
 }
 
-void VmManager::inject_secret(const std::string& name, std::string guid, SecretBuffer secret) {
+void VmManager::inject_secret(const std::string& name, std::string guid, secret::SecretBytes secret) {
     auto e = entry(name);
     std::lock_guard op(e->op);
     VmRecord record = snapshot(*e);

@@ -53,7 +53,7 @@ void write_file(const fs::path& path, const std::string& content, unsigned mode)
     ::chmod(path.c_str(), mode);
 }
 
-DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security)
+DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security, bool bus_open_to_all)
     : paths_(std::move(paths)), launch_security_(std::move(launch_security)) {
     std::string templ = (fs::temp_directory_path() / "ccvmd-test-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -62,6 +62,10 @@ DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security)
     ::chmod(dir_.c_str(), 0755);
     fs::create_directories(dir_ / "system.d");
     fs::copy_file(paths_.bus_policy, dir_ / "system.d" / "org.ccvm.ccvm1.conf");
+    if (bus_open_to_all)
+        write_file(dir_ / "system.d" / "zz-open.conf",
+                   "<busconfig><policy context=\"mandatory\"><allow send_destination=\"org.ccvm.ccvm1\"/>"
+                   "</policy></busconfig>\n");
     write_file(dir_ / "system.conf",
                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>\n"

@@ -22,7 +22,9 @@ struct HarnessPaths {
 class DaemonHarness {
 public:
     // Creates the directory and starts the bus. `launch_security`: libvirt or simulated.
-    explicit DaemonHarness(HarnessPaths paths, std::string launch_security = "simulated");
+    // `bus_open_to_all` adds a mandatory bus policy letting every user call ccvmd, so tests can see
+    // the daemon's own authorization behind the shipped policy.
+    explicit DaemonHarness(HarnessPaths paths, std::string launch_security = "simulated", bool bus_open_to_all = false);
     DaemonHarness(const DaemonHarness&) = delete;
     DaemonHarness& operator=(const DaemonHarness&) = delete;
     // Stops ccvmd and the bus (by PID) and removes the directory.

@@ -127,6 +127,21 @@ TEST(Daemon, UnprivilegedUserCanReadButNotChange) {
     EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
 }
 
+TEST(Daemon, DaemonChecksCallersBehindAnOpenBus) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the CLI as nobody";
+    DaemonHarness h(paths(), "simulated", true);
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path spec = write_spec(h, "vm1", plain_spec(h, "vm1"));
+    auto r = h.ccvm({"create", spec.string()}, "nobody");
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("uid 65534 may not create VMs"), std::string::npos) << r.err;
+    ASSERT_EQ(h.ccvm({"create", spec.string()}).exit_code, 0);
+    r = h.ccvm({"start", "vm1"}, "nobody");
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("uid 65534 may not start VMs"), std::string::npos) << r.err;
+    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+}
+
 class SevSimulated : public ::testing::Test {
 protected:
     void SetUp() override {

@@ -5,16 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "ccvm/daemon/secret_buffer.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::daemon {
 
 namespace {
-
-// A secret table entry is small; refuse anything that is clearly not one.
-constexpr std::size_t kMaxInjectedSecret = 64 * 1024;
 
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t primary) {
     passwd pw{};
@@ -117,8 +114,11 @@ sdbus::ObjectPath ManagerObject::GetVM(const std::string& name) {
 }
 
 void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) {
+    const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, spec = std::move(spec_yaml)] {
+    answer_later(service.pool(), std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+        // The daemon reads and hashes the files a spec names, with its own privileges.
+        service.authorizer().require_change(caller, "measure specs");
         return to_vardict(service.manager().measure(spec));
     });
 }
@@ -206,8 +206,9 @@ void VmObject::InjectSecret(sdbus::Result<>&& result, std::string guid, sdbus::U
                  [&service, caller, name = name_, guid = std::move(guid), owned_fd] {
                      service.authorizer().require_change(caller, "inject secrets");
                      const std::string canonical = Guid::parse(guid).to_string();
-                     SecretBuffer secret = read_secret_fd(owned_fd->get(), kMaxInjectedSecret);
+                     secret::SecretBytes secret = secret::read_secret_fd(owned_fd->get(), "the InjectSecret descriptor");
                      owned_fd->reset();
+                     if (secret.empty()) throw DaemonError(ErrorCode::invalid_argument, "the secret is empty");
                      service.manager().inject_secret(name, canonical, std::move(secret));
                  });
 }

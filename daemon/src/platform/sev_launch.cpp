@@ -130,7 +130,7 @@ LaunchOutcome PreAttestedLaunch::inject(VmBackend& backend, const VmPlan& plan, 
 LaunchOutcome PreAttestedLaunch::inject_verified(VmBackend& backend, const std::string& name, Verified& verified,
                                                  std::vector<SecretEntry> secrets) {
     std::vector<secret::SecretEntry> entries;
-    for (SecretEntry& s : secrets) entries.push_back({Guid::parse(s.guid), secret::SecretBytes(s.data.bytes())});
+    for (SecretEntry& s : secrets) entries.push_back({Guid::parse(s.guid), std::move(s.data)});
     const secret::SecretBytes table = secret::build_secret_table(entries, secret::Padding::libvirt);
     secret::check_secret_fits(table.size(), std::nullopt, name);
     secret::AesCtrIv iv{};

@@ -8,6 +8,7 @@
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
+#include "ccvm/firmware-measure/sev/vcpu_types.hpp"
 #include "ccvm/firmware-measure/sev/vmm_type.hpp"
 #include "ccvm/firmware-measure/sev/vmsa.hpp"
 #include "ccvm/launch-secret/kdf.hpp"
@@ -128,9 +129,13 @@ Sha256Digest SimulatedSevBackend::measure_inputs(const std::string& name, std::u
     const sev::FirmwareImage image = sev::FirmwareImage::parse(firmware.bytes(), spec.firmware->string());
     if ((policy & kPolicyEs) == 0) return sev::sev_launch_digest(image, table);
     sev::VmsaParams params;
-    if (!spec.host.vcpu_signature) firmware_error(name, "SEV-ES needs host.vcpu-signature to build the VMSAs");
-    params.vcpu_sig = *spec.host.vcpu_signature;
     if (spec.host.vmm_type) params.vmm = sev::parse_vmm_type(*spec.host.vmm_type);
+    // The vCPU signature the "CPU" puts in RDX at reset: the host's, or the QEMU model's.
+    std::optional<std::uint32_t> sig = spec.host.vcpu_signature;
+    if (!sig && spec.cpu_model) sig = sev::vcpu_sig_for_type(*spec.cpu_model);
+    if (!sig && params.vmm == sev::VmmType::qemu)
+        firmware_error(name, "SEV-ES VMSAs need the vCPU signature: set cpu-model or host.vcpu-signature");
+    params.vcpu_sig = sig.value_or(0);
     if (spec.host.vmsa_profile) params.profile = sev::parse_vmsa_profile(*spec.host.vmsa_profile);
     return sev::seves_launch_digest(image, table, spec.vcpus, params);
 }

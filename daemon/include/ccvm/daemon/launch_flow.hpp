@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/daemon/secret_buffer.hpp"
 #include "ccvm/daemon/spec_planner.hpp"
 #include "ccvm/daemon/vm_backend.hpp"
 #include "ccvm/daemon/vm_record.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::daemon {
 
 struct SecretEntry {
     std::string guid;
-    SecretBuffer data;
+    secret::SecretBytes data;
 };
 
 // Where a launch ended: running, paused waiting for a secret, or refused (domain destroyed).

@@ -48,7 +48,7 @@ public:
     void destroy(const std::string& name);
     void remove(const std::string& name);
     ccvm::json::Value attest(const std::string& name);
-    void inject_secret(const std::string& name, std::string guid, SecretBuffer secret);
+    void inject_secret(const std::string& name, std::string guid, secret::SecretBytes secret);
 
     std::vector<VmRecord> list() const;
     std::optional<VmRecord> find(const std::string& name) const;
