@@ -14,8 +14,9 @@ struct VerifyReportArgs {
 
     // SEV-SNP
     std::optional<std::string> report, report_format, vcek, ask, ark, expected_measurement;
+    std::optional<std::string> expected_host_data, expected_report_data, expected_policy;
     // TDX
-    std::optional<std::string> quote, collateral, expected_mrtd;
+    std::optional<std::string> quote, collateral, expected_mrtd, event_log;
     bool no_signature_check = false;
     // CCA
     std::optional<std::string> token, cpak;

@@ -36,13 +36,19 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--ask", args->ask, "ASK certificate");
     v->add_option("--ark", args->ark, "ARK certificate");
     v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
+    v->add_option("--expected-host-data", args->expected_host_data, "Expected SNP HOST_DATA (hex, 32 bytes)");
+    v->add_option("--expected-report-data", args->expected_report_data,
+                  "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm challenge)");
+    v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
     v->add_option("--quote", args->quote, "TDX quote file");
     v->add_option("--collateral", args->collateral, "Directory with PCK certificates and collateral");
     v->add_flag("--no-signature-check", args->no_signature_check, "Skip the quote signature chain");
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
+    v->add_option("--event-log", args->event_log, "TDX CC event log (CCEL data) to replay against the RTMRs");
     v->add_option("--token", args->token, "CCA attestation token (CBOR)");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
-    v->add_option("--cert-chain", args->cert_chain, "CSV chain: HRK file, then HSK||CEK file (or a directory)");
+    v->add_option("--cert-chain", args->cert_chain,
+                  "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");
     commands.add(v, [args] { return run_verify_report(*args); });
 }
 

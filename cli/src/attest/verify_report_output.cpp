@@ -1,0 +1,51 @@
+#include "attest/verify_report_output.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+
+namespace ccvm::cli {
+
+int print_verdict(const platform::evidence::CheckList& checks, const json::Value& registers, bool as_json) {
+    const bool verified = checks.all_ok();
+    if (as_json) {
+        json::Value out;
+        out.set("verified", verified);
+        if (registers.is_object())
+            for (const auto& [key, value] : registers.as_object()) out.set(key, value);
+        json::Value list = json::Array{};
+        for (const auto& c : checks.checks()) {
+            json::Value item;
+            item.set("name", c.name);
+            item.set("ok", c.ok);
+            item.set("reason", c.reason);
+            list.push(std::move(item));
+        }
+        out.set("checks", std::move(list));
+        std::cout << out.dump(true) << "\n";
+    } else if (verified) {
+        std::cout << "verified\n";
+    }
+    for (const auto& c : checks.checks())
+        if (!c.ok) std::cerr << "ccvm: check " << c.name << " failed: " << c.reason << "\n";
+    return verified ? 0 : 1;
+}
+
+Bytes read_flag_file(const std::optional<std::string>& path, std::string_view flag, std::string_view mode) {
+    if (!path) throw InputError("attest verify-report --mode " + std::string(mode) + ": " + std::string(flag) + " is required");
+    return read_file(*path);
+}
+
+std::optional<Bytes> hex_flag(const std::optional<std::string>& value, std::string_view flag, std::size_t size, bool up_to) {
+    if (!value) return std::nullopt;
+    Bytes b = from_hex(*value, flag);
+    if (up_to ? b.size() > size : b.size() != size)
+        throw InputError(std::string(flag) + ": expected " + (up_to ? "at most " : "") + std::to_string(size) +
+                         " bytes of hex, got " + std::to_string(b.size()));
+    return b;
+}
+
+}  // namespace ccvm::cli

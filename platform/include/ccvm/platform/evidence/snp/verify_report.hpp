@@ -1,0 +1,32 @@
+// Verification of an SEV-SNP attestation report: the ARK -> ASK -> VCEK/VLEK chain, the report
+// signature, the certificate's chip ID and TCB, and the guest values the owner expects.
+#pragma once
+
+#include <optional>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/platform/evidence/checks.hpp"
+#include "ccvm/platform/evidence/crypto.hpp"
+#include "ccvm/platform/evidence/snp/attestation_report.hpp"
+
+namespace ccvm::platform::snp {
+
+struct ReportExpectations {
+    std::optional<Bytes> measurement;  // 48 bytes
+    std::optional<Bytes> host_data;    // 32 bytes
+    std::optional<Bytes> report_data;  // up to 64 bytes, zero-padded
+    std::optional<std::uint64_t> policy;
+};
+
+struct SigningChain {
+    evidence::X509Ptr ark;  // AMD Root Key (self-signed)
+    evidence::X509Ptr ask;  // AMD SEV Key (or ASVK for a VLEK)
+    evidence::X509Ptr vek;  // VCEK or VLEK
+};
+
+// Runs every check; never throws for a failed check (only for unusable input such as a
+// malformed extension).
+evidence::CheckList verify_report(const AttestationReport& report, const SigningChain& chain,
+                                  const ReportExpectations& expected);
+
+}  // namespace ccvm::platform::snp

@@ -1,0 +1,21 @@
+#include "ccvm/platform/evidence/checks.hpp"
+
+#include <algorithm>
+
+namespace ccvm::platform::evidence {
+
+void CheckList::add(std::string name, bool ok, std::string reason) {
+    checks_.push_back(Check{std::move(name), ok, std::move(reason)});
+}
+
+bool CheckList::all_ok() const noexcept {
+    return !checks_.empty() && std::all_of(checks_.begin(), checks_.end(), [](const Check& c) { return c.ok; });
+}
+
+const Check* CheckList::find(std::string_view name) const noexcept {
+    for (const Check& c : checks_)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+}  // namespace ccvm::platform::evidence

@@ -1,0 +1,16 @@
+// Fuzzes the SEV-SNP attestation report parser (reports come from the guest, i.e. the attacker).
+#include <cstddef>
+#include <cstdint>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/platform/evidence/snp/attestation_report.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    try {
+        const auto report = ccvm::platform::snp::parse_attestation_report(
+            ccvm::ByteSpan(reinterpret_cast<const std::byte*>(data), size), "fuzz");
+        (void)report.reported_tcb_version().to_string();
+    } catch (const ccvm::Error&) {
+    }
+    return 0;
+}
