@@ -2,6 +2,9 @@
 #include "ccvm/platform/vm_spec.hpp"
 
 #include <array>
+#include <cctype>
+#include <cstdio>
+#include <sstream>
 #include <set>
 #include <utility>
 
@@ -9,6 +12,8 @@
 #include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "yaml_reader.hpp"
+
+#include <yaml-cpp/eventhandler.h>
 
 namespace ccvm::platform {
 namespace {
@@ -317,6 +322,31 @@ void parse_libvirt(Reader& r, const YAML::Node& node, VmSpec& spec) {
     if (auto n = m.get("emulator")) spec.emulator = yaml::path_value(r, *n, "libvirt.emulator");
 }
 
+// Discards parse events; only counts documents.
+class DocumentCounter final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+// Documents in `text`, counting at most `limit`. yaml-cpp 0.7's LoadAll() can loop forever on a
+// stray token (jbeder/yaml-cpp#1040, fixed upstream by #1319), so the loop here is bounded.
+std::size_t count_documents(std::string_view text, std::size_t limit) {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    std::size_t n = 0;
+    while (n < limit && parser.HandleNextDocument(counter)) ++n;
+    return n;
+}
+
 // Combinations that cannot work whatever the files contain.
 void check_combinations(const Reader& r, const Map& top, const VmSpec& spec) {
     auto node_of = [&](std::string_view key) { return top.get(key).value_or(top.node()); };
@@ -372,21 +402,21 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
     Reader r{std::string(source)};
     if (text.size() > kMaxSpecSize)
         throw InputError(std::string(source) + ": spec is larger than " + std::to_string(kMaxSpecSize) + " bytes");
-    std::vector<YAML::Node> docs;
+    YAML::Node loaded;
     try {
-        docs = YAML::LoadAll(std::string(text));
+        loaded.reset(YAML::Load(std::string(text)));
     } catch (const YAML::Exception& e) {
         throw InputError(r.position(e.mark) + ": " + e.msg);
     }
-    if (docs.size() != 1)
-        throw InputError(std::string(source) + ": expected exactly one YAML document, found " + std::to_string(docs.size()));
-    const YAML::Node& root = docs.front();
+    const YAML::Node& root = loaded;
     VmSpec spec;
     spec.source = std::string(source);
     try {
         Map top(r, root, "",
                 {"name", "uuid", "tee", "vcpus", "memory", "cpu-model", "machine", "firmware", "kernel", "initrd", "cmdline",
                  "disks", "network", "secrets", "serial-log", "host", "libvirt"});
+        if (count_documents(text, 2) > 1)
+            throw InputError(std::string(source) + ": expected one YAML document, found more ('---')");
         spec.name = parse_name(r, top.require("name"));
         if (auto n = top.get("uuid")) {
             std::string u = yaml::string_value(r, *n, "uuid");

@@ -174,7 +174,11 @@ TEST(VmSpec, SyntaxErrorsNamePosition) {
     std::string e = error_of("name: a\nmemory: [1G\n");
     EXPECT_TRUE(e.starts_with("t.yaml:3:1: ")) << e;
     EXPECT_EQ(error_of("- a\n- b\n"), "t.yaml:1:1: spec: expected a mapping, got a list");
-    EXPECT_EQ(error_of(""), "t.yaml: expected exactly one YAML document, found 0");
+    EXPECT_EQ(error_of(""), "t.yaml: spec: expected a mapping, got nothing");
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\n---\nname: b\n"), "t.yaml: expected one YAML document, found more ('---')");
+    // yaml-cpp 0.7's LoadAll() never returns on a stray comma (jbeder/yaml-cpp#1040).
+    EXPECT_EQ(error_of(","), "t.yaml:1:1: spec: expected a mapping, got nothing");
+    EXPECT_EQ(error_of("name: a\n,\n"), "t.yaml:2:1: end of map not found");
 }
 
 TEST(VmSpec, TeeNamesRoundTrip) {
