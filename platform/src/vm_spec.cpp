@@ -225,8 +225,8 @@ void parse_host(Reader& r, const YAML::Node& node, HostProfile& h) {
     small("ipa-bits", h.ipa_bits, 64);
     small("sve-vl", h.sve_vl, 2048);
     small("pmu-counters", h.pmu_counters, 31);
-    small("num-bps", h.num_bps, 16);
-    small("num-wps", h.num_wps, 16);
+    small("num-bps", h.num_bps, 64);
+    small("num-wps", h.num_wps, 64);
     if (auto n = m.get("lpa2")) h.lpa2 = yaml::bool_value(r, *n, "host.lpa2");
 }
 

@@ -1,5 +1,6 @@
 #include "families/sev_measure.hpp"
 
+#include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
@@ -75,8 +76,14 @@ void measure_sev_launch_digest(const VmSpec& spec, Registers& regs) {
     regs.set("launch_digest", to_hex(sev::snp_launch_digest(ovmf, inputs, spec.vcpus, *params)));
 }
 
-void measure_csv_launch_digest(const VmSpec&, Registers& regs) {
-    regs.rest_not_computed("this build has no CSV launch-digest engine (firmware-measure csv)");
+void measure_csv_launch_digest(const VmSpec& spec, Registers& regs) {
+    MappedFile fw(*spec.firmware);
+    const auto ovmf = sev::FirmwareImage::parse(fw.bytes(), spec.firmware->string());
+    csv::LaunchDigestInput in;
+    in.generation = csv::Generation::csv1;
+    in.firmware = &ovmf;
+    in.kernel_hashes_table = kernel_hashes_table(spec, spec.options<SevOptions>()->kernel_hashes);
+    regs.set("launch_digest", to_hex(csv::launch_digest(in)));
 }
 
 }  // namespace ccvm::platform

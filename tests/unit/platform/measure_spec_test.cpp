@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/measure_spec.hpp"
@@ -20,7 +21,8 @@ std::optional<std::string> spec_for_case(const json::Array& argv) {
     std::map<std::string, std::string> flags;
     for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
     if (argv.size() % 2 == 0) return std::nullopt;  // a bare flag
-    static const std::map<std::string, std::string> tees = {{"sev", "sev"}, {"seves", "sev-es"}, {"snp", "sev-snp"}};
+    static const std::map<std::string, std::string> tees = {
+        {"sev", "sev"}, {"seves", "sev-es"}, {"snp", "sev-snp"}, {"csv", "csv"}};
     if (!tees.contains(flags["--mode"])) return std::nullopt;
     for (const auto& [flag, value] : flags) {
         static const std::set<std::string> known = {"--mode", "--ovmf", "--kernel", "--initrd", "--append", "--vcpus",
@@ -45,8 +47,8 @@ std::optional<std::string> spec_for_case(const json::Array& argv) {
     return host.empty() ? y : y + "host:\n" + host;
 }
 
-TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
-    json::Value file = json::parse(read_text_file(test::vectors_dir() / "sev_measure.json"), "sev_measure.json");
+int check_launch_digest_cases(const char* vector_file) {
+    json::Value file = json::parse(read_text_file(test::vectors_dir() / vector_file), vector_file);
     int checked = 0;
     for (const json::Value& c : file.at("cases").as_array()) {
         if (c.at("exit_code") != json::Value(0)) continue;
@@ -61,7 +63,67 @@ TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
         EXPECT_EQ(m.at("registers").at("launch_digest"), json::Value(expected));
         ++checked;
     }
-    EXPECT_GE(checked, 50);  // most SEV/SEV-ES/SNP digest cases are expressible as specs
+    return checked;
+}
+
+TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
+    EXPECT_GE(check_launch_digest_cases("sev_measure.json"), 50);  // most SEV/SEV-ES/SNP cases fit a spec
+}
+
+TEST(MeasureSpec, CsvMatchesTheReferenceModel) {
+    EXPECT_EQ(check_launch_digest_cases("csv_model.json"), 3);
+    // csv.md §4: generic OVMF has an empty hash-table area, so kernel hashes are refused.
+    std::string yaml = "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
+                       "\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee:\n  type: csv\n  kernel-hashes: true\n";
+    EXPECT_THROW(measure_spec(parse_vm_spec(yaml, "c.yaml")), InputError);
+}
+
+// `ccvm measure --mode cca --vmm qemu ...` cases as realm specs (the XML runs QEMU's virt machine).
+std::optional<std::string> cca_spec_for_case(const json::Array& argv) {
+    std::map<std::string, std::string> flags;
+    bool measurement_log = false, lpa2 = false;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        const std::string& f = argv[i].as_string();
+        if (f == "--measurement-log") measurement_log = true;
+        else if (f == "--lpa2") lpa2 = true;
+        else if (i + 1 < argv.size()) flags[f] = test::substitute(argv[++i].as_string());
+    }
+    if (flags["--mode"] != "cca" || flags["--vmm"] != "qemu") return std::nullopt;
+    static const std::set<std::string> known = {"--mode", "--vmm", "--kernel", "--initrd", "--firmware", "--dtb",
+                                               "--memory", "--vcpus", "--hash-algo", "--ipa-bits", "--sve-vl",
+                                               "--pmu-counters", "--num-bps", "--num-wps", "--rmm-version",
+                                               "--output-format"};
+    for (const auto& [flag, value] : flags)
+        if (!known.contains(flag)) return std::nullopt;
+    if (flags.contains("--hash-algo") && flags["--hash-algo"] == "sha384") return std::nullopt;
+    std::string y = "name: realm\nmemory: " + flags["--memory"] + "\nvcpus: " + flags["--vcpus"] + "\n";
+    if (flags.contains("--kernel")) y += "kernel: " + flags["--kernel"] + "\n";
+    if (flags.contains("--initrd")) y += "initrd: " + flags["--initrd"] + "\n";
+    if (flags.contains("--firmware")) y += "firmware: " + flags["--firmware"] + "\n";
+    y += "tee:\n  type: cca\n  dtb: " + flags["--dtb"] + "\n";
+    if (flags.contains("--hash-algo")) y += "  hash-algo: " + flags["--hash-algo"] + "\n";
+    if (measurement_log) y += "  measurement-log: true\n";
+    y += "host:\n  num-bps: " + flags["--num-bps"] + "\n  num-wps: " + flags["--num-wps"] + "\n";
+    if (lpa2) y += "  lpa2: true\n";
+    for (const char* k : {"ipa-bits", "sve-vl", "pmu-counters"})
+        if (flags.contains(std::string("--") + k)) y += std::string("  ") + k + ": " + flags[std::string("--") + k] + "\n";
+    if (flags.contains("--rmm-version")) y += "  rmm-version: \"" + flags["--rmm-version"] + "\"\n";
+    return y;
+}
+
+TEST(MeasureSpec, CcaMatchesTheReferenceVectors) {
+    json::Value file = json::parse(read_text_file(test::vectors_dir() / "cca_rim.json"), "cca_rim.json");
+    int checked = 0;
+    for (const json::Value& c : file.at("cases").as_array()) {
+        const json::Value* expected = c.at("expect").find("json");
+        auto yaml = cca_spec_for_case(c.at("argv").as_array());
+        if (c.at("exit_code") != json::Value(0) || expected == nullptr || !yaml) continue;
+        SCOPED_TRACE(c.at("id").as_string());
+        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        EXPECT_EQ(m.at("registers").at("rim"), expected->at("rim"));
+        ++checked;
+    }
+    EXPECT_GE(checked, 3);
 }
 
 // The same for `ccvm measure --mode tdx ... --output-format json` cases.

@@ -115,7 +115,7 @@ struct VmSpec {
     std::optional<std::filesystem::path> serial_log;
     HostProfile host;
     std::string libvirt_uri = "qemu:///system";
-    std::string domain_type = "kvm";            // kvm | qemu (TCG)
+    std::string domain_type = "kvm";            // kvm | qemu (TCG) | test (libvirt's test driver)
     std::optional<std::filesystem::path> emulator;
 
     std::string source;  // the file the spec came from, for diagnostics
