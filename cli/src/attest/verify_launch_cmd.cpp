@@ -79,6 +79,16 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
 }
 
 // csv.md §4 (model): CSV1 only, since CSV2/CSV3 register state cannot be precomputed.
+// The SEV kernel-hashes table for --kernel/--initrd/--append (CSV measures the same table).
+std::optional<sev::KernelHashesTable> kernel_hashes_table(const VerifyLaunchArgs& a) {
+    if (!a.kernel) return std::nullopt;
+    MappedFile kernel(*a.kernel);
+    std::optional<MappedFile> initrd;
+    if (a.initrd) initrd.emplace(*a.initrd);
+    return sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
+                                          a.append ? std::optional<std::string_view>(*a.append) : std::nullopt);
+}
+
 int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     // csv.md §2 policy bits: 2 ES (CSV2), 6 CSV3.
     constexpr std::uint32_t kCsvEncryptedState = (1u << 2) | (1u << 6);
@@ -97,14 +107,7 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
 
     MappedFile ovmf_file(a.ovmf);
     const sev::FirmwareImage ovmf = sev::FirmwareImage::parse(ovmf_file.bytes(), a.ovmf);
-    std::optional<sev::KernelHashesTable> table;
-    if (a.kernel) {
-        MappedFile kernel(*a.kernel);
-        std::optional<MappedFile> initrd;
-        if (a.initrd) initrd.emplace(*a.initrd);
-        table = sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
-                                               a.append ? std::optional<std::string_view>(*a.append) : std::nullopt);
-    }
+    const std::optional<sev::KernelHashesTable> table = kernel_hashes_table(a);
     const Sm3Digest ld = csv::launch_digest({csv::Generation::csv1, &ovmf, table, {}});
     if (!secret::csv::launch_measurement_matches(tik, blob, api_major, api_minor, policy, ld)) {
         throw MismatchError("launch measurement does not match the expected CSV launch digest " + to_hex(ld) +
@@ -129,14 +132,7 @@ int run_verify_launch(const VerifyLaunchArgs& a) {
 
     MappedFile ovmf_file(a.ovmf);
     const sev::FirmwareImage ovmf = sev::FirmwareImage::parse(ovmf_file.bytes(), a.ovmf);
-    std::optional<sev::KernelHashesTable> table;
-    if (a.kernel) {
-        MappedFile kernel(*a.kernel);
-        std::optional<MappedFile> initrd;
-        if (a.initrd) initrd.emplace(*a.initrd);
-        table = sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
-                                               a.append ? std::optional<std::string_view>(*a.append) : std::nullopt);
-    }
+    const std::optional<sev::KernelHashesTable> table = kernel_hashes_table(a);
     Sha256Digest ld{};
     std::string what;
     if (mode == LaunchMode::sev) {
