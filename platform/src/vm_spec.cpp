@@ -1,4 +1,5 @@
 // ccvm-spec(5) parser: YAML -> VmSpec, with every schema and combination check that needs no file.
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
 #include <array>
@@ -43,11 +44,6 @@ constexpr std::uint64_t kSnpFeatureSnpActive = 1;  // sev.md §7, SEV_FEATURES b
 
 constexpr std::size_t kMaxSpecSize = 1 << 20;
 
-std::string hex32(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 // What a SEV-family kind demands of its policy's ES and CSV3 bits, and its default policy.
 struct SevPolicyRule {
@@ -79,12 +75,12 @@ SevOptions parse_sev(Reader& r, const Map& tee, TeeKind kind) {
         o.policy = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.policy", UINT32_MAX));
         std::string name(tee_name(kind));
         if (((o.policy & kPolicyEs) != 0) != rule.es)
-            r.fail(*n, "tee.policy", rule.es ? name + " needs the ES policy bit (0x4) set, got " + hex32(o.policy)
-                                             : "policy " + hex32(o.policy) + " sets the ES bit (0x4): use tee type " +
+            r.fail(*n, "tee.policy", rule.es ? name + " needs the ES policy bit (0x4) set, got " + hex_number(o.policy)
+                                             : "policy " + hex_number(o.policy) + " sets the ES bit (0x4): use tee type " +
                                                    (is_csv(kind) ? "csv2" : "sev-es"));
         if (((o.policy & kPolicyCsv3) != 0) != rule.csv3)
-            r.fail(*n, "tee.policy", rule.csv3 ? "csv3 needs the CSV3 policy bit (0x40) set, got " + hex32(o.policy)
-                                               : "policy " + hex32(o.policy) + " sets the CSV3 bit (0x40): use tee type csv3");
+            r.fail(*n, "tee.policy", rule.csv3 ? "csv3 needs the CSV3 policy bit (0x40) set, got " + hex_number(o.policy)
+                                               : "policy " + hex_number(o.policy) + " sets the CSV3 bit (0x40): use tee type csv3");
     }
     if (auto n = tee.get("kernel-hashes")) o.kernel_hashes = yaml::bool_value(r, *n, "tee.kernel-hashes");
     if (auto n = tee.get("handle")) o.handle = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.handle", UINT32_MAX));
@@ -95,7 +91,7 @@ SevOptions parse_sev(Reader& r, const Map& tee, TeeKind kind) {
     if (auto n = tee.get("user-id")) {
         if (kind == TeeKind::csv3) r.fail(*n, "tee.user-id", "csv3 guests do not reuse ASIDs (csv.md §3)");
         if ((o.policy & kPolicyAsidReuse) == 0)
-            r.fail(*n, "tee.user-id", "needs the ASID_REUSE policy bit (0x80), policy is " + hex32(o.policy));
+            r.fail(*n, "tee.user-id", "needs the ASID_REUSE policy bit (0x80), policy is " + hex_number(o.policy));
         o.user_id = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.user-id", UINT32_MAX));
     }
     return o;
@@ -106,12 +102,12 @@ SnpOptions parse_snp(Reader& r, const Map& tee) {
     if (auto n = tee.get("policy")) {
         o.policy = yaml::uint_value(r, *n, "tee.policy");
         if ((o.policy & kSnpPolicyReservedMbo) == 0)
-            r.fail(*n, "tee.policy", "SNP policy bit 17 is reserved and must be 1 (default 0x30000), got " + hex32(o.policy));
+            r.fail(*n, "tee.policy", "SNP policy bit 17 is reserved and must be 1 (default 0x30000), got " + hex_number(o.policy));
     }
     if (auto n = tee.get("guest-features")) {
         o.guest_features = yaml::uint_value(r, *n, "tee.guest-features");
         if ((o.guest_features & kSnpFeatureSnpActive) == 0)
-            r.fail(*n, "tee.guest-features", "bit 0 (SNPActive) must be set, got " + hex32(o.guest_features));
+            r.fail(*n, "tee.guest-features", "bit 0 (SNPActive) must be set, got " + hex_number(o.guest_features));
     }
     if (auto n = tee.get("kernel-hashes")) o.kernel_hashes = yaml::bool_value(r, *n, "tee.kernel-hashes");
     if (auto n = tee.get("author-key")) o.author_key = yaml::bool_value(r, *n, "tee.author-key");

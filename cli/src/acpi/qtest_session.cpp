@@ -1,3 +1,4 @@
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "acpi/qtest_session.hpp"
 
 #include <fcntl.h>
@@ -19,11 +20,6 @@ extern char** environ;
 namespace ccvm::cli {
 namespace {
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 void close_fd(int& fd) {
     if (fd >= 0) ::close(fd);
@@ -127,16 +123,16 @@ std::string QtestSession::command(const std::string& line) {
     }
 }
 
-void QtestSession::outb(std::uint16_t port, std::uint8_t value) { command("outb " + hex(port) + " " + hex(value)); }
-void QtestSession::outw(std::uint16_t port, std::uint16_t value) { command("outw " + hex(port) + " " + hex(value)); }
-void QtestSession::outl(std::uint16_t port, std::uint32_t value) { command("outl " + hex(port) + " " + hex(value)); }
+void QtestSession::outb(std::uint16_t port, std::uint8_t value) { command("outb " + hex_number(port) + " " + hex_number(value)); }
+void QtestSession::outw(std::uint16_t port, std::uint16_t value) { command("outw " + hex_number(port) + " " + hex_number(value)); }
+void QtestSession::outl(std::uint16_t port, std::uint32_t value) { command("outl " + hex_number(port) + " " + hex_number(value)); }
 
 void QtestSession::write_memory(std::uint64_t addr, ByteSpan data) {
-    command("write " + hex(addr) + " " + hex(data.size()) + " 0x" + to_hex(data));
+    command("write " + hex_number(addr) + " " + hex_number(data.size()) + " 0x" + to_hex(data));
 }
 
 Bytes QtestSession::read_memory(std::uint64_t addr, std::size_t size) {
-    std::string reply = command("read " + hex(addr) + " " + hex(size));
+    std::string reply = command("read " + hex_number(addr) + " " + hex_number(size));
     Bytes out = from_hex(reply, "qtest read reply");
     if (out.size() != size) fail("read of " + std::to_string(size) + " bytes returned " + std::to_string(out.size()));
     return out;

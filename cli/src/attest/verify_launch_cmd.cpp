@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -34,11 +35,6 @@ struct VerifyLaunchArgs {
     std::optional<std::string> vcpu_family, vcpu_model, vcpu_stepping;
 };
 
-std::string hex32(std::uint32_t v) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%x", v);
-    return buf;
-}
 
 LaunchMode launch_mode(const std::optional<std::string>& mode, std::uint32_t policy) {
     const LaunchMode from_policy = (policy & kPolicyEs) != 0 ? LaunchMode::seves : LaunchMode::sev;
@@ -49,7 +45,7 @@ LaunchMode launch_mode(const std::optional<std::string>& mode, std::uint32_t pol
     else throw InputError("--mode: '" + *mode + "' is not sev, seves or csv");
     // The policy is what the host reports; one that contradicts the owner's mode is a failed check.
     if (m != from_policy) {
-        throw MismatchError("launch does not match --mode " + *mode + ": the reported policy " + hex32(policy) +
+        throw MismatchError("launch does not match --mode " + *mode + ": the reported policy " + hex_number(policy) +
                             " has the ES bit (0x4) " +
                             ((policy & kPolicyEs) != 0 ? "set, so the guest was launched as SEV-ES"
                                                        : "clear, so the guest was launched as plain SEV"));
@@ -96,7 +92,7 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
     const auto policy = static_cast<std::uint32_t>(parse_bounded(a.policy, "--policy", 32));
     if ((policy & kCsvEncryptedState) != 0)
-        throw InputError("--mode csv: policy " + hex32(policy) + " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
+        throw InputError("--mode csv: policy " + hex_number(policy) + " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
                          "is not public; only CSV1 launches can be checked");
     if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vcpu_family || a.vmsa_profile)
         throw InputError("--mode csv: the vCPU flags apply to SEV-ES only");
@@ -111,7 +107,7 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     const Sm3Digest ld = csv::launch_digest({csv::Generation::csv1, &ovmf, table, {}});
     if (!secret::csv::launch_measurement_matches(tik, blob, api_major, api_minor, policy, ld)) {
         throw MismatchError("launch measurement does not match the expected CSV launch digest " + to_hex(ld) +
-                            " (SM3 model, not validated on Hygon hardware; policy " + hex32(policy) + ", API " +
+                            " (SM3 model, not validated on Hygon hardware; policy " + hex_number(policy) + ", API " +
                             std::to_string(api_major) + "." + std::to_string(api_minor) + ")");
     }
     std::cout << "ok\n";
@@ -147,14 +143,14 @@ int run_verify_launch(const VerifyLaunchArgs& a) {
         if (vcpus == 0) throw InputError("--vcpus must be at least 1");
         const sev::VmsaParams params = vmsa_params(a);
         ld = sev::seves_launch_digest(ovmf, table, vcpus, params);
-        what = "mode seves, " + std::to_string(vcpus) + " vCPUs, sig " + hex32(params.vcpu_sig) + ", VMSA profile " +
+        what = "mode seves, " + std::to_string(vcpus) + " vCPUs, sig " + hex_number(params.vcpu_sig) + ", VMSA profile " +
                std::string(sev::to_string(params.profile));
     }
 
     // The expected MEASURE is never printed: it is a TIK-keyed MAC the host could replay.
     if (!secret::launch_measurement_matches(tik, blob, api_major, api_minor, build_id, policy, ld)) {
         throw MismatchError("launch measurement does not match the expected launch digest " + to_hex(ld) + " (" + what +
-                            ", policy " + hex32(policy) + ", API " + std::to_string(api_major) + "." +
+                            ", policy " + hex_number(policy) + ", API " + std::to_string(api_major) + "." +
                             std::to_string(api_minor) + " build " + std::to_string(build_id) +
                             "); a different firmware, kernel, initrd, cmdline, vCPU count/type, VMSA profile, policy, "
                             "platform version or TIK changes it");

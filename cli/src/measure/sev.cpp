@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "args.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
@@ -44,15 +45,6 @@ Format parse_format(const std::string& f) {
     throw InputError("--output-format: unknown format '" + f + "' (known: hex, base64, json)");
 }
 
-std::string hex_u64(std::uint64_t v) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    do {
-        s.insert(s.begin(), digits[v & 0xF]);
-        v >>= 4;
-    } while (v != 0);
-    return "0x" + s;
-}
 
 unsigned parse_count(const std::string& text, const char* flag) {
     const std::uint64_t v = parse_uint(text, flag);
@@ -225,14 +217,14 @@ json::Value file_identity(const MappedFile& f, const std::optional<Sha256Digest>
 
 json::Value firmware_json(const FirmwareImage& fw) {
     json::Value v;
-    v.set("load_gpa", hex_u64(fw.gpa()));
-    if (auto eip = fw.sev_es_reset_eip()) v.set("sev_es_reset_eip", hex_u64(*eip));
-    if (auto base = fw.hashes_table_gpa()) v.set("kernel_hashes_table_gpa", hex_u64(*base));
+    v.set("load_gpa", hex_number(fw.gpa()));
+    if (auto eip = fw.sev_es_reset_eip()) v.set("sev_es_reset_eip", hex_number(*eip));
+    if (auto base = fw.hashes_table_gpa()) v.set("kernel_hashes_table_gpa", hex_number(*base));
     json::Value sections = json::Array{};
     for (const sev::MetadataSection& s : fw.metadata()) {
         json::Value o;
-        o.set("gpa", hex_u64(s.gpa));
-        o.set("size", hex_u64(s.size));
+        o.set("gpa", hex_number(s.gpa));
+        o.set("size", hex_number(s.size));
         o.set("type", std::string(sev::to_string(s.type)));
         sections.push(std::move(o));
     }
@@ -278,11 +270,11 @@ void print(const MeasureArgs& a, const Inputs& in, const FirmwareImage& ovmf, co
     if (in.mode != Mode::sev && in.mode != Mode::snp_ovmf_hash) {
         if (in.vcpus) inputs.set("vcpus", *in.vcpus);
         if (a.vcpu_type) inputs.set("vcpu_type", *a.vcpu_type);
-        inputs.set("vcpu_sig", in.vcpu_sig ? json::Value(hex_u64(*in.vcpu_sig)) : json::Value());
+        inputs.set("vcpu_sig", in.vcpu_sig ? json::Value(hex_number(*in.vcpu_sig)) : json::Value());
         inputs.set("vmm_type", std::string(sev::to_string(in.vmm)));
         inputs.set("vmsa_profile", std::string(sev::to_string(in.profile)));
         const std::uint64_t features = in.mode == Mode::seves ? 0 : in.mode == Mode::snp_svsm ? 1 : in.guest_features;
-        inputs.set("guest_features", hex_u64(features));
+        inputs.set("guest_features", hex_number(features));
     }
     if (in.ovmf_hash) inputs.set("snp_ovmf_hash", to_hex(*in.ovmf_hash));
     v.set("inputs", std::move(inputs));

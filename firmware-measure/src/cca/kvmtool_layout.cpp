@@ -7,7 +7,7 @@
 #include "ccvm/firmware-measure/cca/arm64_image.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
-#include "hex_u64.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "vmm_blobs.hpp"
 
 namespace ccvm::cca {
@@ -61,7 +61,7 @@ Plan kvmtool_plan(const VmmInputs& in) {
         const std::uint64_t size = file_size_of(*in.initrd);
         if (size + kKvmtoolInitrdAlign > dtb_start - kKvmtoolRamBase)
             throw InputError(in.initrd->string() + ": initrd of " + std::to_string(size) + " bytes does not fit below the DTB at " +
-                             hex_u64(dtb_start));
+                             hex_number(dtb_start));
         const std::uint64_t start = align_up(dtb_start - size - kKvmtoolInitrdAlign, kKvmtoolInitrdAlign);
         blobs.push_back({"initrd " + in.initrd->string(), {start, *in.initrd}, size});
     }

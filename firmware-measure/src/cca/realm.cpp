@@ -6,7 +6,7 @@
 #include "ccvm/firmware-measure/cca/ripas_descriptor.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "granule_hashes.hpp"
-#include "hex_u64.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -61,8 +61,8 @@ void Realm::assign_granules(std::uint64_t first, std::uint64_t end, std::uint64_
     if (next != assigned_.begin()) {
         auto prev = std::prev(next);
         if (prev->second > first)
-            throw InputError("DATA at " + hex_u64(ipa) + " (+" + hex_u64(size) + ") shares granules with the DATA range [" +
-                             hex_u64(prev->first) + ", " + hex_u64(prev->second) +
+            throw InputError("DATA at " + hex_number(ipa) + " (+" + hex_number(size) + ") shares granules with the DATA range [" +
+                             hex_number(prev->first) + ", " + hex_number(prev->second) +
                              "): RMI_DATA_CREATE fails on an assigned granule");
     }
     assigned_.emplace(first, end);
@@ -72,7 +72,7 @@ void Realm::data_create(std::uint64_t ipa, ByteSpan blob) {
     if (blob.empty()) return;  // nothing is loaded, nothing is created
     const std::uint64_t first = align_down(ipa, kGranuleSize);
     if (ipa > UINT64_MAX - kGranuleSize || blob.size() > UINT64_MAX - kGranuleSize - ipa)
-        throw InputError("DATA at " + hex_u64(ipa) + ": blob of " + std::to_string(blob.size()) + " bytes runs past the IPA space");
+        throw InputError("DATA at " + hex_number(ipa) + ": blob of " + std::to_string(blob.size()) + " bytes runs past the IPA space");
     const GranuleView view(blob, ipa - first);
     assign_granules(first, first + view.count() * kGranuleSize, ipa, blob.size());
     hash_and_chain(view, params_.hash_algo, options_.threads, [&](std::uint64_t i, const MeasurementSlot& content) {
@@ -85,7 +85,7 @@ void Realm::data_create(std::uint64_t ipa, ByteSpan blob) {
 void Realm::data_create_unmeasured(std::uint64_t ipa, std::uint64_t size) {
     if (size == 0) return;
     if (ipa > UINT64_MAX - kGranuleSize || size > UINT64_MAX - kGranuleSize - ipa)
-        throw InputError("unmeasured DATA at " + hex_u64(ipa) + " (+" + hex_u64(size) + ") runs past the IPA space");
+        throw InputError("unmeasured DATA at " + hex_number(ipa) + " (+" + hex_number(size) + ") runs past the IPA space");
     const std::uint64_t first = align_down(ipa, kGranuleSize);
     const std::uint64_t end = align_up(ipa + size, kGranuleSize);
     assign_granules(first, end, ipa, size);

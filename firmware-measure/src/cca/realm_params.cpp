@@ -3,7 +3,7 @@
 #include <string>
 
 #include "ccvm/firmware-measure/error.hpp"
-#include "hex_u64.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -34,7 +34,7 @@ void validate(const RealmParams& p, RmmVersion version, std::string_view source)
     std::uint64_t known = kRealmFlagLpa2 | kRealmFlagSve | kRealmFlagPmu;
     if (version != RmmVersion::v1_0) known |= kRealmFlagDa | kRealmFlagMecPolicy;
     if (p.flags & ~known)
-        reject(source, "realm_params.flags " + hex_u64(p.flags) + " sets bits undefined in RMM " +
+        reject(source, "realm_params.flags " + hex_number(p.flags) + " sets bits undefined in RMM " +
                            std::string(to_string(version)) + " (known: bit0 LPA2, bit1 SVE, bit2 PMU" +
                            (version == RmmVersion::v1_0 ? ")" : ", bit3 DA, bits 7-8 MEC policy)"));
     const unsigned max_bits = (p.flags & kRealmFlagLpa2) ? kMaxIpaBitsLpa2 : kMaxIpaBits;

@@ -5,7 +5,7 @@
 #include "ccvm/firmware-measure/cca/dtb.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
-#include "hex_u64.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 
@@ -22,8 +22,8 @@ Bytes read_dtb(const std::filesystem::path& path, std::uint64_t max_size, const 
 
 void check_in_ram(const LoadedBlob& blob, std::uint64_t ram_base, std::uint64_t ram_end) {
     if (blob.op.ipa < ram_base || blob.op.ipa > ram_end || blob.size > ram_end - blob.op.ipa)
-        throw InputError(blob.what + " of " + std::to_string(blob.size) + " bytes at " + hex_u64(blob.op.ipa) +
-                         " does not fit in guest RAM [" + hex_u64(ram_base) + ", " + hex_u64(ram_end) + "); raise --memory");
+        throw InputError(blob.what + " of " + std::to_string(blob.size) + " bytes at " + hex_number(blob.op.ipa) +
+                         " does not fit in guest RAM [" + hex_number(ram_base) + ", " + hex_number(ram_end) + "); raise --memory");
 }
 
 Plan assemble_plan(const RealmParams& params, RmmVersion version, std::uint64_t ram_base, std::uint64_t ram_size,

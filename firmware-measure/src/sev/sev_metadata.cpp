@@ -1,3 +1,4 @@
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/firmware-measure/sev/sev_metadata.hpp"
 
 #include <string>
@@ -7,15 +8,6 @@
 namespace ccvm::sev {
 namespace {
 
-std::string hex(std::uint64_t v) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    do {
-        s.insert(s.begin(), digits[v & 0xF]);
-        v >>= 4;
-    } while (v != 0);
-    return "0x" + s;
-}
 
 bool known_type(std::uint32_t t) {
     switch (static_cast<SectionType>(t)) {
@@ -49,7 +41,7 @@ std::vector<MetadataSection> parse_sev_metadata(ByteSpan image, const ovmf::Foot
     const std::string src(source);
     const std::uint32_t from_end = load_le<std::uint32_t>(entry->payload, 0, src + ": SEV metadata footer entry");
     if (from_end > image.size() || from_end < kMetadataHeaderSize) {
-        throw InputError(src + ": SEV metadata offset " + hex(from_end) + " (from the end of the " +
+        throw InputError(src + ": SEV metadata offset " + hex_number(from_end) + " (from the end of the " +
                          std::to_string(image.size()) + "-byte image) points outside the image");
     }
     const std::size_t start = image.size() - from_end;
@@ -80,7 +72,7 @@ std::vector<MetadataSection> parse_sev_metadata(ByteSpan image, const ovmf::Foot
         const std::uint32_t type = load_le<std::uint32_t>(image, off + 8);
         if (!known_type(type)) {
             throw InputError(src + ": SEV metadata section " + std::to_string(i) + " (offset " +
-                             std::to_string(off) + ") has unknown type " + hex(type) +
+                             std::to_string(off) + ") has unknown type " + hex_number(type) +
                              " (known: 0x1 SNP_SEC_MEM, 0x2 SNP_SECRETS, 0x3 CPUID, 0x4 SVSM_CAA, "
                              "0x10 SNP_KERNEL_HASHES); a newer firmware needs a newer ccvm");
         }

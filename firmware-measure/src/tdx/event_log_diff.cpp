@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "ccvm/firmware-measure/encoding.hpp"
-#include "tdx/hex_text.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {

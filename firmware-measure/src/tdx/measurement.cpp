@@ -10,7 +10,7 @@
 #include "ccvm/firmware-measure/tdx/qemu_kernel_loader.hpp"
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
-#include "tdx/hex_text.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {

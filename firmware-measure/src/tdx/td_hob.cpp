@@ -5,7 +5,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/tdx/q35_memory.hpp"
-#include "tdx/hex_text.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
-#include "tdx/hex_text.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {

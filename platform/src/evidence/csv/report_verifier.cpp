@@ -1,3 +1,4 @@
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 
 #include <algorithm>
@@ -9,15 +10,10 @@
 namespace ccvm::platform::csv {
 namespace {
 
-std::string hex32(std::uint32_t v) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%x", v);
-    return buf;
-}
 
 std::optional<std::string> usage_problem(std::string_view name, std::uint32_t got, KeyUsage want) {
     if (got == static_cast<std::uint32_t>(want)) return std::nullopt;
-    return std::string(name) + " key usage is " + hex32(got) + ", expected " + hex32(static_cast<std::uint32_t>(want));
+    return std::string(name) + " key usage is " + hex_number(got) + ", expected " + hex_number(static_cast<std::uint32_t>(want));
 }
 
 Check make(std::string name, const std::optional<std::string>& problem) {
@@ -97,7 +93,7 @@ Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek) {
 Check verify_report_signature(const AttestationReport& r) {
     std::optional<std::string> algo;
     if (r.sig_algo != secret::csv::kAlgoSm2Signature)
-        algo = "report sig_algo is " + hex32(r.sig_algo) + ", expected 4 (SM2)";
+        algo = "report sig_algo is " + hex_number(r.sig_algo) + ", expected 4 (SM2)";
     return make("report.signature", first_of({usage_problem("report signer", r.sig_usage, KeyUsage::pek), algo,
                                               check_signature(r.pek.pubkey, r.pek.uid, "PEK", r.signed_bytes, r.sig)}));
 }
@@ -126,10 +122,10 @@ CheckList verify_report(const AttestationReport& report, const CertChain& chain,
     }
     if (expected.policy) {
         if (*expected.policy == report.policy)
-            out.pass("policy", hex32(report.policy));
+            out.pass("policy", hex_number(report.policy));
         else
             out.fail("policy",
-                     "report policy " + hex32(report.policy) + " differs from expected " + hex32(*expected.policy));
+                     "report policy " + hex_number(report.policy) + " differs from expected " + hex_number(*expected.policy));
     }
     if (expected.host_data) {
         if (!report.host_data)

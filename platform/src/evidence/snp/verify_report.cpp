@@ -1,3 +1,4 @@
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/platform/evidence/snp/verify_report.hpp"
 
 #include <algorithm>
@@ -101,11 +102,6 @@ void compare(const char* name, const std::array<std::byte, N>& actual, const std
         out.fail(name, std::string(field) + " " + to_hex(actual) + " differs from the expected " + to_hex(*expected));
 }
 
-std::string hex_u64(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 }  // namespace
 
@@ -119,9 +115,9 @@ CheckList verify_report(const AttestationReport& report, const SigningChain& cha
     compare("report_data", report.report_data, expected.report_data, "REPORT_DATA", true, out);
     if (expected.policy) {
         if (report.policy == *expected.policy)
-            out.pass("policy", "POLICY " + hex_u64(report.policy) + " matches");
+            out.pass("policy", "POLICY " + hex_number(report.policy) + " matches");
         else
-            out.fail("policy", "POLICY " + hex_u64(report.policy) + " differs from the expected " + hex_u64(*expected.policy));
+            out.fail("policy", "POLICY " + hex_number(report.policy) + " differs from the expected " + hex_number(*expected.policy));
     }
     return out;
 }

@@ -1,11 +1,11 @@
-// Numbers in error messages and event descriptions, as "0x..." (private to the TDX sources).
+// Integers in messages and JSON fields as "0x..." (lowercase, no padding).
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-namespace ccvm::tdx {
+namespace ccvm {
 
 inline std::string hex_number(std::uint64_t v) {
     char buf[24];
@@ -13,4 +13,4 @@ inline std::string hex_number(std::uint64_t v) {
     return buf;
 }
 
-}  // namespace ccvm::tdx
+}  // namespace ccvm
