@@ -27,8 +27,9 @@ std::uint32_t uint_param(const platform::TypedParams& params, const char* key) {
 
 }  // namespace
 
-LibvirtBackend::LibvirtBackend(const std::string& uri)
-    : connection_(libvirt_call("connect to", uri, [&] { return platform::LibvirtConnection::open(uri); })) {}
+LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityCalls calls)
+    : connection_(libvirt_call("connect to", uri,
+                               [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
 
 platform::Domain LibvirtBackend::domain(const std::string& name) {
     auto d = libvirt_call("look up", name, [&] { return connection_.lookup_domain(name); });
@@ -100,7 +101,11 @@ LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
     if (it == params.end() || !std::holds_alternative<std::string>(it->second))
         throw DaemonError(ErrorCode::libvirt, "libvirt reported no sev-measurement for " + name);
     LaunchReport report;
-    report.measurement = from_base64(std::get<std::string>(it->second), "sev-measurement");
+    try {
+        report.measurement = from_base64(std::get<std::string>(it->second), "sev-measurement of " + name);
+    } catch (const InputError& e) {
+        throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported ") + e.what());
+    }
     report.api_major = uint_param(params, "sev-api-major");
     report.api_minor = uint_param(params, "sev-api-minor");
     report.build_id = uint_param(params, "sev-build-id");
@@ -108,10 +113,15 @@ LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
     return report;
 }
 
-Bytes LibvirtBackend::sev_pdh() {
-    throw DaemonError(ErrorCode::not_supported,
-                      "reading the platform's SEV PDH (virNodeGetSEVInfo) is not available through the platform "
-                      "libvirt wrapper yet; use launch_security: simulated, or create the session with 'ccvm session'");
+Bytes LibvirtBackend::sev_pdh(LaunchFirmware) {
+    try {
+        return connection_.sev_info().pdh;
+    } catch (const platform::LibvirtError& e) {
+        if (e.unsupported())
+            throw DaemonError(ErrorCode::not_supported, "host " + connection_.uri() +
+                                                            " offers no SEV/CSV launch security (" + e.what() + ")");
+        throw DaemonError(ErrorCode::libvirt, "read the platform PDH of " + connection_.uri() + ": " + e.what());
+    }
 }
 
 void LibvirtBackend::inject_launch_secret(const std::string& name, const std::string& header_b64,
