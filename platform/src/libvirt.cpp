@@ -110,41 +110,51 @@ std::string unescape_xml(std::string_view s) {
     return out;
 }
 
-[[noreturn]] void bad_param(const std::string& what) {
-    throw LibvirtError("libvirt: " + what, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
+[[noreturn]] void bad_param(std::string_view source, const std::string& what) {
+    throw LibvirtError("libvirt: " + std::string(source) + " " + what, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
 }
 
-const TypedValue* find_param(const TypedParams& params, const char* key, bool required) {
-    const auto it = params.find(key);
-    if (it != params.end()) return &it->second;
-    if (required) bad_param(std::string("node SEV info has no '") + key + "'");
-    return nullptr;
-}
+// One parameter of a typed-parameter set `source` ("node SEV info", "launch security info").
+class ParamReader {
+public:
+    ParamReader(const TypedParams& params, std::string_view source) : params_(params), source_(source) {}
 
-// libvirt.md §10: the SEV node parameters are uint; older drivers used int for some.
-std::optional<unsigned> uint_param(const TypedParams& params, const char* key, bool required) {
-    const TypedValue* v = find_param(params, key, required);
-    if (v == nullptr) return std::nullopt;
-    if (const auto* u = std::get_if<unsigned>(v)) return *u;
-    if (const auto* i = std::get_if<int>(v); i != nullptr && *i >= 0) return static_cast<unsigned>(*i);
-    bad_param(std::string("node SEV info '") + key + "' is not an unsigned integer");
-}
-
-std::optional<std::string> string_param(const TypedParams& params, const char* key, bool required) {
-    const TypedValue* v = find_param(params, key, required);
-    if (v == nullptr) return std::nullopt;
-    if (const auto* s = std::get_if<std::string>(v)) return *s;
-    bad_param(std::string("node SEV info '") + key + "' is not a string");
-}
-
-Bytes base64_param(const TypedParams& params, const char* key) {
-    const std::string text = *string_param(params, key, true);
-    try {
-        return from_base64(text, std::string("node SEV info '") + key + "'");
-    } catch (const InputError& e) {
-        bad_param(e.what());
+    const TypedValue* find(const char* key, bool required) const {
+        const auto it = params_.find(key);
+        if (it != params_.end()) return &it->second;
+        if (required) bad_param(source_, std::string("has no '") + key + "'");
+        return nullptr;
     }
-}
+
+    // libvirt.md §10: these parameters are uint; older drivers used int for some.
+    std::optional<unsigned> uint(const char* key, bool required = true) const {
+        const TypedValue* v = find(key, required);
+        if (v == nullptr) return std::nullopt;
+        if (const auto* u = std::get_if<unsigned>(v)) return *u;
+        if (const auto* i = std::get_if<int>(v); i != nullptr && *i >= 0) return static_cast<unsigned>(*i);
+        bad_param(source_, std::string("'") + key + "' is not an unsigned integer");
+    }
+
+    std::optional<std::string> string(const char* key, bool required = true) const {
+        const TypedValue* v = find(key, required);
+        if (v == nullptr) return std::nullopt;
+        if (const auto* s = std::get_if<std::string>(v)) return *s;
+        bad_param(source_, std::string("'") + key + "' is not a string");
+    }
+
+    Bytes base64(const char* key) const {
+        const std::string text = *string(key);
+        try {
+            return from_base64(text, std::string(source_) + " '" + key + "'");
+        } catch (const InputError& e) {
+            throw LibvirtError("libvirt: " + std::string(e.what()), VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
+        }
+    }
+
+private:
+    const TypedParams& params_;
+    std::string_view source_;
+};
 
 }  // namespace
 
@@ -200,14 +210,26 @@ bool LibvirtError::unsupported() const noexcept {
 }
 
 SevNodeInfo sev_node_info(const TypedParams& params) {
+    const ParamReader p(params, "node SEV info");
     SevNodeInfo info;
-    info.pdh = base64_param(params, VIR_NODE_SEV_PDH);
-    info.cert_chain = base64_param(params, VIR_NODE_SEV_CERT_CHAIN);
-    info.cbitpos = *uint_param(params, VIR_NODE_SEV_CBITPOS, true);
-    info.reduced_phys_bits = *uint_param(params, VIR_NODE_SEV_REDUCED_PHYS_BITS, true);
-    info.max_guests = uint_param(params, VIR_NODE_SEV_MAX_GUESTS, false);
-    info.max_es_guests = uint_param(params, VIR_NODE_SEV_MAX_ES_GUESTS, false);
-    info.cpu0_id = string_param(params, VIR_NODE_SEV_CPU0_ID, false);
+    info.pdh = p.base64(VIR_NODE_SEV_PDH);
+    info.cert_chain = p.base64(VIR_NODE_SEV_CERT_CHAIN);
+    info.cbitpos = *p.uint(VIR_NODE_SEV_CBITPOS);
+    info.reduced_phys_bits = *p.uint(VIR_NODE_SEV_REDUCED_PHYS_BITS);
+    info.max_guests = p.uint(VIR_NODE_SEV_MAX_GUESTS, false);
+    info.max_es_guests = p.uint(VIR_NODE_SEV_MAX_ES_GUESTS, false);
+    info.cpu0_id = p.string(VIR_NODE_SEV_CPU0_ID, false);
+    return info;
+}
+
+SevLaunchInfo sev_launch_info(const TypedParams& params) {
+    const ParamReader p(params, "launch security info");
+    SevLaunchInfo info;
+    info.measurement = p.base64(VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT);
+    info.api_major = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR);
+    info.api_minor = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR);
+    info.build_id = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID);
+    info.policy = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY);
     return info;
 }
 

@@ -1,7 +1,6 @@
 #include "platform/libvirt_backend.hpp"
 
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 namespace ccvm::daemon {
 
@@ -15,14 +14,6 @@ auto libvirt_call(const char* what, const std::string& name, Fn fn) {
     } catch (const platform::LibvirtError& e) {
         throw DaemonError(ErrorCode::libvirt, std::string(what) + " " + name + ": " + e.what());
     }
-}
-
-std::uint32_t uint_param(const platform::TypedParams& params, const char* key) {
-    const auto it = params.find(key);
-    if (it == params.end()) throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported no ") + key);
-    if (const auto* u = std::get_if<unsigned>(&it->second)) return *u;
-    if (const auto* i = std::get_if<int>(&it->second)) return static_cast<std::uint32_t>(*i);
-    throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported ") + key + " with an unexpected type");
 }
 
 }  // namespace
@@ -95,22 +86,9 @@ std::string LibvirtBackend::domain_xml(const std::string& name) {
 }
 
 LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
-    const platform::TypedParams params =
-        libvirt_call("read the launch measurement of", name, [&] { return domain(name).launch_security_info(); });
-    const auto it = params.find("sev-measurement");  // libvirt.md §10
-    if (it == params.end() || !std::holds_alternative<std::string>(it->second))
-        throw DaemonError(ErrorCode::libvirt, "libvirt reported no sev-measurement for " + name);
-    LaunchReport report;
-    try {
-        report.measurement = from_base64(std::get<std::string>(it->second), "sev-measurement of " + name);
-    } catch (const InputError& e) {
-        throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported ") + e.what());
-    }
-    report.api_major = uint_param(params, "sev-api-major");
-    report.api_minor = uint_param(params, "sev-api-minor");
-    report.build_id = uint_param(params, "sev-build-id");
-    report.policy = uint_param(params, "sev-policy");
-    return report;
+    const platform::SevLaunchInfo info =
+        libvirt_call("read the launch measurement of", name, [&] { return domain(name).sev_launch_info(); });
+    return {info.measurement, info.api_major, info.api_minor, info.build_id, info.policy};
 }
 
 Bytes LibvirtBackend::sev_pdh(LaunchFirmware) {

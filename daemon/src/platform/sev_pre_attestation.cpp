@@ -47,11 +47,4 @@ const PreAttestation& sev_pre_attestation() {
     return scheme;
 }
 
-std::uint8_t api_byte(std::uint32_t value, const char* what) {
-    if (value > 0xff)
-        throw DaemonError(ErrorCode::libvirt,
-                          std::string("firmware reported ") + what + " " + std::to_string(value) + " (more than 8 bits)");
-    return static_cast<std::uint8_t>(value);
-}
-
 }  // namespace ccvm::daemon

@@ -241,6 +241,42 @@ TEST(SevNodeInfo, MissingOrMistypedParametersAreNamed) {
     }
 }
 
+TEST(SevLaunchInfo, LaunchMeasureParameters) {
+    ParamSource src;
+    // 48 bytes: MEASURE || MNONCE, base64 as libvirt passes QEMU's query-sev-launch-measure answer on.
+    const std::string b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v";
+    src.str(VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, b64.c_str())
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, 1)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR, 49)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID, 6)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY, 0x5);
+    const SevLaunchInfo info = sev_launch_info(src.map());
+    ASSERT_EQ(info.measurement.size(), 48u);
+    for (std::size_t i = 0; i < 48; ++i) EXPECT_EQ(info.measurement[i], static_cast<std::byte>(i));
+    EXPECT_EQ(info.api_major, 1u);
+    EXPECT_EQ(info.api_minor, 49u);
+    EXPECT_EQ(info.build_id, 6u);
+    EXPECT_EQ(info.policy, 5u);
+}
+
+TEST(SevLaunchInfo, DomainWithoutSevReportsNothing) {
+    // libvirt.md §12: domlaunchsecinfo on a plain domain succeeds with 0 parameters.
+    try {
+        sev_launch_info({});
+        FAIL();
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(std::string(e.what()), "libvirt: launch security info has no 'sev-measurement'");
+    }
+    ParamSource src;
+    src.str("sev-measurement", "AA==").ullong("sev-api-major", 1);
+    try {
+        sev_launch_info(src.map());
+        FAIL();
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(std::string(e.what()), "libvirt: launch security info 'sev-api-major' is not an unsigned integer");
+    }
+}
+
 TEST(SevNodeInfo, TestDriverHasNoSev) {
     auto conn = LibvirtConnection::open(kUri);
     try {
@@ -264,9 +300,11 @@ TEST(SevNodeInfo, ComesFromTheConnectionsLaunchSecurityCalls) {
         int max = 0;
         *params = nullptr;
         *n = 0;
-        return virTypedParamsAddString(params, n, &max, "pdh", "AQ==") | virTypedParamsAddString(params, n, &max, "cert-chain", "Ag==") |
-               virTypedParamsAddUInt(params, n, &max, "cbitpos", 51) |
-               virTypedParamsAddUInt(params, n, &max, "reduced-phys-bits", 1);
+        EXPECT_EQ(virTypedParamsAddString(params, n, &max, "pdh", "AQ=="), 0);
+        EXPECT_EQ(virTypedParamsAddString(params, n, &max, "cert-chain", "Ag=="), 0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, "cbitpos", 51), 0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, "reduced-phys-bits", 1), 0);
+        return 0;
     };
     auto conn = LibvirtConnection::open(kUri, calls);
     const SevNodeInfo info = conn.sev_info();

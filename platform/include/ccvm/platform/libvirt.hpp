@@ -57,6 +57,19 @@ struct SevNodeInfo {
 // that every libvirt version reports is missing, has another type or is not valid base64.
 SevNodeInfo sev_node_info(const TypedParams& params);
 
+// A SEV/SEV-ES/CSV guest's LAUNCH_MEASURE as virDomainGetLaunchSecurityInfo reports it (libvirt.md §10).
+struct SevLaunchInfo {
+    Bytes measurement;  // sev-measurement: MEASURE (32) || MNONCE (16)
+    unsigned api_major = 0;
+    unsigned api_minor = 0;
+    unsigned build_id = 0;
+    unsigned policy = 0;
+};
+
+// virDomainGetLaunchSecurityInfo's parameters as a SevLaunchInfo; a LibvirtError naming the
+// parameter when one is missing (a domain without SEV reports none), mistyped or not base64.
+SevLaunchInfo sev_launch_info(const TypedParams& params);
+
 // The three launch-security calls of the libvirt C API, by default libvirt's own. A test replaces
 // them to be the virTypedParameter source of a host it does not have (libvirt.md §3, tier 2);
 // everything else stays real. Parameter arrays handed out must come from virTypedParamsAdd*.
@@ -90,6 +103,7 @@ public:
     void destroy();           // immediate stop
     void undefine();          // also removes a varstore libvirt created
     TypedParams launch_security_info() const;
+    SevLaunchInfo sev_launch_info() const { return platform::sev_launch_info(launch_security_info()); }
     // The LAUNCH_SECRET packet: header and ciphertext in base64; `gpa` overrides where it lands.
     void set_launch_security_state(std::string_view header_b64, std::string_view secret_b64,
                                    std::optional<std::uint64_t> gpa);
