@@ -1,6 +1,8 @@
 // The VM commands: create, list, status, start, stop, destroy, remove, attest NAME, inject. Each
 // parses its arguments, makes one call to ccvmd and prints the answer (--json on read commands).
 
+#include <unistd.h>
+
 #include <cstring>
 #include <iostream>
 
