@@ -11,8 +11,9 @@ namespace ccvm::daemon {
 
 namespace {
 
-[[noreturn]] void firmware_error(const std::string& name, const std::string& what) {
-    throw DaemonError(ErrorCode::libvirt, "simulated launch firmware, domain " + name + ": " + what);
+// `firmware`: "SEV" or "CSV" once the VM's platform is known.
+[[noreturn]] void firmware_error(const std::string& name, const std::string& what, std::string_view firmware = "SEV/CSV") {
+    throw DaemonError(ErrorCode::libvirt, "simulated " + std::string(firmware) + " firmware, domain " + name + ": " + what);
 }
 
 // sev.md §10: what OVMF looks for in the secret area: the table GUID and a length within the data.
@@ -55,7 +56,7 @@ SimulatedLaunchBackend::Guest SimulatedLaunchBackend::launch_start(const std::st
     try {
         guest.launch = guest.firmware->launch(in, spec);
     } catch (const InputError& e) {
-        firmware_error(name, std::string(guest.firmware->name()) + " " + e.what());
+        firmware_error(name, e.what(), guest.firmware->name());
     }
     return guest;
 }
@@ -104,9 +105,10 @@ void SimulatedLaunchBackend::inject_launch_secret(const std::string& name, const
         data = guest.firmware->launch_secret(guest.launch, from_base64(header_b64, "sev-secret-header"),
                                              from_base64(secret_b64, "sev-secret"));
     } catch (const InputError& e) {
-        firmware_error(name, std::string(guest.firmware->name()) + " " + e.what());
+        firmware_error(name, e.what(), guest.firmware->name());
     }
-    if (!is_secret_table(data)) firmware_error(name, "LAUNCH_SECRET: decrypted data is not a secret table");
+    if (!is_secret_table(data))
+        firmware_error(name, "LAUNCH_SECRET: decrypted data is not a secret table", guest.firmware->name());
     spdlog::info("VM {}: simulated {} firmware: LAUNCH_SECRET accepted ({} bytes)", name, guest.firmware->name(),
                  data.size());
 }

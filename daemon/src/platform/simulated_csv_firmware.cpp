@@ -48,7 +48,7 @@ public:
 
     SimulatedGuest launch(const LaunchStartInput& in, const platform::VmSpec& spec) const override {
         if (spec.tee != platform::TeeKind::csv)
-            throw InputError("the simulated CSV firmware measures CSV1 guests only: Hygon does not publish the " +
+            throw InputError("measures CSV1 guests only: Hygon does not publish the " +
                              std::string(platform::tee_name(spec.tee)) + " VMSA/VMCB layout (csv.md §4)");
         // LAUNCH_START: the session must be signed by the owner's key in dhCert (uid GUEST_USER_ID).
         const csv::CsvCertificate owner = csv::CsvCertificate::parse(in.dh_cert, "dhCert");
