@@ -35,5 +35,13 @@ CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std
 void add_measure_command(CLI::App& app, Commands& commands);
 void add_measure_diff_command(CLI::App& app, Commands& commands);
 void add_verify_report_command(CLI::App& app, Commands& commands);
+void add_eventlog_command(CLI::App& app, Commands& commands);
+void add_acpi_command(CLI::App& app, Commands& commands);
+void add_verify_launch_command(CLI::App& app, Commands& commands);
+void add_session_command(CLI::App& app, Commands& commands);
+void add_secret_build_command(CLI::App& app, Commands& commands);
+void add_snp_id_block_command(CLI::App& app, Commands& commands);
+void add_spec_command(CLI::App& app, Commands& commands);
+void add_vm_commands(CLI::App& app, Commands& commands);
 
 }  // namespace ccvm::cli

@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
     ccvm::cli::add_measure_command(app, commands);
     ccvm::cli::add_measure_diff_command(app, commands);
     ccvm::cli::add_verify_report_command(app, commands);
+    ccvm::cli::add_eventlog_command(app, commands);
+    ccvm::cli::add_acpi_command(app, commands);
+    ccvm::cli::add_verify_launch_command(app, commands);
+    ccvm::cli::add_session_command(app, commands);
+    ccvm::cli::add_secret_build_command(app, commands);
+    ccvm::cli::add_snp_id_block_command(app, commands);
+    ccvm::cli::add_spec_command(app, commands);
+    ccvm::cli::add_vm_commands(app, commands);
 
     try {
         app.parse(argc, argv);

@@ -52,7 +52,9 @@ public:
     void TestBody() override {
         std::vector<std::string> argv{ccvm::test::ccvm_cli().string()};
         for (const Value& a : case_.at("argv").as_array()) argv.push_back(ccvm::test::substitute(a.as_string()));
-        auto r = ccvm::test::run_process(argv);
+        // The shared fixtures (TEK/TIK/secret files) are read-only and world-readable by construction;
+        // ccvm refuses such secret files unless told they are test fixtures.
+        auto r = ccvm::test::run_process(argv, {{"CCVM_ALLOW_READABLE_SECRETS", "1"}});
         std::string cmdline;
         for (std::size_t i = 1; i < argv.size(); ++i) cmdline += " " + argv[i];
         SCOPED_TRACE("ccvm" + cmdline + "\nstdout: " + r.out + "\nstderr: " + r.err);

@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/platform/measure_spec.hpp"
+#include "ccvm/platform/vm_spec.hpp"
 #include "commands.hpp"
 #include "measure/measure_args.hpp"
 #include "measure/measure_families.hpp"
@@ -9,7 +11,16 @@
 namespace ccvm::cli {
 namespace {
 
+// `ccvm measure SPEC.yaml`: every register of the spec's family, as JSON.
+int run_measure_spec(const MeasureArgs& args) {
+    if (args.mode) throw InputError("measure: give either a spec file or --mode, not both");
+    platform::VmSpec spec = platform::load_vm_spec(*args.spec);
+    std::cout << platform::measure_spec(spec).dump(true) << "\n";
+    return 0;
+}
+
 int run_measure(const MeasureArgs& args) {
+    if (args.spec) return run_measure_spec(args);
     if (!args.mode) {
         throw InputError("measure: --mode is required (one of " + known_modes() + ")");
     }

@@ -1,6 +1,9 @@
 // `ccvm measure diff A B`: names the first step where two saved measurements (traces or JSON outputs)
 // diverge, so a user whose report does not match can see which input differs.
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -9,6 +12,7 @@
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "commands.hpp"
 #include "measure/sev_trace_io.hpp"
+#include "measure/tdx_trace.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -57,14 +61,17 @@ int compare_traces(const sev::Trace& a, const sev::Trace& b, const std::string& 
         std::cout << "first difference at step " << i << ":\n";
         std::cout << "  " << na << ": " << describe(x) << " contents " << to_hex(x.contents) << '\n';
         std::cout << "  " << nb << ": " << describe(y) << " contents " << to_hex(y.contents) << '\n';
-        if (x.type != y.type || x.gpa != y.gpa) {
+        if (const std::string tdx = tdx_step_explanation(x.type, x.contents != y.contents); !tdx.empty()) {
+            std::cout << "  " << (x.type != y.type ? "the event sequence differs (" + x.type + " vs " + y.type + ")" : tdx) << '\n';
+        } else if (x.type != y.type || x.gpa != y.gpa) {
             std::cout << "  the page layout differs (type or GPA): different firmware, metadata, kernel-hashes "
                          "support or VMM type\n";
         } else if (x.contents != y.contents) {
             std::cout << "  the measured contents differ: "
-                      << (x.type == "VMSA" ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
-                          : x.type == "KERNEL_HASHES" || x.gpa ? "firmware, kernel, initrd or command line"
-                                                               : "firmware bytes")
+                      << (x.type == "VMSA"            ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
+                          : x.type == "KERNEL_HASHES" ? "kernel, initrd or command line (kernel-hashes table)"
+                          : x.gpa                     ? "firmware page, or the kernel-hashes page (kernel, initrd, command line)"
+                                                      : "firmware bytes")
                       << '\n';
         } else {
             std::cout << "  the digests before this step already differ (different seed / precomputed OVMF hash)\n";
@@ -91,7 +98,8 @@ int run_diff(const std::string& file_a, const std::string& file_b) {
     if (a.trace && b.trace) return compare_traces(*a.trace, *b.trace, file_a, file_b);
     if (a.json && b.json) {
         // JSON outputs without traces: the inputs section names what differs.
-        for (const char* key : {"mode", "inputs", "firmware", "kernel_hashes", "digest"}) {
+        for (const char* key : {"mode", "inputs", "firmware", "kernel_hashes", "digest", "mrtd", "events", "rtmr0", "rtmr1",
+                                "rtmr2", "rtmr3"}) {
             const json::Value* va = a.json->find(key);
             const json::Value* vb = b.json->find(key);
             const json::Value null_value;

@@ -337,7 +337,7 @@ int run_sev(const MeasureArgs& a) {
 
     switch (in.mode) {
         case Mode::sev: out.digest = to_bytes(sev::sev_launch_digest(ovmf, table, trace)); break;
-        case Mode::snp_ovmf_hash: out.digest = to_bytes(sev::snp_ovmf_hash(ovmf)); break;
+        case Mode::snp_ovmf_hash: out.digest = to_bytes(sev::snp_ovmf_hash(ovmf, trace)); break;
         case Mode::seves: {
             for (const Sha256Digest& d : sev::seves_launch_digests(ovmf, table, max_vcpus, params, trace))
                 per_count.push_back(to_bytes(d));

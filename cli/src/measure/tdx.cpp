@@ -10,7 +10,9 @@
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 #include "measure/measure_args.hpp"
+#include "measure/sev_trace_io.hpp"
 #include "measure/tdx_output.hpp"
+#include "measure/tdx_trace.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -24,28 +26,6 @@ void refuse_foreign_flags(const MeasureArgs& a) {
     };
     for (const auto& [flag, set] : foreign)
         if (set) throw InputError(std::string("measure --mode tdx: ") + flag + " does not apply to TDX");
-}
-
-void print_trace(const tdx::TdxMeasurement& m) {
-    std::fprintf(stderr, "TDVF descriptor at 0x%zx, %zu sections\n", m.metadata.descriptor_offset, m.metadata.sections.size());
-    for (std::size_t i = 0; i < m.metadata.sections.size(); ++i) {
-        const tdx::TdvfSection& s = m.metadata.sections[i];
-        std::fprintf(stderr, "  section %zu %-7s GPA 0x%llx size 0x%llx data 0x%x+0x%x attr 0x%x\n", i,
-                     std::string(tdx::to_string(s.type)).c_str(), static_cast<unsigned long long>(s.memory_address),
-                     static_cast<unsigned long long>(s.memory_data_size), s.data_offset, s.raw_data_size, s.attributes);
-    }
-    if (m.mrtd.value) {
-        std::fprintf(stderr, "MRTD stream: %llu PAGE.ADD + %llu MR.EXTEND records, %llu bytes\n",
-                     static_cast<unsigned long long>(m.mrtd_stats.page_add_records),
-                     static_cast<unsigned long long>(m.mrtd_stats.extend_records),
-                     static_cast<unsigned long long>(m.mrtd_stats.stream_bytes));
-    }
-    tdx::Rtmrs running{};
-    for (const tdx::Event& e : m.events) {
-        running[e.rtmr] = tdx::extend(running[e.rtmr], e.digest);
-        std::fprintf(stderr, "rtmr%u %-32s %s %s\n      -> %s\n", e.rtmr, tdx::event_type_name(static_cast<std::uint32_t>(e.type)).c_str(),
-                     to_hex(e.digest).c_str(), e.description.c_str(), to_hex(running[e.rtmr]).c_str());
-    }
 }
 
 int run_tdx(const MeasureArgs& a) {
@@ -83,8 +63,14 @@ int run_tdx(const MeasureArgs& a) {
     if (a.acpi_dir) in.acpi = tdx::load_acpi_blobs(*a.acpi_dir);
 
     const tdx::TdxMeasurement m = tdx::measure_tdx(in);
-    if (a.trace) print_trace(m);
-    std::cout << (a.output_format == "json" ? tdx_measurement_json(m).dump(true) : tdx_measurement_hex(m)) << "\n";
+    if (a.output_format == "json") {
+        json::Value out = tdx_measurement_json(m);
+        if (a.trace) out.set("trace", trace_to_json(tdx_trace(m, in.firmware)));
+        std::cout << out.dump(true) << "\n";
+    } else {
+        if (a.trace) std::cout << render_trace_text("tdx", tdx_trace(m, in.firmware));
+        std::cout << tdx_measurement_hex(m) << "\n";
+    }
     return 0;
 }
 

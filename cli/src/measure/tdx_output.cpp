@@ -29,16 +29,18 @@ json::Value tdx_event_json(const tdx::Event& e) {
 
 json::Value tdx_measurement_json(const tdx::TdxMeasurement& m) {
     json::Value out;
-    json::Value reasons;
+    json::Value reasons, notes;
     for (const Named& r : registers(m)) {
         if (r.reg->value) {
             out.set(r.name, to_hex(*r.reg->value));
+            if (!r.reg->note.empty()) notes.set(r.name, r.reg->note);
         } else {
             out.set(r.name, nullptr);
             reasons.set(r.name, r.reg->reason);
         }
     }
     if (!reasons.is_null()) out.set("not_computed", std::move(reasons));
+    if (!notes.is_null()) out.set("notes", std::move(notes));
     json::Value events = json::Array{};
     for (const tdx::Event& e : m.events) events.push(tdx_event_json(e));
     out.set("events", std::move(events));

@@ -8,7 +8,8 @@
 
 namespace ccvm::cli {
 
-// {"mrtd", "rtmr0".."rtmr3" (lowercase hex or null), "not_computed": {reg: reason}, "events": [...]}
+// {"mrtd", "rtmr0".."rtmr3" (lowercase hex or null), "not_computed": {reg: reason},
+//  "notes": {reg: why a computed value is zero}, "events": [...]}
 json::Value tdx_measurement_json(const tdx::TdxMeasurement& m);
 // Five lines: mrtd, rtmr0..rtmr3 (hex, or "not computed: <reason>").
 std::string tdx_measurement_hex(const tdx::TdxMeasurement& m);

@@ -1,7 +1,13 @@
 #include "ccvm/firmware-measure/sev/gctx.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "ccvm/firmware-measure/error.hpp"
 
@@ -32,7 +38,8 @@ PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, Pa
 }
 
 void GuestContext::update(PageType type, std::uint64_t gpa, const Sha384Digest& contents) {
-    ld_ = sha384(make_page_info(ld_, contents, type, gpa));
+    chain_.update(make_page_info(ld_, contents, type, gpa));
+    chain_.finish(ld_);
     if (trace_ != nullptr) {
         trace_->push_back({std::string(to_string(type)), gpa, Bytes(contents.begin(), contents.end()),
                            Bytes(ld_.begin(), ld_.end())});
@@ -45,11 +52,64 @@ void GuestContext::update_normal_pages(std::uint64_t gpa, ByteSpan data, std::st
                          " is not a multiple of 4096; SEV-SNP measures whole pages");
     }
     const std::size_t pages = data.size() / kPageSize;
-    // Page contents hash in parallel; only the 112-byte PAGE_INFO chain below is serial.
     std::vector<Sha384Digest> contents(pages);
-    hash_chunks(HashAlgo::sha384, data, kPageSize,
-                MutableByteSpan(reinterpret_cast<std::byte*>(contents.data()), pages * sizeof(Sha384Digest)));
-    for (std::size_t i = 0; i < pages; ++i) update(PageType::normal, gpa + i * kPageSize, contents[i]);
+    // Pages are hashed in batches that any thread may claim; this thread chains every batch as soon as
+    // it is hashed and hashes batches itself while it waits.
+    constexpr std::size_t kBatch = 64;
+    const std::size_t batches = (pages + kBatch - 1) / kBatch;
+    const unsigned workers = pages < 256 ? 0 : std::min<unsigned>(hash_threads(), static_cast<unsigned>(batches)) - 1;
+    std::unique_ptr<std::atomic<bool>[]> done(new std::atomic<bool>[batches]);
+    for (std::size_t b = 0; b < batches; ++b) done[b].store(false, std::memory_order_relaxed);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+
+    auto hash_batch = [&](Hasher& h, std::size_t b) {
+        const std::size_t end = std::min(pages, (b + 1) * kBatch);
+        for (std::size_t i = b * kBatch; i < end; ++i) {
+            h.update(data.subspan(i * kPageSize, kPageSize));
+            h.finish(contents[i]);
+        }
+        done[b].store(true, std::memory_order_release);
+    };
+    auto worker = [&] {
+        try {
+            Hasher h(HashAlgo::sha384);
+            for (std::size_t b; !stop.load(std::memory_order_relaxed) && (b = next.fetch_add(1)) < batches;)
+                hash_batch(h, b);
+        } catch (...) {
+            std::lock_guard lock(error_mutex);
+            if (!error) error = std::current_exception();
+            stop = true;
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        pool.reserve(workers);
+        for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
+        try {
+            Hasher h(HashAlgo::sha384);
+            for (std::size_t chained = 0; chained < batches;) {
+                if (done[chained].load(std::memory_order_acquire)) {
+                    const std::size_t end = std::min(pages, (chained + 1) * kBatch);
+                    for (std::size_t i = chained * kBatch; i < end; ++i)
+                        update(PageType::normal, gpa + i * kPageSize, contents[i]);
+                    ++chained;
+                } else if (const std::size_t b = next.fetch_add(1); b < batches) {
+                    hash_batch(h, b);
+                } else if (stop.load()) {
+                    break;
+                } else {
+                    std::this_thread::yield();
+                }
+            }
+        } catch (...) {
+            stop = true;
+            throw;  // the jthreads join on the way out
+        }
+    }
+    if (error) std::rethrow_exception(error);
 }
 
 void GuestContext::update_vmsa_page(const VmsaPage& page) { update(PageType::vmsa, kVmsaGpa, sha384(page)); }

@@ -68,9 +68,10 @@ void snp_update_metadata_pages(GuestContext& gctx, const FirmwareImage& image,
     }
 }
 
-Sha384Digest snp_ovmf_hash(const FirmwareImage& ovmf) {
+Sha384Digest snp_ovmf_hash(const FirmwareImage& ovmf, Trace* trace) {
     ovmf.require_page_aligned();
     GuestContext gctx;
+    gctx.set_trace(trace);
     gctx.update_normal_pages(ovmf.gpa(), ovmf.data(), ovmf.source());
     return gctx.ld();
 }

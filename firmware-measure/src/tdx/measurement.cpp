@@ -10,6 +10,7 @@
 #include "ccvm/firmware-measure/tdx/qemu_kernel_loader.hpp"
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
+#include "tdx/hex_text.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -17,11 +18,6 @@ namespace {
 // tdx.md §7: the first Linux release whose EFI stub uses EFI_CC_MEASUREMENT_PROTOCOL.
 constexpr std::pair<int, int> kFirstMeasuringStub{6, 9};
 
-std::string hex32(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 struct KernelDigest {
     Sha384Digest digest{};
@@ -42,14 +38,15 @@ KernelDigest kernel_digest(const TdxInputs& in, bool patch) {
     k.digest = authenticode_sha384(*in.kernel, setup, in.kernel_name);
     k.description = "kernel Authenticode SHA-384 (setup header patched by QEMU " + in.qemu->to_string();
     if (in.initrd) {
-        k.description += ": ramdisk_image " + hex32(load_le<std::uint32_t>(setup, 0x218)) + ", ramdisk_size " +
-                         hex32(in.initrd->size());
+        k.description += ": ramdisk_image " + hex_number(load_le<std::uint32_t>(setup, kRamdiskImage)) + ", ramdisk_size " +
+                         hex_number(in.initrd->size());
     }
     k.description += ")";
     return k;
 }
 
-RegisterValue missing(std::string reason) { return {std::nullopt, std::move(reason)}; }
+RegisterValue missing(std::string reason) { return {std::nullopt, std::move(reason), {}}; }
+RegisterValue computed(const Sha384Digest& value, std::string note = {}) { return {value, {}, std::move(note)}; }
 
 }  // namespace
 
@@ -79,9 +76,9 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
         kernel = std::async(std::launch::async, [&] { return kernel_digest(in, patch); });
     }
 
-    out.mrtd = in.page_add_order ? RegisterValue{mrtd.get(), {}}
+    out.mrtd = in.page_add_order ? computed(mrtd.get())
                                  : missing("no page-add order given (single-pass: upstream KVM; two-pass: QEMU 8.x TDX trees)");
-    out.rtmr[3] = {Sha384Digest{}, {}};  // tdx.md §7: only runtime extends touch RTMR3
+    out.rtmr[3] = computed(Sha384Digest{}, "firmware never extends RTMR3; only runtime TDG.MR.RTMR.EXTEND does");
 
     if (!in.edk2) {
         const std::string r = "no edk2 version given: the firmware's measurement rules are unknown";
@@ -92,7 +89,8 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     const Edk2Version edk2 = *in.edk2;
     if (firmware_generation(edk2) == FirmwareGeneration::no_measurement) {
         // tdx.md §5.3: no TdTcg2Dxe before edk2-stable202302: nothing is measured.
-        out.rtmr[0] = out.rtmr[1] = out.rtmr[2] = {Sha384Digest{}, {}};
+        out.rtmr[0] = out.rtmr[1] = out.rtmr[2] = computed(Sha384Digest{}, "edk2 " + edk2.to_string() +
+                                                   " (< 2023.02) has no TDX measurement (no TdTcg2Dxe)");
         if (kernel.valid()) kernel.get();  // still validates the kernel
         return out;
     }
@@ -113,7 +111,7 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
         r0.cfv = cfv.get();
         for (const AcpiBlob& b : *in.acpi) r0.acpi.emplace_back(b.fw_cfg_name, sha384(b.data));
         if (auto ev = rtmr0_events(edk2, r0)) {
-            out.rtmr[0] = {replay(*ev)[0], {}};
+            out.rtmr[0] = computed(replay(*ev)[0]);
             events.insert(events.end(), ev->begin(), ev->end());
         } else {
             out.rtmr[0] = missing("the RTMR0 event template of edk2 " + edk2.to_string() +
@@ -131,7 +129,7 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     } else {
         KernelDigest k = kernel.get();
         auto ev = rtmr1_events(edk2, k.digest, std::move(k.description));
-        out.rtmr[1] = {replay(ev)[1], {}};
+        out.rtmr[1] = computed(replay(ev)[1]);
         events.insert(events.end(), ev.begin(), ev.end());
     }
 
@@ -143,13 +141,14 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     } else if (!release) {
         out.rtmr[2] = missing("the kernel's setup header carries no Linux version: cannot tell whether its EFI stub measures LoadOptions/initrd");
     } else if (*release < kFirstMeasuringStub) {
-        out.rtmr[2] = {Sha384Digest{}, {}};  // the stub only looks for EFI_TCG2_PROTOCOL
+        out.rtmr[2] = computed(Sha384Digest{}, "Linux " + std::to_string(release->first) + "." + std::to_string(release->second) +
+                                               " EFI stub does not measure LoadOptions/initrd (CC measurement needs >= 6.9)");
     } else {
         const Bytes opts = load_options(in.cmdline, in.initrd.has_value(), edk2);
         std::optional<Sha384Digest> initrd_digest;
         if (in.initrd) initrd_digest = initrd.get();
         auto ev = rtmr2_events(edk2, opts, load_options_text(in.cmdline, in.initrd.has_value(), edk2), initrd_digest);
-        out.rtmr[2] = {replay(ev)[2], {}};
+        out.rtmr[2] = computed(replay(ev)[2]);
         events.insert(events.end(), ev.begin(), ev.end());
     }
     out.events = std::move(events);

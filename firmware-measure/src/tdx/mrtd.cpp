@@ -20,6 +20,7 @@ public:
     // tdx.md §3: "MEM.PAGE.ADD", zero, u64 GPA at 16, zero to 128.
     void page_add(std::uint64_t gpa) {
         std::byte* r = reserve(kMrtdRecordSize);
+        std::memset(r, 0, kMrtdRecordSize);
         std::memcpy(r, "MEM.PAGE.ADD", 12);
         store_le<std::uint64_t>({r, kMrtdRecordSize}, 16, gpa);
         ++stats_.page_add_records;
@@ -28,10 +29,13 @@ public:
     // tdx.md §3: "MR.EXTEND" header record (GPA at 16) followed by the 256 chunk bytes.
     void extend(std::uint64_t gpa, ByteSpan chunk) {
         std::byte* r = reserve(kMrtdRecordSize + kMrExtendChunk);
+        std::memset(r, 0, kMrtdRecordSize);
         std::memcpy(r, "MR.EXTEND", 9);
         store_le<std::uint64_t>({r, kMrtdRecordSize}, 16, gpa);
         std::byte* data = r + kMrtdRecordSize;
-        std::memcpy(data, chunk.data(), chunk.size());  // shorter chunk = raw data ended: memory is zero
+        std::memcpy(data, chunk.data(), chunk.size());
+        // A shorter chunk means the raw data ended: the rest of the page is zero in the TD.
+        std::memset(data + chunk.size(), 0, kMrExtendChunk - chunk.size());
         ++stats_.extend_records;
     }
 
@@ -46,7 +50,6 @@ private:
     std::byte* reserve(std::size_t n) {
         if (used_ + n > stage_.size()) flush();
         std::byte* p = stage_.data() + used_;
-        std::memset(p, 0, n);
         used_ += n;
         return p;
     }

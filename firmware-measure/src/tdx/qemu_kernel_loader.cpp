@@ -7,6 +7,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/tdx/q35_memory.hpp"
+#include "tdx/hex_text.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -20,7 +21,6 @@ constexpr std::size_t kVersion = 0x206;
 constexpr std::size_t kKernelVersion = 0x20e;
 constexpr std::size_t kTypeOfLoader = 0x210;
 constexpr std::size_t kLoadflags = 0x211;
-constexpr std::size_t kRamdiskImage = 0x218;
 constexpr std::size_t kRamdiskSize = 0x21c;
 constexpr std::size_t kHeapEndPtr = 0x224;
 constexpr std::size_t kCmdLinePtr = 0x228;
@@ -35,11 +35,6 @@ constexpr std::uint32_t kRealAddr = 0x10000;
 constexpr std::uint32_t kCmdlineAddr = 0x20000;
 constexpr std::uint32_t kDefaultInitrdMax = 0x37ffffff;
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 // x86_load_linux "handle vga= parameter".
 std::optional<std::uint16_t> vga_mode(std::string_view cmdline) {
@@ -87,7 +82,7 @@ std::optional<std::pair<int, int>> linux_release(const SetupHeader& header) {
 Bytes qemu_patched_setup(ByteSpan kernel, const QemuLoadParams& params, std::string_view source) {
     const SetupHeader hdr = parse_setup_header(kernel, source);
     if (hdr.protocol < 0x202 || (hdr.loadflags & kLoadedHigh) == 0) {
-        throw InputError(std::string(source) + ": Linux boot protocol " + hex(hdr.protocol) +
+        throw InputError(std::string(source) + ": Linux boot protocol " + hex_number(hdr.protocol) +
                          " without LOADED_HIGH is not supported (an EFI-stub bzImage is protocol >= 2.02)");
     }
     Bytes setup(checked_subspan(kernel, 0, hdr.setup_size, std::string(source) + ": setup sectors").begin(),
@@ -106,10 +101,10 @@ Bytes qemu_patched_setup(ByteSpan kernel, const QemuLoadParams& params, std::str
             initrd_max = hdr.initrd_addr_max;
         }
         const std::uint64_t below_4g = q35_memory_map(params.memory).below_4g;
-        if (below_4g <= kQemuAcpiDataSize) throw InputError("--memory " + hex(params.memory) + " is too small for the ACPI data");
+        if (below_4g <= kQemuAcpiDataSize) throw InputError("guest memory of " + hex_number(params.memory) + " bytes is too small for the ACPI data");
         if (initrd_max >= below_4g - kQemuAcpiDataSize) initrd_max = below_4g - kQemuAcpiDataSize - 1;
         if (*params.initrd_size >= initrd_max) {
-            throw InputError("initrd of " + std::to_string(*params.initrd_size) + " bytes is too large for " + hex(params.memory) +
+            throw InputError("initrd of " + std::to_string(*params.initrd_size) + " bytes is too large for " + hex_number(params.memory) +
                              " bytes of guest RAM (QEMU: \"initrd is too large\")");
         }
         const std::uint32_t initrd_addr = static_cast<std::uint32_t>((initrd_max - *params.initrd_size) & ~std::uint64_t{0xfff});

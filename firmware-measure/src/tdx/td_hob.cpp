@@ -5,6 +5,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/tdx/q35_memory.hpp"
+#include "tdx/hex_text.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -17,11 +18,6 @@ constexpr std::uint16_t kResourceLength = 48;
 constexpr std::uint16_t kEndHobLength = 8;
 constexpr std::uint32_t kPhitVersion = 9;
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 void append_header(Bytes& out, std::uint16_t type, std::uint16_t length) {
     append_le<std::uint16_t>(out, type);
@@ -47,7 +43,7 @@ std::vector<RamRange> td_ram_ranges(const TdvfMetadata& metadata, std::uint64_t 
         });
         if (it == ranges.end()) {
             throw InputError("TDX metadata section " + std::to_string(i) + " (" + std::string(to_string(s.type)) + " [" +
-                             hex(start) + ", " + hex(end) + ")) is not inside guest RAM of " + hex(memory) +
+                             hex_number(start) + ", " + hex_number(end) + ")) is not inside guest RAM of " + hex_number(memory) +
                              " bytes (or overlaps another section)");
         }
         const RamRange whole = *it;
@@ -68,7 +64,7 @@ Bytes build_td_hob(const TdvfMetadata& metadata, std::uint64_t memory) {
     const std::vector<RamRange> ranges = td_ram_ranges(metadata, memory);
     const std::uint64_t size = kPhitLength + ranges.size() * kResourceLength;
     if (size + kEndHobLength > hob->memory_data_size) {
-        throw InputError("TD HOB of " + std::to_string(size) + " bytes does not fit the " + hex(hob->memory_data_size) +
+        throw InputError("TD HOB of " + std::to_string(size) + " bytes does not fit the " + hex_number(hob->memory_data_size) +
                          "-byte TD_HOB section");
     }
     Bytes out;

@@ -6,6 +6,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
+#include "tdx/hex_text.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -17,11 +18,6 @@ constexpr std::uint32_t kTdvfSignature = 0x46564454;  // "TDVF"
 // tdx.md §2 step 3: old TDVF/td-shim keep the metadata offset at N-0x20.
 constexpr std::size_t kLegacyOffsetFromEnd = 0x20;
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 // File offset of the descriptor, from the footer entry or the legacy location, if it holds "TDVF".
 std::optional<std::size_t> locate_descriptor(ByteSpan image, std::string_view source) {
@@ -37,7 +33,7 @@ std::optional<std::size_t> locate_descriptor(ByteSpan image, std::string_view so
         std::uint32_t from_end = load_le<std::uint32_t>(entry->payload, 0, std::string(source) + ": TDX metadata offset entry");
         auto off = offset_to_descriptor(from_end);
         if (!off) {
-            throw InputError(std::string(source) + ": TDX metadata offset entry points to " + hex(from_end) +
+            throw InputError(std::string(source) + ": TDX metadata offset entry points to " + hex_number(from_end) +
                              " bytes before the end of the " + std::to_string(image.size()) +
                              "-byte image, where there is no TDVF descriptor");
         }
@@ -49,7 +45,7 @@ std::optional<std::size_t> locate_descriptor(ByteSpan image, std::string_view so
 
 void validate_section(const TdvfSection& s, std::size_t index, ByteSpan image, std::string_view source) {
     const std::string where = std::string(source) + ": TDX metadata section " + std::to_string(index) + " (" +
-                              std::string(to_string(s.type)) + " at GPA " + hex(s.memory_address) + ")";
+                              std::string(to_string(s.type)) + " at GPA " + hex_number(s.memory_address) + ")";
     switch (s.type) {
         case SectionType::bfv:
         case SectionType::cfv:
@@ -57,23 +53,23 @@ void validate_section(const TdvfSection& s, std::size_t index, ByteSpan image, s
             break;
         case SectionType::td_hob:
         case SectionType::temp_mem:
-            if (s.raw_data_size != 0) throw InputError(where + ": RawDataSize must be 0, is " + hex(s.raw_data_size));
+            if (s.raw_data_size != 0) throw InputError(where + ": RawDataSize must be 0, is " + hex_number(s.raw_data_size));
             break;
     }
     if (s.memory_address % kPageSize != 0 || s.memory_data_size % kPageSize != 0) {
-        throw InputError(where + ": MemoryAddress/MemoryDataSize " + hex(s.memory_data_size) + " not 4 KiB aligned");
+        throw InputError(where + ": MemoryAddress/MemoryDataSize " + hex_number(s.memory_data_size) + " not 4 KiB aligned");
     }
     if (s.memory_data_size == 0) throw InputError(where + ": MemoryDataSize is 0");
     if (s.memory_data_size < s.raw_data_size) {
-        throw InputError(where + ": MemoryDataSize " + hex(s.memory_data_size) + " smaller than RawDataSize " + hex(s.raw_data_size));
+        throw InputError(where + ": MemoryDataSize " + hex_number(s.memory_data_size) + " smaller than RawDataSize " + hex_number(s.raw_data_size));
     }
     if (s.memory_address + s.memory_data_size < s.memory_address) throw InputError(where + ": memory range wraps around");
     if (static_cast<std::uint64_t>(s.data_offset) + s.raw_data_size > image.size()) {
-        throw InputError(where + ": raw data [" + hex(s.data_offset) + ", +" + hex(s.raw_data_size) +
+        throw InputError(where + ": raw data [" + hex_number(s.data_offset) + ", +" + hex_number(s.raw_data_size) +
                          ") runs past the end of the " + std::to_string(image.size()) + "-byte image");
     }
     if ((s.attributes & ~(kAttrMrExtend | kAttrPageAug)) != 0) {
-        throw InputError(where + ": unknown attribute bits " + hex(s.attributes));
+        throw InputError(where + ": unknown attribute bits " + hex_number(s.attributes));
     }
 }
 
@@ -101,7 +97,7 @@ TdvfMetadata parse_tdvf_metadata(ByteSpan image, std::string_view source) {
         throw InputError(std::string(source) + ": no TDX metadata (no TdxMetadataOffset GUID " +
                          ovmf::kTdxMetadataGuid.to_string() + " in the OVMF footer table): not a TDVF image");
     }
-    const std::string what = std::string(source) + ": TDVF descriptor at " + hex(*desc);
+    const std::string what = std::string(source) + ": TDVF descriptor at " + hex_number(*desc);
     TdvfMetadata md;
     md.descriptor_offset = *desc;
     const std::uint32_t length = load_le<std::uint32_t>(image, *desc + 4, what);
@@ -141,7 +137,7 @@ TdvfMetadata parse_tdvf_metadata(ByteSpan image, std::string_view source) {
         const TdvfSection& cur = md.sections[order[k]];
         if (prev.memory_address + prev.memory_data_size > cur.memory_address) {
             throw InputError(std::string(source) + ": TDX metadata sections " + std::to_string(order[k - 1]) + " and " +
-                             std::to_string(order[k]) + " overlap at GPA " + hex(cur.memory_address));
+                             std::to_string(order[k]) + " overlap at GPA " + hex_number(cur.memory_address));
         }
     }
     return md;

@@ -118,6 +118,34 @@ TEST(Rtmr2Template, MeasuringStubReplay) {
     EXPECT_EQ(to_hex(replay(ev)[2]), p.at("rtmr2").as_string());
 }
 
+// A kernel whose version string says 6.9 makes the engine model a measuring EFI stub: RTMR2 is
+// then the reference replay of [LoadOptions, initrd].
+TEST(Measurement, MeasuringStubKernelGivesReferenceRtmr2) {
+    MappedFile fw(test::tdx::firmware_path("tdx-tdvf.deb13"));
+    MappedFile original(test::tdx::kernel_path());
+    Bytes kernel(original.bytes().begin(), original.bytes().end());
+    const std::size_t version = load_le<std::uint16_t>(kernel, 0x20e) + 0x200u;
+    ASSERT_EQ(as_chars(ByteSpan(kernel).subspan(version, 4)), "6.1.");
+    kernel[version + 2] = std::byte{'9'};
+    MappedFile initrd(test::gen_dir() / "initrd-synth.img");
+    TdxInputs in;
+    in.firmware = fw.bytes();
+    in.kernel = kernel;
+    in.initrd = initrd.bytes();
+    in.cmdline = "console=ttyS0 root=/dev/vda";
+    in.edk2 = Edk2Version::parse("2025.02");
+    const TdxMeasurement m = measure_tdx(in);
+    ASSERT_TRUE(m.rtmr[2].value.has_value()) << m.rtmr[2].reason;
+    EXPECT_EQ(to_hex(*m.rtmr[2].value), test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd").at("rtmr2").as_string());
+    // edk2 >= 2025.08 moves initrd=initrd to the front: a different LoadOptions digest.
+    in.edk2 = Edk2Version::parse("2025.08");
+    const TdxMeasurement later = measure_tdx(in);
+    ASSERT_TRUE(later.rtmr[2].value.has_value());
+    EXPECT_NE(*later.rtmr[2].value, *m.rtmr[2].value);
+    EXPECT_EQ(later.events.front().digest,
+              sha384(utf16le(std::string_view("initrd=initrd console=ttyS0 root=/dev/vda\0", 42))));
+}
+
 TEST(Measurement, MissingInputsLeaveOnlyThatRegisterUncomputed) {
     MappedFile fw(test::tdx::firmware_path("tdx-tdvf.deb13"));
     MappedFile kernel(test::tdx::kernel_path());

@@ -34,14 +34,15 @@ PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, Pa
 
 class GuestContext {
 public:
-    explicit GuestContext(const Sha384Digest& seed = {}) : ld_(seed) {}
+    explicit GuestContext(const Sha384Digest& seed = {}) : ld_(seed), chain_(HashAlgo::sha384) {}
 
     const Sha384Digest& ld() const noexcept { return ld_; }
     // Records every following update into `trace` (nullptr: none).
     void set_trace(Trace* trace) noexcept { trace_ = trace; }
 
     void update(PageType type, std::uint64_t gpa, const Sha384Digest& contents);
-    // NORMAL pages: contents hashed in parallel, then the serial PAGE_INFO chain.
+    // NORMAL pages: contents hashed on all cores while this thread runs the serial PAGE_INFO chain over
+    // the pages already hashed, so the chain overlaps the page hashing.
     void update_normal_pages(std::uint64_t gpa, ByteSpan data, std::string_view source = "image");
     void update_vmsa_page(const VmsaPage& page);
     void update_zero_pages(std::uint64_t gpa, std::uint64_t size);
@@ -53,6 +54,7 @@ private:
     void update_empty_pages(PageType type, std::uint64_t gpa, std::uint64_t size);
 
     Sha384Digest ld_;
+    Hasher chain_;  // reused for every 112-byte PAGE_INFO
     Trace* trace_ = nullptr;
 };
 

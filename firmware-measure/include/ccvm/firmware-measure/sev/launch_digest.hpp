@@ -34,7 +34,7 @@ std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf,
                                                Trace* trace = nullptr);
 
 // sev.md §6 step 1: the LD after the firmware pages ("OVMF hash").
-Sha384Digest snp_ovmf_hash(const FirmwareImage& ovmf);
+Sha384Digest snp_ovmf_hash(const FirmwareImage& ovmf, Trace* trace = nullptr);
 
 struct SnpInputs {
     std::optional<Sha384Digest> ovmf_hash;        // precomputed step 1 (skips hashing the firmware)

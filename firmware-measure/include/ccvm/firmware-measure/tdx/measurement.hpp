@@ -36,6 +36,7 @@ struct TdxInputs {
 struct RegisterValue {
     std::optional<Sha384Digest> value;
     std::string reason;  // why it was not computed (empty when it was)
+    std::string note;    // why a computed value is trivially zero, if it is
 };
 
 struct TdxMeasurement {

@@ -14,6 +14,8 @@ namespace ccvm::tdx {
 
 // tdx.md §6.2: QEMU reserves this much below the top of low RAM for ACPI data.
 inline constexpr std::uint64_t kQemuAcpiDataSize = 0x28000;
+// Linux boot protocol: setup header field ramdisk_image, where QEMU writes the initrd address.
+inline constexpr std::size_t kRamdiskImage = 0x218;
 
 // The fields of the Linux x86 boot protocol setup header that QEMU reads.
 struct SetupHeader {

@@ -1,0 +1,251 @@
+// The VM commands: create, list, status, start, stop, destroy, remove, attest NAME, inject. Each
+// parses its arguments, makes one call to ccvmd and prints the answer (--json on read commands).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "commands.hpp"
+#include "vm/daemon_client.hpp"
+
+namespace ccvm::cli {
+namespace {
+
+// One line on a terminal while a long call runs; nothing when stderr is a pipe or file.
+class Progress {
+public:
+    explicit Progress(const std::string& what) : tty_(::isatty(STDERR_FILENO) == 1) {
+        if (tty_) std::cerr << what << "..." << std::flush;
+    }
+    ~Progress() {
+        if (tty_) std::cerr << "\r\033[K" << std::flush;
+    }
+
+private:
+    bool tty_;
+};
+
+json::Value parse_json_property(const std::string& text, const char* what) {
+    if (text.empty()) return json::Value();
+    return json::parse(text, what);
+}
+
+json::Value variant_map_to_json(const std::map<std::string, sdbus::Variant>& map) {
+    json::Value out = json::Object{};
+    for (const auto& [key, value] : map) {
+        if (value.containsValueOfType<bool>()) {
+            out.set(key, value.get<bool>());
+        } else if (value.containsValueOfType<std::string>()) {
+            const std::string text = value.get<std::string>();
+            // Nested objects travel as JSON text; show them as JSON again.
+            if (!text.empty() && (text.front() == '{' || text.front() == '['))
+                out.set(key, json::parse(text, key));
+            else
+                out.set(key, text);
+        }
+    }
+    return out;
+}
+
+std::string read_spec(const std::string& path) {
+    if (path == "-") {
+        std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+        return text;
+    }
+    return read_text_file(path);
+}
+
+int run_create(const std::string& spec_path) {
+    const std::string yaml = read_spec(spec_path);
+    DaemonClient client;
+    std::string path;
+    {
+        Progress progress("creating VM");
+        with_daemon([&] { path = client.manager().CreateVM(yaml); });
+    }
+    std::string name;
+    with_daemon([&] { name = VmClient(client.connection(), path).Name(); });
+    std::cout << "created " << name << " (" << path << ")\n";
+    return 0;
+}
+
+int run_list(bool as_json) {
+    DaemonClient client;
+    std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> vms;
+    with_daemon([&] { vms = client.manager().ListVMs(); });
+    if (as_json) {
+        json::Value out = json::Array{};
+        for (const auto& vm : vms) {
+            json::Value item;
+            item.set("name", vm.get<0>());
+            item.set("tee", vm.get<1>());
+            item.set("state", vm.get<2>());
+            item.set("path", std::string(vm.get<3>()));
+            out.push(std::move(item));
+        }
+        std::cout << out.dump(true) << "\n";
+        return 0;
+    }
+    std::printf("%-24s %-8s %s\n", "NAME", "TEE", "STATE");
+    for (const auto& vm : vms) std::printf("%-24s %-8s %s\n", vm.get<0>().c_str(), vm.get<1>().c_str(), vm.get<2>().c_str());
+    return 0;
+}
+
+int run_status(const std::string& name, bool as_json) {
+    DaemonClient client;
+    auto vm = client.vm(name);
+    json::Value out;
+    with_daemon([&] {
+        out.set("name", vm->Name());
+        out.set("tee", vm->Tee());
+        out.set("state", vm->State());
+        out.set("reason", vm->StateReason());
+        out.set("expected_measurement", parse_json_property(vm->ExpectedMeasurement(), "ExpectedMeasurement"));
+        out.set("launch_measurement", vm->LaunchMeasurement());
+        out.set("attestation", parse_json_property(vm->Attestation(), "Attestation"));
+    });
+    if (as_json) {
+        std::cout << out.dump(true) << "\n";
+        return 0;
+    }
+    std::cout << "name:        " << out.at("name").as_string() << "\n"
+              << "tee:         " << out.at("tee").as_string() << "\n"
+              << "state:       " << out.at("state").as_string() << "\n";
+    if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
+    if (!out.at("launch_measurement").as_string().empty())
+        std::cout << "measurement: " << out.at("launch_measurement").as_string() << "\n";
+    if (const json::Value* a = out.find("attestation"); a != nullptr && a->is_object()) {
+        if (const json::Value* verdict = a->find("verdict")) std::cout << "attestation: " << verdict->dump() << "\n";
+    }
+    std::cout << "expected:    " << out.at("expected_measurement").dump() << "\n";
+    return 0;
+}
+
+int run_simple(const std::string& name, const char* what, const std::function<void(VmClient&)>& call) {
+    DaemonClient client;
+    auto vm = client.vm(name);
+    {
+        Progress progress(std::string(what) + " " + name);
+        with_daemon([&] { call(*vm); });
+    }
+    std::string state;
+    with_daemon([&] { state = vm->State(); });
+    std::cout << name << ": " << state << "\n";
+    return 0;
+}
+
+int run_attest(const std::optional<std::string>& name, const std::optional<std::string>& evidence, bool as_json) {
+    if (!name) throw InputError("attest: give a VM NAME, or a subcommand (verify-report, ...)");
+    std::map<std::string, sdbus::Variant> options;
+    if (evidence) {
+        const Bytes data = read_file(*evidence);
+        std::vector<std::uint8_t> raw(data.size());
+        std::memcpy(raw.data(), data.data(), data.size());
+        options["evidence"] = sdbus::Variant(raw);
+    }
+    DaemonClient client;
+    auto vm = client.vm(*name);
+    std::map<std::string, sdbus::Variant> result;
+    with_daemon([&] { result = vm->Attest(options); });
+    const json::Value out = variant_map_to_json(result);
+    if (as_json) {
+        std::cout << out.dump(true) << "\n";
+    } else {
+        for (const auto& [key, value] : out.as_object())
+            std::cout << key << ": " << (value.is_string() ? value.as_string() : value.dump()) << "\n";
+    }
+    const json::Value* verdict = out.find("verdict");
+    return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
+}
+
+// Opens the secret for the daemon to read through the descriptor; the bytes never become a string here.
+int open_secret(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) throw InputError("inject: cannot open " + path + ": " + std::strerror(errno));
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw InputError("inject: " + path + " is not a regular file");
+    }
+    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+        ::close(fd);
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        throw InputError("inject: secret file " + path + " has mode " + mode +
+                         ": it must not be readable by group or others (chmod 600)");
+    }
+    return fd;
+}
+
+int run_inject(const std::string& name, const std::string& guid, const std::string& file) {
+    sdbus::UnixFd fd(open_secret(file), sdbus::adopt_fd);
+    return run_simple(name, "injecting secret into", [&](VmClient& vm) { vm.InjectSecret(guid, fd); });
+}
+
+}  // namespace
+
+void add_vm_commands(CLI::App& app, Commands& commands) {
+    struct Args {
+        std::string spec, name, guid, file;
+        std::optional<std::string> attest_name, evidence;
+        bool json = false, force = false;
+    };
+    auto a = std::make_shared<Args>();
+
+    CLI::App* create = app.add_subcommand("create", "Define a VM from a spec through ccvmd");
+    create->add_option("SPEC", a->spec, "VM spec (YAML; - for stdin); paths in it must be absolute")->required();
+    commands.add(create, [a] { return run_create(a->spec); });
+
+    CLI::App* list = app.add_subcommand("list", "List the VMs ccvmd knows");
+    list->add_flag("--json", a->json, "Print JSON");
+    commands.add(list, [a] { return run_list(a->json); });
+
+    CLI::App* status = app.add_subcommand("status", "Show a VM's state, measurements and attestation");
+    status->add_option("NAME", a->name, "VM name")->required();
+    status->add_flag("--json", a->json, "Print JSON");
+    commands.add(status, [a] { return run_status(a->name, a->json); });
+
+    CLI::App* start = app.add_subcommand("start", "Launch a VM (pre-attested families check the measurement first)");
+    start->add_option("NAME", a->name, "VM name")->required();
+    commands.add(start, [a] { return run_simple(a->name, "starting", [](VmClient& vm) { vm.Start(); }); });
+
+    CLI::App* stop = app.add_subcommand("stop", "Shut a VM down");
+    stop->add_option("NAME", a->name, "VM name")->required();
+    stop->add_flag("--force", a->force, "Power it off at once");
+    commands.add(stop, [a] { return run_simple(a->name, "stopping", [a](VmClient& vm) { vm.Stop(a->force); }); });
+
+    CLI::App* destroy = app.add_subcommand("destroy", "Power a VM off at once");
+    destroy->add_option("NAME", a->name, "VM name")->required();
+    commands.add(destroy, [a] { return run_simple(a->name, "destroying", [](VmClient& vm) { vm.Destroy(); }); });
+
+    CLI::App* remove = app.add_subcommand("remove", "Undefine a stopped VM and delete its state");
+    remove->add_option("NAME", a->name, "VM name")->required();
+    commands.add(remove, [a] {
+        DaemonClient client;
+        auto vm = client.vm(a->name);
+        with_daemon([&] { vm->Remove(); });
+        std::cout << "removed " << a->name << "\n";
+        return 0;
+    });
+
+    CLI::App* attest = ensure_subcommand(app, "attest", "Check launch measurements and attestation evidence");
+    attest->add_option("NAME", a->attest_name, "VM whose launch attestation to show");
+    attest->add_option("--evidence", a->evidence, "Guest evidence (report, quote or token) to verify");
+    attest->add_flag("--json", a->json, "Print JSON");
+    commands.add(attest, [a] { return run_attest(a->attest_name, a->evidence, a->json); });
+
+    CLI::App* inject = app.add_subcommand("inject", "Inject a secret into a VM paused after a verified launch");
+    inject->add_option("NAME", a->name, "VM name")->required();
+    inject->add_option("--guid", a->guid, "Secret table GUID")->required();
+    inject->add_option("--file", a->file, "Secret file (mode 0600; passed as a descriptor)")->required();
+    commands.add(inject, [a] { return run_inject(a->name, a->guid, a->file); });
+}
+
+}  // namespace ccvm::cli

@@ -1,0 +1,43 @@
+// The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (DESIGN.md "State").
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ccvm/daemon/vm_record.hpp"
+
+namespace ccvm::daemon {
+
+class StateStore {
+public:
+    // Creates <state_dir>/vms when missing.
+    explicit StateStore(std::filesystem::path state_dir);
+
+    // Writes a new VM directory (spec, domain XML, record) through a temporary directory renamed into
+    // place, so a VM directory is either complete or absent.
+    void create(const VmRecord& record, std::string_view spec_yaml, std::string_view domain_xml);
+    // Atomically replaces the record of an existing VM.
+    void save(const VmRecord& record);
+    // Removes the VM directory: renamed aside first, so a crash leaves it either whole or gone.
+    void erase(const std::string& name);
+
+    VmRecord load(const std::string& name) const;
+    std::string spec_yaml(const std::string& name) const;
+    std::string domain_xml(const std::string& name) const;
+    void save_domain_xml(const std::string& name, std::string_view domain_xml);
+    // Names of complete VM directories; leftovers of interrupted creates/erases are deleted.
+    std::vector<std::string> recover_names();
+
+    const std::filesystem::path& root() const noexcept { return vms_; }
+
+private:
+    std::filesystem::path dir(const std::string& name) const { return vms_ / name; }
+    std::filesystem::path vms_;
+};
+
+// JSON text of a record and back (the state.json file).
+std::string record_to_json(const VmRecord& record);
+VmRecord record_from_json(std::string_view text, std::string_view source);
+
+}  // namespace ccvm::daemon

@@ -1,0 +1,83 @@
+// The VM manager: sequences define/launch/stop/remove, persists where each VM stands and reconciles
+// with libvirt. No D-Bus here; the bus objects call it from worker threads. Calls on one VM are
+// serialized by that VM's mutex; calls on different VMs run in parallel.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ccvm/daemon/crash_points.hpp"
+#include "ccvm/daemon/launch_flow.hpp"
+#include "ccvm/daemon/spec_planner.hpp"
+#include "ccvm/daemon/state_store.hpp"
+#include "ccvm/daemon/vm_backend.hpp"
+
+namespace ccvm::daemon {
+
+// Told about every VM appearing, changing and disappearing (the D-Bus layer emits signals).
+class VmObserver {
+public:
+    virtual ~VmObserver() = default;
+    virtual void vm_added(const VmRecord& record) = 0;
+    virtual void vm_changed(const VmRecord& record) = 0;
+    virtual void vm_removed(const std::string& name) = 0;
+};
+
+class VmManager {
+public:
+    VmManager(StateStore& store, VmBackend& backend, const SpecPlanner& planner, const LaunchFlows& flows,
+              CrashPoints crash_points = {});
+
+    void set_observer(VmObserver* observer) { observer_ = observer; }
+
+    // Brings the state dir and libvirt into agreement after a start or a crash: interrupted creates
+    // are rolled back, interrupted removes finished, missing domains redefined, interrupted launches
+    // destroyed. Call once before serving.
+    void reconcile();
+    // Re-reads libvirt's view of running VMs (a guest may power off by itself).
+    void refresh();
+
+    VmRecord create(std::string_view spec_yaml);
+    ccvm::json::Value measure(std::string_view spec_yaml) const;
+    void start(const std::string& name);
+    void stop(const std::string& name, bool force);
+    void destroy(const std::string& name);
+    void remove(const std::string& name);
+    ccvm::json::Value attest(const std::string& name);
+    void inject_secret(const std::string& name, std::string guid, SecretBuffer secret);
+
+    std::vector<VmRecord> list() const;
+    std::optional<VmRecord> find(const std::string& name) const;
+    const std::string& backend_name() const noexcept { return flows_.backend_name(); }
+
+private:
+    struct Entry {
+        std::mutex op;  // held for a whole operation on this VM
+        mutable std::mutex data;
+        VmRecord record;
+    };
+    std::shared_ptr<Entry> entry(const std::string& name) const;
+    VmRecord snapshot(const Entry& e) const;
+    void update(Entry& e, const VmRecord& record);  // persist + publish
+    VmPlan plan_of(const std::string& name) const;
+    void reconcile_one(const std::string& name);
+
+    StateStore& store_;
+    VmBackend& backend_;
+    const SpecPlanner& planner_;
+    const LaunchFlows& flows_;
+    CrashPoints crash_;
+    VmObserver* observer_ = nullptr;
+
+    mutable std::mutex map_mutex_;
+    std::map<std::string, std::shared_ptr<Entry>> vms_;
+};
+
+// VM names become directory and libvirt names: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}.
+void check_vm_name(const std::string& name);
+
+}  // namespace ccvm::daemon

@@ -1,0 +1,223 @@
+#include "dbus/bus_objects.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "ccvm/daemon/secret_buffer.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/guid.hpp"
+
+namespace ccvm::daemon {
+
+namespace {
+
+// A secret table entry is small; refuse anything that is clearly not one.
+constexpr std::size_t kMaxInjectedSecret = 64 * 1024;
+
+std::vector<gid_t> groups_of_user(uid_t uid, gid_t primary) {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return {primary};
+    int count = 64;
+    std::vector<gid_t> groups(static_cast<std::size_t>(count));
+    if (getgrouplist(found->pw_name, primary, groups.data(), &count) < 0) {
+        groups.resize(static_cast<std::size_t>(count));
+        if (getgrouplist(found->pw_name, primary, groups.data(), &count) < 0) return {primary};
+    }
+    groups.resize(static_cast<std::size_t>(count));
+    return groups;
+}
+
+std::map<std::string, sdbus::Variant> to_vardict(const json::Value& object) {
+    std::map<std::string, sdbus::Variant> out;
+    for (const auto& [key, value] : object.as_object()) {
+        if (value.is_string()) {
+            out[key] = sdbus::Variant(value.as_string());
+        } else if (value.is_bool()) {
+            out[key] = sdbus::Variant(value.as_bool());
+        } else {
+            out[key] = sdbus::Variant(value.dump());  // nested objects travel as JSON text
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Caller current_caller(const sdbus::IObject& object) {
+    const sdbus::Message* message = object.getCurrentlyProcessedMessage();
+    if (message == nullptr) throw DaemonError(ErrorCode::internal, "no message being processed");
+    Caller caller;
+    caller.uid = message->getCredsEuid();
+    try {
+        caller.gid = message->getCredsEgid();
+        caller.supplementary_gids = message->getCredsSupplementaryGids();
+    } catch (const sdbus::Error&) {
+        // dbus-daemon does not report groups: take the user's groups from the user database.
+        passwd pw{};
+        passwd* found = nullptr;
+        std::vector<char> buf(16384);
+        const gid_t primary = getpwuid_r(caller.uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr
+                                  ? found->pw_gid
+                                  : static_cast<gid_t>(-1);
+        caller.gid = primary;
+        caller.supplementary_gids = groups_of_user(caller.uid, primary);
+    }
+    return caller;
+}
+
+sdbus::Error to_bus_error(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const DaemonError& e) {
+        return sdbus::Error(dbus_error_name(e.code()), e.what());
+    } catch (const MismatchError& e) {
+        return sdbus::Error(dbus_error_name(ErrorCode::measurement_mismatch), e.what());
+    } catch (const InputError& e) {
+        return sdbus::Error(dbus_error_name(ErrorCode::invalid_argument), e.what());
+    } catch (const std::exception& e) {
+        spdlog::error("call failed: {}", e.what());
+        return sdbus::Error(dbus_error_name(ErrorCode::internal), e.what());
+    }
+}
+
+// --- Manager ----------------------------------------------------------------------------------------
+
+ManagerObject::ManagerObject(sdbus::IConnection& connection, BusService& service)
+    : AdaptorInterfaces(connection, kManagerPath), service_(service) {
+    registerAdaptor();
+}
+
+ManagerObject::~ManagerObject() { unregisterAdaptor(); }
+
+void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+        service.authorizer().require_change(caller, "create VMs");
+        const VmRecord record = service.manager().create(spec);
+        return sdbus::ObjectPath(vm_object_path(record.name));
+    });
+}
+
+std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> ManagerObject::ListVMs() {
+    std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> out;
+    for (const VmRecord& r : service_.manager().list())
+        out.emplace_back(r.name, r.tee, std::string(to_string(r.state)), sdbus::ObjectPath(vm_object_path(r.name)));
+    return out;
+}
+
+sdbus::ObjectPath ManagerObject::GetVM(const std::string& name) {
+    if (!service_.manager().find(name))
+        throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + name + "'");
+    return sdbus::ObjectPath(vm_object_path(name));
+}
+
+void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) {
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, spec = std::move(spec_yaml)] {
+        return to_vardict(service.manager().measure(spec));
+    });
+}
+
+std::string ManagerObject::LaunchSecurity() { return service_.manager().backend_name(); }
+
+std::string ManagerObject::LibvirtURI() { return service_.libvirt_uri(); }
+
+// --- VM -------------------------------------------------------------------------------------------
+
+VmObject::VmObject(sdbus::IConnection& connection, BusService& service, std::string name)
+    : AdaptorInterfaces(connection, vm_object_path(name)), service_(service), name_(std::move(name)) {
+    registerAdaptor();
+}
+
+VmObject::~VmObject() { unregisterAdaptor(); }
+
+void VmObject::announce_change() {
+    getObject().emitPropertiesChangedSignal(
+        INTERFACE_NAME, {"State", "StateReason", "LaunchMeasurement", "Attestation"});
+}
+
+VmRecord VmObject::record() const {
+    auto r = service_.manager().find(name_);
+    if (!r) throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + name_ + "'");
+    return *r;
+}
+
+void VmObject::Start(sdbus::Result<>&& result) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+        service.authorizer().require_change(caller, "start VMs");
+        service.manager().start(name);
+    });
+}
+
+void VmObject::Stop(sdbus::Result<>&& result, bool force) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, caller, name = name_, force] {
+        service.authorizer().require_change(caller, "stop VMs");
+        service.manager().stop(name, force);
+    });
+}
+
+void VmObject::Destroy(sdbus::Result<>&& result) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+        service.authorizer().require_change(caller, "destroy VMs");
+        service.manager().destroy(name);
+    });
+}
+
+void VmObject::Remove(sdbus::Result<>&& result) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+        service.authorizer().require_change(caller, "remove VMs");
+        service.manager().remove(name);
+    });
+}
+
+void VmObject::Attest(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result,
+                      std::map<std::string, sdbus::Variant> options) {
+    BusService& service = service_;
+    answer_later(service.pool(), std::move(result), [&service, name = name_, options = std::move(options)] {
+        for (const auto& [key, value] : options) {
+            if (key == "evidence")
+                throw DaemonError(ErrorCode::not_supported,
+                                  "verifying guest evidence through ccvmd is not available yet; use "
+                                  "'ccvm attest verify-report'");
+            throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + key + "'");
+        }
+        return to_vardict(service.manager().attest(name));
+    });
+}
+
+void VmObject::InjectSecret(sdbus::Result<>&& result, std::string guid, sdbus::UnixFd fd) {
+    const Caller caller = current_caller(getObject());
+    BusService& service = service_;
+    auto owned_fd = std::make_shared<sdbus::UnixFd>(std::move(fd));
+    answer_later(service.pool(), std::move(result),
+                 [&service, caller, name = name_, guid = std::move(guid), owned_fd] {
+                     service.authorizer().require_change(caller, "inject secrets");
+                     const std::string canonical = Guid::parse(guid).to_string();
+                     SecretBuffer secret = read_secret_fd(owned_fd->get(), kMaxInjectedSecret);
+                     owned_fd->reset();
+                     service.manager().inject_secret(name, canonical, std::move(secret));
+                 });
+}
+
+std::string VmObject::Name() { return name_; }
+std::string VmObject::Tee() { return record().tee; }
+std::string VmObject::State() { return std::string(to_string(record().state)); }
+std::string VmObject::StateReason() { return record().state_reason; }
+std::string VmObject::ExpectedMeasurement() { return record().expected_measurement; }
+std::string VmObject::LaunchMeasurement() { return record().launch_measurement; }
+std::string VmObject::Attestation() { return record().attestation; }
+
+}  // namespace ccvm::daemon

@@ -1,0 +1,37 @@
+// VmBackend on the platform's RAII libvirt wrapper. libvirt connections are thread-safe, so one
+// connection serves every worker thread.
+#pragma once
+
+#include <mutex>
+
+#include "ccvm/daemon/vm_backend.hpp"
+#include "ccvm/platform/libvirt.hpp"
+
+namespace ccvm::daemon {
+
+class LibvirtBackend final : public VmBackend {
+public:
+    explicit LibvirtBackend(const std::string& uri);
+
+    std::vector<std::string> list_domains() override;
+    DomainState state(const std::string& name) override;
+    void define(const std::string& domain_xml) override;
+    void start(const std::string& name, bool paused) override;
+    void resume(const std::string& name) override;
+    void shutdown(const std::string& name) override;
+    void destroy(const std::string& name) override;
+    void undefine(const std::string& name) override;
+    Bytes sev_pdh() override;
+    LaunchReport launch_measurement(const std::string& name) override;
+    void inject_launch_secret(const std::string& name, const std::string& header_b64,
+                              const std::string& secret_b64) override;
+
+    // The live domain XML (with what libvirt filled in).
+    std::string domain_xml(const std::string& name);
+
+private:
+    platform::Domain domain(const std::string& name);
+    platform::LibvirtConnection connection_;
+};
+
+}  // namespace ccvm::daemon

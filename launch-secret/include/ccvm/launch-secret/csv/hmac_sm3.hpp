@@ -1,0 +1,14 @@
+// HMAC-SM3, the MAC of every CSV pre-attestation structure (csv.md §4-6).
+#pragma once
+
+#include <initializer_list>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/firmware-measure/digest.hpp"
+
+namespace ccvm::secret::csv {
+
+// HMAC-SM3(key, parts[0] || parts[1] || ...).
+Sm3Digest hmac_sm3(ByteSpan key, std::initializer_list<ByteSpan> parts);
+
+}  // namespace ccvm::secret::csv

@@ -1,0 +1,30 @@
+// Where the firmware places the injected secret and how large it may be (sev.md §10 "Size limits").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+
+namespace ccvm::secret {
+
+// sev.md §10: the SEV API caps a LAUNCH_SECRET packet at 16 KiB.
+inline constexpr std::size_t kMaxLaunchSecretSize = 16 * 1024;
+
+// Payload of the OVMF footer entry 4c2eb361-… (sev.md §1: u32 base, u32 size).
+struct SecretArea {
+    std::uint32_t base = 0;
+    std::uint32_t size = 0;
+};
+
+// The firmware's secret area. InputError naming `source` when the image has no footer entry for it
+// or reserves none (base or size 0, as in generic OvmfPkgX64 / Debian builds).
+SecretArea find_secret_area(ByteSpan firmware, std::string_view source);
+
+// Checks a padded secret table of `padded_length` bytes against the SEV API cap and, when given,
+// the firmware's area; InputError stating both sizes otherwise.
+void check_secret_fits(std::size_t padded_length, const std::optional<SecretArea>& area, std::string_view source = {});
+
+}  // namespace ccvm::secret

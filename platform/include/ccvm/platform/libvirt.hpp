@@ -1,0 +1,121 @@
+// RAII wrapper over the libvirt C API: connections, domains, launch security, lifecycle events.
+// Every failure is a LibvirtError (a SystemError, exit 3) carrying libvirt's code and message.
+// URIs are passed through untouched, so remote hosts (qemu+ssh://host/system) work the same way.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ccvm/firmware-measure/error.hpp"
+
+struct _virConnect;
+struct _virDomain;
+struct _virTypedParameter;
+
+namespace ccvm::platform {
+
+struct LibvirtError : SystemError {
+    LibvirtError(const std::string& message, int error_code, int error_domain)
+        : SystemError(message), code(error_code), domain(error_domain) {}
+    int code;    // virErrorNumber
+    int domain;  // virErrorDomain
+};
+
+enum class DomainState { no_state, running, blocked, paused, shutdown, shutoff, crashed, pmsuspended };
+std::string_view state_name(DomainState state) noexcept;
+
+// One virTypedParameter value, by its libvirt type.
+using TypedValue = std::variant<int, unsigned, long long, unsigned long long, double, bool, std::string>;
+using TypedParams = std::map<std::string, TypedValue>;
+
+// Converts a libvirt typed-parameter array (as returned by virDomainGetLaunchSecurityInfo).
+TypedParams typed_params_to_map(const _virTypedParameter* params, int count);
+
+enum class LifecycleEvent { defined, undefined, started, suspended, resumed, stopped, shutdown, pmsuspended, crashed };
+std::string_view event_name(LifecycleEvent event) noexcept;
+
+struct DomainEvent {
+    std::string domain;  // name
+    std::string uuid;
+    LifecycleEvent event;
+    int detail;          // virDomainEvent*DetailType of `event`
+};
+
+class Domain {
+public:
+    std::string name() const;
+    std::string uuid() const;
+    DomainState state() const;
+    std::string xml() const;
+    void start(bool paused);  // paused: stop before the first vCPU instruction (secret injection)
+    void resume();
+    void shutdown();          // ACPI power button
+    void destroy();           // immediate stop
+    void undefine();          // also removes a varstore libvirt created
+    TypedParams launch_security_info() const;
+    // The LAUNCH_SECRET packet: header and ciphertext in base64; `gpa` overrides where it lands.
+    void set_launch_security_state(std::string_view header_b64, std::string_view secret_b64,
+                                   std::optional<std::uint64_t> gpa);
+
+private:
+    friend class LibvirtConnection;
+    struct Free {
+        void operator()(_virDomain* d) const noexcept;
+    };
+    explicit Domain(_virDomain* d) : dom_(d) {}
+    std::unique_ptr<_virDomain, Free> dom_;
+};
+
+// Keeps a lifecycle callback registered; deregisters on destruction.
+class EventSubscription {
+public:
+    EventSubscription(EventSubscription&& other) noexcept;
+    EventSubscription& operator=(EventSubscription&& other) noexcept;
+    EventSubscription(const EventSubscription&) = delete;
+    EventSubscription& operator=(const EventSubscription&) = delete;
+    ~EventSubscription();
+
+private:
+    friend class LibvirtConnection;
+    EventSubscription(_virConnect* conn, int id) : conn_(conn), id_(id) {}
+    _virConnect* conn_ = nullptr;  // holds a reference
+    int id_ = -1;
+};
+
+class LibvirtConnection {
+public:
+    // Opens `uri` read-write. The first call starts libvirt's event loop thread (needed for events
+    // and remote keepalive) and silences libvirt's default stderr error printer.
+    static LibvirtConnection open(const std::string& uri);
+
+    const std::string& uri() const noexcept { return uri_; }
+    // Defines (or redefines) a persistent domain. XML without <uuid> for a name that already exists
+    // keeps the existing UUID, so redefinition updates the domain instead of failing.
+    Domain define_domain(const std::string& xml);
+    std::optional<Domain> lookup_domain(const std::string& name);
+    std::vector<Domain> list_domains();
+    // `callback` runs on the event-loop thread for every domain lifecycle event on this connection.
+    EventSubscription subscribe_lifecycle(std::function<void(const DomainEvent&)> callback);
+
+private:
+    struct Close {
+        void operator()(_virConnect* c) const noexcept;
+    };
+    LibvirtConnection(_virConnect* c, std::string uri) : conn_(c), uri_(std::move(uri)) {}
+    std::unique_ptr<_virConnect, Close> conn_;
+    std::string uri_;
+};
+
+// The domain name of a domain XML document, and the document with `uuid` added after <name>
+// (used by define_domain; exposed for tests).
+std::optional<std::string> domain_xml_name(std::string_view xml);
+std::string domain_xml_with_uuid(std::string_view xml, std::string_view uuid);
+
+}  // namespace ccvm::platform

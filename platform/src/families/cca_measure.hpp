@@ -1,0 +1,11 @@
+// Bridge from a VmSpec to the CCA RIM engine.
+#pragma once
+
+#include "ccvm/platform/vm_spec.hpp"
+#include "families/registers.hpp"
+
+namespace ccvm::platform {
+
+void measure_cca_rim(const VmSpec& spec, Registers& regs);
+
+}  // namespace ccvm::platform

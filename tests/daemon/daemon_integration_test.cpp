@@ -1,0 +1,290 @@
+// ccvmd end to end: a private system-like bus with the shipped policy, ccvmd on libvirt's test
+// driver, the real ccvm CLI driving it (lifecycle, authorization, SEV pre-attestation with the
+// simulated launch-security backend, kill -9 recovery).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "ccvm/firmware-measure/json.hpp"
+#include "daemon_harness.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ccvm::test {
+namespace {
+
+HarnessPaths paths() { return {CCVMD_PATH, CCVM_CLI_PATH, CCVM_BUS_POLICY}; }
+
+// OVMF with a footer table (Debian's ovmf package), the firmware the SEV specs boot.
+const fs::path kOvmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+constexpr const char* kLuksGuid = "736869e5-84f0-4973-92ec-06879ce3da0b";
+
+std::string plain_spec(const DaemonHarness& h, const std::string& name) {
+    const fs::path kernel = h.dir() / "vmlinuz";
+    if (!fs::exists(kernel)) write_file(kernel, std::string(4096, 'k'));
+    return "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 256M\nkernel: " + kernel.string() +
+           "\nlibvirt:\n  domain-type: test\n";
+}
+
+fs::path write_spec(const DaemonHarness& h, const std::string& name, const std::string& text) {
+    const fs::path p = h.dir() / (name + ".yaml");
+    write_file(p, text);
+    return p;
+}
+
+json::Value status(const DaemonHarness& h, const std::string& name) {
+    const auto r = h.ccvm({"status", name, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, "ccvm status");
+}
+
+std::vector<std::string> listed(const DaemonHarness& h) {
+    const auto r = h.ccvm({"list", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> names;
+    const json::Value vms = json::parse(r.out, "ccvm list");
+    for (const json::Value& vm : vms.as_array()) names.push_back(vm.at("name").as_string());
+    return names;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+TEST(Daemon, LifecycleThroughTheCli) {
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path spec = write_spec(h, "vm1", plain_spec(h, "vm1"));
+
+    auto r = h.ccvm({"create", spec.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "created vm1 (/org/ccvm/ccvm1/vm/vm1)\n");
+    EXPECT_EQ(listed(h), std::vector<std::string>{"vm1"});
+    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+    EXPECT_EQ(h.ccvm({"create", spec.string()}).exit_code, 2);  // AlreadyExists
+
+    EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 0);
+    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "running");
+    EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 2);   // InvalidState
+    EXPECT_EQ(h.ccvm({"remove", "vm1"}).exit_code, 2);  // running
+    r = h.ccvm({"stop", "vm1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "vm1: defined\n");
+    EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 0);
+    EXPECT_EQ(h.ccvm({"stop", "--force", "vm1"}).exit_code, 0);
+    EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 0);
+    EXPECT_EQ(h.ccvm({"destroy", "vm1"}).exit_code, 0);
+    EXPECT_EQ(status(h, "vm1").at("reason").as_string(), "destroyed");
+
+    r = h.ccvm({"attest", "vm1", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json::Value a = json::parse(r.out, "attest");
+    EXPECT_EQ(a.at("backend").as_string(), "simulated");
+    EXPECT_EQ(a.at("verdict").as_string(), "pending");
+
+    EXPECT_EQ(h.ccvm({"remove", "vm1"}).exit_code, 0);
+    EXPECT_TRUE(listed(h).empty());
+    EXPECT_FALSE(fs::exists(h.state_dir() / "vms/vm1"));
+    r = h.ccvm({"status", "vm1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "ccvm: error: no VM named 'vm1'\n");
+    EXPECT_EQ(h.stop_daemon(), 0);
+}
+
+TEST(Daemon, BadSpecIsAnInputErrorWithItsPosition) {
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path spec = write_spec(h, "bad", "name: bad\ntee: none\nvcpus: many\n");
+    const auto r = h.ccvm({"create", spec.string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(":3:"), std::string::npos) << r.err;
+    EXPECT_TRUE(listed(h).empty());
+}
+
+TEST(Daemon, UnprivilegedUserCanReadButNotChange) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the CLI as nobody";
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path spec = write_spec(h, "vm1", plain_spec(h, "vm1"));
+    ASSERT_EQ(h.ccvm({"create", spec.string()}).exit_code, 0);
+
+    auto r = h.ccvm({"list"}, "nobody");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("vm1"), std::string::npos);
+    r = h.ccvm({"status", "vm1", "--json"}, "nobody");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+
+    const fs::path spec2 = write_spec(h, "vm2", plain_spec(h, "vm2"));
+    r = h.ccvm({"create", spec2.string()}, "nobody");
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("org.freedesktop.DBus.Error.AccessDenied"), std::string::npos) << r.err;
+    r = h.ccvm({"start", "vm1"}, "nobody");
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("AccessDenied"), std::string::npos) << r.err;
+    EXPECT_EQ(listed(h), std::vector<std::string>{"vm1"});
+    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+}
+
+class SevSimulated : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
+        h_ = std::make_unique<DaemonHarness>(paths());
+        ASSERT_TRUE(h_->start_daemon()) << h_->daemon_log();
+        firmware_ = h_->dir() / "ovmf.fd";
+        fs::copy_file(kOvmf, firmware_);
+        key_ = h_->dir() / "disk.key";
+        write_file(key_, "correct horse battery staple", 0600);
+    }
+
+    std::string spec(const std::string& name, bool with_secret) const {
+        std::string s = "name: " + name + "\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
+                        firmware_.string() + "\nlibvirt:\n  domain-type: test\n";
+        if (with_secret) s += "secrets:\n  - guid: " + std::string(kLuksGuid) + "\n    file: " + key_.string() + "\n";
+        return s;
+    }
+
+    // Creates the VM; skips when this build cannot precompute the SEV launch digest.
+    void create(const std::string& name, bool with_secret) {
+        const auto r = h_->ccvm({"create", write_spec(*h_, name, spec(name, with_secret)).string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const json::Value expected = status(*h_, name).at("expected_measurement");
+        if (!expected.at("registers").at("launch_digest").is_string())
+            GTEST_SKIP() << "no expected SEV launch digest in this build: " << expected.dump();
+    }
+
+    std::unique_ptr<DaemonHarness> h_;
+    fs::path firmware_, key_;
+};
+
+TEST_F(SevSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
+    create("sev1", true);
+    if (IsSkipped()) return;
+    const auto r = h_->ccvm({"start", "sev1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    const json::Value s = status(*h_, "sev1");
+    EXPECT_EQ(s.at("state").as_string(), "running");
+    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
+    EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
+    EXPECT_EQ(s.at("launch_measurement").as_string().size(), 96u);  // MEASURE || MNONCE, hex
+    const std::string log = h_->daemon_log();
+    EXPECT_NE(log.find("LAUNCH_SECRET accepted"), std::string::npos) << log;
+    EXPECT_EQ(log.find("correct horse"), std::string::npos);  // the secret is never logged
+}
+
+TEST_F(SevSimulated, PausedVmTakesItsSecretThroughADescriptor) {
+    create("sev2", false);
+    if (IsSkipped()) return;
+    ASSERT_EQ(h_->ccvm({"start", "sev2"}).exit_code, 0) << h_->daemon_log();
+    EXPECT_EQ(status(*h_, "sev2").at("state").as_string(), "paused");
+    const fs::path open_key = h_->dir() / "open.key";
+    write_file(open_key, "secret", 0644);
+    auto r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", open_key.string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(open_key.string() + " has mode 0644"), std::string::npos) << r.err;
+    r = h_->ccvm({"inject", "sev2", "--guid", "not-a-guid", "--file", key_.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", key_.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    EXPECT_EQ(status(*h_, "sev2").at("state").as_string(), "running");
+    EXPECT_NE(h_->daemon_log().find("LAUNCH_SECRET accepted"), std::string::npos);
+}
+
+TEST_F(SevSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) {
+    create("sev3", true);
+    if (IsSkipped()) return;
+    {
+        // The firmware changes after the spec was measured: one byte in the middle of the image.
+        std::fstream f(firmware_, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(fs::file_size(firmware_) / 2));
+        f.put('\x5a');
+    }
+    const auto r = h_->ccvm({"start", "sev3"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("launch measurement mismatch"), std::string::npos) << r.err;
+    const json::Value s = status(*h_, "sev3");
+    EXPECT_EQ(s.at("state").as_string(), "failed");
+    EXPECT_NE(s.at("reason").as_string().find("no secret injected, domain destroyed"), std::string::npos);
+    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "mismatch");
+    EXPECT_EQ(h_->daemon_log().find("LAUNCH_SECRET"), std::string::npos);
+    // The domain is gone from the hypervisor: it can be started (and fail) again, not "already running".
+    EXPECT_EQ(h_->ccvm({"start", "sev3"}).exit_code, 1);
+}
+
+// kill -9 at each step of create, start and remove; the restarted daemon must hold every VM
+// completely (state dir, libvirt domain, bus object) or not at all.
+void expect_consistent(const DaemonHarness& h, const std::string& name, bool present) {
+    EXPECT_EQ(contains(listed(h), name), present) << name;
+    EXPECT_EQ(fs::exists(h.state_dir() / "vms" / name / "state.json"), present) << name;
+    for (const auto& e : fs::directory_iterator(h.state_dir() / "vms"))
+        EXPECT_NE(e.path().filename().string().front(), '.') << "leftover " << e.path();
+    if (present) {
+        // The libvirt domain exists again: it starts, and the VM removes cleanly.
+        const auto r = h.ccvm({"start", name});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(h.ccvm({"destroy", name}).exit_code, 0);
+        EXPECT_EQ(h.ccvm({"remove", name}).exit_code, 0);
+    }
+}
+
+TEST(DaemonCrash, KillAtEveryStepOfCreateStartRemove) {
+    DaemonHarness h(paths());
+    struct Case {
+        const char* point;
+        bool present_after;
+    };
+    const Case cases[] = {{"create.recorded", false}, {"create.defined", false}, {"create.committed", true},
+                          {"start.recorded", true},   {"start.launched", true},  {"remove.recorded", false},
+                          {"remove.undefined", false}};
+    int i = 0;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.point);
+        const std::string name = "crash" + std::to_string(i++);
+        const fs::path spec = write_spec(h, name, plain_spec(h, name));
+        const std::string point = c.point;
+        if (!point.starts_with("create")) {
+            ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+            ASSERT_EQ(h.ccvm({"create", spec.string()}).exit_code, 0);
+            h.stop_daemon();
+        }
+        ASSERT_TRUE(h.start_daemon({{"CCVMD_CRASH_AT", point}})) << h.daemon_log();
+        const std::string verb = point.substr(0, point.find('.'));
+        const auto r = h.ccvm({verb, verb == "create" ? spec.string() : name});
+        EXPECT_EQ(r.exit_code, 3) << r.err;  // the daemon died under the call
+        EXPECT_EQ(h.wait_daemon(std::chrono::seconds(10)), 128 + SIGKILL);
+        ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+        expect_consistent(h, name, c.present_after);
+        h.stop_daemon();
+    }
+}
+
+TEST(DaemonCrash, KillAtRandomMomentsUnderLoad) {
+    DaemonHarness h(paths());
+    std::mt19937 rng(20261122);
+    for (int round = 0; round < 6; ++round) {
+        SCOPED_TRACE(round);
+        ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 3; ++c) {
+            const std::string name = "r" + std::to_string(round) + "c" + std::to_string(c);
+            const fs::path spec = write_spec(h, name, plain_spec(h, name));
+            clients.emplace_back([&h, spec, name] {
+                if (h.ccvm({"create", spec.string()}).exit_code == 0) h.ccvm({"start", name});
+            });
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 120)(rng)));
+        h.kill_daemon();
+        for (auto& t : clients) t.join();
+        ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+        for (int c = 0; c < 3; ++c) {
+            const std::string name = "r" + std::to_string(round) + "c" + std::to_string(c);
+            expect_consistent(h, name, contains(listed(h), name));
+        }
+        h.stop_daemon();
+    }
+}
+
+}  // namespace
+}  // namespace ccvm::test

@@ -1,0 +1,29 @@
+// Helpers shared by the CSV unit tests: vector lookup and byte conversions.
+#pragma once
+
+#include <string>
+
+#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "support/paths.hpp"
+
+namespace ccvm::test::csv {
+
+inline const json::Value& primitives() {
+    static const json::Value doc = json::parse(read_text_file(vectors_dir() / "csv_primitives.json"));
+    return doc;
+}
+
+inline const json::Value& primitive(const std::string& id) {
+    for (const auto& p : primitives().at("primitives").as_array())
+        if (p.at("id").as_string() == id) return p;
+    throw std::runtime_error("csv_primitives.json has no primitive " + id);
+}
+
+inline Bytes hex(const json::Value& v) { return from_hex(v.as_string()); }
+
+inline Bytes input_file(const std::string& rel) { return read_file(inputs_dir() / rel); }
+
+}  // namespace ccvm::test::csv

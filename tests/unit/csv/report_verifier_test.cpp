@@ -1,0 +1,338 @@
+// CSV certificate/report parsing and chain verification against csv_primitives.json and the
+// real (csv-rs, trustee) and synthetic evidence in the vector inputs.
+#include <gtest/gtest.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/hash.hpp"
+#include "ccvm/launch-secret/csv/hmac_sm3.hpp"
+#include "ccvm/platform/evidence/csv/evidence_json.hpp"
+#include "ccvm/platform/evidence/csv/report_verifier.hpp"
+#include "csv_test_support.hpp"
+#include "sm2_test_keys.hpp"
+
+using namespace ccvm;
+using namespace ccvm::platform::csv;
+using ccvm::test::csv::hex;
+using ccvm::test::csv::input_file;
+using ccvm::test::csv::primitive;
+
+namespace {
+
+std::string hx(ByteSpan b) { return to_hex(b); }
+std::string str(const Bytes& b) { return std::string(as_chars(b)); }
+
+CertChain real_chain() {
+    return CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/csv-rs/hsk_cek.cert"), "hsk_cek");
+}
+CertChain synthetic_chain() {
+    return CertChain::parse(input_file("csv/synthetic/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "hsk_cek");
+}
+
+const Check& check(const CheckList& v, const std::string& name) {
+    if (const Check* c = v.find(name)) return *c;
+    throw std::runtime_error("no check " + name);
+}
+
+ReportExpectations measurement(const Sm3Digest& d) {
+    ReportExpectations e;
+    e.measurement = d;
+    return e;
+}
+
+// Z_A = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T 32918.2 §5.5), from OpenSSL's curve.
+std::string za(ByteSpan uid, ByteSpan point65) {
+    std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> g(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
+    std::unique_ptr<BIGNUM, decltype(&BN_free)> p(BN_new(), BN_free), a(BN_new(), BN_free), b(BN_new(), BN_free),
+        x(BN_new(), BN_free), y(BN_new(), BN_free);
+    EC_GROUP_get_curve(g.get(), p.get(), a.get(), b.get(), nullptr);
+    EC_POINT_get_affine_coordinates(g.get(), EC_GROUP_get0_generator(g.get()), x.get(), y.get(), nullptr);
+    Bytes in;
+    const std::size_t bits = uid.size() * 8;
+    in.push_back(std::byte(bits >> 8));
+    in.push_back(std::byte(bits & 0xff));
+    append(in, uid);
+    for (const BIGNUM* n : {a.get(), b.get(), x.get(), y.get()}) {
+        Bytes be(32);
+        BN_bn2binpad(n, reinterpret_cast<unsigned char*>(be.data()), 32);
+        append(in, be);
+    }
+    append(in, point65.subspan(1));
+    return hx(sm3(in));
+}
+
+}  // namespace
+
+TEST(CsvCertificates, RealChainFieldsMatchParsedVector) {
+    const auto& p = primitive("csv-real-chain.parsed").at("parsed");
+    const CertChain c = real_chain();
+    EXPECT_EQ(str(c.hrk.uid), p.at("hrk").at("uid").as_string());
+    EXPECT_EQ(c.hrk.usage, p.at("hrk").at("usage").as_u64());
+    EXPECT_EQ(hx(c.hrk.key_id), p.at("hrk").at("kid").as_string());
+    EXPECT_EQ(hx(c.hrk.sig_key_id), p.at("hrk").at("sid").as_string());
+    const auto hrk_key = c.hrk.pubkey.to_sm2("hrk");
+    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(1, 32)), p.at("hrk").at("pub_x").as_string());
+    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(33, 32)), p.at("hrk").at("pub_y").as_string());
+    EXPECT_EQ(za(c.hrk.uid, hrk_key.point()), p.at("hrk").at("za").as_string());
+    EXPECT_EQ(str(c.hsk.uid), p.at("hsk").at("uid").as_string());
+    EXPECT_EQ(c.hsk.usage, p.at("hsk").at("usage").as_u64());
+    EXPECT_EQ(hx(c.hsk.key_id), p.at("hsk").at("kid").as_string());
+    EXPECT_EQ(hx(c.hsk.sig_key_id), p.at("hsk").at("sid").as_string());
+    EXPECT_EQ(str(c.cek.uid), p.at("cek").at("uid").as_string());
+    EXPECT_EQ(c.cek.usage, p.at("cek").at("usage").as_u64());
+    EXPECT_EQ(c.cek.version, p.at("cek").at("ver").as_u64());
+    EXPECT_EQ(c.cek.fw_major, p.at("cek").at("fw").as_array()[0].as_u64());
+    EXPECT_EQ(c.cek.fw_minor, p.at("cek").at("fw").as_array()[1].as_u64());
+    EXPECT_EQ(hx(c.cek.sid), p.at("cek").at("sid").as_string());
+}
+
+TEST(CsvReport, RealV1ReportFieldsMatchParsedVector) {
+    const auto& p = primitive("csv-real-chain.parsed").at("parsed");
+    const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    const auto& want = p.at("report");
+    EXPECT_EQ(r.version, ReportVersion::v1);
+    EXPECT_EQ(r.anonce, want.at("anonce").as_u64());
+    EXPECT_EQ(r.policy, want.at("policy").as_u64());
+    EXPECT_EQ(hx(r.measure), want.at("measure").as_string());
+    EXPECT_EQ(hx(r.report_data), want.at("report_data").as_string());
+    EXPECT_EQ(hx(r.mnonce), want.at("mnonce").as_string());
+    EXPECT_EQ(hx(r.vm_id), want.at("vm_id").as_string());
+    EXPECT_EQ(hx(r.vm_version), want.at("vm_version").as_string());
+    EXPECT_EQ(hx(r.user_pubkey_digest), want.at("user_pubkey_digest").as_string());
+    EXPECT_EQ(r.sig_usage, want.at("sig_usage").as_u64());
+    EXPECT_EQ(r.sig_algo, want.at("sig_algo").as_u64());
+    EXPECT_EQ(r.chip_sn, want.at("chip_sn").as_string());
+    EXPECT_EQ(r.signer_form, SignerForm::raw);
+    EXPECT_TRUE(r.signer_mac_ok);
+    EXPECT_EQ(str(r.pek.uid), p.at("pek").at("uid").as_string());
+    EXPECT_EQ(r.pek.usage, p.at("pek").at("usage").as_u64());
+    EXPECT_EQ(r.pek.version, p.at("pek").at("ver").as_u64());
+    EXPECT_EQ(r.pek.fw_minor, p.at("pek").at("fw").as_array()[1].as_u64());
+    EXPECT_EQ(std::count_if(r.pek.slots.begin(), r.pek.slots.end(), [](const SignatureSlot& s) { return !s.empty(); }),
+              static_cast<long>(p.at("pek").at("sig_slots").as_u64()));
+}
+
+TEST(CsvReport, RealChainVerifiesEveryLink) {
+    const auto& expected = primitive("csv-real-chain.parsed").at("expected");
+    const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    const auto v = verify_report(r, real_chain());
+    EXPECT_TRUE(v.all_ok());
+    EXPECT_EQ(check(v, "hrk.signature").ok, expected.at("hrk_self").as_bool());
+    EXPECT_EQ(check(v, "hsk.signature").ok, expected.at("hrk_hsk").as_bool());
+    EXPECT_EQ(check(v, "cek.signature").ok, expected.at("hsk_cek").as_bool());
+    EXPECT_EQ(check(v, "pek.signature").ok, expected.at("cek_pek").as_bool());
+    EXPECT_EQ(check(v, "report.signature").ok, expected.at("pek_report").as_bool());
+    EXPECT_EQ(check(v, "report.signer-mac").ok, expected.at("signer_mac").as_bool());
+}
+
+TEST(CsvReport, NegativeChecksFromParsedVector) {
+    const auto& neg = primitive("csv-real-chain.parsed").at("negative");
+    Bytes report = input_file("csv/csv-rs/report.cert");
+    report[0x90] ^= std::byte{1};
+    auto r = AttestationReport::parse(report, "report");
+    EXPECT_EQ(verify_report_signature(r).ok, neg.at("report_measure_bit_flipped_pek_sig").as_bool());
+
+    Bytes hsk_cek = input_file("csv/csv-rs/hsk_cek.cert");
+    hsk_cek[0x50] ^= std::byte{1};
+    const auto chain = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", hsk_cek, "hsk_cek");
+    CheckList chain_checks;
+    verify_chain(chain, chain_checks);
+    EXPECT_EQ(chain_checks.checks()[1].ok, neg.at("hsk_pubkey_bit_flipped_hrk_sig").as_bool());
+
+    // The CEK is signed with the issuer's (HSK's) uid; its own uid must not verify.
+    const CertChain c = real_chain();
+    const auto with_own_uid = check_signature(c.hsk.pubkey, c.cek.uid, "HSK", c.cek.signed_bytes(), c.cek.slots[0].sig);
+    EXPECT_EQ(!with_own_uid.has_value(), neg.at("cek_sig_checked_with_wrong_uid_HYGON-SSD-CEK").as_bool());
+}
+
+TEST(CsvReport, MeasurementCheckComparesDeMaskedValue) {
+    const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    Sm3Digest want = r.measure;
+    EXPECT_TRUE(verify_report(r, real_chain(), measurement(want)).all_ok());
+    want[31] ^= std::byte{2};
+    const auto v = verify_report(r, real_chain(), measurement(want));
+    EXPECT_FALSE(v.all_ok());
+    EXPECT_FALSE(check(v, "measurement").ok);
+    EXPECT_TRUE(check(v, "report.signature").ok);
+}
+
+TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
+    const auto& keys = primitive("csv-synthetic-chain.keys");
+    const auto r = AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
+    const auto& plain = keys.at("report_fields_plain");
+    EXPECT_EQ(hx(r.measure), plain.at("measure").as_string());
+    EXPECT_EQ(hx(r.vm_id), plain.at("vm_id").as_string());
+    EXPECT_EQ(hx(r.vm_version), plain.at("vm_version").as_string());
+    EXPECT_EQ(hx(r.mnonce), plain.at("mnonce").as_string());
+    EXPECT_EQ(r.policy, plain.at("policy").as_u64());
+    EXPECT_EQ(r.anonce, keys.at("report_anonce").as_u64());
+    EXPECT_EQ(r.chip_sn, keys.at("chip_sn").as_string());
+    EXPECT_TRUE(verify_report(r, synthetic_chain()).all_ok());
+
+    // Real HRK as root of the synthetic HSK: the HSK link must fail, the rest of the chain holds.
+    const auto mixed = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", input_file("csv/synthetic/hsk_cek.cert"), "x");
+    const auto v = verify_report(r, mixed);
+    EXPECT_FALSE(v.all_ok());
+    EXPECT_TRUE(check(v, "hrk.signature").ok);
+    EXPECT_FALSE(check(v, "hsk.signature").ok);
+    EXPECT_TRUE(check(v, "cek.signature").ok);
+    // A report checked against another platform's CEK.
+    EXPECT_FALSE(verify_report(r, real_chain()).all_ok());
+    EXPECT_FALSE(verify_pek(r.pek, real_chain().cek).ok);
+}
+
+TEST(CsvReport, TrusteeRestoredCsv3EvidencePekSignatureVerifies) {
+    const auto& want = primitive("csv-trustee-evidence.parsed");
+    const Bytes data =
+        report_from_evidence_json(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"), "trustee");
+    ASSERT_EQ(data.size(), 4096u);  // zero magic: the bare (V1) report data
+    const auto r = AttestationReport::parse(data, "trustee evidence");
+    const auto& parsed = want.at("parsed");
+    EXPECT_EQ(r.version, ReportVersion::v1);
+    EXPECT_EQ(r.anonce, parsed.at("anonce").as_u64());
+    EXPECT_EQ(r.policy, parsed.at("policy").as_u64());
+    EXPECT_EQ(hx(r.measure), parsed.at("measure").as_string());
+    EXPECT_EQ(hx(r.mnonce), parsed.at("mnonce").as_string());
+    EXPECT_EQ(r.chip_sn, parsed.at("chip_sn").as_string());
+    EXPECT_EQ(r.pek.fw_major, parsed.at("pek_fw").as_array()[0].as_u64());
+    EXPECT_EQ(r.signer_form, SignerForm::restored);
+    EXPECT_EQ(r.signer_mac_ok, want.at("expected").at("signer_mac").as_bool());
+    EXPECT_EQ(verify_report_signature(r).ok, want.at("expected").at("pek_report").as_bool());
+    EXPECT_TRUE(verify_signer_mac(r).ok);  // not applicable to restored evidence
+}
+
+TEST(CsvReport, RejectsTruncatedAndMalformedInput) {
+    Bytes report = input_file("csv/csv-rs/report.cert");
+    EXPECT_THROW(AttestationReport::parse(ByteSpan(report).first(report.size() - 1), "r"), InputError);
+    EXPECT_THROW(AttestationReport::parse({}, "r"), InputError);
+    EXPECT_THROW(CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "h", input_file("csv/csv-rs/hrk.cert"), "x"), InputError);
+    Bytes hrk = input_file("csv/csv-rs/hrk.cert");
+    hrk[0xD4] = std::byte{0xff};  // uid_size 0x..ff > 254
+    EXPECT_THROW(CaCertificate::parse(hrk, "hrk"), InputError);
+}
+
+TEST(CsvReport, RawSignerBlockWithBadMacFails) {
+    Bytes report = input_file("csv/csv-rs/report.cert");
+    report[report.size() - 1] ^= std::byte{1};  // last MAC byte
+    const auto r = AttestationReport::parse(report, "report");
+    EXPECT_EQ(r.signer_form, SignerForm::raw);
+    const auto v = verify_report(r, real_chain());
+    EXPECT_FALSE(v.all_ok());
+    EXPECT_FALSE(check(v, "report.signer-mac").ok);
+    EXPECT_TRUE(check(v, "pek.signature").ok);
+}
+
+namespace {
+
+// An extended (V2/V3) report in the csv.md §7 layout, signed by the synthetic PEK with OpenSSL:
+// plain fields, RTMRs, host data, raw signer block with its MAC (anonce 0: nothing masked).
+Bytes make_extended_report(const AttestationReport& v1, bool host_data) {
+    Bytes tee(kTeeInfoExtSize);
+    auto put = [&](std::size_t off, ByteSpan v) { std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off)); };
+    put(0x20, v1.vm_id);
+    put(0x40, v1.report_data);
+    put(0x80, v1.mnonce);
+    put(0x90, v1.measure);
+    store_le<std::uint32_t>(tee, 0xB0, v1.policy);
+    store_le<std::uint32_t>(tee, 0xB4, 0x1002);
+    store_le<std::uint32_t>(tee, 0xB8, 4);
+    store_le<std::uint32_t>(tee, 0xBC, 2101);      // build
+    store_le<std::uint16_t>(tee, 0xC0, 1);         // rtmr_version
+    for (std::size_t i = 0; i < 5 * 32; ++i) tee[0xD0 + i] = std::byte(i);
+    if (host_data) std::fill(tee.begin() + 0x3C0, tee.begin() + 0x400, std::byte{0xab});
+    const test::csv::Sm2TestKey pek(from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at("PEK").as_string()));
+    const auto [r, s] = pek.sign(ByteSpan(tee).first(0x400), v1.pek.uid);
+    put(0x400, r);
+    put(0x448, s);
+    Bytes sn(64), reserved(32);
+    std::copy(v1.chip_sn.begin(), v1.chip_sn.end(), reinterpret_cast<char*>(sn.data()));
+    append(tee, v1.pek.raw);
+    append(tee, sn);
+    append(tee, reserved);
+    append(tee, secret::csv::hmac_sm3(v1.mnonce, {v1.pek.raw, sn, reserved}));
+    return tee;
+}
+
+}  // namespace
+
+TEST(CsvReport, ExtendedReportsParseAndVerify) {
+    const auto v1 = AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
+    // Bare V2/V3 bytes: version told by the clear sig_usage; host data presence unknown.
+    const Bytes bare = make_extended_report(v1, true);
+    ASSERT_EQ(bare.size(), kTeeInfoExtSize + kSignerBlockSize);
+    const auto ext = AttestationReport::parse(bare, "ext");
+    EXPECT_EQ(ext.version, ReportVersion::extended);
+    EXPECT_EQ(ext.anonce, 0u);
+    EXPECT_EQ(ext.measure, v1.measure);
+    EXPECT_EQ(ext.policy, v1.policy);
+    EXPECT_EQ(ext.build, 2101u);
+    EXPECT_EQ(ext.rtmr_version, 1u);
+    EXPECT_EQ(hx(ext.rtmr[4]).substr(0, 4), "8081");
+    EXPECT_EQ(ext.chip_sn, v1.chip_sn);
+    EXPECT_TRUE(ext.signer_mac_ok);
+    EXPECT_TRUE(verify_report(ext, synthetic_chain(), measurement(v1.measure)).all_ok());
+
+    // The 4116-byte wrapper names the version: flags 3 = V3 with host data, 1 = V2.
+    for (std::uint32_t flags : {1u, 3u}) {
+        Bytes wrapped(as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).begin(), as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).end());
+        append_le(wrapped, flags);
+        append(wrapped, make_extended_report(v1, flags == 3));
+        wrapped.resize(20 + 4096);
+        const auto w = AttestationReport::parse(wrapped, "wrapped");
+        EXPECT_EQ(w.version, flags == 3 ? ReportVersion::v3 : ReportVersion::v2);
+        EXPECT_EQ(w.host_data.has_value(), flags == 3);
+        if (w.host_data) {
+            EXPECT_EQ((*w.host_data)[0], std::byte{0xab});
+        }
+        EXPECT_TRUE(verify_report(w, synthetic_chain()).all_ok()) << flags;
+    }
+
+    // RTMRs are inside the signed range.
+    Bytes tampered = bare;
+    tampered[0xD0] ^= std::byte{1};
+    const auto t = AttestationReport::parse(tampered, "ext");
+    EXPECT_FALSE(verify_report_signature(t).ok);
+}
+
+TEST(CsvReport, ExpectedReportDataPolicyAndHostData) {
+    const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    const auto& want = primitive("csv-real-chain.parsed").at("parsed").at("report");
+    ReportExpectations e;
+    e.report_data = from_hex("75736572206461746100");  // "user data\0", zero-padded to 64
+    e.policy = static_cast<std::uint32_t>(want.at("policy").as_u64());
+    auto v = verify_report(r, real_chain(), e);
+    EXPECT_TRUE(v.all_ok());
+    EXPECT_TRUE(check(v, "report_data").ok);
+    EXPECT_TRUE(check(v, "policy").ok);
+
+    e.report_data = from_hex("7573657220646174");  // "user dat": zero-padded, so it differs
+    e.policy = 0x45;
+    v = verify_report(r, real_chain(), e);
+    EXPECT_FALSE(check(v, "report_data").ok);
+    EXPECT_FALSE(check(v, "policy").ok);
+    EXPECT_TRUE(check(v, "report.signature").ok);
+
+    ReportExpectations host;
+    host.host_data = std::array<std::byte, 64>{};
+    EXPECT_FALSE(check(verify_report(r, real_chain(), host), "host_data").ok);  // V1 has no host data
+}
+
+TEST(CsvReport, EvidenceJsonRejectsMalformedArrays) {
+    EXPECT_THROW(report_from_evidence_json("{}", "e"), InputError);
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": [1], "flags": 0, "data": []}})", "e"),
+                 InputError);
+    std::string data = "[";
+    for (int i = 0; i < 4096; ++i) data += i ? ",256" : "256";
+    data += "]";
+    const std::string zero16 = "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]";
+    EXPECT_THROW(report_from_evidence_json(R"({"attestation_report": {"magic": )" + zero16 +
+                                               R"(, "flags": 0, "data": )" + data + "}}",
+                                           "e"),
+                 InputError);
+}

@@ -1,0 +1,55 @@
+// ccvm's SM2 (Hygon encoding) against OpenSSL's own SM2 signing and decryption.
+#include <gtest/gtest.h>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/launch-secret/csv/launch_start.hpp"
+#include "ccvm/launch-secret/csv/sm2.hpp"
+#include "csv_test_support.hpp"
+#include "sm2_test_keys.hpp"
+
+using namespace ccvm;
+using namespace ccvm::secret::csv;
+using ccvm::test::csv::primitive;
+using ccvm::test::csv::Sm2TestKey;
+
+namespace {
+Sm2TestKey synthetic(const char* name) {
+    return Sm2TestKey(from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at(name).as_string()));
+}
+}  // namespace
+
+TEST(CsvSm2, VerifiesOpenSslSignatureOnlyWithSignersUid) {
+    const auto key = synthetic("PEK");
+    const auto pub = Sm2PublicKey::from_le(key.x_le(), key.y_le());
+    const Bytes msg(as_bytes("attestation").begin(), as_bytes("attestation").end());
+    const auto [r, s] = key.sign(msg, as_bytes("HYGON-SSD-PEK"));
+    EXPECT_TRUE(pub.verify(msg, as_bytes("HYGON-SSD-PEK"), r, s));
+    EXPECT_FALSE(pub.verify(msg, as_bytes("1234567812345678"), r, s));  // OpenSSL's default ID
+    Bytes other = msg;
+    other[0] ^= std::byte{1};
+    EXPECT_FALSE(pub.verify(other, as_bytes("HYGON-SSD-PEK"), r, s));
+}
+
+TEST(CsvSm2, RejectsPointOffCurve) {
+    const auto key = synthetic("HRK");
+    Bytes y = key.y_le();
+    y[0] ^= std::byte{1};
+    EXPECT_THROW(Sm2PublicKey::from_le(key.x_le(), y), InputError);
+    EXPECT_THROW(Sm2PublicKey::from_le(Bytes(31), Bytes(32)), InputError);
+}
+
+TEST(CsvSm2, EncryptionDecryptsWithOpenSsl) {
+    const auto key = synthetic("PEK");
+    const auto pub = Sm2PublicKey::from_le(key.x_le(), key.y_le());
+    const Bytes master = from_hex("07828b6c460166919c8eeb185161a7def898745c29e3750d858120702e47dc57");
+    const Bytes c = pub.encrypt(master);
+    ASSERT_EQ(c.size(), 1 + 64 + 32 + master.size());  // C1 || C3 || C2
+    EXPECT_EQ(c[0], std::byte{0x04});
+    EXPECT_EQ(key.decrypt_c1c3c2(c), master);
+    EXPECT_NE(pub.encrypt(master), c);  // randomized
+
+    const Bytes ms_enc = encrypt_master_secret(pub, master);
+    ASSERT_EQ(ms_enc.size(), kMasterSecretFieldSize);
+    EXPECT_EQ(key.decrypt_c1c3c2(ByteSpan(ms_enc).first(c.size())), master);
+    EXPECT_TRUE(is_all_zero(ByteSpan(ms_enc).subspan(c.size())));
+}

@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ccvm/daemon/errors.hpp"
+#include "ccvm/daemon/state_store.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ccvm::daemon {
+namespace {
+
+class StateStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("ccvm-state-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    fs::path dir_;
+};
+
+VmRecord sample(const std::string& name) {
+    VmRecord r;
+    r.name = name;
+    r.tee = "sev-es";
+    r.phase = Phase::ready;
+    r.state = VmState::failed;
+    r.state_reason = "launch measurement mismatch: \"quoted\"";
+    r.expected_measurement = R"({"registers":{"launch_digest":"00ff"}})";
+    r.launch_measurement = "abcd";
+    r.attestation = R"({"verdict":"mismatch"})";
+    return r;
+}
+
+TEST_F(StateStoreTest, CreateWritesSpecDomainAndRecordPrivately) {
+    StateStore store(dir_);
+    store.create(sample("vm1"), "name: vm1\n", "<domain/>");
+    EXPECT_EQ(store.spec_yaml("vm1"), "name: vm1\n");
+    EXPECT_EQ(store.domain_xml("vm1"), "<domain/>");
+    const VmRecord back = store.load("vm1");
+    EXPECT_EQ(record_to_json(back), record_to_json(sample("vm1")));
+    EXPECT_EQ(back.state, VmState::failed);
+    EXPECT_EQ(back.state_reason, "launch measurement mismatch: \"quoted\"");
+    struct stat st{};
+    ASSERT_EQ(::stat((dir_ / "vms/vm1/state.json").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    ASSERT_EQ(::stat((dir_ / "vms/vm1").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    EXPECT_THROW(store.create(sample("vm1"), "", ""), DaemonError);
+}
+
+TEST_F(StateStoreTest, SaveReplacesWithoutLeavingTemporaries) {
+    StateStore store(dir_);
+    VmRecord r = sample("vm1");
+    store.create(r, "", "");
+    r.state = VmState::running;
+    store.save(r);
+    EXPECT_EQ(store.load("vm1").state, VmState::running);
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& f : fs::directory_iterator(dir_ / "vms/vm1")) ++files;
+    EXPECT_EQ(files, 3u);
+}
+
+TEST_F(StateStoreTest, RecoveryDropsInterruptedCreatesAndErases) {
+    StateStore store(dir_);
+    store.create(sample("keep"), "", "");
+    fs::create_directories(dir_ / "vms/.new-half");  // crash while staging a create
+    fs::create_directories(dir_ / "vms/.old-gone");  // crash while deleting a removed VM
+    std::ofstream(dir_ / "vms/.old-gone/state.json") << "{}";
+    const std::vector<std::string> names = store.recover_names();
+    EXPECT_EQ(names, std::vector<std::string>{"keep"});
+    EXPECT_FALSE(fs::exists(dir_ / "vms/.new-half"));
+    EXPECT_FALSE(fs::exists(dir_ / "vms/.old-gone"));
+}
+
+TEST_F(StateStoreTest, EraseRemovesTheDirectory) {
+    StateStore store(dir_);
+    store.create(sample("vm1"), "", "");
+    store.erase("vm1");
+    EXPECT_FALSE(fs::exists(dir_ / "vms/vm1"));
+    EXPECT_TRUE(store.recover_names().empty());
+}
+
+TEST_F(StateStoreTest, CorruptRecordIsAnErrorNotACrash) {
+    StateStore store(dir_);
+    store.create(sample("vm1"), "", "");
+    std::ofstream(dir_ / "vms/vm1/state.json") << R"({"name":"vm1","phase":"sideways"})";
+    EXPECT_THROW(store.load("vm1"), ccvm::Error);
+    std::ofstream(dir_ / "vms/vm1/state.json") << R"({"name":)";
+    EXPECT_THROW(store.load("vm1"), ccvm::Error);
+}
+
+}  // namespace
+}  // namespace ccvm::daemon

@@ -1,0 +1,172 @@
+// The libvirt wrapper against libvirt's in-process test driver (test:///default, libvirt.md §4).
+#include <gtest/gtest.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "ccvm/platform/domain_xml.hpp"
+#include "ccvm/platform/libvirt.hpp"
+#include "ccvm/platform/vm_spec.hpp"
+
+namespace ccvm::platform {
+namespace {
+
+constexpr const char* kUri = "test:///default";
+
+std::string sev_domain(const std::string& name) {
+    return render_domain_xml(parse_vm_spec("name: " + name +
+                                               "\nmemory: 1G\nvcpus: 2\nfirmware: /fw/OVMF.amdsev.fd\nkernel: /k\n"
+                                               "tee:\n  type: sev\n  kernel-hashes: true\n  policy: 0x3\n"
+                                               "host:\n  cbitpos: 51\n  reduced-phys-bits: 1\n"
+                                               "libvirt:\n  uri: test:///default\n  domain-type: test\n",
+                                           "sev.yaml"));
+}
+
+class EventLog {
+public:
+    void add(const DomainEvent& e) {
+        std::lock_guard lock(mu_);
+        events_.push_back(std::string(event_name(e.event)) + ":" + e.domain);
+        cv_.notify_all();
+    }
+    // Waits until `count` events arrived (or 10 s passed) and returns them.
+    std::vector<std::string> wait_for(std::size_t count) {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(10), [&] { return events_.size() >= count; });
+        return events_;
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<std::string> events_;
+};
+
+TEST(LibvirtTestDriver, SevDomainLifecycleWithEvents) {
+    auto conn = LibvirtConnection::open(kUri);
+    EXPECT_EQ(conn.uri(), kUri);
+    EventLog log;
+    auto sub = conn.subscribe_lifecycle([&](const DomainEvent& e) { log.add(e); });
+
+    Domain dom = conn.define_domain(sev_domain("ccvm-sev-1"));
+    EXPECT_EQ(dom.name(), "ccvm-sev-1");
+    EXPECT_EQ(dom.state(), DomainState::shutoff);
+    std::string xml = dom.xml();
+    EXPECT_NE(xml.find("<launchSecurity type='sev' kernelHashes='yes'>"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<policy>0x0003</policy>"), std::string::npos);
+
+    dom.start(false);
+    EXPECT_EQ(dom.state(), DomainState::running);
+    dom.destroy();
+    EXPECT_EQ(dom.state(), DomainState::shutoff);
+    dom.undefine();
+    EXPECT_FALSE(conn.lookup_domain("ccvm-sev-1").has_value());
+
+    auto events = log.wait_for(4);
+    EXPECT_EQ(events, (std::vector<std::string>{"defined:ccvm-sev-1", "started:ccvm-sev-1", "stopped:ccvm-sev-1",
+                                                "undefined:ccvm-sev-1"}));
+}
+
+TEST(LibvirtTestDriver, RedefinitionKeepsTheUuid) {
+    auto conn = LibvirtConnection::open(kUri);
+    std::string uuid = conn.define_domain(sev_domain("ccvm-sev-2")).uuid();
+    EXPECT_EQ(uuid.size(), 36u);
+    // Without the lookup, libvirt would refuse: "domain 'X' already exists with uuid ..." (libvirt.md §12).
+    Domain again = conn.define_domain(sev_domain("ccvm-sev-2"));
+    EXPECT_EQ(again.uuid(), uuid);
+    again.undefine();
+}
+
+TEST(LibvirtTestDriver, UnsupportedCallsAreLibvirtErrors) {
+    auto conn = LibvirtConnection::open(kUri);
+    Domain dom = conn.define_domain(sev_domain("ccvm-sev-3"));
+    try {
+        dom.start(true);
+        FAIL() << "the test driver has no paused start";
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(e.code, VIR_ERR_INVALID_ARG);
+        EXPECT_EQ(std::string(e.what()), "libvirt: start ccvm-sev-3: unsupported flags (0x1) in function testDomainCreateWithFlags");
+    }
+    dom.start(false);
+    try {
+        dom.launch_security_info();
+        FAIL() << "the test driver cannot report launch security info (libvirt.md §4)";
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(e.code, VIR_ERR_INVALID_ARG);
+        EXPECT_EQ(e.domain, VIR_FROM_TEST);
+        EXPECT_NE(std::string(e.what()).find("unsupported flags (0x4) in function testDomainGetLaunchSecurityInfo"),
+                  std::string::npos);
+    }
+    try {
+        dom.set_launch_security_state("aGVhZGVy", "c2VjcmV0", 0x800000);
+        FAIL() << "the test driver cannot inject secrets";
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(e.code, VIR_ERR_NO_SUPPORT);
+        EXPECT_NE(std::string(e.what()).find(
+                      "this function is not supported by the connection driver: virDomainSetLaunchSecurityState"),
+                  std::string::npos);
+    }
+    EXPECT_THROW(dom.resume(), LibvirtError);  // running, not paused
+    dom.destroy();
+    dom.undefine();
+}
+
+TEST(LibvirtTestDriver, Libvirt9RejectsSnpAtParse) {
+    auto conn = LibvirtConnection::open(kUri);
+    std::string xml = render_domain_xml(parse_vm_spec(
+        "name: ccvm-snp\nmemory: 1G\nfirmware: /fw.fd\ntee: sev-snp\nlibvirt:\n  domain-type: test\n", "snp.yaml"));
+    try {
+        conn.define_domain(xml);
+        FAIL() << "libvirt 9.0 has no sev-snp";
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(std::string(e.what()), "libvirt: define domain: XML error: Invalid value for attribute 'type' in element "
+                                         "'launchSecurity': 'sev-snp'.");
+    }
+}
+
+TEST(LibvirtTestDriver, ListsAndLooksUpDomains) {
+    auto conn = LibvirtConnection::open(kUri);
+    bool found = false;
+    for (const Domain& d : conn.list_domains()) found = found || d.name() == "test";  // the driver's built-in domain
+    EXPECT_TRUE(found);
+    auto builtin = conn.lookup_domain("test");
+    ASSERT_TRUE(builtin.has_value());
+    EXPECT_EQ(builtin->state(), DomainState::running);
+    EXPECT_FALSE(conn.lookup_domain("no-such-domain").has_value());
+}
+
+TEST(LibvirtTestDriver, OpenFailureIsASystemError) {
+    EXPECT_THROW(LibvirtConnection::open("nosuchdriver:///x"), SystemError);
+}
+
+TEST(LibvirtTypedParams, ConvertsEveryType) {
+    ASSERT_EQ(virInitialize(), 0);  // the typed-parameter helpers need libvirt's allocator set up
+    virTypedParameterPtr params = nullptr;
+    int n = 0, max = 0;
+    ASSERT_EQ(virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, "bWVhc3VyZQ=="), 0);
+    ASSERT_EQ(virTypedParamsAddUInt(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, 1), 0);
+    ASSERT_EQ(virTypedParamsAddULLong(&params, &n, &max, "sev-snp-policy", 0x30000), 0);
+    ASSERT_EQ(virTypedParamsAddInt(&params, &n, &max, "i", -5), 0);
+    ASSERT_EQ(virTypedParamsAddBoolean(&params, &n, &max, "b", 1), 0);
+    TypedParams m = typed_params_to_map(params, n);
+    virTypedParamsFree(params, n);
+    EXPECT_EQ(std::get<std::string>(m.at("sev-measurement")), "bWVhc3VyZQ==");
+    EXPECT_EQ(std::get<unsigned>(m.at("sev-api-major")), 1u);
+    EXPECT_EQ(std::get<unsigned long long>(m.at("sev-snp-policy")), 0x30000ull);
+    EXPECT_EQ(std::get<int>(m.at("i")), -5);
+    EXPECT_EQ(std::get<bool>(m.at("b")), true);
+}
+
+TEST(DomainXmlText, NameAndUuidInsertion) {
+    std::string xml = "<domain type='kvm'>\n  <name>a&amp;b</name>\n</domain>\n";
+    EXPECT_EQ(domain_xml_name(xml), "a&b");
+    EXPECT_EQ(domain_xml_with_uuid(xml, "0f0e0d0c-0b0a-0908-0706-050403020100"),
+              "<domain type='kvm'>\n  <name>a&amp;b</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>\n</domain>\n");
+    EXPECT_EQ(domain_xml_name("<domain/>"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ccvm::platform

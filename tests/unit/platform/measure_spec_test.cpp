@@ -1,0 +1,150 @@
+// measure_spec(): the expected registers of a spec, against the shared reference vectors.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/measure_spec.hpp"
+#include "ccvm/platform/tee_family.hpp"
+#include "ccvm/platform/vm_spec.hpp"
+#include "platform_test_util.hpp"
+
+namespace ccvm::platform {
+namespace {
+
+// Translates a `ccvm measure --mode sev|seves|snp` vector case into the equivalent spec; nullopt
+// for cases using flags a spec does not express (sweeps, precomputed hashes, SVSM, traces).
+std::optional<std::string> spec_for_case(const json::Array& argv) {
+    std::map<std::string, std::string> flags;
+    for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+    if (argv.size() % 2 == 0) return std::nullopt;  // a bare flag
+    static const std::map<std::string, std::string> tees = {{"sev", "sev"}, {"seves", "sev-es"}, {"snp", "sev-snp"}};
+    if (!tees.contains(flags["--mode"])) return std::nullopt;
+    for (const auto& [flag, value] : flags) {
+        static const std::set<std::string> known = {"--mode", "--ovmf", "--kernel", "--initrd", "--append", "--vcpus",
+                                                   "--vcpu-type", "--vcpu-sig", "--vmm-type", "--guest-features",
+                                                   "--vmsa-profile"};
+        if (!known.contains(flag)) return std::nullopt;
+    }
+    std::string tee = tees.at(flags["--mode"]);
+    std::string y = "name: vector\nmemory: 2G\nfirmware: " + flags["--ovmf"] + "\n";
+    if (flags.contains("--vcpus")) y += "vcpus: " + flags["--vcpus"] + "\n";
+    if (flags.contains("--vcpu-type")) y += "cpu-model: " + flags["--vcpu-type"] + "\n";
+    if (flags.contains("--kernel")) y += "kernel: " + flags["--kernel"] + "\n";
+    if (flags.contains("--initrd")) y += "initrd: " + flags["--initrd"] + "\n";
+    if (flags.contains("--append")) y += "cmdline: " + json::escape(flags["--append"]) + "\n";
+    y += "tee:\n  type: " + tee + "\n";
+    if (flags.contains("--kernel")) y += "  kernel-hashes: true\n";
+    if (flags.contains("--guest-features") && tee == "sev-snp") y += "  guest-features: " + flags["--guest-features"] + "\n";
+    std::string host;
+    if (flags.contains("--vmm-type")) host += "  vmm-type: " + flags["--vmm-type"] + "\n";
+    if (flags.contains("--vmsa-profile")) host += "  vmsa-profile: " + flags["--vmsa-profile"] + "\n";
+    if (flags.contains("--vcpu-sig")) host += "  vcpu-signature: " + flags["--vcpu-sig"] + "\n";
+    return host.empty() ? y : y + "host:\n" + host;
+}
+
+TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
+    json::Value file = json::parse(read_text_file(test::vectors_dir() / "sev_measure.json"), "sev_measure.json");
+    int checked = 0;
+    for (const json::Value& c : file.at("cases").as_array()) {
+        if (c.at("exit_code") != json::Value(0)) continue;
+        const json::Value* out = c.at("expect").find("stdout");
+        if (out == nullptr) continue;
+        auto yaml = spec_for_case(c.at("argv").as_array());
+        if (!yaml) continue;
+        SCOPED_TRACE(c.at("id").as_string());
+        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        std::string expected = out->as_string();
+        while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+        EXPECT_EQ(m.at("registers").at("launch_digest"), json::Value(expected));
+        ++checked;
+    }
+    EXPECT_GE(checked, 50);  // most SEV/SEV-ES/SNP digest cases are expressible as specs
+}
+
+// The same for `ccvm measure --mode tdx ... --output-format json` cases.
+std::optional<std::string> tdx_spec_for_case(const json::Array& argv) {
+    std::map<std::string, std::string> flags;
+    for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+    if (argv.size() % 2 == 0 || flags["--mode"] != "tdx") return std::nullopt;
+    static const std::set<std::string> known = {"--mode", "--ovmf", "--kernel", "--initrd", "--append", "--memory",
+                                               "--vcpus", "--acpi-dir", "--edk2-version", "--qemu-version",
+                                               "--page-add-order", "--output-format"};
+    for (const auto& [flag, value] : flags)
+        if (!known.contains(flag)) return std::nullopt;
+    // Registers that do not depend on RAM (MRTD) are checked with any size.
+    std::string y = "name: vector\ntee: tdx\nmemory: " + (flags.contains("--memory") ? flags["--memory"] : "2G") +
+                    "\nfirmware: " + flags["--ovmf"] + "\n";
+    if (flags.contains("--vcpus")) y += "vcpus: " + flags["--vcpus"] + "\n";
+    if (flags.contains("--kernel")) y += "kernel: " + flags["--kernel"] + "\n";
+    if (flags.contains("--initrd")) y += "initrd: " + flags["--initrd"] + "\n";
+    if (flags.contains("--append")) y += "cmdline: " + json::escape(flags["--append"]) + "\n";
+    std::string host;
+    if (flags.contains("--acpi-dir")) host += "  acpi-dir: " + flags["--acpi-dir"] + "\n";
+    if (flags.contains("--edk2-version")) host += "  edk2-version: \"" + flags["--edk2-version"] + "\"\n";
+    if (flags.contains("--qemu-version")) host += "  qemu-version: \"" + flags["--qemu-version"] + "\"\n";
+    if (flags.contains("--page-add-order")) host += "  page-add-order: " + flags["--page-add-order"] + "\n";
+    return host.empty() ? y : y + "host:\n" + host;
+}
+
+TEST(MeasureSpec, TdxMatchesTheReferenceVectors) {
+    json::Value file = json::parse(read_text_file(test::vectors_dir() / "tdx_measure.json"), "tdx_measure.json");
+    int checked = 0;
+    for (const json::Value& c : file.at("cases").as_array()) {
+        if (c.at("exit_code") != json::Value(0)) continue;
+        const json::Value* expected = c.at("expect").find("json");
+        auto yaml = tdx_spec_for_case(c.at("argv").as_array());
+        if (expected == nullptr || !yaml) continue;
+        SCOPED_TRACE(c.at("id").as_string());
+        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        for (const auto& [reg, value] : expected->as_object()) {
+            if (m.at("registers").find(reg) == nullptr) continue;  // not a register (event log, ...)
+            EXPECT_EQ(m.at("registers").at(reg), value) << reg;
+            ++checked;
+        }
+    }
+    EXPECT_GE(checked, 20);
+}
+
+TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
+    VmSpec s = parse_vm_spec("name: t\nmemory: 1G\nfirmware: " +
+                                 (test::inputs_dir() / "firmware" / "debian13" / "OVMF.fd").string() +
+                                 "\ntee: tdx\nhost:\n  page-add-order: single-pass\n",
+                             "t");
+    json::Value m = measure_spec(s);
+    EXPECT_EQ(m.at("name"), json::Value("t"));
+    EXPECT_EQ(m.at("tee"), json::Value("tdx"));
+    const auto& regs = m.at("registers").as_object();
+    ASSERT_EQ(regs.size(), 5u);
+    EXPECT_EQ(regs[0].first, "mrtd");
+    EXPECT_EQ(regs[4].first, "rtmr3");
+    EXPECT_FALSE(regs[0].second.is_null());  // MRTD needs only the firmware
+    // tdx.md §0: firmware never extends RTMR3.
+    EXPECT_EQ(regs[4].second, json::Value(std::string(96, '0')));
+    EXPECT_TRUE(regs[1].second.is_null());  // RTMR0 needs the host's ACPI tables and edk2 version
+    for (const auto& [name, value] : regs)
+        EXPECT_EQ(value.is_null(), m.at("not_computed").find(name) != nullptr) << name;
+}
+
+TEST(MeasureSpec, Csv2CannotBePrecomputed) {
+    json::Value m = measure_spec(parse_vm_spec("name: c\nmemory: 1G\nfirmware: /usr/share/ovmf/OVMF.fd\ntee: csv2\n", "t"));
+    EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
+    EXPECT_NE(m.at("not_computed").at("launch_digest").as_string().find("cannot be precomputed"), std::string::npos);
+}
+
+TEST(MeasureSpec, SevEsWithoutVcpuSignatureSaysWhy) {
+    json::Value m = measure_spec(parse_vm_spec("name: e\nmemory: 1G\nfirmware: /usr/share/ovmf/OVMF.fd\ntee: sev-es\n", "t"));
+    EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
+    EXPECT_EQ(m.at("not_computed").at("launch_digest"),
+              json::Value("the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature"));
+}
+
+TEST(MeasureSpec, PlainGuestHasNoRegisters) {
+    json::Value m = measure_spec(parse_vm_spec("name: p\nmemory: 1G\nkernel: /k\n", "t"));
+    EXPECT_EQ(m.dump(), R"({"name":"p","tee":"none","registers":{},"not_computed":{}})");
+}
+
+}  // namespace
+}  // namespace ccvm::platform

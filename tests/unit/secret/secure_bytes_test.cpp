@@ -1,0 +1,77 @@
+// Secret buffers and the secret-file permission rule.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
+#include "secret_test_util.hpp"
+
+using namespace ccvm;
+using namespace ccvm::secret;
+
+TEST(SecretBytes, MoveLeavesSourceEmpty) {
+    SecretBytes a(as_bytes("key material"));
+    SecretBytes b(std::move(a));
+    EXPECT_EQ(b.size(), 12u);
+    EXPECT_EQ(as_chars(b), "key material");
+    EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the moved-from state is the contract
+    SecretBytes c = b.clone();
+    EXPECT_EQ(as_chars(c), "key material");
+    c = SecretBytes(4);
+    EXPECT_TRUE(is_all_zero(c));
+}
+
+TEST(SecretFile, OwnerOnlyFileAccepted) {
+    test::TempDir dir;
+    auto p = test::write_file(dir / "tik.bin", as_bytes("0123456789abcdef"), 0600);
+    EXPECT_EQ(as_chars(read_secret_file(p)), "0123456789abcdef");
+    EXPECT_EQ(read_secret_key_file(p, 16, "--tik").size(), 16u);
+    EXPECT_THROW(read_secret_key_file(p, 32, "--tik"), InputError);
+}
+
+TEST(SecretFile, ReadableFileRefusedWithPathAndMode) {
+    test::TempDir dir;
+    for (mode_t mode : {0640, 0604, 0644}) {
+        auto p = test::write_file(dir / "tek.bin", as_bytes("0123456789abcdef"), mode);
+        try {
+            read_secret_file(p);
+            FAIL() << "accepted mode " << mode;
+        } catch (const InputError& e) {
+            const std::string m = e.what();
+            EXPECT_NE(m.find(p.string()), std::string::npos) << m;
+            char octal[8];
+            std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+            EXPECT_NE(m.find(octal), std::string::npos) << m;
+        }
+        EXPECT_NO_THROW(read_secret_file(p, SecretFileAccess::allow_readable));
+    }
+}
+
+TEST(SecretFile, MissingAndNonRegularRefused) {
+    test::TempDir dir;
+    EXPECT_THROW(read_secret_file(dir / "absent"), InputError);
+    EXPECT_THROW(read_secret_file(dir.path()), InputError);
+}
+
+TEST(SecretFd, ReadsPipeToEnd) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    ASSERT_EQ(::write(fds[1], "passphrase", 10), 10);
+    ::close(fds[1]);
+    SecretBytes s = read_secret_fd(fds[0], "fd");
+    ::close(fds[0]);
+    EXPECT_EQ(as_chars(s), "passphrase");
+}
+
+TEST(SecretFd, RejectsOversizedSecret) {
+    test::TempDir dir;
+    auto p = test::write_file(dir / "big", Bytes(kMaxSecretFileSize + 1, std::byte{1}));
+    int fd = ::open(p.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    EXPECT_THROW(read_secret_fd(fd, "fd"), InputError);
+    ::close(fd);
+    EXPECT_THROW(read_secret_file(p), InputError);
+}

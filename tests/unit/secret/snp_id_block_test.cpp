@@ -1,0 +1,161 @@
+// SNP ID block / ID auth (sev.md §11a): byte layout, and every signature re-verified with the openssl
+// command-line tool against keys that tool generated.
+#include <gtest/gtest.h>
+
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/hash.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/launch-secret/snp_id_block.hpp"
+#include "secret_test_util.hpp"
+#include "support/process.hpp"
+
+using namespace ccvm;
+using namespace ccvm::secret;
+
+namespace {
+
+// A P-384 key made by the openssl CLI: the PEM and its uncompressed public point (04 || X || Y).
+struct CliKey {
+    std::filesystem::path pem;
+    std::filesystem::path pub_pem;
+    Bytes point;
+};
+
+CliKey cli_key(const test::TempDir& dir, const std::string& name) {
+    CliKey k{dir / (name + ".pem"), dir / (name + "_pub.pem"), {}};
+    auto r = test::run_process({test::openssl_cli(), "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", k.pem.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = test::run_process({test::openssl_cli(), "ec", "-in", k.pem.string(), "-pubout", "-out", k.pub_pem.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = test::run_process({test::openssl_cli(), "ec", "-in", k.pem.string(), "-pubout", "-outform", "DER"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    Bytes der(reinterpret_cast<const std::byte*>(r.out.data()), reinterpret_cast<const std::byte*>(r.out.data()) + r.out.size());
+    k.point.assign(der.end() - 97, der.end());  // SubjectPublicKeyInfo ends with the 97-byte point
+    return k;
+}
+
+// DER INTEGER of a little-endian magnitude (independent of the library's conversions).
+Bytes der_integer(ByteSpan le) {
+    Bytes be(le.rbegin(), le.rend());
+    std::size_t i = 0;
+    while (i + 1 < be.size() && be[i] == std::byte{0}) ++i;
+    Bytes v(be.begin() + static_cast<std::ptrdiff_t>(i), be.end());
+    if ((std::to_integer<unsigned>(v[0]) & 0x80) != 0) v.insert(v.begin(), std::byte{0});
+    Bytes out{std::byte{0x02}, std::byte(v.size())};
+    append(out, v);
+    return out;
+}
+
+// SNP signature structure (R, S 72 bytes LE) -> DER ECDSA-Sig-Value.
+Bytes der_signature(ByteSpan snp_sig) {
+    Bytes body = der_integer(snp_sig.subspan(0, 72));
+    append(body, der_integer(snp_sig.subspan(72, 72)));
+    Bytes out{std::byte{0x30}, std::byte(body.size())};
+    append(out, body);
+    return out;
+}
+
+bool cli_verifies(const test::TempDir& dir, const CliKey& key, ByteSpan message, ByteSpan snp_sig) {
+    auto msg = test::write_file(dir / "msg.bin", message);
+    auto sig = test::write_file(dir / "sig.der", der_signature(snp_sig));
+    auto r = test::run_process({test::openssl_cli(), "dgst", "-sha384", "-verify", key.pub_pem.string(), "-signature",
+                                sig.string(), msg.string()});
+    return r.exit_code == 0 && r.out.find("Verified OK") != std::string::npos;
+}
+
+std::string le_hex(ByteSpan be) { return to_hex(Bytes(be.rbegin(), be.rend())); }
+
+}  // namespace
+
+// virtee/sev-snp-measure tests/test_id_block.py: the ID block of a launch digest with default
+// family/image IDs, version 1, SVN 0 and policy 0x30000.
+TEST(SnpIdBlock, ReferenceIdBlockBytes) {
+    IdBlock b;
+    Bytes ld = from_base64("B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7t");
+    std::copy(ld.begin(), ld.end(), b.launch_digest.begin());
+    EXPECT_EQ(to_base64(b.serialize()),
+              "B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7t"
+              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAwAAAAAA");
+}
+
+TEST(SnpIdBlock, SignaturesVerifyWithOpensslCli) {
+    test::TempDir dir;
+    CliKey id = cli_key(dir, "id");
+    CliKey author = cli_key(dir, "author");
+    const auto id_key = P384PrivateKey::from_pem(read_file(id.pem), "id");
+    const auto author_key = P384PrivateKey::from_pem(read_file(author.pem), "author");
+
+    IdBlock b;
+    for (std::size_t i = 0; i < 48; ++i) b.launch_digest[i] = std::byte(i);
+    b.family_id[0] = std::byte{0xfa};
+    b.image_id[15] = std::byte{0x1e};
+    b.guest_svn = 7;
+    b.policy = 0x30000;
+    SignedIdBlock r = make_id_block(b, id_key, &author_key);
+    const ByteSpan auth(r.id_auth.bytes);
+
+    // ID block layout.
+    EXPECT_EQ(to_hex(ByteSpan(r.id_block).first(48)), to_hex(b.launch_digest));
+    EXPECT_EQ(r.id_block[0x30], std::byte{0xfa});
+    EXPECT_EQ(r.id_block[0x4f], std::byte{0x1e});
+    EXPECT_EQ(load_le<std::uint32_t>(r.id_block, 0x50), 1u);
+    EXPECT_EQ(load_le<std::uint32_t>(r.id_block, 0x54), 7u);
+    EXPECT_EQ(load_le<std::uint64_t>(r.id_block, 0x58), 0x30000u);
+
+    // ID auth layout.
+    EXPECT_EQ(load_le<std::uint32_t>(auth, 0x0), 1u);
+    EXPECT_EQ(load_le<std::uint32_t>(auth, 0x4), 1u);
+    EXPECT_TRUE(is_all_zero(auth.subspan(0x8, 0x38)));
+    EXPECT_TRUE(is_all_zero(auth.subspan(0x644, 0x3c)));
+    EXPECT_TRUE(is_all_zero(auth.subspan(0xc84, 0x37c)));
+    for (std::size_t sig : {0x040u, 0x680u}) EXPECT_TRUE(is_all_zero(auth.subspan(sig + 144, 368)));
+    for (std::size_t key : {0x240u, 0x880u}) {
+        EXPECT_EQ(load_le<std::uint32_t>(auth, key), 2u);
+        EXPECT_TRUE(is_all_zero(auth.subspan(key + 4 + 48, 24)));
+        EXPECT_TRUE(is_all_zero(auth.subspan(key + 4 + 72 + 48, 24)));
+        EXPECT_TRUE(is_all_zero(auth.subspan(key + 148, 0x370)));
+    }
+    // Public keys are the openssl-generated points, little-endian.
+    EXPECT_EQ(to_hex(auth.subspan(0x240 + 4, 48)), le_hex(ByteSpan(id.point).subspan(1, 48)));
+    EXPECT_EQ(to_hex(auth.subspan(0x240 + 76, 48)), le_hex(ByteSpan(id.point).subspan(49, 48)));
+    EXPECT_EQ(to_hex(auth.subspan(0x880 + 4, 48)), le_hex(ByteSpan(author.point).subspan(1, 48)));
+
+    // Signatures: ID block by the ID key, ID key structure by the author key.
+    EXPECT_TRUE(cli_verifies(dir, id, r.id_block, auth.subspan(0x040, 0x200)));
+    EXPECT_TRUE(cli_verifies(dir, author, auth.subspan(0x240, 0x404), auth.subspan(0x680, 0x200)));
+    EXPECT_FALSE(cli_verifies(dir, author, r.id_block, auth.subspan(0x040, 0x200)));  // wrong key
+    Bytes tampered(r.id_block.begin(), r.id_block.end());
+    tampered[0] ^= std::byte{1};
+    EXPECT_FALSE(cli_verifies(dir, id, tampered, auth.subspan(0x040, 0x200)));
+
+    // Digests the attestation report will carry.
+    EXPECT_EQ(r.id_key_digest, sha384(auth.subspan(0x240, 0x404)));
+    ASSERT_TRUE(r.author_key_digest.has_value());
+    EXPECT_EQ(*r.author_key_digest, sha384(auth.subspan(0x880, 0x404)));
+}
+
+TEST(SnpIdBlock, WithoutAuthorKeyAuthorFieldsAreZero) {
+    const auto id_key = P384PrivateKey::generate();
+    SignedIdBlock r = make_id_block(IdBlock{}, id_key);
+    const ByteSpan auth(r.id_auth.bytes);
+    EXPECT_TRUE(is_all_zero(auth.subspan(0x680, 0x200 + 0x404)));
+    EXPECT_FALSE(r.author_key_digest.has_value());
+    EXPECT_TRUE(p384_verify_sha384(id_key.public_point(), r.id_block, parse_snp_signature(auth.subspan(0x40, 0x200), "sig")));
+    EXPECT_TRUE(parse_snp_public_key(auth.subspan(0x240, 0x404), "id key") == id_key.public_point());
+}
+
+TEST(SnpIdBlock, PolicyWithoutReservedBitRejected) {
+    IdBlock b;
+    b.policy = 0x10000;
+    EXPECT_THROW(make_id_block(b, P384PrivateKey::generate()), InputError);
+}
+
+TEST(SnpIdBlock, RejectsNonP384Key) {
+    test::TempDir dir;
+    auto pem = dir / "p256.pem";
+    auto r = test::run_process({test::openssl_cli(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", pem.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THROW(P384PrivateKey::from_pem(read_file(pem), "p256.pem"), InputError);
+    EXPECT_THROW(P384PrivateKey::from_pem(as_bytes("not a key"), "junk"), InputError);
+}

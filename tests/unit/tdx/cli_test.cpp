@@ -1,0 +1,173 @@
+// The TDX commands end to end through the real binary: eventlog replay against measure output
+// (logs built from ccvm's own events), hex output and not-computed registers, and acpi dump
+// against the shipped QEMU 7.2 dumps when a QEMU is installed.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include "ccvm/firmware-measure/hash.hpp"
+#include "ccvm/firmware-measure/tdx/ccel.hpp"
+#include "ccvm/firmware-measure/tdx/measurement.hpp"
+#include "support/process.hpp"
+#include "tdx_vectors.hpp"
+
+using namespace ccvm;
+
+namespace {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ccvm-tdx-XXXXXX").string();
+        path_ = mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+void write(const std::filesystem::path& p, ByteSpan data) {
+    std::ofstream f(p, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+}
+
+std::vector<std::string> measure_argv() {
+    return {test::ccvm_cli().string(), "measure", "--mode", "tdx",
+            "--ovmf", test::tdx::firmware_path("tdx-tdvf.deb13"),
+            "--kernel", test::tdx::kernel_path().string(),
+            "--initrd", (test::gen_dir() / "initrd-synth.img").string(),
+            "--append", "console=ttyS0 root=/dev/vda",
+            "--memory", "2G", "--acpi-dir", test::tdx::acpi_dir("q35-4cpu-2G").string(),
+            "--edk2-version", "2025.02", "--qemu-version", "10.1", "--page-add-order", "single-pass",
+            "--output-format", "json"};
+}
+
+// Events of a measure JSON output, as the engine's Event type.
+std::vector<tdx::Event> events_of(const json::Value& doc) {
+    std::vector<tdx::Event> out;
+    for (const json::Value& e : doc.at("events").as_array()) {
+        tdx::Event ev;
+        ev.rtmr = static_cast<unsigned>(e.at("rtmr").as_u64());
+        Bytes d = from_hex(e.at("digest").as_string());
+        std::copy(d.begin(), d.end(), ev.digest.begin());
+        ev.type = tdx::EventType::efi_action;
+        ev.description = e.at("description").as_string();
+        out.push_back(ev);
+    }
+    return out;
+}
+
+TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
+    TempDir dir;
+    auto m = test::run_process(measure_argv());
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    const json::Value doc = json::parse(m.out);
+    EXPECT_EQ(doc.at("rtmr1").as_string(), "2144ca16a5899df6cbf4aa5d3704ebc7c851027b476c9e677d2d0503bca4c4b8a30ed00449d3231264d61e380cfdf455");
+    const std::filesystem::path expect = dir.path() / "expect.json";
+    write(expect, as_bytes(m.out));
+    std::vector<tdx::Event> events = events_of(doc);
+    ASSERT_EQ(events.size(), 18u);
+
+    const std::filesystem::path good = dir.path() / "good.ccel";
+    write(good, tdx::build_ccel(events));
+    auto r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", good.string(), "--expect", expect.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const json::Value replayed = json::parse(r.out);
+    for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) EXPECT_EQ(replayed.at(reg), doc.at(reg)) << reg;
+
+    // The kernel event (RTMR1 event 0) changed: exit 1, the message names it.
+    std::vector<tdx::Event> bad_events = events;
+    bad_events[13].digest[5] ^= std::byte{0x40};
+    const std::filesystem::path bad = dir.path() / "bad.ccel";
+    write(bad, tdx::build_ccel(bad_events));
+    r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("rtmr1 event 0"), std::string::npos) << r.err;
+
+    // A missing last event of RTMR0.
+    std::vector<tdx::Event> short_events = events;
+    short_events.erase(short_events.begin() + 12);
+    write(bad, tdx::build_ccel(short_events));
+    r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("rtmr0 event 12"), std::string::npos) << r.err;
+
+    // Garbage is bad input (exit 2).
+    write(bad, as_bytes("not an event log at all........................"));
+    r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string()});
+    EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(TdxCli, HexOutputReportsNotComputedRegisters) {
+    auto r = test::run_process({test::ccvm_cli().string(), "measure", "--mode", "tdx", "--ovmf", test::tdx::firmware_path("tdx-tdvf.deb13"),
+                                "--page-add-order", "two-pass", "--output-format", "hex"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> lines;
+    std::string line;
+    for (std::istringstream in(r.out); std::getline(in, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_EQ(lines[0], test::tdx::primitive("tdx-tdvf.deb13").at("mrtd_two_pass").as_string());
+    for (int i = 1; i <= 3; ++i) EXPECT_EQ(lines[i].rfind("not computed: ", 0), 0u) << lines[i];
+    EXPECT_EQ(lines[4], std::string(96, '0'));
+}
+
+TEST(TdxCli, UsageErrorsExitTwo) {
+    const std::string fw = test::tdx::firmware_path("tdx-tdvf.deb13");
+    for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
+             {"--page-add-order", "three-pass"}, {"--edk2-version", "25.2"}, {"--qemu-version", "x"}, {"--memory", "lots"},
+             {"--initrd", fw}, {"--output-format", "base64"}}) {
+        std::vector<std::string> argv{test::ccvm_cli().string(), "measure", "--mode", "tdx", "--ovmf", fw};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        auto r = test::run_process(argv);
+        EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.err;
+        EXPECT_NE(r.err.find(extra[0] == "--initrd" ? "--kernel" : extra[0]), std::string::npos) << r.err;
+    }
+}
+
+TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
+    TempDir dir;
+    std::vector<std::string> argv = measure_argv();
+    argv.back() = "hex";
+    argv.push_back("--trace");
+    for (const char* qemu : {"10.1", "10.2"}) {
+        std::vector<std::string> a = argv;
+        *std::find(a.begin(), a.end(), "10.1") = qemu;
+        auto r = test::run_process(a);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        write(dir.path() / qemu, as_bytes(r.out));
+    }
+    auto r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.2").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.out.find("RTMR1:EV_EFI_BOOT_SERVICES_APPLICATION"), std::string::npos) << r.out;
+    // 6 MRTD section steps and 13 RTMR0 events come first.
+    EXPECT_NE(r.out.find("first difference at step 19"), std::string::npos) << r.out;
+    r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.1").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+bool have_qemu() {
+    return test::run_process({"/bin/sh", "-c", "command -v qemu-system-x86_64"}).exit_code == 0;
+}
+
+TEST(TdxCli, AcpiDumpReproducesShippedQemu72Dumps) {
+    if (!have_qemu()) GTEST_SKIP() << "qemu-system-x86_64 not installed";
+    auto version = test::run_process({"/bin/sh", "-c", "qemu-system-x86_64 --version"});
+    if (version.out.find("version 7.2") == std::string::npos) GTEST_SKIP() << "shipped dumps are from QEMU 7.2";
+    TempDir dir;
+    auto r = test::run_process({test::ccvm_cli().string(), "acpi", "dump", "--memory", "2G", "--vcpus", "4", "--out", dir.path().string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* f : {"etc_table-loader", "etc_acpi_rsdp", "etc_acpi_tables"}) {
+        EXPECT_EQ(read_file(dir.path() / f), read_file(test::tdx::acpi_dir("q35-4cpu-2G") / f)) << f;
+    }
+}
+
+}  // namespace
