@@ -1,6 +1,7 @@
 // `ccvm attest verify-report --mode cca`: an Arm CCA attestation token (platform + realm).
 #include "attest/verify_report_args.hpp"
 #include "attest/verify_report_output.hpp"
+#include "attest/verify_report_spec.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -11,7 +12,6 @@ namespace ccvm::cli {
 int run_verify_report_cca(const VerifyReportArgs& args) {
     const Bytes raw = read_flag_file(args.token, "--token", "cca");
     const auto token = platform::cca::parse_attestation_token(raw, *args.token);
-    if (args.spec) throw InputError("--spec is not supported for --mode cca yet; use --expected-measurement");
     platform::evidence::EvpPkeyPtr cpak;
     if (args.cpak) cpak = platform::evidence::load_public_key(read_file(*args.cpak), *args.cpak);
 
@@ -22,6 +22,16 @@ int run_verify_report_cca(const VerifyReportArgs& args) {
             throw InputError("--expected-measurement: a RIM is 32, 48 or 64 bytes of hex");
     }
     expected.challenge = hex_flag(args.expected_report_data, "--expected-report-data", 64, true);
+    const auto spec = load_spec_expectations(args, platform::TeeKind::cca);
+    if (spec) {
+        if (auto it = spec->registers.find("rim"); it != spec->registers.end()) expected.rim = it->second;
+        for (std::size_t i = 0; i < 4; ++i)
+            if (auto it = spec->registers.find("rem" + std::to_string(i)); it != spec->registers.end())
+                expected.rem[i] = it->second;
+        if (const auto* o = spec->spec.options<platform::CcaOptions>())
+            expected.rpv = o->personalization_value ? from_base64(*o->personalization_value, "spec personalization-value")
+                                                    : Bytes(64, std::byte{0});
+    }
 
     const auto checks = platform::cca::verify_token(token, cpak.get(), expected);
     const auto& realm = token.realm_claims;
@@ -35,6 +45,7 @@ int run_verify_report_cca(const VerifyReportArgs& args) {
     registers.set("challenge", to_hex(realm.challenge));
     registers.set("platform_instance_id", to_hex(token.platform_claims.instance_id));
     registers.set("platform_implementation_id", to_hex(token.platform_claims.implementation_id));
+    add_not_compared(registers, spec);
     return print_verdict(checks, registers, args.json);
 }
 

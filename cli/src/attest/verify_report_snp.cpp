@@ -6,6 +6,7 @@
 #include "args.hpp"
 #include "attest/verify_report_args.hpp"
 #include "attest/verify_report_output.hpp"
+#include "attest/verify_report_spec.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -104,7 +105,14 @@ int run_verify_report_snp(const VerifyReportArgs& args) {
     expected.host_data = hex_flag(args.expected_host_data, "--expected-host-data", 32);
     expected.report_data = hex_flag(args.expected_report_data, "--expected-report-data", 64, true);
     if (args.expected_policy) expected.policy = parse_uint(*args.expected_policy, "--expected-policy");
-    if (args.spec) throw InputError("--spec is not supported for --mode snp yet; use --expected-measurement");
+    const auto spec = load_spec_expectations(args, platform::TeeKind::sev_snp);
+    if (spec) {
+        if (auto it = spec->registers.find("launch_digest"); it != spec->registers.end()) expected.measurement = it->second;
+        if (const auto* o = spec->spec.options<platform::SnpOptions>()) {
+            expected.policy = o->policy;
+            if (o->host_data) expected.host_data = from_base64(*o->host_data, "spec host-data");
+        }
+    }
 
     const auto checks = platform::snp::verify_report(report, chain, expected);
     json::Value registers;
@@ -116,6 +124,7 @@ int run_verify_report_snp(const VerifyReportArgs& args) {
     std::snprintf(policy, sizeof policy, "0x%llx", static_cast<unsigned long long>(report.policy));
     registers.set("policy", std::string(policy));
     registers.set("chip_id", to_hex(report.chip_id));
+    add_not_compared(registers, spec);
     return print_verdict(checks, registers, args.json);
 }
 

@@ -1,6 +1,7 @@
 // `ccvm attest verify-report --mode tdx`: a TDX quote (v4/v5) against user-supplied collateral.
 #include "attest/verify_report_args.hpp"
 #include "attest/verify_report_output.hpp"
+#include "attest/verify_report_spec.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -12,13 +13,29 @@ namespace ccvm::cli {
 int run_verify_report_tdx(const VerifyReportArgs& args) {
     const Bytes raw = read_flag_file(args.quote, "--quote", "tdx");
     const auto quote = platform::tdx::parse_quote(raw, *args.quote);
-    if (args.spec) throw InputError("--spec is not supported for --mode tdx yet; use --expected-mrtd");
 
     std::optional<platform::tdx::Collateral> collateral;
     if (args.collateral) collateral = platform::tdx::load_collateral(*args.collateral);
     platform::tdx::QuoteExpectations expected;
     expected.mrtd = hex_flag(args.expected_mrtd, "--expected-mrtd", 48);
     expected.report_data = hex_flag(args.expected_report_data, "--expected-report-data", 64, true);
+    const auto spec = load_spec_expectations(args, platform::TeeKind::tdx);
+    if (spec) {
+        if (auto it = spec->registers.find("mrtd"); it != spec->registers.end()) expected.mrtd = it->second;
+        for (std::size_t i = 0; i < 4; ++i)
+            if (auto it = spec->registers.find("rtmr" + std::to_string(i)); it != spec->registers.end())
+                expected.rtmr[i] = it->second;
+        if (const auto* o = spec->spec.options<platform::TdxOptions>()) {
+            expected.td_attributes = o->attributes;
+            // An unset owner value is 48 zero bytes in the TD report.
+            auto owner = [](const std::optional<std::string>& b64, const char* what) {
+                return b64 ? from_base64(*b64, what) : Bytes(48, std::byte{0});
+            };
+            expected.mrconfigid = owner(o->mrconfigid, "spec mrconfigid");
+            expected.mrowner = owner(o->mrowner, "spec mrowner");
+            expected.mrownerconfig = owner(o->mrownerconfig, "spec mrownerconfig");
+        }
+    }
     platform::tdx::QuoteVerifyOptions options;
     options.check_signatures = !args.no_signature_check;
 
@@ -37,6 +54,7 @@ int run_verify_report_tdx(const VerifyReportArgs& args) {
     append_le(xfam, quote.body.xfam);
     registers.set("td_attributes", to_hex(attributes));  // byte order as in the quote
     registers.set("xfam", to_hex(xfam));
+    add_not_compared(registers, spec);
     return print_verdict(checks, registers, args.json);
 }
 

@@ -152,6 +152,15 @@ CheckList verify_quote(const Quote& quote, const Collateral* collateral, const Q
         compare(name.c_str(), quote.body.rtmr[i], expected.rtmr[i], out);
     }
     compare("report_data", quote.body.report_data, expected.report_data, out);
+    compare("mrconfigid", quote.body.mrconfigid, expected.mrconfigid, out);
+    compare("mrowner", quote.body.mrowner, expected.mrowner, out);
+    compare("mrownerconfig", quote.body.mrownerconfig, expected.mrownerconfig, out);
+    if (expected.td_attributes) {
+        Bytes actual, want;
+        append_le(actual, quote.body.td_attributes);
+        append_le(want, *expected.td_attributes);
+        compare("td_attributes", actual, want, out);
+    }
     if (!options.check_signatures && out.checks().empty())
         out.pass("signatures", "not checked (--no-signature-check) and no expected value given");
     return out;

@@ -26,6 +26,8 @@ struct QuoteExpectations {
     std::optional<Bytes> mrtd;               // 48 bytes
     std::array<std::optional<Bytes>, 4> rtmr;  // 48 bytes each
     std::optional<Bytes> report_data;        // up to 64 bytes, zero-padded
+    std::optional<Bytes> mrconfigid, mrowner, mrownerconfig;  // 48 bytes each
+    std::optional<std::uint64_t> td_attributes;
 };
 
 struct QuoteVerifyOptions {
