@@ -24,13 +24,4 @@ struct VerifyReportArgs {
     std::vector<std::string> cert_chain;
 };
 
-// An evidence family's handler for `ccvm attest verify-report --mode M`: returns 0 verified,
-// 1 a check failed; throws InputError for bad input.
-struct VerifyReportFamily {
-    std::vector<std::string> modes;
-    int (*run)(const VerifyReportArgs& args);
-};
-
-const std::vector<VerifyReportFamily>& verify_report_families();
-
 }  // namespace ccvm::cli
