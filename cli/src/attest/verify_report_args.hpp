@@ -16,7 +16,7 @@ struct VerifyReportArgs {
     std::optional<std::string> report, report_format, vcek, ask, ark, expected_measurement;
     std::optional<std::string> expected_host_data, expected_report_data, expected_policy;
     // TDX
-    std::optional<std::string> quote, collateral, expected_mrtd, event_log;
+    std::optional<std::string> quote, collateral, expected_mrtd, event_log, verification_time;
     bool no_signature_check = false;
     // CCA
     std::optional<std::string> token, cpak;

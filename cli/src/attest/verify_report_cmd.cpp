@@ -41,6 +41,7 @@ int run_verify_report(const VerifyReportArgs& args) {
     request.anchors = {args.vcek, args.ask, args.ark, args.cert_chain, args.collateral, args.cpak};
     request.check_signatures = !args.no_signature_check;
     request.event_log = args.event_log;
+    request.verification_time = args.verification_time;
     request.expected = {args.expected_measurement, args.expected_host_data, args.expected_report_data,
                         args.expected_mrtd, std::nullopt};
     if (args.expected_policy) request.expected.policy = parse_uint(*args.expected_policy, "--expected-policy");
@@ -73,7 +74,10 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
                   "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm challenge)");
     v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
     v->add_option("--quote", args->quote, "TDX quote file");
-    v->add_option("--collateral", args->collateral, "Directory with PCK certificates and collateral");
+    v->add_option("--collateral", args->collateral,
+                  "TDX: directory with root/intermediate certificates, *.crl, tcb_info.json, qe_identity.json");
+    v->add_option("--verification-time", args->verification_time,
+                  "TDX: RFC 3339 time at which certificates, CRLs and collateral must be valid (default now)");
     v->add_flag("--no-signature-check", args->no_signature_check, "Skip every signature and certificate check; compare the registers only");
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
     v->add_option("--event-log", args->event_log, "TDX CC event log (CCEL data) to replay against the RTMRs");

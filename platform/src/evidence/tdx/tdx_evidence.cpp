@@ -37,6 +37,7 @@ EvidenceResult verify_tdx_evidence(const EvidenceRequest& request) {
     const SpecRegisters spec(request.spec);
     tdx::QuoteVerifyOptions options;
     options.check_signatures = request.check_signatures;
+    if (request.verification_time) options.verification_time = tdx::parse_rfc3339(*request.verification_time, "--verification-time");
 
     EvidenceResult out;
     out.checks = tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expectations(request, spec), options);

@@ -53,6 +53,7 @@ struct EvidenceRequest {
     TrustAnchors anchors;
     bool check_signatures = true;              // false: compare values only (--no-signature-check)
     std::optional<std::string> event_log;      // TDX: CC event log file replayed against the RTMRs
+    std::optional<std::string> verification_time;  // TDX: RFC 3339; certificates, CRLs, collateral (now when unset)
     ExpectedValues expected;
     SpecReference spec;                        // replaces the register values of `expected`
 };
