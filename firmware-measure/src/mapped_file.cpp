@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 
 namespace ccvm {
@@ -68,6 +69,18 @@ Bytes read_file(const std::filesystem::path& path) {
 std::string read_text_file(const std::filesystem::path& path) {
     MappedFile f(path);
     return std::string(as_chars(f.bytes()));
+}
+
+Bytes read_file_or_base64(std::string_view file_or_base64, std::string_view what) {
+    const std::filesystem::path path{std::string(file_or_base64)};
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return read_file(path);
+    try {
+        return from_base64(file_or_base64, what);
+    } catch (const InputError&) {
+        throw InputError(std::string(what) + " '" + std::string(file_or_base64.substr(0, 64)) +
+                         "': neither an existing file nor base64");
+    }
 }
 
 }  // namespace ccvm

@@ -43,20 +43,6 @@ void SecretBytes::wipe() noexcept {
 
 namespace {
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
-
 std::string octal_mode(mode_t mode) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
@@ -65,11 +51,22 @@ std::string octal_mode(mode_t mode) {
 
 }  // namespace
 
-SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
+FileDescriptor::~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
     const std::string name = path.string();
-    Fd fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    FileDescriptor fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) throw InputError("secret file '" + name + "': cannot open: " + std::strerror(errno));
-    // fstat on the open descriptor: the mode checked is the mode of the file actually read.
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw InputError("secret file '" + name + "': not a regular file");
@@ -84,6 +81,14 @@ SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess
         throw InputError("secret file '" + name + "': " + std::to_string(st.st_size) + " bytes, more than the " +
                          std::to_string(kMaxSecretFileSize) + "-byte limit for secrets");
     }
+    return fd;
+}
+
+SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
+    const std::string name = path.string();
+    const FileDescriptor fd = open_secret_file(path, access);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
     SecretBytes out(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < out.size()) {

@@ -76,14 +76,8 @@ SevCertificate SevCertificate::parse(ByteSpan data, std::string_view source) {
 SevCertificate SevCertificate::load(std::string_view file_or_base64) {
     const std::filesystem::path path{std::string(file_or_base64)};
     std::error_code ec;
-    if (std::filesystem::exists(path, ec)) return parse(read_file(path), path.string());
-    Bytes raw;
-    try {
-        raw = from_base64(file_or_base64, "PDH");
-    } catch (const InputError&) {
-        throw InputError("PDH '" + std::string(file_or_base64.substr(0, 64)) + "': neither an existing file nor base64");
-    }
-    return parse(raw, "PDH (base64)");
+    const bool is_file = std::filesystem::exists(path, ec);
+    return parse(read_file_or_base64(file_or_base64, "PDH"), is_file ? path.string() : "PDH (base64)");
 }
 
 SevCertificate SevCertificate::godh(const P384Point& public_key) {

@@ -1,12 +1,9 @@
 // check_spec_inputs(): the spec checks that need the files it names.
-#include <sys/stat.h>
-
-#include <cstdio>
-
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "spec_inputs.hpp"
 
@@ -51,13 +48,10 @@ bool has_snp_kernel_hashes_section(ByteSpan image, const std::string& source) {
 
 void check_secret_file(const VmSpec& spec, const std::string& key, const std::filesystem::path& path) {
     require_spec_file(spec, key, path);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw InputError(spec.where(key) + ": " + key + ": cannot stat " + path.string());
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        throw InputError(spec.where(key) + ": " + key + ": secret file " + path.string() + " has mode " + mode +
-                         "; it must not be accessible to group or others (chmod 600)");
+    try {
+        secret::open_secret_file(path);
+    } catch (const InputError& e) {
+        throw InputError(spec.where(key) + ": " + key + ": " + e.what());
     }
 }
 
@@ -84,6 +78,8 @@ void check_spec_inputs(const VmSpec& spec) {
     if (const auto* o = spec.options<SnpOptions>()) {
         if (o->id_block_file) require_spec_file(spec, "tee.id-block-file", *o->id_block_file);
         if (o->id_auth_file) require_spec_file(spec, "tee.id-auth-file", *o->id_auth_file);
+        if (o->id_key) check_secret_file(spec, "tee.id-key", *o->id_key);
+        if (o->id_author_key) check_secret_file(spec, "tee.id-author-key", *o->id_author_key);
         kernel_hashes = o->kernel_hashes;
         snp = true;
     }

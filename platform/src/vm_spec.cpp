@@ -119,8 +119,23 @@ SnpOptions parse_snp(Reader& r, const Map& tee) {
     if (auto n = tee.get("id-auth-file")) o.id_auth_file = yaml::path_value(r, *n, "tee.id-auth-file");
     if (o.id_auth_file && !o.id_block_file)
         r.fail(*tee.get("id-auth-file"), "tee.id-auth-file", "an ID auth structure signs an ID block: set id-block-file too");
-    if (o.author_key && !o.id_auth_file)
-        r.fail(*tee.get("author-key"), "tee.author-key", "the author key lives in the ID auth structure: set id-auth-file");
+    if (auto n = tee.get("id-key")) o.id_key = yaml::path_value(r, *n, "tee.id-key");
+    if (auto n = tee.get("id-author-key")) o.id_author_key = yaml::path_value(r, *n, "tee.id-author-key");
+    if (auto n = tee.get("family-id")) o.family_id = yaml::blob_value(r, *n, "tee.family-id", 16);
+    if (auto n = tee.get("image-id")) o.image_id = yaml::blob_value(r, *n, "tee.image-id", 16);
+    if (auto n = tee.get("guest-svn")) o.guest_svn = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.guest-svn", UINT32_MAX));
+    if (o.id_key && o.id_block_file)
+        r.fail(*tee.get("id-key"), "tee.id-key", "sign the ID block from the spec or give id-block-file, not both");
+    if (!o.id_key) {
+        for (const char* key : {"id-author-key", "family-id", "image-id", "guest-svn"}) {
+            if (auto n = tee.get(key))
+                r.fail(*n, std::string("tee.") + key, "belongs to the ID block ccvm signs: set tee.id-key too");
+        }
+    }
+    if (o.id_author_key) o.author_key = true;
+    if (o.author_key && !o.id_auth_file && !o.id_author_key)
+        r.fail(*tee.get("author-key"), "tee.author-key",
+               "the author key lives in the ID auth structure: set id-auth-file or id-author-key");
     return o;
 }
 
@@ -158,7 +173,8 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
                     std::initializer_list<std::string_view>{
                         "type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id",
                         "guest-features", "author-key", "vcek", "host-data", "guest-visible-workarounds",
-                        "id-block-file", "id-auth-file", "attributes", "mrconfigid", "mrowner", "mrownerconfig",
+                        "id-block-file", "id-auth-file", "id-key", "id-author-key", "family-id", "image-id",
+                        "guest-svn", "attributes", "mrconfigid", "mrowner", "mrownerconfig",
                         "quote-generation-socket", "hash-algo", "personalization-value", "measurement-log", "dtb"});
     }
     const YAML::Node type_node = tee ? tee->require("type") : node;
@@ -184,7 +200,8 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
         {TeeKind::csv2, {"type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id"}},
         {TeeKind::csv3, {"type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id"}},
         {TeeKind::sev_snp, {"type", "policy", "guest-features", "kernel-hashes", "author-key", "vcek", "host-data",
-                            "guest-visible-workarounds", "id-block-file", "id-auth-file"}},
+                            "guest-visible-workarounds", "id-block-file", "id-auth-file", "id-key", "id-author-key",
+                            "family-id", "image-id", "guest-svn"}},
         {TeeKind::tdx, {"type", "attributes", "mrconfigid", "mrowner", "mrownerconfig", "quote-generation-socket"}},
         {TeeKind::cca, {"type", "hash-algo", "personalization-value", "measurement-log", "dtb"}},
     };

@@ -214,7 +214,9 @@ TEST_F(SevSimulated, PausedVmTakesItsSecretThroughADescriptor) {
     write_file(open_key, "secret", 0644);
     auto r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", open_key.string()});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find(open_key.string() + " has mode 0644"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("secret file '" + open_key.string() + "' is readable by group or others (mode 0644)"),
+              std::string::npos)
+        << r.err;
     r = h_->ccvm({"inject", "sev2", "--guid", "not-a-guid", "--file", key_.string()});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", key_.string()});

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -92,6 +93,21 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
+}
+
+std::string openssl_cli() {
+    const char* path = std::getenv("PATH");
+    const std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = dirs.find(':', start);
+        const std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        const std::string cand = (dir.empty() ? std::string(".") : dir) + "/openssl";
+        if (::access(cand.c_str(), X_OK) == 0) return cand;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    throw std::runtime_error("openssl CLI not found on PATH");
 }
 
 }  // namespace ccvm::test

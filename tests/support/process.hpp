@@ -18,4 +18,7 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                           const std::string& input = {});
 
+// The openssl command-line tool found on PATH (tests check ccvm against it); throws when absent.
+std::string openssl_cli();
+
 }  // namespace ccvm::test

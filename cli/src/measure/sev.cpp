@@ -136,7 +136,8 @@ Inputs validate(const MeasureArgs& a) {
     in.vcpu_sig = resolve_vcpu_sig(a, in.mode, in.vmm);
     if (a.guest_features) in.guest_features = parse_uint(*a.guest_features, "--guest-features");
     if (a.vmsa_profile) in.profile = sev::parse_vmsa_profile(*a.vmsa_profile);
-    if (a.snp_ovmf_hash) {
+    // snp:ovmf-hash computes that very hash and, like sev-snp-measure, ignores the other inputs.
+    if (a.snp_ovmf_hash && in.mode != Mode::snp_ovmf_hash) {
         if (in.mode != Mode::snp) {
             throw InputError("--snp-ovmf-hash only works with --mode snp (a precomputed SNP OVMF hash cannot seed a " +
                              *a.mode + " measurement)");

@@ -1,18 +1,17 @@
 // The VM commands: create, list, status, start, stop, destroy, remove, attest NAME, inject. Each
 // parses its arguments, makes one call to ccvmd and prints the answer (--json on read commands).
-#include <fcntl.h>
-#include <sys/stat.h>
+
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 #include "commands.hpp"
+#include "secret/secret_args.hpp"
 #include "vm/daemon_client.hpp"
 
 namespace ccvm::cli {
@@ -170,27 +169,9 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
 }
 
-// Opens the secret for the daemon to read through the descriptor; the bytes never become a string here.
-int open_secret(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) throw InputError("inject: cannot open " + path + ": " + std::strerror(errno));
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw InputError("inject: " + path + " is not a regular file");
-    }
-    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-        ::close(fd);
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        throw InputError("inject: secret file " + path + " has mode " + mode +
-                         ": it must not be readable by group or others (chmod 600)");
-    }
-    return fd;
-}
-
 int run_inject(const std::string& name, const std::string& guid, const std::string& file) {
-    sdbus::UnixFd fd(open_secret(file), sdbus::adopt_fd);
+    // The daemon reads the secret through the descriptor; the bytes never become a string here.
+    sdbus::UnixFd fd(secret::open_secret_file(file, secret_file_access()).release(), sdbus::adopt_fd);
     return run_simple(name, "injecting secret into", [&](VmClient& vm) { vm.InjectSecret(guid, fd); });
 }
 

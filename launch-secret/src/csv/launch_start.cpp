@@ -121,8 +121,9 @@ LaunchStartPackage create_launch_start(const CsvCertificate& platform_pdh, std::
         throw InputError("--pdh: certificate key usage is " + std::to_string(platform_pdh.usage) +
                          ", expected PDH (0x1003)");
     const Sm2PublicKey pdh_key = platform_pdh.pubkey.to_sm2("--pdh public key");
-    const Sm2PrivateKey owner =
-        options.owner_private_key ? Sm2PrivateKey::from_be(*options.owner_private_key) : Sm2PrivateKey::generate();
+    const std::optional<Sm2PrivateKey> generated =
+        options.owner_key ? std::nullopt : std::optional<Sm2PrivateKey>(Sm2PrivateKey::generate());
+    const Sm2PrivateKey& owner = options.owner_key ? *options.owner_key : *generated;
 
     LaunchStartPackage pkg;
     pkg.tek = fixed_or_random(options.tek);

@@ -1,7 +1,10 @@
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/obj_mac.h>
+#include <openssl/pem.h>
 
 #include <algorithm>
 #include <climits>
@@ -205,6 +208,36 @@ Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
     k.key_.reset(raw);
     k.public_ = public_of(point);
     return k;
+}
+
+Sm2PrivateKey Sm2PrivateKey::from_pem(ByteSpan pem, std::string_view source) {
+    if (pem.size() > static_cast<std::size_t>(INT_MAX)) throw InputError(std::string(source) + ": key file too large");
+    std::unique_ptr<BIO, ossl::Deleter<BIO_free>> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    ossl::check(bio != nullptr, "BIO_new_mem_buf");
+    // An empty passphrase refuses encrypted keys instead of prompting on the terminal.
+    char empty[] = "";
+    std::unique_ptr<EVP_PKEY, ossl::Deleter<EVP_PKEY_free>> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty));
+    ERR_clear_error();
+    if (!key) throw InputError(std::string(source) + ": not an unencrypted PEM private key");
+    char group[32] = {};
+    const bool sm2 = EVP_PKEY_is_a(key.get(), "SM2") ||
+                     (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1 &&
+                      std::string_view(group) == "SM2");
+    if (!sm2) throw InputError(std::string(source) + ": not an SM2 private key");
+    BIGNUM* d = nullptr;
+    ossl::check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1, "read SM2 private scalar");
+    ossl::Bignum scalar(d);
+    Bytes be(kSm2FieldSize);
+    ossl::check(BN_bn2binpad(scalar.get(), uc(be.data()), static_cast<int>(be.size())) == static_cast<int>(be.size()),
+                "BN_bn2binpad");
+    try {
+        Sm2PrivateKey k = from_be(be);
+        OPENSSL_cleanse(be.data(), be.size());
+        return k;
+    } catch (...) {
+        OPENSSL_cleanse(be.data(), be.size());
+        throw;
+    }
 }
 
 Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id) const {

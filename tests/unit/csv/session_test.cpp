@@ -65,7 +65,7 @@ TEST(CsvLaunchStart, PackageMatchesVectorPiecesAndVerifies) {
     opt.share_key = arr<16>(hex(in.at("z_share_key")));
     opt.nonce = arr<16>(hex(in.at("nonce")));
     opt.wrap_iv = arr<16>(hex(in.at("wrap_iv")));
-    opt.owner_private_key = synthetic_key("OCA");
+    opt.owner_key = Sm2PrivateKey::from_be(synthetic_key("OCA"));
     const auto policy = static_cast<std::uint32_t>(in.at("policy").as_u64());
     const auto pkg = create_launch_start(pdh, policy, opt);
 

@@ -14,6 +14,7 @@
 
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/schema.hpp"
 
 namespace ccvm::test {
 
@@ -30,9 +31,6 @@ public:
 private:
     std::filesystem::path path_;
 };
-
-// xmllint --relaxng against the shared libvirt schema; returns "" when valid, else xmllint's output.
-std::string schema_errors(const std::string& xml);
 
 std::vector<std::filesystem::path> example_specs();  // configs/examples/*.yaml, sorted
 
@@ -54,12 +52,6 @@ inline std::filesystem::path TempDir::write(const std::string& name, const std::
     std::ofstream(p, std::ios::binary) << content;
     ::chmod(p.c_str(), mode);
     return p;
-}
-
-inline std::string schema_errors(const std::string& xml) {
-    auto rng = (schema_dir() / "domain.rng").string();
-    ProcessResult r = run_process({"/usr/bin/xmllint", "--noout", "--relaxng", rng, "-"}, {}, xml);
-    return r.exit_code == 0 ? std::string() : r.err + r.out;
 }
 
 inline std::vector<std::filesystem::path> example_specs() {

@@ -230,8 +230,9 @@ TEST(VmSpecInputs, MissingFilesAndOpenSecrets) {
         check_spec_inputs(parse_vm_spec(yaml, "t.yaml"));
         FAIL() << "expected an error";
     } catch (const InputError& e) {
-        EXPECT_EQ(std::string(e.what()), "t.yaml:8:5: secrets[0].file: secret file " + open_secret.string() +
-                                             " has mode 0644; it must not be accessible to group or others (chmod 600)");
+        EXPECT_EQ(std::string(e.what()), "t.yaml:8:5: secrets[0].file: secret file '" + open_secret.string() +
+                                             "' is readable by group or others (mode 0644); restrict it with: chmod 600 '" +
+                                             open_secret.string() + "'");
     }
     ::chmod(open_secret.c_str(), 0600);
     EXPECT_NO_THROW(check_spec_inputs(parse_vm_spec(yaml, "t.yaml")));

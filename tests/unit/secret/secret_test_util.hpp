@@ -47,20 +47,4 @@ inline std::filesystem::path write_file(const std::filesystem::path& p, ByteSpan
 
 inline Bytes hex(std::string_view h) { return from_hex(h); }
 
-// The openssl command-line tool, found on PATH.
-inline std::string openssl_cli() {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        std::size_t end = dirs.find(':', start);
-        std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        std::filesystem::path cand = std::filesystem::path(dir.empty() ? "." : dir) / "openssl";
-        if (::access(cand.c_str(), X_OK) == 0) return cand.string();
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    throw std::runtime_error("openssl CLI not found on PATH");
-}
-
 }  // namespace ccvm::test

@@ -197,5 +197,12 @@ TEST(MeasureCli, ErrorsSayWhatToDo) {
     auto hash = ccvm_run({"measure", "--mode", "sev", "--ovmf", kDebOvmf, "--snp-ovmf-hash", std::string(96, '0')});
     EXPECT_EQ(hash.exit_code, 2);
     EXPECT_NE(hash.err.find("--snp-ovmf-hash only works with --mode snp"), std::string::npos) << hash.err;
+    // snp:ovmf-hash computes the hash itself and ignores a given one, as sev-snp-measure does.
+    auto computed = ccvm_run({"measure", "--mode", "snp:ovmf-hash", "--ovmf", kDebOvmf});
+    auto ignored = ccvm_run({"measure", "--mode", "snp:ovmf-hash", "--ovmf", kDebOvmf, "--snp-ovmf-hash", std::string(96, '0')});
+    ASSERT_EQ(computed.exit_code, 0) << computed.err;
+    EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
+    EXPECT_EQ(ignored.out, computed.out);
+    EXPECT_NE(computed.out, std::string(96, '0') + "\n");
     std::filesystem::remove_all(dir);
 }

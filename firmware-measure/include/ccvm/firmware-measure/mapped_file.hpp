@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "ccvm/firmware-measure/bytes.hpp"
 
@@ -31,5 +32,9 @@ private:
 // Reads a whole (small) file; throws InputError naming the path.
 Bytes read_file(const std::filesystem::path& path);
 std::string read_text_file(const std::filesystem::path& path);
+
+// A blob given on the command line the way libvirt and sevctl users pass certificates: the
+// contents of an existing file, otherwise base64 text. InputError naming `what` when it is neither.
+Bytes read_file_or_base64(std::string_view file_or_base64, std::string_view what);
 
 }  // namespace ccvm

@@ -48,6 +48,31 @@ enum class SecretFileAccess { owner_only, allow_readable };
 // Upper bound for a secret input file: far above any SEV secret (the packet is capped at 16 KiB).
 inline constexpr std::size_t kMaxSecretFileSize = 1 << 20;
 
+// An owned file descriptor (closed on destruction unless released).
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd = -1) noexcept : fd_(fd) {}
+    ~FileDescriptor();
+    FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
+    FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const noexcept { return fd_; }
+    int release() noexcept {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+
+private:
+    int fd_;
+};
+
+// Opens a secret file for reading after the checks read_secret_file describes (regular file, size
+// limit, mode), made on the open descriptor so the file checked is the file read. Every reader of
+// secret files (the CLI, spec checks, the daemon's clients) goes through here.
+FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
+
 // Reads a secret file into wiped memory. Throws InputError naming `path` when it cannot be opened,
 // is not a regular file, exceeds kMaxSecretFileSize, or (with owner_only) is writable and readable by
 // group or others; that last message names the octal mode and how to fix it. Files no one can write

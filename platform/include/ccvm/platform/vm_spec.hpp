@@ -39,6 +39,13 @@ struct SnpOptions {
     std::optional<std::string> guest_visible_workarounds;  // base64, 16 bytes
     std::optional<std::filesystem::path> id_block_file;    // 96 bytes (raw or base64)
     std::optional<std::filesystem::path> id_auth_file;     // 4096 bytes (raw or base64)
+    // Signing the ID block from the spec (sev.md §11a) instead of precomputed files: the ID key
+    // (and optional author key) as P-384 PEM secret files, and the ID block's identity fields.
+    std::optional<std::filesystem::path> id_key;
+    std::optional<std::filesystem::path> id_author_key;
+    std::optional<std::string> family_id;  // base64, 16 bytes
+    std::optional<std::string> image_id;   // base64, 16 bytes
+    std::uint32_t guest_svn = 0;
 };
 
 struct TdxOptions {

@@ -70,7 +70,7 @@ CsvCertificate make_owner_certificate(const Sm2PublicKey& key);
 // defeats the session's confidentiality.
 struct LaunchStartOptions {
     std::optional<Block16> nonce, wrap_iv, share_key, tek, tik;
-    std::optional<Bytes> owner_private_key;  // 32-byte big-endian SM2 scalar
+    std::optional<Sm2PrivateKey> owner_key;
 };
 
 struct LaunchStartPackage {

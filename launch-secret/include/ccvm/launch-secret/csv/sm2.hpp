@@ -51,6 +51,9 @@ public:
     // From the 32-byte big-endian scalar d (1 <= d < n-1). Test-only determinism: a known owner
     // key lets anyone forge the session.
     static Sm2PrivateKey from_be(ByteSpan d);
+    // From an unencrypted PEM private key on the SM2 curve (`openssl genpkey -algorithm SM2`);
+    // InputError naming `source` otherwise.
+    static Sm2PrivateKey from_pem(ByteSpan pem, std::string_view source);
 
     const Sm2PublicKey& public_key() const noexcept { return public_; }
 
