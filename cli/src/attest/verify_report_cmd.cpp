@@ -13,17 +13,20 @@ using platform::evidence::EvidenceFamily;
 
 constexpr const char* kKnownModes = "snp, tdx, csv, cca";
 
-// The evidence file flag of each family.
-const std::optional<std::string>& evidence_flag(const VerifyReportArgs& args, EvidenceFamily family,
-                                                const char*& flag) {
+// The flag naming each family's evidence file.
+struct EvidenceFile {
+    const char* flag;
+    const std::optional<std::string>& path;
+};
+
+EvidenceFile evidence_file(const VerifyReportArgs& args, EvidenceFamily family) {
     switch (family) {
-        case EvidenceFamily::tdx: flag = "--quote"; return args.quote;
-        case EvidenceFamily::cca: flag = "--token"; return args.token;
+        case EvidenceFamily::tdx: return {"--quote", args.quote};
+        case EvidenceFamily::cca: return {"--token", args.token};
         case EvidenceFamily::snp:
         case EvidenceFamily::csv: break;
     }
-    flag = "--report";
-    return args.report;
+    return {"--report", args.report};
 }
 
 int run_verify_report(const VerifyReportArgs& args) {
@@ -33,10 +36,9 @@ int run_verify_report(const VerifyReportArgs& args) {
 
     platform::evidence::EvidenceRequest request;
     request.family = *family;
-    const char* flag = nullptr;
-    const std::optional<std::string>& file = evidence_flag(args, *family, flag);
-    request.evidence = read_flag_file(file, flag, *args.mode);
-    request.source = *file;
+    const EvidenceFile file = evidence_file(args, *family);
+    request.evidence = read_flag_file(file.path, file.flag, *args.mode);
+    request.source = *file.path;
     request.report_format = args.report_format;
     request.anchors = {args.vcek, args.ask, args.ark, args.cert_chain, args.collateral, args.cpak};
     request.check_signatures = !args.no_signature_check;

@@ -84,7 +84,8 @@ void rewrite(Bytes& data, std::size_t offset, const Bytes& current, const Bytes&
 
 // ---- TDX ----------------------------------------------------------------------------------------
 
-std::string tdx_spec(const std::filesystem::path& dir, const std::string& extra_tee = "") {
+std::string tdx_spec(const std::filesystem::path& dir, const std::string& extra_tee = "",
+                     const std::string& edk2 = "  edk2-version: \"2022.11\"\n") {
     return write(dir / "tdx.yaml", "name: tdx-guest\n"
                                    "tee:\n"
                                    "  type: tdx\n" + extra_tee +
@@ -92,8 +93,7 @@ std::string tdx_spec(const std::filesystem::path& dir, const std::string& extra_
                                    "memory: 2G\n"
                                    "firmware: " + (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n"
                                    "host:\n"
-                                   "  page-add-order: single-pass\n"
-                                   "  edk2-version: \"2022.11\"\n");
+                                   "  page-add-order: single-pass\n" + edk2);
 }
 
 // The reference MRTD of the Debian 12 OVMF, single-pass.
@@ -149,6 +149,25 @@ TEST(CliVerifyReportSpec, TdxRegistersFromTheSpec) {
                                "--spec", spec});
     EXPECT_EQ(other.exit_code, 1);
     EXPECT_NE(other.err.find("check mrtd failed"), std::string::npos) << other.err;
+}
+
+TEST(CliVerifyReportSpec, TdxRtmrsTheSpecCannotComputeAreNotCompared) {
+    const auto dir = scratch_dir();
+    const std::string spec = tdx_spec(dir, "", "");  // no edk2 version: RTMR0-2 unknown
+    const json::Value regs = measured_registers(spec);
+    ASSERT_TRUE(regs.at("rtmr0").is_null());
+    const std::string patched = write(dir / "quote.dat", as_chars(tdx_quote_with(regs)));
+    const auto ok = verify({"--mode", "tdx", "--quote", patched, "--no-signature-check", "--spec", spec, "--json"});
+    ASSERT_EQ(ok.exit_code, 0) << ok.err;
+    const json::Value out = json::parse(ok.out);
+    EXPECT_TRUE(passed(out, "mrtd"));
+    for (const char* name : {"rtmr0", "rtmr1", "rtmr2"}) {
+        const json::Value* c = check(out, name);
+        ASSERT_NE(c, nullptr) << name;
+        const std::string reason = c->at("reason").as_string();
+        EXPECT_EQ(reason.rfind("not compared: ", 0), 0u) << reason;
+        EXPECT_NE(reason.find("edk2 version"), std::string::npos) << reason;
+    }
 }
 
 TEST(CliVerifyReportSpec, TdxOwnerValuesAndAttributesTheSpecSets) {

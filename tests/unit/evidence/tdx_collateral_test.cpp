@@ -223,6 +223,11 @@ TEST(TdxCollateral, CliVerificationTime) {
     const auto bad = run({"--verification-time", "July 2023"});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find("--verification-time"), std::string::npos);
+    const auto snp = run_process({ccvm_cli().string(), "attest", "verify-report", "--mode", "snp", "--report",
+                                  evidence_data("snp/milan-report.hex").string(), "--no-signature-check",
+                                  "--verification-time", "2023-07-01T01:00:00Z"});
+    EXPECT_EQ(snp.exit_code, 2);
+    EXPECT_NE(snp.err.find("--mode tdx only"), std::string::npos) << snp.err;
 }
 
 }  // namespace

@@ -15,6 +15,11 @@
 #include "evidence/tdx/collateral_checks.hpp"
 
 namespace ccvm::platform::tdx {
+namespace {
+
+bool self_signed(X509* cert) { return X509_check_issued(cert, cert) == X509_V_OK; }
+
+}  // namespace
 
 std::string verify_to_root(X509* leaf, const std::vector<evidence::X509Ptr>& untrusted, const Collateral& collateral,
                            std::int64_t time, bool use_crls) {
@@ -30,7 +35,7 @@ std::string verify_to_root(X509* leaf, const std::vector<evidence::X509Ptr>& unt
     }
     // A root embedded in the quote is not trusted: only the collateral's roots anchor the path.
     for (const auto& c : untrusted)
-        if (X509_check_issued(c.get(), c.get()) != X509_V_OK) sk_X509_push(chain.get(), c.get());
+        if (!self_signed(c.get())) sk_X509_push(chain.get(), c.get());
     for (const auto& c : collateral.intermediates) sk_X509_push(chain.get(), c.get());
     if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, chain.get()) != 1)
         throw SystemError("OpenSSL: cannot initialise certificate verification");
@@ -45,8 +50,6 @@ namespace {
 
 using evidence::CheckList;
 using evidence::X509Ptr;
-
-bool self_signed(X509* cert) { return X509_check_issued(cert, cert) == X509_V_OK; }
 
 // The PCK certificate first, then the rest of the chain the quote carries (type 5); else empty.
 std::vector<X509Ptr> quote_chain(const Quote& quote) {
