@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/platform/xml_element.hpp"
 
 namespace ccvm::platform {
@@ -109,6 +110,52 @@ std::string unescape_xml(std::string_view s) {
     return out;
 }
 
+[[noreturn]] void bad_param(std::string_view source, const std::string& what) {
+    throw LibvirtError("libvirt: " + std::string(source) + " " + what, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
+}
+
+// One parameter of a typed-parameter set `source` ("node SEV info", "launch security info").
+class ParamReader {
+public:
+    ParamReader(const TypedParams& params, std::string_view source) : params_(params), source_(source) {}
+
+    const TypedValue* find(const char* key, bool required) const {
+        const auto it = params_.find(key);
+        if (it != params_.end()) return &it->second;
+        if (required) bad_param(source_, std::string("has no '") + key + "'");
+        return nullptr;
+    }
+
+    // libvirt.md §10: these parameters are uint; older drivers used int for some.
+    std::optional<unsigned> uint(const char* key, bool required = true) const {
+        const TypedValue* v = find(key, required);
+        if (v == nullptr) return std::nullopt;
+        if (const auto* u = std::get_if<unsigned>(v)) return *u;
+        if (const auto* i = std::get_if<int>(v); i != nullptr && *i >= 0) return static_cast<unsigned>(*i);
+        bad_param(source_, std::string("'") + key + "' is not an unsigned integer");
+    }
+
+    std::optional<std::string> string(const char* key, bool required = true) const {
+        const TypedValue* v = find(key, required);
+        if (v == nullptr) return std::nullopt;
+        if (const auto* s = std::get_if<std::string>(v)) return *s;
+        bad_param(source_, std::string("'") + key + "' is not a string");
+    }
+
+    Bytes base64(const char* key) const {
+        const std::string text = *string(key);
+        try {
+            return from_base64(text, std::string(source_) + " '" + key + "'");
+        } catch (const InputError& e) {
+            throw LibvirtError("libvirt: " + std::string(e.what()), VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
+        }
+    }
+
+private:
+    const TypedParams& params_;
+    std::string_view source_;
+};
+
 }  // namespace
 
 std::string_view state_name(DomainState state) noexcept {
@@ -156,6 +203,38 @@ TypedParams typed_params_to_map(const _virTypedParameter* params, int count) {
         }
     }
     return out;
+}
+
+bool LibvirtError::unsupported() const noexcept {
+    return code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_OPERATION_UNSUPPORTED;
+}
+
+SevNodeInfo sev_node_info(const TypedParams& params) {
+    const ParamReader p(params, "node SEV info");
+    SevNodeInfo info;
+    info.pdh = p.base64(VIR_NODE_SEV_PDH);
+    info.cert_chain = p.base64(VIR_NODE_SEV_CERT_CHAIN);
+    info.cbitpos = *p.uint(VIR_NODE_SEV_CBITPOS);
+    info.reduced_phys_bits = *p.uint(VIR_NODE_SEV_REDUCED_PHYS_BITS);
+    info.max_guests = p.uint(VIR_NODE_SEV_MAX_GUESTS, false);
+    info.max_es_guests = p.uint(VIR_NODE_SEV_MAX_ES_GUESTS, false);
+    info.cpu0_id = p.string(VIR_NODE_SEV_CPU0_ID, false);
+    return info;
+}
+
+SevLaunchInfo sev_launch_info(const TypedParams& params) {
+    const ParamReader p(params, "launch security info");
+    SevLaunchInfo info;
+    info.measurement = p.base64(VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT);
+    info.api_major = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR);
+    info.api_minor = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR);
+    info.build_id = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID);
+    info.policy = *p.uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY);
+    return info;
+}
+
+LaunchSecurityCalls LaunchSecurityCalls::libvirt() {
+    return {virNodeGetSEVInfo, virDomainGetLaunchSecurityInfo, virDomainSetLaunchSecurityState};
 }
 
 void Domain::Free::operator()(_virDomain* d) const noexcept { virDomainFree(d); }
@@ -216,7 +295,7 @@ void Domain::undefine() {
 
 TypedParams Domain::launch_security_info() const {
     ParamsGuard p;
-    if (virDomainGetLaunchSecurityInfo(dom_.get(), &p.params, &p.count, 0) < 0)
+    if (calls_->domain_get_launch_security_info(dom_.get(), &p.params, &p.count, 0) < 0)
         throw_last_error([&] { return "launch security info of " + name(); });
     return typed_params_to_map(p.params, p.count);
 }
@@ -232,7 +311,7 @@ void Domain::set_launch_security_state(std::string_view header_b64, std::string_
     if (gpa && virTypedParamsAddULLong(&p.params, &p.count, &p.max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_SECRET_SET_ADDRESS,
                                        *gpa) < 0)
         throw_last_error("launch secret parameters");
-    if (virDomainSetLaunchSecurityState(dom_.get(), p.params, p.count, 0) < 0)
+    if (calls_->domain_set_launch_security_state(dom_.get(), p.params, p.count, 0) < 0)
         throw_last_error([&] { return "set launch security state of " + name(); });
 }
 
@@ -254,11 +333,17 @@ EventSubscription::~EventSubscription() {
     virConnectClose(conn_);
 }
 
-LibvirtConnection LibvirtConnection::open(const std::string& uri) {
+LibvirtConnection LibvirtConnection::open(const std::string& uri, LaunchSecurityCalls calls) {
     ensure_event_loop();
     virConnectPtr c = virConnectOpen(uri.c_str());
     if (c == nullptr) throw_last_error([&] { return "cannot connect to " + uri; });
-    return LibvirtConnection(c, uri);
+    return LibvirtConnection(c, uri, std::move(calls));
+}
+
+SevNodeInfo LibvirtConnection::sev_info() {
+    ParamsGuard p;
+    if (calls_->node_get_sev_info(conn_.get(), &p.params, &p.count, 0) < 0) throw_last_error("node SEV info");
+    return sev_node_info(typed_params_to_map(p.params, p.count));
 }
 
 Domain LibvirtConnection::define_domain(const std::string& xml) {
@@ -270,12 +355,12 @@ Domain LibvirtConnection::define_domain(const std::string& xml) {
     }
     virDomainPtr d = virDomainDefineXMLFlags(conn_.get(), doc.c_str(), 0);
     if (d == nullptr) throw_last_error("define domain");
-    return Domain(d);
+    return Domain(d, calls_);
 }
 
 std::optional<Domain> LibvirtConnection::lookup_domain(const std::string& name) {
     virDomainPtr d = virDomainLookupByName(conn_.get(), name.c_str());
-    if (d != nullptr) return Domain(d);
+    if (d != nullptr) return Domain(d, calls_);
     const virError* e = virGetLastError();
     if (e != nullptr && e->code == VIR_ERR_NO_DOMAIN) {
         virResetLastError();
@@ -290,7 +375,7 @@ std::vector<Domain> LibvirtConnection::list_domains() {
     if (n < 0) throw_last_error("list domains");
     std::vector<Domain> out;
     out.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) out.push_back(Domain(list[i]));
+    for (int i = 0; i < n; ++i) out.push_back(Domain(list[i], calls_));
     free(list);
     return out;
 }

@@ -52,6 +52,11 @@ std::vector<std::string> listed(const DaemonHarness& h) {
     return names;
 }
 
+std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 TEST(Daemon, LifecycleThroughTheCli) {
@@ -158,7 +163,9 @@ TEST(Daemon, DaemonChecksCallersBehindAnOpenBus) {
     EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
 }
 
-class SevSimulated : public ::testing::Test {
+// The pre-attested families with launch_security: simulated: ccvmd plays the AMD (sev) or Hygon
+// (csv) secure processor.
+class PreAttestedSimulated : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
@@ -171,62 +178,67 @@ protected:
     }
 
     std::string spec(const std::string& name, bool with_secret) const {
-        std::string s = "name: " + name + "\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
+        std::string s = "name: " + name + "\ntee:\n  type: " + GetParam() +
+                        "\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
                         firmware_.string() + "\nlibvirt:\n  domain-type: test\n";
         if (with_secret) s += "secrets:\n  - guid: " + std::string(kLuksGuid) + "\n    file: " + key_.string() + "\n";
         return s;
     }
 
-    // Creates the VM; skips when this build cannot precompute the SEV launch digest.
+    // Creates the VM; skips when this build cannot precompute the launch digest.
     void create(const std::string& name, bool with_secret) {
         const auto r = h_->ccvm({"create", write_spec(*h_, name, spec(name, with_secret)).string()});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const json::Value expected = status(*h_, name).at("expected_measurement");
         if (!expected.at("registers").at("launch_digest").is_string())
-            GTEST_SKIP() << "no expected SEV launch digest in this build: " << expected.dump();
+            GTEST_SKIP() << "no expected launch digest in this build: " << expected.dump();
     }
 
     std::unique_ptr<DaemonHarness> h_;
     fs::path firmware_, key_;
 };
 
-TEST_F(SevSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
-    create("sev1", true);
+TEST_P(PreAttestedSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
+    const std::string vm = GetParam() + "1";
+    create(vm, true);
     if (IsSkipped()) return;
-    const auto r = h_->ccvm({"start", "sev1"});
+    const auto r = h_->ccvm({"start", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
-    const json::Value s = status(*h_, "sev1");
+    const json::Value s = status(*h_, vm);
     EXPECT_EQ(s.at("state").as_string(), "running");
     EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
     EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
     EXPECT_EQ(s.at("launch_measurement").as_string().size(), 96u);  // MEASURE || MNONCE, hex
     const std::string log = h_->daemon_log();
-    EXPECT_NE(log.find("LAUNCH_SECRET accepted"), std::string::npos) << log;
+    EXPECT_NE(log.find("simulated " + upper(GetParam()) + " firmware: LAUNCH_SECRET accepted"), std::string::npos)
+        << log;
     EXPECT_EQ(log.find("correct horse"), std::string::npos);  // the secret is never logged
 }
 
-TEST_F(SevSimulated, PausedVmTakesItsSecretThroughADescriptor) {
-    create("sev2", false);
+TEST_P(PreAttestedSimulated, PausedVmTakesItsSecretThroughADescriptor) {
+    const std::string vm = GetParam() + "2";
+    create(vm, false);
     if (IsSkipped()) return;
-    ASSERT_EQ(h_->ccvm({"start", "sev2"}).exit_code, 0) << h_->daemon_log();
-    EXPECT_EQ(status(*h_, "sev2").at("state").as_string(), "paused");
+    ASSERT_EQ(h_->ccvm({"start", vm}).exit_code, 0) << h_->daemon_log();
+    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "paused");
     const fs::path open_key = h_->dir() / "open.key";
     write_file(open_key, "secret", 0644);
-    auto r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", open_key.string()});
+    auto r = h_->ccvm({"inject", vm, "--guid", kLuksGuid, "--file", open_key.string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("secret file '" + open_key.string() + "' is readable by group or others (mode 0644)"),
               std::string::npos)
         << r.err;
-    r = h_->ccvm({"inject", "sev2", "--guid", "not-a-guid", "--file", key_.string()});
+    r = h_->ccvm({"inject", vm, "--guid", "not-a-guid", "--file", key_.string()});
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    r = h_->ccvm({"inject", "sev2", "--guid", kLuksGuid, "--file", key_.string()});
+    r = h_->ccvm({"inject", vm, "--guid", kLuksGuid, "--file", key_.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
-    EXPECT_EQ(status(*h_, "sev2").at("state").as_string(), "running");
+    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "running");
     EXPECT_NE(h_->daemon_log().find("LAUNCH_SECRET accepted"), std::string::npos);
 }
 
-TEST_F(SevSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) {
-    create("sev3", true);
+TEST_P(PreAttestedSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) {
+    const std::string vm = GetParam() + "3";
+    create(vm, true);
     if (IsSkipped()) return;
     {
         // The firmware changes after the spec was measured: one byte in the middle of the image.
@@ -234,16 +246,100 @@ TEST_F(SevSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) {
         f.seekp(static_cast<std::streamoff>(fs::file_size(firmware_) / 2));
         f.put('\x5a');
     }
-    const auto r = h_->ccvm({"start", "sev3"});
+    const auto r = h_->ccvm({"start", vm});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("launch measurement mismatch"), std::string::npos) << r.err;
-    const json::Value s = status(*h_, "sev3");
+    const json::Value s = status(*h_, vm);
     EXPECT_EQ(s.at("state").as_string(), "failed");
     EXPECT_NE(s.at("reason").as_string().find("no secret injected, domain destroyed"), std::string::npos);
     EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "mismatch");
     EXPECT_EQ(h_->daemon_log().find("LAUNCH_SECRET"), std::string::npos);
     // The domain is gone from the hypervisor: it can be started (and fail) again, not "already running".
-    EXPECT_EQ(h_->ccvm({"start", "sev3"}).exit_code, 1);
+    EXPECT_EQ(h_->ccvm({"start", vm}).exit_code, 1);
+    // `ccvm status` (human form) says why.
+    const auto human = h_->ccvm({"status", vm});
+    EXPECT_NE(human.out.find("launch measurement mismatch"), std::string::npos) << human.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tee, PreAttestedSimulated, ::testing::Values("sev", "csv"),
+                         [](const auto& p) { return p.param; });
+
+// The shape of configs/examples/csv.yaml: CSV1 with measured direct boot (kernel-hashes) on an OVMF
+// that has the hashes-table area. A kernel changed after create is refused like changed firmware.
+TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    for (const char* f : {"OVMF-deb-amdsev-suffix.fd", "csv-kernel.bin", "csv-initrd.bin"})
+        fs::copy_file(gen_dir() / f, h.dir() / f);
+    const fs::path key = h.dir() / "disk.key";
+    write_file(key, "correct horse battery staple", 0600);
+    const std::string spec = "name: csv-guest\ntee:\n  type: csv\n  policy: 0x1\n  kernel-hashes: true\nvcpus: 2\n"
+                             "memory: 2G\nfirmware: " + (h.dir() / "OVMF-deb-amdsev-suffix.fd").string() +
+                             "\nkernel: " + (h.dir() / "csv-kernel.bin").string() +
+                             "\ninitrd: " + (h.dir() / "csv-initrd.bin").string() +
+                             "\ncmdline: console=ttyS0\nhost:\n  cbitpos: 47\n  reduced-phys-bits: 5\n"
+                             "libvirt:\n  domain-type: test\nsecrets:\n  - guid: " + kLuksGuid +
+                             "\n    file: " + key.string() + "\n";
+    ASSERT_EQ(h.ccvm({"create", write_spec(h, "csv-guest", spec).string()}).exit_code, 0);
+    // What the daemon expects is what `ccvm measure --mode csv` computes offline for the same inputs.
+    const auto m = h.ccvm({"measure", "--mode", "csv", "--ovmf", (h.dir() / "OVMF-deb-amdsev-suffix.fd").string(),
+                           "--kernel", (h.dir() / "csv-kernel.bin").string(), "--initrd",
+                           (h.dir() / "csv-initrd.bin").string(), "--append", "console=ttyS0"});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    EXPECT_EQ(status(h, "csv-guest").at("expected_measurement").at("registers").at("launch_digest").as_string() + "\n",
+              m.out);
+
+    auto r = h.ccvm({"start", "csv-guest"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h.daemon_log();
+    json::Value s = status(h, "csv-guest");
+    EXPECT_EQ(s.at("state").as_string(), "running");
+    EXPECT_EQ(s.at("tee").as_string(), "csv");
+    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
+    EXPECT_NE(h.daemon_log().find("simulated CSV firmware: LAUNCH_SECRET accepted"), std::string::npos);
+    ASSERT_EQ(h.ccvm({"destroy", "csv-guest"}).exit_code, 0);
+
+    {
+        std::ofstream kernel(h.dir() / "csv-kernel.bin", std::ios::app | std::ios::binary);
+        kernel << 'x';
+    }
+    r = h.ccvm({"start", "csv-guest"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    s = status(h, "csv-guest");
+    EXPECT_EQ(s.at("state").as_string(), "failed");
+    EXPECT_NE(s.at("reason").as_string().find("launch measurement mismatch"), std::string::npos);
+    EXPECT_NE(s.at("reason").as_string().find("no secret injected, domain destroyed"), std::string::npos);
+    const std::string log = h.daemon_log();
+    const auto refused = log.find("csv-guest: launch measurement mismatch");
+    ASSERT_NE(refused, std::string::npos) << log;
+    EXPECT_EQ(log.find("LAUNCH_SECRET accepted", refused), std::string::npos);
+}
+
+// launch_security: libvirt on a host without SEV (the test driver): the launch fails before any
+// domain starts, with one line that carries libvirt's own reason.
+TEST(DaemonLibvirtLaunchSecurity, HostWithoutSevRefusesTheLaunchInOneLine) {
+    if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
+    DaemonHarness h(paths(), "libvirt");
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path firmware = h.dir() / "ovmf.fd";
+    fs::copy_file(kOvmf, firmware);
+    const std::string spec = "name: sevhw\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
+                             firmware.string() + "\nlibvirt:\n  domain-type: test\n";
+    ASSERT_EQ(h.ccvm({"create", write_spec(h, "sevhw", spec).string()}).exit_code, 0);
+    const auto r = h.ccvm({"start", "sevhw"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.err,
+              "ccvm: error: host test:///default offers no SEV/CSV launch security (libvirt: node SEV info: this "
+              "function is not supported by the connection driver: virNodeGetSEVInfo)\n");
+    const json::Value s = status(h, "sevhw");
+    EXPECT_EQ(s.at("state").as_string(), "failed");
+    EXPECT_NE(s.at("reason").as_string().find("launch failed: host test:///default offers no SEV/CSV"),
+              std::string::npos);
+    // A plain VM on the same daemon runs: only the SEV path needs the hardware.
+    ASSERT_EQ(h.ccvm({"create", write_spec(h, "plain", plain_spec(h, "plain")).string()}).exit_code, 0);
+    EXPECT_EQ(h.ccvm({"start", "plain"}).exit_code, 0);
+    const auto a = h.ccvm({"attest", "plain", "--json"});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(json::parse(a.out, "attest").at("backend").as_string(), "libvirt");
 }
 
 // kill -9 at each step of create, start and remove; the restarted daemon must hold every VM

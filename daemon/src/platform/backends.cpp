@@ -4,7 +4,7 @@
 #include "platform/libvirt_backend.hpp"
 #include "platform/platform_planner.hpp"
 #include "platform/sev_launch.hpp"
-#include "platform/simulated_sev.hpp"
+#include "platform/simulated_backend.hpp"
 
 namespace ccvm::daemon {
 
@@ -15,16 +15,17 @@ Backends make_backends(const DaemonConfig& config) {
     auto libvirt = std::make_unique<LibvirtBackend>(config.libvirt_uri);
     const std::string name(to_string(config.launch_security));
     if (config.launch_security == LaunchSecurity::simulated) {
-        spdlog::warn("launch security is SIMULATED: ccvmd plays the SEV firmware; no VM it launches is confidential");
-        b.backend = std::make_unique<SimulatedSevBackend>(std::move(libvirt), vms_dir);
+        spdlog::warn("launch security is SIMULATED: ccvmd plays the SEV and CSV firmware; no VM it launches is confidential");
+        b.backend = std::make_unique<SimulatedLaunchBackend>(std::move(libvirt), vms_dir);
     } else {
         b.backend = std::move(libvirt);
     }
     b.flows = std::make_unique<LaunchFlows>(name);
     // The firmware enforces (SNP ID block) or reports (TDX, CCA) the measurement itself.
     b.flows->add({"none", "sev-snp", "tdx", "cca"}, std::make_shared<DirectLaunch>(name));
-    // Pre-attestation: measurement checked before any secret leaves (sev.md §9-§11, csv.md).
-    b.flows->add({"sev", "sev-es", "csv", "csv2", "csv3"}, std::make_shared<PreAttestedLaunch>(name, vms_dir));
+    // Pre-attestation: measurement checked before any secret leaves (sev.md §9-§11, csv.md §4-§6).
+    b.flows->add({"sev", "sev-es"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, sev_pre_attestation()));
+    b.flows->add({"csv", "csv2", "csv3"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, csv_pre_attestation()));
     return b;
 }
 

@@ -1,7 +1,6 @@
 #include "platform/libvirt_backend.hpp"
 
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 namespace ccvm::daemon {
 
@@ -17,18 +16,11 @@ auto libvirt_call(const char* what, const std::string& name, Fn fn) {
     }
 }
 
-std::uint32_t uint_param(const platform::TypedParams& params, const char* key) {
-    const auto it = params.find(key);
-    if (it == params.end()) throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported no ") + key);
-    if (const auto* u = std::get_if<unsigned>(&it->second)) return *u;
-    if (const auto* i = std::get_if<int>(&it->second)) return static_cast<std::uint32_t>(*i);
-    throw DaemonError(ErrorCode::libvirt, std::string("libvirt reported ") + key + " with an unexpected type");
-}
-
 }  // namespace
 
-LibvirtBackend::LibvirtBackend(const std::string& uri)
-    : connection_(libvirt_call("connect to", uri, [&] { return platform::LibvirtConnection::open(uri); })) {}
+LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityCalls calls)
+    : connection_(libvirt_call("connect to", uri,
+                               [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
 
 platform::Domain LibvirtBackend::domain(const std::string& name) {
     auto d = libvirt_call("look up", name, [&] { return connection_.lookup_domain(name); });
@@ -94,24 +86,20 @@ std::string LibvirtBackend::domain_xml(const std::string& name) {
 }
 
 LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
-    const platform::TypedParams params =
-        libvirt_call("read the launch measurement of", name, [&] { return domain(name).launch_security_info(); });
-    const auto it = params.find("sev-measurement");  // libvirt.md §10
-    if (it == params.end() || !std::holds_alternative<std::string>(it->second))
-        throw DaemonError(ErrorCode::libvirt, "libvirt reported no sev-measurement for " + name);
-    LaunchReport report;
-    report.measurement = from_base64(std::get<std::string>(it->second), "sev-measurement");
-    report.api_major = uint_param(params, "sev-api-major");
-    report.api_minor = uint_param(params, "sev-api-minor");
-    report.build_id = uint_param(params, "sev-build-id");
-    report.policy = uint_param(params, "sev-policy");
-    return report;
+    const platform::SevLaunchInfo info =
+        libvirt_call("read the launch measurement of", name, [&] { return domain(name).sev_launch_info(); });
+    return {info.measurement, info.api_major, info.api_minor, info.build_id, info.policy};
 }
 
-Bytes LibvirtBackend::sev_pdh() {
-    throw DaemonError(ErrorCode::not_supported,
-                      "reading the platform's SEV PDH (virNodeGetSEVInfo) is not available through the platform "
-                      "libvirt wrapper yet; use launch_security: simulated, or create the session with 'ccvm session'");
+Bytes LibvirtBackend::sev_pdh(LaunchFirmware) {
+    try {
+        return connection_.sev_info().pdh;
+    } catch (const platform::LibvirtError& e) {
+        if (e.unsupported())
+            throw DaemonError(ErrorCode::not_supported, "host " + connection_.uri() +
+                                                            " offers no SEV/CSV launch security (" + e.what() + ")");
+        throw DaemonError(ErrorCode::libvirt, "read the platform PDH of " + connection_.uri() + ": " + e.what());
+    }
 }
 
 void LibvirtBackend::inject_launch_secret(const std::string& name, const std::string& header_b64,

@@ -11,7 +11,9 @@ namespace ccvm::daemon {
 
 class LibvirtBackend final : public VmBackend {
 public:
-    explicit LibvirtBackend(const std::string& uri);
+    // `calls`: libvirt's launch-security functions, or a test's stand-ins for a host it lacks.
+    explicit LibvirtBackend(const std::string& uri,
+                            platform::LaunchSecurityCalls calls = platform::LaunchSecurityCalls::libvirt());
 
     std::vector<std::string> list_domains() override;
     DomainState state(const std::string& name) override;
@@ -21,7 +23,7 @@ public:
     void shutdown(const std::string& name) override;
     void destroy(const std::string& name) override;
     void undefine(const std::string& name) override;
-    Bytes sev_pdh() override;
+    Bytes sev_pdh(LaunchFirmware firmware) override;
     LaunchReport launch_measurement(const std::string& name) override;
     void inject_launch_secret(const std::string& name, const std::string& header_b64,
                               const std::string& secret_b64) override;

@@ -1,28 +1,19 @@
 #include "platform/sev_launch.hpp"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/launch-secret/launch_measure.hpp"
-#include "ccvm/launch-secret/launch_secret.hpp"
+#include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
-#include "ccvm/launch-secret/session.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "platform/platform_planner.hpp"
 
 namespace ccvm::daemon {
 
 namespace {
-
-std::uint8_t api_byte(std::uint32_t value, const char* what) {
-    if (value > 0xff) throw DaemonError(ErrorCode::libvirt, std::string("firmware reported ") + what + " " +
-                                                                std::to_string(value) + " (more than 8 bits)");
-    return static_cast<std::uint8_t>(value);
-}
 
 // The expected launch digest recorded at create time; empty with the reason when it was not computed.
 std::optional<Sha256Digest> expected_launch_digest(const json::Value& expected, std::string& why_not) {
@@ -69,12 +60,16 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
                           "spec of '" + plan.name + "' names its own launch session (dh-cert-file/session-file); "
                           "ccvmd makes the session itself so that it can check the measurement: remove them");
 
-    // sev.md §8: a fresh session for every launch, bound to this policy.
-    const secret::SevCertificate pdh = secret::SevCertificate::parse(backend.sev_pdh(), "platform PDH");
-    secret::LaunchSession session = secret::create_launch_session(pdh, sev->policy);
+    // sev.md §8, csv.md §5: a fresh session for every launch, bound to this policy.
+    PreAttestation::Session session;
+    try {
+        session = scheme_.create_session(backend.sev_pdh(scheme_.firmware()), sev->policy);
+    } catch (const InputError& e) {
+        throw DaemonError(ErrorCode::libvirt, "VM '" + plan.name + "': the host's " + e.what());
+    }
     const std::filesystem::path dir = vms_dir_ / plan.name;
-    write_file_atomic(dir / "godh.b64", to_base64(session.godh.serialize()), 0600);
-    write_file_atomic(dir / "session.b64", to_base64(session.session), 0600);
+    write_file_atomic(dir / "godh.b64", to_base64(session.dh_cert), 0600);
+    write_file_atomic(dir / "session.b64", to_base64(session.blob), 0600);
     sev->dh_cert_file = dir / "godh.b64";
     sev->session_file = dir / "session.b64";
     backend.define(platform::render_domain_xml(spec));
@@ -85,10 +80,7 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
     outcome.launch_measurement = to_hex(report.measurement);
     std::string why_not;
     const std::optional<Sha256Digest> ld = expected_launch_digest(plan.expected, why_not);
-    const bool ok = ld && secret::launch_measurement_matches(
-                              session.tik, report.measurement, api_byte(report.api_major, "API major"),
-                              api_byte(report.api_minor, "API minor"), api_byte(report.build_id, "build"),
-                              report.policy, *ld);
+    const bool ok = ld && scheme_.measurement_matches(session.tik, report, *ld);
     if (!ok) {
         backend.destroy(plan.name);
         outcome.state = VmState::failed;
@@ -133,12 +125,7 @@ LaunchOutcome PreAttestedLaunch::inject_verified(VmBackend& backend, const std::
     for (SecretEntry& s : secrets) entries.push_back({Guid::parse(s.guid), std::move(s.data)});
     const secret::SecretBytes table = secret::build_secret_table(entries, secret::Padding::libvirt);
     secret::check_secret_fits(table.size(), std::nullopt, name);
-    secret::AesCtrIv iv{};
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(iv.data()), static_cast<int>(iv.size())) != 1)
-        throw DaemonError(ErrorCode::internal, "no randomness for the secret packet IV");
-    const secret::LaunchSecretPacket packet = secret::build_launch_secret(
-        verified.tek, verified.tik, verified.report.measurement, api_byte(verified.report.api_major, "API major"),
-        api_byte(verified.report.api_minor, "API minor"), table, iv);
+    const PreAttestation::Packet packet = scheme_.build_packet(verified.tek, verified.tik, verified.report, table);
     backend.inject_launch_secret(name, to_base64(packet.header), to_base64(packet.ciphertext));
     backend.resume(name);
     LaunchOutcome outcome;

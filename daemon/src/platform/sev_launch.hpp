@@ -1,4 +1,4 @@
-// The SEV / SEV-ES / CSV pre-attestation launch (sev.md §8-§11): create a launch session for the
+// The SEV / SEV-ES / CSV pre-attestation launch (sev.md §8-§11, csv.md §4-§6): create a launch session for the
 // platform's PDH, start paused, check LAUNCH_MEASURE against the expected launch digest, and only on
 // a match build the secret packet, inject it and resume. On a mismatch the domain is destroyed.
 #pragma once
@@ -9,15 +9,16 @@
 
 #include "ccvm/daemon/launch_flow.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
+#include "platform/pre_attestation.hpp"
 
 namespace ccvm::daemon {
 
 class PreAttestedLaunch final : public LaunchFlow {
 public:
-    // `vms_dir`: where each VM's directory is; the (public) GODH certificate and session blob of a
-    // launch are written there for libvirt's <dhCert>/<session>.
-    PreAttestedLaunch(std::string backend_name, std::filesystem::path vms_dir)
-        : backend_name_(std::move(backend_name)), vms_dir_(std::move(vms_dir)) {}
+    // `vms_dir`: where each VM's directory is; the (public) owner certificate and session blob of a
+    // launch are written there for libvirt's <dhCert>/<session>. `scheme`: the family's cryptography.
+    PreAttestedLaunch(std::string backend_name, std::filesystem::path vms_dir, const PreAttestation& scheme)
+        : backend_name_(std::move(backend_name)), vms_dir_(std::move(vms_dir)), scheme_(scheme) {}
 
     LaunchOutcome launch(VmBackend& backend, const VmPlan& plan, std::vector<SecretEntry> secrets) override;
     LaunchOutcome inject(VmBackend& backend, const VmPlan& plan, std::vector<SecretEntry> secrets) override;
@@ -35,6 +36,7 @@ private:
 
     std::string backend_name_;
     std::filesystem::path vms_dir_;
+    const PreAttestation& scheme_;
     std::mutex mutex_;
     std::map<std::string, Verified> verified_;
 };

@@ -33,10 +33,17 @@ SessionKeys::~SessionKeys() {
 }
 
 SessionKeys derive_session_keys(ByteSpan share_key, ByteSpan nonce) {
+    Bytes master = derive_key(share_key, kDerivedKeySize, nonce, "csv-master-secret");
+    SessionKeys k = session_keys_from_master(master);
+    wipe(master);
+    return k;
+}
+
+SessionKeys session_keys_from_master(ByteSpan master) {
     SessionKeys k;
-    k.master = derive_key(share_key, kDerivedKeySize, nonce, "csv-master-secret");
-    k.kek = derive_key(k.master, kDerivedKeySize, {}, "csv-kek");
-    k.kik = derive_key(k.master, kDerivedKeySize, {}, "csv-kik");
+    k.master.assign(master.begin(), master.end());
+    k.kek = derive_key(master, kDerivedKeySize, {}, "csv-kek");
+    k.kik = derive_key(master, kDerivedKeySize, {}, "csv-kik");
     return k;
 }
 

@@ -263,4 +263,58 @@ Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id)
     return out;
 }
 
+namespace {
+
+void der_length(Bytes& out, std::size_t n) {
+    if (n < 0x80) {
+        out.push_back(static_cast<std::byte>(n));
+        return;
+    }
+    out.push_back(std::byte{0x82});  // two length bytes cover every SM2 field of a CSV session
+    out.push_back(static_cast<std::byte>(n >> 8));
+    out.push_back(static_cast<std::byte>(n & 0xff));
+}
+
+void der_item(Bytes& out, std::byte tag, ByteSpan content) {
+    out.push_back(tag);
+    der_length(out, content.size());
+    append(out, content);
+}
+
+// A non-negative INTEGER from big-endian bytes: minimal, with a 0x00 before a set top bit.
+void der_unsigned(Bytes& out, ByteSpan be) {
+    while (be.size() > 1 && be[0] == std::byte{0}) be = be.subspan(1);
+    Bytes content;
+    if ((be[0] & std::byte{0x80}) != std::byte{0}) content.push_back(std::byte{0});
+    append(content, be);
+    der_item(out, std::byte{0x02}, content);
+}
+
+}  // namespace
+
+SecretBytes Sm2PrivateKey::decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const {
+    constexpr std::size_t c1_size = 1 + 2 * kSm2FieldSize, c3_size = 32;
+    if (plaintext_size == 0 || ciphertext.size() < c1_size + c3_size + plaintext_size)
+        throw InputError("SM2 ciphertext of " + std::to_string(ciphertext.size()) + " bytes cannot hold " +
+                         std::to_string(plaintext_size) + " bytes of plaintext");
+    if (ciphertext[0] != std::byte{0x04}) throw InputError("SM2 ciphertext: C1 is not an uncompressed point");
+    // OpenSSL decrypts the GM/T 0009 form SEQUENCE {x, y, C3, C2}; Hygon stores the raw concatenation.
+    Bytes fields;
+    der_unsigned(fields, ciphertext.subspan(1, kSm2FieldSize));
+    der_unsigned(fields, ciphertext.subspan(1 + kSm2FieldSize, kSm2FieldSize));
+    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size, c3_size));
+    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size + c3_size, plaintext_size));
+    Bytes der;
+    der_item(der, std::byte{0x30}, fields);
+
+    ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    ossl::check(ctx != nullptr && EVP_PKEY_decrypt_init(ctx.get()) == 1, "EVP_PKEY_decrypt_init(SM2)");
+    std::size_t len = 0;
+    ossl::check(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, uc(der.data()), der.size()) == 1, "EVP_PKEY_decrypt");
+    SecretBytes plain(len);
+    if (EVP_PKEY_decrypt(ctx.get(), uc(plain.data()), &len, uc(der.data()), der.size()) != 1 || len != plaintext_size)
+        throw InputError("SM2 ciphertext does not decrypt with this key (C3 does not verify)");
+    return plain;
+}
+
 }  // namespace ccvm::secret::csv

@@ -20,7 +20,7 @@ public:
         parts.iommu_platform = true;
         parts.on_reboot = "destroy";  // CSV3 guests are not resettable (csv.md §3)
         if (!o.user_id) {
-            parts.launch_security = sev_guest_launch_security(spec, o);
+            parts.launch_security = sev_guest_launch_security(spec, o, kCsvSessionSize);
             return;
         }
         std::string object = "sev-guest,id=sev0,policy=" + hex_value(o.policy) +

@@ -12,16 +12,16 @@ std::string hex_value(std::uint64_t v, int min_digits) {
     return buf;
 }
 
-XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& o) {
+XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& o, std::size_t session_size) {
     XmlElement ls("launchSecurity");
     ls.attr("type", "sev").attr("kernelHashes", o.kernel_hashes ? "yes" : "no");
     ls.add("cbitpos", std::to_string(spec.host.cbitpos));
     ls.add("reducedPhysBits", std::to_string(spec.host.reduced_phys_bits));
     ls.add("policy", hex_value(o.policy, 4));
     if (o.handle) ls.add("handle", std::to_string(*o.handle));
-    // SEV API: the guest owner's PDH-signed GODH certificate is 2084 bytes, the session blob 128.
+    // SEV API and csv.md §8: the guest owner's certificate is 2084 bytes (AMD GODH, Hygon PDH-usage cert).
     if (o.dh_cert_file) ls.add("dhCert", load_blob_base64(*o.dh_cert_file, 2084, "tee.dh-cert-file"));
-    if (o.session_file) ls.add("session", load_blob_base64(*o.session_file, 128, "tee.session-file"));
+    if (o.session_file) ls.add("session", load_blob_base64(*o.session_file, session_size, "tee.session-file"));
     return ls;
 }
 

@@ -18,6 +18,11 @@ const TeeFamily& cca_family();
 std::string hex_value(std::uint64_t v, int min_digits = 1);
 
 // <launchSecurity type='sev'> for the QEMU sev-guest object shared by SEV, SEV-ES and CSV.
-XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& options);
+// `session_size`: the family's LAUNCH_START session blob (SEV 128 bytes, CSV 772).
+XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& options, std::size_t session_size);
+
+// sev.md §8: the SEV session blob; csv.md §5 (csv-rs Session): the CSV session body and signature.
+inline constexpr std::size_t kSevSessionSize = 128;
+inline constexpr std::size_t kCsvSessionSize = 772;
 
 }  // namespace ccvm::platform

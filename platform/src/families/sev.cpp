@@ -18,7 +18,7 @@ public:
         parts.loader_stateless = true;
         parts.iommu_platform = true;
         parts.on_reboot = "destroy";  // a SEV guest cannot be reset into a fresh launch
-        parts.launch_security = sev_guest_launch_security(spec, *spec.options<SevOptions>());
+        parts.launch_security = sev_guest_launch_security(spec, *spec.options<SevOptions>(), kSevSessionSize);
     }
 
     std::vector<std::string> registers() const override { return {"launch_digest"}; }

@@ -53,3 +53,24 @@ TEST(CsvSm2, EncryptionDecryptsWithOpenSsl) {
     EXPECT_EQ(key.decrypt_c1c3c2(ByteSpan(ms_enc).first(c.size())), master);
     EXPECT_TRUE(is_all_zero(ByteSpan(ms_enc).subspan(c.size())));
 }
+
+// The secure processor's side of ms_enc (csv.md §5), as the simulated CSV firmware uses it.
+TEST(CsvSm2, PrivateKeyDecryptsThePaddedMasterSecretField) {
+    const Sm2PrivateKey pdh = Sm2PrivateKey::generate();
+    const Bytes master = from_hex("07828b6c460166919c8eeb185161a7def898745c29e3750d858120702e47dc57");
+    const Bytes ms_enc = encrypt_master_secret(pdh.public_key(), master);
+    const secret::SecretBytes plain = pdh.decrypt(ms_enc, kMasterSecretSize);
+    EXPECT_EQ(Bytes(plain.span().begin(), plain.span().end()), master);
+
+    EXPECT_THROW(Sm2PrivateKey::generate().decrypt(ms_enc, kMasterSecretSize), InputError);  // other key
+    Bytes tampered = ms_enc;
+    tampered[1 + 64] ^= std::byte{1};  // C3
+    EXPECT_THROW(pdh.decrypt(tampered, kMasterSecretSize), InputError);
+    tampered = ms_enc;
+    tampered[1 + 64 + 32] ^= std::byte{1};  // C2
+    EXPECT_THROW(pdh.decrypt(tampered, kMasterSecretSize), InputError);
+    EXPECT_THROW(pdh.decrypt(ByteSpan(ms_enc).first(128), kMasterSecretSize), InputError);  // too short
+    tampered = ms_enc;
+    tampered[0] = std::byte{0x02};
+    EXPECT_THROW(pdh.decrypt(tampered, kMasterSecretSize), InputError);
+}

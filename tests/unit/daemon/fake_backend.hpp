@@ -45,7 +45,7 @@ public:
         std::lock_guard lock(mutex);
         domains.erase(name);
     }
-    Bytes sev_pdh() override { throw DaemonError(ErrorCode::not_supported, "no PDH"); }
+    Bytes sev_pdh(LaunchFirmware) override { throw DaemonError(ErrorCode::not_supported, "no PDH"); }
     LaunchReport launch_measurement(const std::string&) override {
         throw DaemonError(ErrorCode::not_supported, "no launch measurement");
     }

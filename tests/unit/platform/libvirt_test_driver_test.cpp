@@ -160,6 +160,172 @@ TEST(LibvirtTypedParams, ConvertsEveryType) {
     EXPECT_EQ(std::get<bool>(m.at("b")), true);
 }
 
+// A virTypedParameter array as libvirt hands it out (virTypedParamsAdd*), freed with the test.
+struct ParamSource {
+    virTypedParameterPtr params = nullptr;
+    int n = 0, max = 0;
+    ParamSource() { EXPECT_EQ(virInitialize(), 0); }
+    ~ParamSource() { virTypedParamsFree(params, n); }
+    ParamSource& str(const char* k, const char* v) { return check(virTypedParamsAddString(&params, &n, &max, k, v)); }
+    ParamSource& uint(const char* k, unsigned v) { return check(virTypedParamsAddUInt(&params, &n, &max, k, v)); }
+    ParamSource& ullong(const char* k, unsigned long long v) {
+        return check(virTypedParamsAddULLong(&params, &n, &max, k, v));
+    }
+    TypedParams map() const { return typed_params_to_map(params, n); }
+    ParamSource& check(int rc) {
+        EXPECT_EQ(rc, 0);
+        return *this;
+    }
+};
+
+std::string error_of(const TypedParams& p) {
+    try {
+        sev_node_info(p);
+    } catch (const LibvirtError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+TEST(SevNodeInfo, EveryParameterOfLibvirt8) {
+    ParamSource src;
+    // libvirt.md §10: pdh and cert-chain are base64 strings, the rest uint, cpu0-id a string.
+    src.str(VIR_NODE_SEV_PDH, "AAEC/w==")
+        .str(VIR_NODE_SEV_CERT_CHAIN, "3q2+7w==")
+        .uint(VIR_NODE_SEV_CBITPOS, 51)
+        .uint(VIR_NODE_SEV_REDUCED_PHYS_BITS, 1)
+        .uint(VIR_NODE_SEV_MAX_GUESTS, 15)
+        .uint(VIR_NODE_SEV_MAX_ES_GUESTS, 494)
+        .str(VIR_NODE_SEV_CPU0_ID, "Y3B1MA==");
+    const SevNodeInfo info = sev_node_info(src.map());
+    EXPECT_EQ(info.pdh, (Bytes{std::byte{0x00}, std::byte{0x01}, std::byte{0x02}, std::byte{0xff}}));
+    EXPECT_EQ(info.cert_chain, (Bytes{std::byte{0xde}, std::byte{0xad}, std::byte{0xbe}, std::byte{0xef}}));
+    EXPECT_EQ(info.cbitpos, 51u);
+    EXPECT_EQ(info.reduced_phys_bits, 1u);
+    EXPECT_EQ(info.max_guests, 15u);
+    EXPECT_EQ(info.max_es_guests, 494u);
+    EXPECT_EQ(info.cpu0_id, "Y3B1MA==");
+}
+
+TEST(SevNodeInfo, Libvirt45ParametersOnly) {
+    ParamSource src;
+    src.str("pdh", "AA==").str("cert-chain", "AA==").uint("cbitpos", 47).uint("reduced-phys-bits", 5);
+    const SevNodeInfo info = sev_node_info(src.map());
+    EXPECT_EQ(info.cbitpos, 47u);
+    EXPECT_EQ(info.reduced_phys_bits, 5u);
+    EXPECT_FALSE(info.max_guests.has_value());
+    EXPECT_FALSE(info.max_es_guests.has_value());
+    EXPECT_FALSE(info.cpu0_id.has_value());
+}
+
+TEST(SevNodeInfo, MissingOrMistypedParametersAreNamed) {
+    {
+        ParamSource src;
+        src.str("cert-chain", "AA==").uint("cbitpos", 47).uint("reduced-phys-bits", 5);
+        EXPECT_EQ(error_of(src.map()), "libvirt: node SEV info has no 'pdh'");
+    }
+    {
+        ParamSource src;
+        src.str("pdh", "AA==").str("cert-chain", "AA==").ullong("cbitpos", 47).uint("reduced-phys-bits", 5);
+        EXPECT_EQ(error_of(src.map()), "libvirt: node SEV info 'cbitpos' is not an unsigned integer");
+    }
+    {
+        ParamSource src;
+        src.uint("pdh", 1).str("cert-chain", "AA==").uint("cbitpos", 47).uint("reduced-phys-bits", 5);
+        EXPECT_EQ(error_of(src.map()), "libvirt: node SEV info 'pdh' is not a string");
+    }
+    {
+        ParamSource src;
+        src.str("pdh", "not base64!").str("cert-chain", "AA==").uint("cbitpos", 47).uint("reduced-phys-bits", 5);
+        EXPECT_NE(error_of(src.map()).find("node SEV info 'pdh'"), std::string::npos) << error_of(src.map());
+    }
+}
+
+TEST(SevLaunchInfo, LaunchMeasureParameters) {
+    ParamSource src;
+    // 48 bytes: MEASURE || MNONCE, base64 as libvirt passes QEMU's query-sev-launch-measure answer on.
+    const std::string b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v";
+    src.str(VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, b64.c_str())
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, 1)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR, 49)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID, 6)
+        .uint(VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY, 0x5);
+    const SevLaunchInfo info = sev_launch_info(src.map());
+    ASSERT_EQ(info.measurement.size(), 48u);
+    for (std::size_t i = 0; i < 48; ++i) EXPECT_EQ(info.measurement[i], static_cast<std::byte>(i));
+    EXPECT_EQ(info.api_major, 1u);
+    EXPECT_EQ(info.api_minor, 49u);
+    EXPECT_EQ(info.build_id, 6u);
+    EXPECT_EQ(info.policy, 5u);
+}
+
+TEST(SevLaunchInfo, DomainWithoutSevReportsNothing) {
+    // libvirt.md §12: domlaunchsecinfo on a plain domain succeeds with 0 parameters.
+    try {
+        sev_launch_info({});
+        FAIL();
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(std::string(e.what()), "libvirt: launch security info has no 'sev-measurement'");
+    }
+    ParamSource src;
+    src.str("sev-measurement", "AA==").ullong("sev-api-major", 1);
+    try {
+        sev_launch_info(src.map());
+        FAIL();
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(std::string(e.what()), "libvirt: launch security info 'sev-api-major' is not an unsigned integer");
+    }
+}
+
+TEST(SevNodeInfo, TestDriverHasNoSev) {
+    auto conn = LibvirtConnection::open(kUri);
+    try {
+        conn.sev_info();
+        FAIL() << "libvirt.md §4: the test driver has no virNodeGetSEVInfo";
+    } catch (const LibvirtError& e) {
+        EXPECT_EQ(e.code, VIR_ERR_NO_SUPPORT);
+        EXPECT_TRUE(e.unsupported());
+        EXPECT_EQ(std::string(e.what()),
+                  "libvirt: node SEV info: this function is not supported by the connection driver: virNodeGetSEVInfo");
+    }
+}
+
+TEST(SevNodeInfo, ComesFromTheConnectionsLaunchSecurityCalls) {
+    LaunchSecurityCalls calls = LaunchSecurityCalls::libvirt();
+    int seen = 0;
+    calls.node_get_sev_info = [&](_virConnect* c, _virTypedParameter** params, int* n, unsigned flags) {
+        ++seen;
+        EXPECT_NE(c, nullptr);
+        EXPECT_EQ(flags, 0u);
+        int max = 0;
+        *params = nullptr;
+        *n = 0;
+        EXPECT_EQ(virTypedParamsAddString(params, n, &max, "pdh", "AQ=="), 0);
+        EXPECT_EQ(virTypedParamsAddString(params, n, &max, "cert-chain", "Ag=="), 0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, "cbitpos", 51), 0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, "reduced-phys-bits", 1), 0);
+        return 0;
+    };
+    auto conn = LibvirtConnection::open(kUri, calls);
+    const SevNodeInfo info = conn.sev_info();
+    EXPECT_EQ(seen, 1);
+    EXPECT_EQ(info.pdh, Bytes{std::byte{0x01}});
+    EXPECT_EQ(info.cert_chain, Bytes{std::byte{0x02}});
+    // Domains of that connection use its calls too; lifecycle stays the real test driver's.
+    calls.domain_get_launch_security_info = [](_virDomain*, _virTypedParameter** params, int* n, unsigned) {
+        int max = 0;
+        *params = nullptr;
+        *n = 0;
+        return virTypedParamsAddString(params, n, &max, "sev-measurement", "AA==");
+    };
+    auto conn2 = LibvirtConnection::open(kUri, calls);
+    Domain dom = conn2.define_domain(sev_domain("ccvm-sev-calls"));
+    dom.start(false);
+    EXPECT_EQ(std::get<std::string>(dom.launch_security_info().at("sev-measurement")), "AA==");
+    dom.destroy();
+    dom.undefine();
+}
+
 TEST(DomainXmlText, NameAndUuidInsertion) {
     std::string xml = "<domain type='kvm'>\n  <name>a&amp;b</name>\n</domain>\n";
     EXPECT_EQ(domain_xml_name(xml), "a&b");

@@ -12,6 +12,10 @@ namespace ccvm::daemon {
 
 enum class DomainState { absent, shutoff, running, paused, other };
 
+// The secure processor a pre-attested launch talks to: AMD's for SEV/SEV-ES, Hygon's for CSV.
+// Both are reached through libvirt's SEV calls (csv.md §3).
+enum class LaunchFirmware { amd_sev, hygon_csv };
+
 // What the firmware reports for an SEV/SEV-ES/CSV guest started paused (libvirt.md §10).
 struct LaunchReport {
     Bytes measurement;  // MEASURE (32) || MNONCE (16)
@@ -35,8 +39,9 @@ public:
     virtual void destroy(const std::string& name) = 0;
     virtual void undefine(const std::string& name) = 0;
 
-    // The platform's SEV PDH certificate (2084 bytes), the key the launch session is made for.
-    virtual Bytes sev_pdh() = 0;
+    // The platform's PDH certificate (2084 bytes), the key the launch session is made for. A real
+    // host has one secure processor and answers with its PDH whatever `firmware` says.
+    virtual Bytes sev_pdh(LaunchFirmware firmware) = 0;
     virtual LaunchReport launch_measurement(const std::string& name) = 0;
     // LAUNCH_SECRET: base64 packet header and ciphertext.
     virtual void inject_launch_secret(const std::string& name, const std::string& header_b64,

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 
 struct _virConnect;
@@ -26,6 +27,8 @@ struct LibvirtError : SystemError {
         : SystemError(message), code(error_code), domain(error_domain) {}
     int code;    // virErrorNumber
     int domain;  // virErrorDomain
+    // The driver or host does not offer the call (VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_UNSUPPORTED).
+    bool unsupported() const noexcept;
 };
 
 enum class DomainState { no_state, running, blocked, paused, shutdown, shutoff, crashed, pmsuspended };
@@ -37,6 +40,46 @@ using TypedParams = std::map<std::string, TypedValue>;
 
 // Converts a libvirt typed-parameter array (as returned by virDomainGetLaunchSecurityInfo).
 TypedParams typed_params_to_map(const _virTypedParameter* params, int count);
+
+// The host's SEV platform as virNodeGetSEVInfo reports it (libvirt.md §10). On a Hygon host the
+// same call carries the CSV platform's PDH (csv.md §3).
+struct SevNodeInfo {
+    Bytes pdh;         // platform Diffie-Hellman key certificate
+    Bytes cert_chain;  // the PEK, OCA and CEK certificates behind it
+    unsigned cbitpos = 0;
+    unsigned reduced_phys_bits = 0;
+    std::optional<unsigned> max_guests;     // libvirt >= 8.0
+    std::optional<unsigned> max_es_guests;  // libvirt >= 8.0
+    std::optional<std::string> cpu0_id;     // libvirt >= 8.4, base64
+};
+
+// virNodeGetSEVInfo's parameters as a SevNodeInfo; a LibvirtError naming the parameter when one
+// that every libvirt version reports is missing, has another type or is not valid base64.
+SevNodeInfo sev_node_info(const TypedParams& params);
+
+// A SEV/SEV-ES/CSV guest's LAUNCH_MEASURE as virDomainGetLaunchSecurityInfo reports it (libvirt.md §10).
+struct SevLaunchInfo {
+    Bytes measurement;  // sev-measurement: MEASURE (32) || MNONCE (16)
+    unsigned api_major = 0;
+    unsigned api_minor = 0;
+    unsigned build_id = 0;
+    unsigned policy = 0;
+};
+
+// virDomainGetLaunchSecurityInfo's parameters as a SevLaunchInfo; a LibvirtError naming the
+// parameter when one is missing (a domain without SEV reports none), mistyped or not base64.
+SevLaunchInfo sev_launch_info(const TypedParams& params);
+
+// The three launch-security calls of the libvirt C API, by default libvirt's own. A test replaces
+// them to be the virTypedParameter source of a host it does not have (libvirt.md §3, tier 2);
+// everything else stays real. Parameter arrays handed out must come from virTypedParamsAdd*.
+struct LaunchSecurityCalls {
+    std::function<int(_virConnect*, _virTypedParameter**, int*, unsigned)> node_get_sev_info;
+    std::function<int(_virDomain*, _virTypedParameter**, int*, unsigned)> domain_get_launch_security_info;
+    std::function<int(_virDomain*, _virTypedParameter*, int, unsigned)> domain_set_launch_security_state;
+
+    static LaunchSecurityCalls libvirt();
+};
 
 enum class LifecycleEvent { defined, undefined, started, suspended, resumed, stopped, shutdown, pmsuspended, crashed };
 std::string_view event_name(LifecycleEvent event) noexcept;
@@ -60,6 +103,7 @@ public:
     void destroy();           // immediate stop
     void undefine();          // also removes a varstore libvirt created
     TypedParams launch_security_info() const;
+    SevLaunchInfo sev_launch_info() const { return platform::sev_launch_info(launch_security_info()); }
     // The LAUNCH_SECRET packet: header and ciphertext in base64; `gpa` overrides where it lands.
     void set_launch_security_state(std::string_view header_b64, std::string_view secret_b64,
                                    std::optional<std::uint64_t> gpa);
@@ -69,8 +113,9 @@ private:
     struct Free {
         void operator()(_virDomain* d) const noexcept;
     };
-    explicit Domain(_virDomain* d) : dom_(d) {}
+    Domain(_virDomain* d, std::shared_ptr<const LaunchSecurityCalls> calls) : dom_(d), calls_(std::move(calls)) {}
     std::unique_ptr<_virDomain, Free> dom_;
+    std::shared_ptr<const LaunchSecurityCalls> calls_;
 };
 
 // Keeps a lifecycle callback registered; deregisters on destruction.
@@ -93,7 +138,7 @@ class LibvirtConnection {
 public:
     // Opens `uri` read-write. The first call starts libvirt's event loop thread (needed for events
     // and remote keepalive) and silences libvirt's default stderr error printer.
-    static LibvirtConnection open(const std::string& uri);
+    static LibvirtConnection open(const std::string& uri, LaunchSecurityCalls calls = LaunchSecurityCalls::libvirt());
 
     const std::string& uri() const noexcept { return uri_; }
     // Defines (or redefines) a persistent domain. XML without <uuid> for a name that already exists
@@ -103,14 +148,18 @@ public:
     std::vector<Domain> list_domains();
     // `callback` runs on the event-loop thread for every domain lifecycle event on this connection.
     EventSubscription subscribe_lifecycle(std::function<void(const DomainEvent&)> callback);
+    // virNodeGetSEVInfo: fails (LibvirtError with libvirt's message) on hosts without SEV.
+    SevNodeInfo sev_info();
 
 private:
     struct Close {
         void operator()(_virConnect* c) const noexcept;
     };
-    LibvirtConnection(_virConnect* c, std::string uri) : conn_(c), uri_(std::move(uri)) {}
+    LibvirtConnection(_virConnect* c, std::string uri, LaunchSecurityCalls calls)
+        : conn_(c), uri_(std::move(uri)), calls_(std::make_shared<const LaunchSecurityCalls>(std::move(calls))) {}
     std::unique_ptr<_virConnect, Close> conn_;
     std::string uri_;
+    std::shared_ptr<const LaunchSecurityCalls> calls_;
 };
 
 // The domain name of a domain XML document, and the document with `uuid` added after <name>

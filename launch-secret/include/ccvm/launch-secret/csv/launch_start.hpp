@@ -25,6 +25,11 @@ struct SessionKeys {
 };
 
 SessionKeys derive_session_keys(ByteSpan share_key, ByteSpan nonce);
+// KEK and KIK from the master secret alone: the secure processor's side, which receives the master
+// secret SM2-encrypted to its PDH (ms_enc) instead of deriving it.
+SessionKeys session_keys_from_master(ByteSpan master);
+// csv.md §5: the master secret is 32 bytes.
+inline constexpr std::size_t kMasterSecretSize = 32;
 
 // wrap_tk = SM4-CTR(KEK[0:16], iv)(TEK || TIK); wrap_mac = HMAC-SM3(KIK, iv || wrap_tk).
 struct WrappedTransportKeys {

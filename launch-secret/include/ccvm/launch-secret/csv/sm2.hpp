@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
 
@@ -62,6 +63,11 @@ public:
         std::array<std::byte, kSm2FieldSize> r{}, s{};
     };
     Signature sign(ByteSpan message, ByteSpan user_id) const;
+
+    // Inverse of Sm2PublicKey::encrypt: the first 97 + `plaintext_size` bytes of `ciphertext` are
+    // C1 || C3 || C2 (the rest is the field's zero padding, csv.md §5). What the secure processor
+    // does with ms_enc; InputError when C1 is not on the curve or C3 does not verify.
+    SecretBytes decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const;
 
 private:
     struct Free {
