@@ -18,6 +18,7 @@
 #include "ccvm/daemon/bus_service.hpp"
 #include "ccvm/daemon/config.hpp"
 #include "ccvm/daemon/errors.hpp"
+#include "ccvm/daemon/evidence_verifier.hpp"
 #include "ccvm/daemon/platform_backend.hpp"
 #include "ccvm/daemon/state_store.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
@@ -59,6 +60,8 @@ int serve(const ccvm::daemon::DaemonConfig& config) {
     const char* crash_at = std::getenv("CCVMD_CRASH_AT");
     VmManager manager(store, *backends.backend, *backends.planner, *backends.flows,
                       CrashPoints(crash_at != nullptr ? crash_at : ""));
+    const auto evidence_verifier = make_platform_evidence_verifier(config.attestation_dir);
+    manager.set_evidence_verifier(evidence_verifier.get());
     manager.reconcile();
 
     auto connection = sdbus::createSystemBusConnection();

@@ -66,6 +66,10 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
             }
         } else if (key == "admin_group") {
             config.admin_group = value;
+        } else if (key == "attestation_dir") {
+            if (value.empty() || value.front() != '/')
+                throw InputError(where(source, item.second) + ": attestation_dir must be an absolute path");
+            config.attestation_dir = value;
         } else {
             throw InputError(where(source, item.first) + ": unknown key '" + key + "'");
         }

@@ -314,10 +314,12 @@ void VmManager::remove(const std::string& name) {
     if (observer_ != nullptr) observer_->vm_removed(name);
 }
 
-json::Value VmManager::attest(const std::string& name) {
+json::Value VmManager::attest(const std::string& name, std::optional<ByteSpan> evidence) {
     auto e = entry(name);
     std::lock_guard op(e->op);
     const VmRecord record = snapshot(*e);
+    if (evidence && evidence_verifier_ == nullptr)
+        throw DaemonError(ErrorCode::not_supported, "this ccvmd verifies no guest evidence");
     json::Value result;
     result.set("name", record.name);
     result.set("tee", record.tee);
@@ -333,6 +335,12 @@ json::Value VmManager::attest(const std::string& name) {
     }
     result.set("expected", json::parse(record.expected_measurement, "expected measurement"));
     result.set("launch_measurement", record.launch_measurement);
+    if (evidence) {
+        // Against the registers recorded at create, like the launch check: changed inputs must show.
+        const json::Value verdict = evidence_verifier_->verify(plan_of(name), result.at("expected"), *evidence);
+        for (const auto& [key, value] : verdict.as_object()) result.set(key, value);
+        spdlog::info("VM {}: evidence {}", name, verdict.at("verdict").as_string());
+    }
     return result;
 }
 

@@ -109,6 +109,21 @@ TEST(Daemon, BadSpecIsAnInputErrorWithItsPosition) {
     EXPECT_TRUE(listed(h).empty());
 }
 
+// Evidence travels as bytes (ay) to ccvmd's verifier, which picks the family from the VM's spec:
+// a VM without a TEE has no evidence to verify (libvirt 9's test driver defines no TDX/SNP/CCA
+// domain; those families are covered by tests/unit/daemon/attest_evidence_test.cpp).
+TEST(Daemon, AttestEvidenceReachesTheVerifier) {
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    ASSERT_EQ(h.ccvm({"create", write_spec(h, "vm1", plain_spec(h, "vm1")).string()}).exit_code, 0);
+    const fs::path quote = source_dir() / "tests/data/tdx/trustee-quote-v4.dat";
+    const auto r = h.ccvm({"attest", "vm1", "--evidence", quote.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.err.find("produces no runtime attestation evidence"), std::string::npos) << r.err;
+    EXPECT_EQ(h.ccvm({"attest", "vm1"}).exit_code, 0);
+    EXPECT_EQ(h.stop_daemon(), 0);
+}
+
 TEST(Daemon, UnprivilegedUserCanReadButNotChange) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the CLI as nobody";
     DaemonHarness h(paths());

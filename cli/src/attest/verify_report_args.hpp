@@ -16,21 +16,12 @@ struct VerifyReportArgs {
     std::optional<std::string> report, report_format, vcek, ask, ark, expected_measurement;
     std::optional<std::string> expected_host_data, expected_report_data, expected_policy;
     // TDX
-    std::optional<std::string> quote, collateral, expected_mrtd, event_log;
+    std::optional<std::string> quote, collateral, expected_mrtd, event_log, verification_time;
     bool no_signature_check = false;
     // CCA
     std::optional<std::string> token, cpak;
     // Hygon CSV: the HRK file first, then the HSK||CEK file (or one directory holding the chain)
     std::vector<std::string> cert_chain;
 };
-
-// An evidence family's handler for `ccvm attest verify-report --mode M`: returns 0 verified,
-// 1 a check failed; throws InputError for bad input.
-struct VerifyReportFamily {
-    std::vector<std::string> modes;
-    int (*run)(const VerifyReportArgs& args);
-};
-
-const std::vector<VerifyReportFamily>& verify_report_families();
 
 }  // namespace ccvm::cli

@@ -39,13 +39,4 @@ Bytes read_flag_file(const std::optional<std::string>& path, std::string_view fl
     return read_file(*path);
 }
 
-std::optional<Bytes> hex_flag(const std::optional<std::string>& value, std::string_view flag, std::size_t size, bool up_to) {
-    if (!value) return std::nullopt;
-    Bytes b = from_hex(*value, flag);
-    if (up_to ? b.size() > size : b.size() != size)
-        throw InputError(std::string(flag) + ": expected " + (up_to ? "at most " : "") + std::to_string(size) +
-                         " bytes of hex, got " + std::to_string(b.size()));
-    return b;
-}
-
 }  // namespace ccvm::cli

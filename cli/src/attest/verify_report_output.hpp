@@ -18,8 +18,4 @@ int print_verdict(const platform::evidence::CheckList& checks, const json::Value
 
 // The file a required flag names; InputError when the flag is missing.
 Bytes read_flag_file(const std::optional<std::string>& path, std::string_view flag, std::string_view mode);
-// A hex flag value of exactly `size` bytes (or at most `size` when `up_to`); nullopt when absent.
-std::optional<Bytes> hex_flag(const std::optional<std::string>& value, std::string_view flag, std::size_t size,
-                              bool up_to = false);
-
 }  // namespace ccvm::cli

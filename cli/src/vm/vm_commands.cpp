@@ -158,8 +158,13 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
         std::cout << out.dump(true) << "\n";
     } else {
         for (const auto& [key, value] : out.as_object())
-            std::cout << key << ": " << (value.is_string() ? value.as_string() : value.dump()) << "\n";
+            if (key != "checks") std::cout << key << ": " << (value.is_string() ? value.as_string() : value.dump()) << "\n";
     }
+    // Evidence checks, as `ccvm attest verify-report` reports them.
+    if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())
+        for (const auto& c : checks->as_array())
+            if (!c.at("ok").as_bool())
+                std::cerr << "ccvm: check " << c.at("name").as_string() << " failed: " << c.at("reason").as_string() << "\n";
     const json::Value* verdict = out.find("verdict");
     return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
 }

@@ -3,6 +3,8 @@
 #include <grp.h>
 #include <pwd.h>
 
+#include <cstring>
+
 #include <spdlog/spdlog.h>
 
 #include "ccvm/firmware-measure/error.hpp"
@@ -187,14 +189,16 @@ void VmObject::Attest(sdbus::Result<std::map<std::string, sdbus::Variant>>&& res
                       std::map<std::string, sdbus::Variant> options) {
     BusService& service = service_;
     answer_later(service.pool(), std::move(result), [&service, name = name_, options = std::move(options)] {
+        std::optional<Bytes> evidence;
         for (const auto& [key, value] : options) {
-            if (key == "evidence")
-                throw DaemonError(ErrorCode::not_supported,
-                                  "verifying guest evidence through ccvmd is not available yet; use "
-                                  "'ccvm attest verify-report'");
-            throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + key + "'");
+            if (key != "evidence") throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + key + "'");
+            if (!value.containsValueOfType<std::vector<std::uint8_t>>())
+                throw DaemonError(ErrorCode::invalid_argument, "Attest option 'evidence' must be a byte array (ay)");
+            const auto raw = value.get<std::vector<std::uint8_t>>();
+            evidence = Bytes(raw.size());
+            std::memcpy(evidence->data(), raw.data(), raw.size());
         }
-        return to_vardict(service.manager().attest(name));
+        return to_vardict(service.manager().attest(name, evidence ? std::optional<ByteSpan>(*evidence) : std::nullopt));
     });
 }
 

@@ -61,6 +61,19 @@ X509Ptr load_certificate(ByteSpan data, std::string_view source) {
     return cert;
 }
 
+X509CrlPtr load_crl(ByteSpan data, std::string_view source) {
+    X509CrlPtr crl;
+    if (looks_like_pem(data)) {
+        BioPtr bio = mem_bio(data);
+        crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+    } else {
+        const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
+        crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+    }
+    if (!crl) throw InputError(std::string(source) + ": not a PEM or DER X.509 CRL (" + openssl_error() + ")");
+    return crl;
+}
+
 std::vector<X509Ptr> load_pem_certificates(std::string_view text, std::string_view source) {
     std::vector<X509Ptr> out;
     BioPtr bio = mem_bio(as_bytes(text));

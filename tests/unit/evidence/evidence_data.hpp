@@ -14,6 +14,8 @@ namespace ccvm::test {
 
 inline std::filesystem::path evidence_data(const std::string& name) { return source_dir() / "tests" / "data" / name; }
 
+inline std::string data_path(const std::string& name) { return evidence_data(name).string(); }
+
 inline Bytes load_evidence(const std::string& name) { return read_file(evidence_data(name)); }
 
 // The virtee sample report is stored as hex text.

@@ -21,6 +21,8 @@ struct DaemonConfig {
     std::string log_level = "info";
     LaunchSecurity launch_security = LaunchSecurity::libvirt;
     std::string admin_group = "ccvm";  // members may change VMs (besides root)
+    // Trust anchors for guest evidence handed to Attest, one subdirectory per family (ccvmd(8)).
+    std::filesystem::path attestation_dir = "/etc/ccvm/attestation";
 };
 
 // Parses the YAML text of a config file; `source` names it in errors (InputError "source: key: ...").

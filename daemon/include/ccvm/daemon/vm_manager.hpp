@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ccvm/daemon/crash_points.hpp"
+#include "ccvm/daemon/evidence_verifier.hpp"
 #include "ccvm/daemon/launch_flow.hpp"
 #include "ccvm/daemon/spec_planner.hpp"
 #include "ccvm/daemon/state_store.hpp"
@@ -33,6 +34,8 @@ public:
               CrashPoints crash_points = {});
 
     void set_observer(VmObserver* observer) { observer_ = observer; }
+    // Enables Attest with guest evidence; without a verifier such a call is not_supported.
+    void set_evidence_verifier(const EvidenceVerifier* verifier) { evidence_verifier_ = verifier; }
 
     // Brings the state dir and libvirt into agreement after a start or a crash: interrupted creates
     // are rolled back, interrupted removes finished, missing domains redefined, interrupted launches
@@ -47,7 +50,9 @@ public:
     void stop(const std::string& name, bool force);
     void destroy(const std::string& name);
     void remove(const std::string& name);
-    ccvm::json::Value attest(const std::string& name);
+    // The recorded launch attestation; with `evidence`, that evidence verified against the VM's
+    // spec instead (verdict, reason, checks and the evidence's registers).
+    ccvm::json::Value attest(const std::string& name, std::optional<ByteSpan> evidence = std::nullopt);
     void inject_secret(const std::string& name, std::string guid, secret::SecretBytes secret);
 
     std::vector<VmRecord> list() const;
@@ -72,6 +77,7 @@ private:
     const LaunchFlows& flows_;
     CrashPoints crash_;
     VmObserver* observer_ = nullptr;
+    const EvidenceVerifier* evidence_verifier_ = nullptr;
 
     mutable std::mutex map_mutex_;
     std::map<std::string, std::shared_ptr<Entry>> vms_;

@@ -115,12 +115,16 @@ CheckList verify_token(const AttestationToken& token, EVP_PKEY* cpak, const Toke
         out.fail("realm.signature", std::string("unusable RAK: ") + e.what());
     }
     check_binding(token, out);
+    compare_token(token, expected, out);
+    return out;
+}
+
+void compare_token(const AttestationToken& token, const TokenExpectations& expected, CheckList& out) {
     check_rim_length(token.realm_claims, out);
     compare("rim", token.realm_claims.rim, expected.rim, out);
     for (std::size_t i = 0; i < 4; ++i) compare("rem" + std::to_string(i), token.realm_claims.rem[i], expected.rem[i], out);
     compare("rpv", token.realm_claims.rpv, expected.rpv, out, 64);
     compare("challenge", token.realm_claims.challenge, expected.challenge, out, 64);
-    return out;
 }
 
 }  // namespace ccvm::platform::cca

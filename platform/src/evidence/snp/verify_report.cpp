@@ -110,6 +110,11 @@ CheckList verify_report(const AttestationReport& report, const SigningChain& cha
     check_chain(chain, out);
     check_signature(report, chain, out);
     check_certificate_binding(report, chain.vek.get(), out);
+    compare_report(report, expected, out);
+    return out;
+}
+
+void compare_report(const AttestationReport& report, const ReportExpectations& expected, CheckList& out) {
     compare("measurement", report.measurement, expected.measurement, "MEASUREMENT", false, out);
     compare("host_data", report.host_data, expected.host_data, "HOST_DATA", false, out);
     compare("report_data", report.report_data, expected.report_data, "REPORT_DATA", true, out);
@@ -119,7 +124,6 @@ CheckList verify_report(const AttestationReport& report, const SigningChain& cha
         else
             out.fail("policy", "POLICY " + hex_number(report.policy) + " differs from the expected " + hex_number(*expected.policy));
     }
-    return out;
 }
 
 }  // namespace ccvm::platform::snp

@@ -28,4 +28,8 @@ private:
     std::vector<Check> checks_;
 };
 
+// The passing "signatures" check that records the caller skipped every signature and certificate
+// check (--no-signature-check): the verdict then covers the compared values only.
+void note_signatures_not_checked(CheckList& out);
+
 }  // namespace ccvm::platform::evidence

@@ -23,6 +23,10 @@ struct EvpPkeyFree {
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+struct X509CrlFree {
+    void operator()(X509_CRL* p) const noexcept { X509_CRL_free(p); }
+};
+using X509CrlPtr = std::unique_ptr<X509_CRL, X509CrlFree>;
 
 // The last OpenSSL error as one line (and clears the queue); "unknown error" when empty.
 std::string openssl_error();
@@ -31,6 +35,8 @@ std::string openssl_error();
 X509Ptr load_certificate(ByteSpan data, std::string_view source);
 // Every PEM certificate in `text`, in order; throws InputError when there is none or one is broken.
 std::vector<X509Ptr> load_pem_certificates(std::string_view text, std::string_view source);
+// One certificate revocation list, PEM or DER; throws InputError naming `source`.
+X509CrlPtr load_crl(ByteSpan data, std::string_view source);
 // Every certificate of a file: all PEM blocks in order, or one DER certificate.
 std::vector<X509Ptr> load_certificates(ByteSpan data, std::string_view source);
 // A public key: PEM/DER SubjectPublicKeyInfo, or the key of a PEM/DER certificate.

@@ -24,5 +24,7 @@ evidence::EvpPkeyPtr realm_attestation_key(const RealmClaims& realm);
 
 // `cpak` may be null: the platform signature check then fails, saying so.
 evidence::CheckList verify_token(const AttestationToken& token, EVP_PKEY* cpak, const TokenExpectations& expected);
+// Only the claim checks (RIM length, registers, challenge) that verify_token adds after the signatures.
+void compare_token(const AttestationToken& token, const TokenExpectations& expected, evidence::CheckList& out);
 
 }  // namespace ccvm::platform::cca

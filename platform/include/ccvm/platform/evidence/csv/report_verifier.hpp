@@ -49,5 +49,7 @@ struct ReportExpectations {
 
 CheckList verify_report(const AttestationReport& report, const CertChain& chain,
                         const ReportExpectations& expected = {});
+// Only the comparisons with the expected values (what verify_report adds after the chain checks).
+void compare_report(const AttestationReport& report, const ReportExpectations& expected, CheckList& out);
 
 }  // namespace ccvm::platform::csv

@@ -28,5 +28,7 @@ struct SigningChain {
 // malformed extension).
 evidence::CheckList verify_report(const AttestationReport& report, const SigningChain& chain,
                                   const ReportExpectations& expected);
+// Only the comparisons with the expected values (what verify_report adds after the signature checks).
+void compare_report(const AttestationReport& report, const ReportExpectations& expected, evidence::CheckList& out);
 
 }  // namespace ccvm::platform::snp

@@ -1,0 +1,79 @@
+#include "ccvm/daemon/evidence_verifier.hpp"
+
+#include "ccvm/daemon/errors.hpp"
+#include "ccvm/platform/evidence/verify_evidence.hpp"
+#include "platform/platform_planner.hpp"
+
+namespace ccvm::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+using platform::evidence::EvidenceFamily;
+
+class PlatformEvidenceVerifier final : public EvidenceVerifier {
+public:
+    explicit PlatformEvidenceVerifier(fs::path dir) : dir_(std::move(dir)) {}
+
+    json::Value verify(const VmPlan& plan, const json::Value& expected, ByteSpan evidence) const override {
+        const platform::VmSpec& spec = native_spec(plan);
+        platform::evidence::EvidenceRequest request;
+        request.family = platform::evidence::evidence_family_of(spec.tee);
+        request.evidence.assign(evidence.begin(), evidence.end());
+        request.source = "the Attest evidence";
+        request.anchors = anchors(request.family);
+        request.spec.spec = &spec;
+        request.spec.measured = expected;
+        const auto result = platform::evidence::verify_evidence(request);
+
+        json::Value out;
+        const bool ok = result.checks.all_ok();
+        out.set("verdict", ok ? "verified" : "mismatch");
+        std::string reason;
+        for (const auto& c : result.checks.checks())
+            if (!c.ok) reason += (reason.empty() ? "" : "; ") + c.name + ": " + c.reason;
+        out.set("reason", ok ? "every check of the " + std::string(evidence_family_name(request.family)) +
+                                   " evidence passed against the VM's spec"
+                             : reason);
+        out.set("evidence", std::string(evidence_family_name(request.family)));
+        out.set("registers", result.registers);
+        json::Value checks = json::Array{};
+        for (const auto& c : result.checks.checks()) {
+            json::Value item;
+            item.set("name", c.name);
+            item.set("ok", c.ok);
+            item.set("reason", c.reason);
+            checks.push(std::move(item));
+        }
+        out.set("checks", std::move(checks));
+        return out;
+    }
+
+private:
+    // The family's subdirectory of the attestation dir, as the CLI flags would name its files.
+    platform::evidence::TrustAnchors anchors(EvidenceFamily family) const {
+        const fs::path dir = dir_ / std::string(evidence_family_name(family));
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            throw DaemonError(ErrorCode::not_supported,
+                              "ccvmd has no trust anchors for " + std::string(evidence_family_name(family)) +
+                                  " evidence: create " + dir.string() + " (see attestation_dir in ccvmd(8))");
+        platform::evidence::TrustAnchors a;
+        switch (family) {
+            case EvidenceFamily::snp:
+            case EvidenceFamily::csv: a.cert_chain = {dir.string()}; break;
+            case EvidenceFamily::tdx: a.collateral = dir.string(); break;
+            case EvidenceFamily::cca: a.cpak = (dir / "cpak.pem").string(); break;
+        }
+        return a;
+    }
+
+    fs::path dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<EvidenceVerifier> make_platform_evidence_verifier(std::filesystem::path attestation_dir) {
+    return std::make_unique<PlatformEvidenceVerifier>(std::move(attestation_dir));
+}
+
+}  // namespace ccvm::daemon

@@ -1,0 +1,15 @@
+// Fuzzes the DER reader of the Intel SGX extension of PCK certificates (quote-supplied bytes).
+#include <cstddef>
+#include <cstdint>
+
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/platform/evidence/tdx/pck_extensions.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    try {
+        (void)ccvm::platform::tdx::parse_pck_extensions(
+            ccvm::ByteSpan(reinterpret_cast<const std::byte*>(data), size), "fuzz");
+    } catch (const ccvm::Error&) {
+    }
+    return 0;
+}

@@ -1,0 +1,171 @@
+// Attest with guest evidence: the manager hands the bytes to the platform evidence verifier, which
+// checks them against the VM's spec (the registers recorded at create) and the trust anchors of the
+// daemon's attestation dir. Real public evidence (tests/data) against specs of the vector inputs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ccvm/daemon/errors.hpp"
+#include "ccvm/daemon/evidence_verifier.hpp"
+#include "ccvm/daemon/vm_manager.hpp"
+#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/platform/evidence/tdx/quote.hpp"
+#include "ccvm/platform/measure_spec.hpp"
+#include "ccvm/platform/vm_spec.hpp"
+#include "fake_backend.hpp"
+#include "support/paths.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ccvm::daemon {
+namespace {
+
+Bytes evidence(const std::string& name) { return read_file(ccvm::test::source_dir() / "tests" / "data" / name); }
+
+// Plans like ccvmd's PlatformPlanner (parse, measure, keep the VmSpec); the "domain XML" is the
+// FakeBackend's "name|tee".
+class SpecPlanner final : public daemon::SpecPlanner {
+public:
+    VmPlan plan(std::string_view spec_yaml, std::string_view source) const override {
+        platform::VmSpec spec = platform::parse_vm_spec(spec_yaml, source);
+        VmPlan plan;
+        plan.name = spec.name;
+        plan.tee = std::string(platform::tee_name(spec.tee));
+        plan.domain_xml = plan.name + "|" + plan.tee;
+        plan.expected = platform::measure_spec(spec);
+        plan.native = std::move(spec);
+        return plan;
+    }
+};
+
+class AttestEvidenceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("ccvm-evidence-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_ / "attestation");
+        flows_.add({"sev-snp", "tdx", "cca"}, std::make_shared<DirectLaunch>("test"));
+        store_ = std::make_unique<StateStore>(dir_ / "state");
+        verifier_ = make_platform_evidence_verifier(dir_ / "attestation");
+        manager_ = std::make_unique<VmManager>(*store_, backend_, planner_, flows_);
+        manager_->set_evidence_verifier(verifier_.get());
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    void trust(const std::string& family, const std::string& data_file, const std::string& as) {
+        fs::create_directories(dir_ / "attestation" / family);
+        fs::copy_file(ccvm::test::source_dir() / "tests" / "data" / data_file, dir_ / "attestation" / family / as);
+    }
+
+    static const json::Value& check(const json::Value& result, const std::string& name) {
+        for (const auto& c : result.at("checks").as_array())
+            if (c.at("name").as_string() == name) return c;
+        throw std::runtime_error("no check " + name);
+    }
+
+    fs::path dir_;
+    test::FakeBackend backend_;
+    SpecPlanner planner_;
+    LaunchFlows flows_{"test"};
+    std::unique_ptr<StateStore> store_;
+    std::unique_ptr<EvidenceVerifier> verifier_;
+    std::unique_ptr<VmManager> manager_;
+};
+
+std::string tdx_spec() {
+    return "name: td1\ntee:\n  type: tdx\nvcpus: 1\nmemory: 2G\nfirmware: " +
+           (ccvm::test::inputs_dir() / "firmware/debian12/OVMF.fd").string() +
+           "\nhost:\n  page-add-order: single-pass\n  edk2-version: \"2022.11\"\n";
+}
+
+TEST_F(AttestEvidenceTest, TdxQuoteAgainstTheRecordedRegisters) {
+    trust("tdx", "tdx/intel-sgx-root-ca.pem", "root.pem");
+    manager_->create(tdx_spec());
+    const Bytes quote = evidence("tdx/trustee-quote-v4.dat");
+    const json::Value r = manager_->attest("td1", ByteSpan(quote));
+    // A real, correctly signed quote of another TD.
+    EXPECT_EQ(r.at("verdict").as_string(), "mismatch");
+    EXPECT_EQ(r.at("evidence").as_string(), "tdx");
+    EXPECT_TRUE(check(r, "pck.chain").at("ok").as_bool());
+    EXPECT_TRUE(check(r, "quote.signature").at("ok").as_bool());
+    EXPECT_FALSE(check(r, "mrtd").at("ok").as_bool());
+    EXPECT_NE(r.at("reason").as_string().find("mrtd"), std::string::npos);
+    const auto parsed = platform::tdx::parse_quote(quote, "quote");
+    EXPECT_EQ(r.at("registers").at("mrtd").as_string(), to_hex(parsed.body.mrtd));
+    // The expected value is the one recorded at create.
+    EXPECT_EQ(check(r, "mrtd").at("reason").as_string().find(r.at("expected").at("registers").at("mrtd").as_string()) !=
+                  std::string::npos,
+              true);
+}
+
+TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
+    trust("snp", "snp/milan-vcek.der", "vcek.der");
+    trust("snp", "snp/milan-ask.pem", "ask.pem");
+    trust("snp", "snp/milan-ark.pem", "ark.pem");
+    manager_->create("name: snp1\ntee:\n  type: sev-snp\n  policy: 0x30000\nvcpus: 1\nmemory: 2G\ncpu-model: EPYC-v4\n"
+                     "firmware: " + (ccvm::test::inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
+    std::string hex;
+    for (char c : read_text_file(ccvm::test::source_dir() / "tests/data/snp/milan-report.hex"))
+        if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
+    const Bytes report = from_hex(hex);
+    const json::Value r = manager_->attest("snp1", ByteSpan(report));
+    EXPECT_EQ(r.at("verdict").as_string(), "mismatch");
+    EXPECT_TRUE(check(r, "report.signature").at("ok").as_bool());
+    EXPECT_TRUE(check(r, "policy").at("ok").as_bool());
+    EXPECT_FALSE(check(r, "measurement").at("ok").as_bool());
+}
+
+TEST_F(AttestEvidenceTest, CcaTokenVerifiesWhenNoRegisterIsComputable) {
+    trust("cca", "cca/tf-rmm-cpak.pem", "cpak.pem");
+    // Without tee.dtb the RIM cannot be precomputed: only the signatures and binding decide.
+    manager_->create("name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " +
+                     (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() + "\ntee:\n  type: cca\n  hash-algo: sha256\n");
+    const json::Value r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
+    EXPECT_EQ(r.at("verdict").as_string(), "verified") << r.dump(true);
+    EXPECT_TRUE(check(r, "platform.signature").at("ok").as_bool());
+    EXPECT_TRUE(check(r, "realm.signature").at("ok").as_bool());
+    EXPECT_NE(check(r, "rim").at("reason").as_string().find("not compared"), std::string::npos);
+    EXPECT_EQ(r.at("registers").at("hash_algo").as_string(), "sha-256");
+
+    // The token of another platform key: the same call fails on the platform signature.
+    fs::remove(dir_ / "attestation/cca/cpak.pem");
+    fs::copy_file(ccvm::test::source_dir() / "tests/data/tdx/intel-sgx-root-ca.pem", dir_ / "attestation/cca/cpak.pem");
+    const json::Value other = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
+    EXPECT_EQ(other.at("verdict").as_string(), "mismatch");
+    EXPECT_FALSE(check(other, "platform.signature").at("ok").as_bool());
+}
+
+TEST_F(AttestEvidenceTest, ErrorsAreNamed) {
+    manager_->create(tdx_spec());
+    const Bytes quote = evidence("tdx/trustee-quote-v4.dat");
+    // No tdx/ anchors configured.
+    try {
+        manager_->attest("td1", ByteSpan(quote));
+        FAIL() << "attest without anchors";
+    } catch (const DaemonError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_supported);
+        EXPECT_NE(std::string(e.what()).find("attestation/tdx"), std::string::npos) << e.what();
+    }
+    trust("tdx", "tdx/intel-sgx-root-ca.pem", "root.pem");
+    // Evidence that is not a quote.
+    const Bytes junk(100, std::byte{0x42});
+    EXPECT_THROW(manager_->attest("td1", ByteSpan(junk)), InputError);
+    // A manager without a verifier.
+    VmManager plain(*store_, backend_, planner_, flows_);
+    plain.reconcile();
+    try {
+        plain.attest("td1", ByteSpan(quote));
+        FAIL() << "attest without a verifier";
+    } catch (const DaemonError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::not_supported);
+    }
+    // Without evidence the recorded launch attestation is unchanged.
+    EXPECT_EQ(manager_->attest("td1").at("verdict").as_string(), "none");
+}
+
+}  // namespace
+}  // namespace ccvm::daemon
