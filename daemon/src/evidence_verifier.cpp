@@ -36,15 +36,7 @@ public:
                              : reason);
         out.set("evidence", std::string(evidence_family_name(request.family)));
         out.set("registers", result.registers);
-        json::Value checks = json::Array{};
-        for (const auto& c : result.checks.checks()) {
-            json::Value item;
-            item.set("name", c.name);
-            item.set("ok", c.ok);
-            item.set("reason", c.reason);
-            checks.push(std::move(item));
-        }
-        out.set("checks", std::move(checks));
+        out.set("checks", result.checks.to_json());
         return out;
     }
 

@@ -16,15 +16,7 @@ int print_verdict(const platform::evidence::CheckList& checks, const json::Value
         out.set("verified", verified);
         if (registers.is_object())
             for (const auto& [key, value] : registers.as_object()) out.set(key, value);
-        json::Value list = json::Array{};
-        for (const auto& c : checks.checks()) {
-            json::Value item;
-            item.set("name", c.name);
-            item.set("ok", c.ok);
-            item.set("reason", c.reason);
-            list.push(std::move(item));
-        }
-        out.set("checks", std::move(list));
+        out.set("checks", checks.to_json());
         std::cout << out.dump(true) << "\n";
     } else if (verified) {
         std::cout << "verified\n";

@@ -22,4 +22,16 @@ void note_signatures_not_checked(CheckList& out) {
     out.pass("signatures", "not checked (--no-signature-check): only the compared values below are verified");
 }
 
+json::Value CheckList::to_json() const {
+    json::Value list = json::Array{};
+    for (const auto& c : checks_) {
+        json::Value item;
+        item.set("name", c.name);
+        item.set("ok", c.ok);
+        item.set("reason", c.reason);
+        list.push(std::move(item));
+    }
+    return list;
+}
+
 }  // namespace ccvm::platform::evidence

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ccvm/firmware-measure/json.hpp"
+
 namespace ccvm::platform::evidence {
 
 struct Check {
@@ -23,6 +25,8 @@ public:
     bool all_ok() const noexcept;
     // The check with this name, or nullptr.
     const Check* find(std::string_view name) const noexcept;
+    // [{"name", "ok", "reason"}, ...] in check order: the `checks` list of every --json verdict.
+    json::Value to_json() const;
 
 private:
     std::vector<Check> checks_;
