@@ -58,6 +58,24 @@ TEST(BootVariables202505, LoadOptionBytes) {
 
 Bytes hex(std::string_view h) { return from_hex(h); }
 
+// Digests read from the event log of a live edk2-stable202505 TD (-kernel boot on q35), published
+// in Dstack-TEE/dstack commit a304dd96 (dstack-mr/src/tdvf.rs, OvmfVariant::Stable202505,
+// Apache-2.0): bootorder fw_cfg, BootOrder, Boot0000, Boot0001, in this log order after the SMBIOS
+// event. The engine builds each from the edk2/QEMU structures; these pin them to the real log.
+TEST(BootVariables202505, MatchDigestsOfARealStable202505Log) {
+    Rtmr0Inputs in;
+    in.acpi = {{"etc/table-loader", {}}, {"etc/acpi/rsdp", {}}, {"etc/acpi/tables", {}}};
+    in.smbios = Sha384Digest{};
+    const auto ev = rtmr0_events(Edk2Version::parse("2025.05"), in);
+    ASSERT_TRUE(ev.has_value());
+    ASSERT_EQ(ev->size(), 17u);
+    EXPECT_EQ(to_hex((*ev)[3].digest), "53d3dbc00691328371e74c1b1c77bdf1bf4ff79dd1b55222b694fe8341cd8b0adb3a9ab9286552c681272883b9b0fc1d");
+    EXPECT_EQ(to_hex((*ev)[14].digest), "52b9a02de946b947364b57d8210c63113b9058996e2a3ba7cead54af11ae0873b085d1e52bc01e4febe57ca05ca1332b");
+    EXPECT_EQ(to_hex((*ev)[15].digest), "5068e6a9ded2a1c3a8ebb5d26004410ea8670742d8f444c5c3d161b76c66fa23a7b1d2fb3f9840570b675384b5818f2d");
+    EXPECT_EQ(to_hex((*ev)[16].digest), "dd424f2eeb35f3e8a2c2f50f6cc87ff90b7577e92ce63e13a22869d07d104fd5ea9800e6e4f12c5058fc4eaa78374f20");
+}
+
+
 // A table with a blacklisted type 1, an SMBIOS 2.0-length type 4 (only the fields it has are
 // filtered), a whole-struct type 11, an OEM type, the end structure and bytes past it.
 const std::string kType1 = "011b0001" "010200" "03" "11111111111111111111111111111111" "06" "0000"  // fields to 0x1A
