@@ -30,7 +30,7 @@ struct MeasureArgs {
 
     // Intel TDX.
     std::optional<std::string> memory;
-    std::optional<std::string> acpi_dir, edk2_version, qemu_version, page_add_order;
+    std::optional<std::string> acpi_dir, smbios, edk2_version, qemu_version, page_add_order;
 
     // Arm CCA.
     std::optional<std::string> plan, vmm, firmware, firmware_address, dtb, hash_algo;

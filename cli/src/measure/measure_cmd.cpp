@@ -74,6 +74,7 @@ void add_measure_command(CLI::App& app, Commands& commands) {
     auto* tdx = "Intel TDX";
     m->add_option("--memory", args->memory, "Guest memory (bytes or with K/M/G suffix)")->group(tdx);
     m->add_option("--acpi-dir", args->acpi_dir, "Directory with etc_table-loader, etc_acpi_rsdp, etc_acpi_tables")->group(tdx);
+    m->add_option("--smbios", args->smbios, "Guest SMBIOS structure table (/sys/firmware/dmi/tables/DMI), edk2 >= 2025.05")->group(tdx);
     m->add_option("--edk2-version", args->edk2_version, "Firmware measurement rules (YYYY.MM)")->group(tdx);
     m->add_option("--qemu-version", args->qemu_version, "QEMU version (X.Y)")->group(tdx);
     m->add_option("--page-add-order", args->page_add_order, "single-pass or two-pass")->group(tdx);

@@ -49,7 +49,7 @@ int run_tdx(const MeasureArgs& a) {
     const MappedFile firmware(*a.ovmf);
     in.firmware = firmware.bytes();
     in.firmware_name = *a.ovmf;
-    std::unique_ptr<MappedFile> kernel, initrd;
+    std::unique_ptr<MappedFile> kernel, initrd, smbios;
     if (a.kernel) {
         kernel = std::make_unique<MappedFile>(*a.kernel);
         in.kernel = kernel->bytes();
@@ -61,6 +61,11 @@ int run_tdx(const MeasureArgs& a) {
     }
     in.cmdline = a.append.value_or("");
     if (a.acpi_dir) in.acpi = tdx::load_acpi_blobs(*a.acpi_dir);
+    if (a.smbios) {
+        smbios = std::make_unique<MappedFile>(*a.smbios);
+        in.smbios = smbios->bytes();
+        in.smbios_name = *a.smbios;
+    }
 
     const tdx::TdxMeasurement m = tdx::measure_tdx(in);
     if (a.output_format == "json") {

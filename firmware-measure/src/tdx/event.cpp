@@ -17,6 +17,7 @@ std::string event_type_name(std::uint32_t type) {
         case EventType::efi_variable_boot: return "EV_EFI_VARIABLE_BOOT";
         case EventType::efi_boot_services_application: return "EV_EFI_BOOT_SERVICES_APPLICATION";
         case EventType::efi_action: return "EV_EFI_ACTION";
+        case EventType::efi_handoff_tables: return "EV_EFI_HANDOFF_TABLES";
         case EventType::efi_platform_firmware_blob2: return "EV_EFI_PLATFORM_FIRMWARE_BLOB2";
         case EventType::efi_handoff_tables2: return "EV_EFI_HANDOFF_TABLES2";
         case EventType::efi_variable_authority: return "EV_EFI_VARIABLE_AUTHORITY";

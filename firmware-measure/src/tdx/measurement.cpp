@@ -9,6 +9,7 @@
 #include "ccvm/firmware-measure/tdx/pe_authenticode.hpp"
 #include "ccvm/firmware-measure/tdx/qemu_kernel_loader.hpp"
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
+#include "ccvm/firmware-measure/tdx/smbios_measurement.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
 #include "ccvm/firmware-measure/hex_number.hpp"
 
@@ -110,12 +111,14 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
         r0.td_hob = sha384(build_td_hob(md, *in.memory));
         r0.cfv = cfv.get();
         for (const AcpiBlob& b : *in.acpi) r0.acpi.emplace_back(b.fw_cfg_name, sha384(b.data));
+        if (in.smbios) r0.smbios = sha384(smbios_measured_table(*in.smbios, in.smbios_name));
         if (auto ev = rtmr0_events(edk2, r0)) {
             out.rtmr[0] = computed(replay(*ev)[0]);
             events.insert(events.end(), ev->begin(), ev->end());
         } else {
-            out.rtmr[0] = missing("the RTMR0 event template of edk2 " + edk2.to_string() +
-                                  " (>= 2025.05: fw_cfg items measured in SEC/PEI) is not modelled");
+            out.rtmr[0] = missing("edk2 " + edk2.to_string() +
+                                  " (>= 2025.05) measures the guest's SMBIOS table into RTMR0 (SmbiosMeasurementDxe): give it with "
+                                  "--smbios (/sys/firmware/dmi/tables/DMI of a guest with the same QEMU and VM configuration)");
         }
     }
 

@@ -12,6 +12,8 @@
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/ccel.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
+#include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
+#include "ccvm/firmware-measure/tdx/smbios_measurement.hpp"
 #include "support/process.hpp"
 #include "tdx_vectors.hpp"
 
@@ -152,6 +154,93 @@ TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
     EXPECT_NE(r.out.find("first difference at step 19"), std::string::npos) << r.out;
     r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.1").string()});
     EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+// edk2 >= 2025.05 through the binary: without --smbios RTMR0 is not computed (the reason names the
+// flag); with it the 17-event RTMR0 list in log order, digests of the fw_cfg items and boot
+// variables from their bytes, a log built from the output replays to it, and 2025.08 moves
+// initrd=initrd to the front of the LoadOptions a measuring (>= 6.9) stub logs in RTMR2.
+TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
+    TempDir dir;
+    // Type 1 (serial string and UUID to blank) and the end structure.
+    const Bytes smbios = from_hex("011b0001010200031111111111111111111111111111111106000051454d55005374642050430053"
+                                  "4e3132330000" "7f04007f0000");
+    write(dir.path() / "dmi.bin", smbios);
+    MappedFile original(test::tdx::kernel_path());
+    Bytes kernel(original.bytes().begin(), original.bytes().end());
+    kernel[load_le<std::uint16_t>(kernel, 0x20e) + 0x200u + 2] = std::byte{'9'};  // "6.1." -> "6.9."
+    write(dir.path() / "vmlinuz-6.9", kernel);
+
+    std::vector<std::string> argv = measure_argv();
+    *std::find(argv.begin(), argv.end(), "2025.02") = "2025.05";
+    *std::find(argv.begin(), argv.end(), test::tdx::kernel_path().string()) = (dir.path() / "vmlinuz-6.9").string();
+    auto r = test::run_process(argv);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json::Value doc = json::parse(r.out);
+    EXPECT_TRUE(doc.at("rtmr0").is_null());
+    EXPECT_NE(doc.at("not_computed").at("rtmr0").as_string().find("--smbios"), std::string::npos);
+
+    argv.push_back("--smbios");
+    argv.push_back((dir.path() / "dmi.bin").string());
+    r = test::run_process(argv);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    doc = json::parse(r.out);
+    std::vector<const json::Value*> rtmr0;
+    for (const json::Value& e : doc.at("events").as_array())
+        if (e.at("rtmr").as_u64() == 0) rtmr0.push_back(&e);
+    const char* want[][2] = {
+        {"EV_EFI_HANDOFF_TABLES2", "TD HOB (TdxTable)"},
+        {"EV_EFI_PLATFORM_FIRMWARE_BLOB2", "CFV (configuration firmware volume)"},
+        {"EV_PLATFORM_CONFIG_FLAGS", "QEMU FW CFG BootMenu"},
+        {"EV_PLATFORM_CONFIG_FLAGS", "QEMU FW CFG bootorder"},
+        {"EV_EFI_VARIABLE_DRIVER_CONFIG", "SecureBoot (absent)"},
+        {"EV_EFI_VARIABLE_DRIVER_CONFIG", "PK (absent)"},
+        {"EV_EFI_VARIABLE_DRIVER_CONFIG", "KEK (absent)"},
+        {"EV_EFI_VARIABLE_DRIVER_CONFIG", "db (absent)"},
+        {"EV_EFI_VARIABLE_DRIVER_CONFIG", "dbx (absent)"},
+        {"EV_SEPARATOR", "separator"},
+        {"EV_PLATFORM_CONFIG_FLAGS", "ACPI DATA etc/table-loader"},
+        {"EV_PLATFORM_CONFIG_FLAGS", "ACPI DATA etc/acpi/rsdp"},
+        {"EV_PLATFORM_CONFIG_FLAGS", "ACPI DATA etc/acpi/tables"},
+        {"EV_EFI_HANDOFF_TABLES", "SMBIOS structure table (SmbiosMeasurementDxe, host fields blanked)"},
+        {"EV_EFI_VARIABLE_BOOT", "BootOrder (0000,0001)"},
+        {"EV_EFI_VARIABLE_BOOT", "Boot0000 (BootManagerMenuApp)"},
+        {"EV_EFI_VARIABLE_BOOT", "Boot0001 (EFI Firmware Setup)"},
+    };
+    ASSERT_EQ(rtmr0.size(), std::size(want));
+    for (std::size_t i = 0; i < rtmr0.size(); ++i) {
+        EXPECT_EQ(rtmr0[i]->at("type").as_string(), want[i][0]) << i;
+        EXPECT_EQ(rtmr0[i]->at("description").as_string(), want[i][1]) << i;
+    }
+    auto digest = [&](std::size_t i) { return rtmr0[i]->at("digest").as_string(); };
+    EXPECT_EQ(digest(2), to_hex(sha384(from_hex("0000"))));
+    EXPECT_EQ(digest(3), to_hex(sha384(as_bytes(std::string_view("/rom@genroms/linuxboot_dma.bin\0", 31)))));
+    EXPECT_EQ(digest(13), to_hex(sha384(tdx::smbios_measured_table(smbios, "dmi.bin"))));
+    EXPECT_EQ(digest(14), to_hex(sha384(from_hex("00000100"))));
+    EXPECT_EQ(digest(15), to_hex(sha384(tdx::boot0000_boot_manager_menu_app())));
+    EXPECT_EQ(digest(16), to_hex(sha384(tdx::boot0001_firmware_setup())));
+
+    // A log built from these events replays to the printed registers.
+    write(dir.path() / "expect.json", as_bytes(r.out));
+    write(dir.path() / "log.ccel", tdx::build_ccel(events_of(doc)));
+    auto replay = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", (dir.path() / "log.ccel").string(),
+                                     "--expect", (dir.path() / "expect.json").string()});
+    EXPECT_EQ(replay.exit_code, 0) << replay.err;
+    EXPECT_EQ(json::parse(replay.out).at("rtmr0"), doc.at("rtmr0"));
+
+    auto load_options_event = [](const json::Value& d) {
+        for (const json::Value& e : d.at("events").as_array())
+            if (e.at("rtmr").as_u64() == 2) return e.at("description").as_string();
+        return std::string();
+    };
+    EXPECT_NE(load_options_event(doc).find("\"console=ttyS0 root=/dev/vda initrd=initrd\""), std::string::npos) << load_options_event(doc);
+    *std::find(argv.begin(), argv.end(), "2025.05") = "2025.08";
+    r = test::run_process(argv);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json::Value later = json::parse(r.out);
+    EXPECT_EQ(later.at("rtmr0"), doc.at("rtmr0"));
+    EXPECT_NE(load_options_event(later).find("\"initrd=initrd console=ttyS0 root=/dev/vda\""), std::string::npos) << load_options_event(later);
+    EXPECT_NE(later.at("rtmr2"), doc.at("rtmr2"));
 }
 
 bool have_qemu() {

@@ -22,6 +22,7 @@ enum class EventType : std::uint32_t {
     efi_variable_boot = 0x80000002,
     efi_boot_services_application = 0x80000003,
     efi_action = 0x80000007,
+    efi_handoff_tables = 0x80000009,
     efi_platform_firmware_blob2 = 0x8000000A,
     efi_handoff_tables2 = 0x8000000B,
     efi_variable_authority = 0x800000E0,

@@ -28,6 +28,8 @@ struct TdxInputs {
     std::string cmdline;
     std::optional<std::uint64_t> memory;
     std::optional<std::vector<AcpiBlob>> acpi;  // table-loader first (load_acpi_blobs)
+    std::optional<ByteSpan> smbios;             // guest SMBIOS structure table (edk2 >= 2025.05)
+    std::string smbios_name = "SMBIOS table";
     std::optional<Edk2Version> edk2;
     std::optional<QemuVersion> qemu;
     std::optional<PageAddOrder> page_add_order;

@@ -2,13 +2,16 @@
 // Each function takes digests already computed, so the heavy hashing can run concurrently.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/firmware-measure/tdx/event.hpp"
 #include "ccvm/firmware-measure/tdx/versions.hpp"
 
@@ -29,18 +32,31 @@ inline constexpr std::string_view kCallingEfiApplication = "Calling EFI Applicat
 inline constexpr std::string_view kExitBootServicesInvocation = "Exit Boot Services Invocation";
 inline constexpr std::string_view kExitBootServicesSuccess = "Exit Boot Services Returned with Success";
 
-// tdx.md §5 event 11/12: BootOrder and Boot0000 data OVMF publishes for a -kernel boot.
+// BootOrder variable data: the option numbers as u16 LE.
+Bytes boot_order(std::span<const std::uint16_t> options);
+// EFI_LOAD_OPTION (UEFI 2.10 §3.1.3) of an application in an OVMF firmware volume:
+// Attributes || FilePathListLength || UTF-16LE description with NUL || Fv(fv)/FvFile(file)/End.
+Bytes fv_load_option(std::uint32_t attributes, std::string_view description, const Guid& fv, const Guid& file);
+
+// tdx.md §5 event 11/12 (edk2 < 2025.05): BootOrder [0] and Boot0000 "UiApp" (BootManagerMenu).
 Bytes boot_order_direct_boot();
 Bytes boot0000_uiapp();
+// edk2 >= 2025.05 (9d9e3a2b, d433b4c8): BdsFormalizeOSIndicationVariable registers the
+// BootManagerMenu (now BootManagerMenuApp) as Boot0000, then PlatformBootManagerBeforeConsole adds
+// UiApp as Boot0001 "EFI Firmware Setup"; BootOrder [0, 1].
+Bytes boot_order_direct_boot_202505();
+Bytes boot0000_boot_manager_menu_app();
+Bytes boot0001_firmware_setup();
 
 struct Rtmr0Inputs {
     Sha384Digest td_hob{};  // SHA-384 of the TD HOB list without the END HOB
     Sha384Digest cfv{};     // SHA-384 of the CFV section bytes
     std::vector<std::pair<std::string, Sha384Digest>> acpi;  // table-loader, then allocated blobs
+    std::optional<Sha384Digest> smbios;  // SHA-384 of smbios_measured_table() (edk2 >= 2025.05)
 };
 
-// RTMR0 events; nullopt when the template of this generation is not modelled (>= 2025.05, whose
-// fw_cfg events need a real log to template: tdx.md §5.3).
+// RTMR0 events; nullopt when an input of this generation's template is missing (the SMBIOS
+// table digest for edk2 >= 2025.05).
 std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inputs& in);
 
 // RTMR1: kernel Authenticode digest, "Calling EFI Application", [separator,] ExitBootServices.
