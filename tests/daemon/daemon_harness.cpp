@@ -47,6 +47,32 @@ std::string stock_default_policy() {
 
 }  // namespace
 
+std::optional<std::string> admin_test_user(std::string& why) {
+    static constexpr const char* kUser = "ccvm-tester";
+    if (::geteuid() != 0) {
+        why = "needs root to create the unprivileged test account in group ccvm";
+        return std::nullopt;
+    }
+    if (run_process({"/usr/bin/getent", "group", "ccvm"}).exit_code != 0 &&
+        run_process({"/usr/sbin/groupadd", "--system", "ccvm"}).exit_code != 0) {
+        why = "groupadd ccvm failed";
+        return std::nullopt;
+    }
+    if (run_process({"/usr/bin/id", "-u", kUser}).exit_code != 0 &&
+        run_process({"/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--groups",
+                     "ccvm", kUser})
+                .exit_code != 0) {
+        why = "useradd ccvm-tester failed";
+        return std::nullopt;
+    }
+    // An account left from an earlier run may have lost the group.
+    if (run_process({"/usr/sbin/usermod", "--append", "--groups", "ccvm", kUser}).exit_code != 0) {
+        why = "usermod ccvm-tester failed";
+        return std::nullopt;
+    }
+    return std::string(kUser);
+}
+
 void write_file(const fs::path& path, const std::string& content, unsigned mode) {
     fs::remove(path);
     std::ofstream(path) << content;

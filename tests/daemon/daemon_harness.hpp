@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,11 @@ private:
     pid_t bus_pid_ = -1;
     pid_t daemon_pid_ = -1;
 };
+
+// An unprivileged account in ccvmd's administrators' group `ccvm` (the group of the shipped bus policy),
+// created once when running as root: the caller the least-privilege tests act as. Returns the user
+// name, or nothing with `why` set (not root, or useradd/groupadd failed): tests then skip saying why.
+std::optional<std::string> admin_test_user(std::string& why);
 
 // Writes `content` to `path` with `mode`.
 void write_file(const std::filesystem::path& path, const std::string& content, unsigned mode = 0644);
