@@ -23,8 +23,8 @@ def main():
         return 77
     failed = False
     for page in pages:
-        # -ww: every warning; -z: no output, only the diagnostics.
-        proc = subprocess.run([groff, "-man", "-ww", "-z", "-Tutf8", page], capture_output=True, text=True,
+        # -t: tables (tbl); -ww: every warning; -z: no output, only the diagnostics.
+        proc = subprocess.run([groff, "-t", "-man", "-ww", "-z", "-Tutf8", page], capture_output=True, text=True,
                               timeout=60)
         messages = (proc.stdout + proc.stderr).strip()
         if proc.returncode != 0 or messages:
