@@ -180,7 +180,11 @@ def check(binary, man_path):
             continue
         allowed = set()
         for mode in s.modes or [None]:
-            allowed |= help_flags(s.path, mode) or set()
+            flags = help_flags(s.path, mode)
+            if flags is None:
+                errors.append(f"{where}: `{command} --mode {mode} --help` fails: is {mode} a mode of {command}?")
+                continue
+            allowed |= flags
         for flag in sorted(s.flags() - IGNORED_FLAGS - allowed):
             errors.append(f"{where}: synopsis shows {flag}, which `{command}"
                           f"{' --mode ' + '|'.join(s.modes) if s.modes else ''} --help` does not list")
