@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -249,7 +250,7 @@ std::string parse_name(const Reader& r, const YAML::Node& n) {
     auto ok_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
     bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0]));
     for (char c : name) ok = ok && ok_char(c);
-    if (!ok) r.fail(n, "name", "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" + name + "'");
+    if (!ok) r.fail(n, "name", "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" + echo_input(name) + "'");
     return name;
 }
 
@@ -415,6 +416,8 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
     Reader r{std::string(source)};
     if (text.size() > kMaxSpecSize)
         throw InputError(std::string(source) + ": spec is larger than " + std::to_string(kMaxSpecSize) + " bytes");
+    // Before yaml-cpp builds anything: its memory grows with nesting (issue: "[" x 500000).
+    yaml::check_text_limits(text, source, yaml::TextLimits{.max_bytes = kMaxSpecSize});
     YAML::Node loaded;
     try {
         loaded.reset(YAML::Load(std::string(text)));
