@@ -14,6 +14,7 @@ std::string dbus_error_name(ErrorCode code) {
         case ErrorCode::measurement_mismatch: name = "MeasurementMismatch"; break;
         case ErrorCode::libvirt: name = "Libvirt"; break;
         case ErrorCode::not_supported: name = "NotSupported"; break;
+        case ErrorCode::busy: name = "Busy"; break;
         case ErrorCode::internal: name = "Internal"; break;
     }
     return std::string("org.ccvm.ccvm1.Error.") + name;

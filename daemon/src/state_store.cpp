@@ -1,10 +1,16 @@
 #include "ccvm/daemon/state_store.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <set>
 #include <system_error>
 
 #include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -21,12 +27,27 @@ constexpr const char* kStateFile = "state.json";
 // Prefixes of directories that are not (yet, or any more) VMs: see create() and erase().
 constexpr std::string_view kStagingPrefix = ".new-";
 constexpr std::string_view kTrashPrefix = ".old-";
+// write_file_atomic's temporary files: ".<name>.tmp" next to the file.
+constexpr std::string_view kTempSuffix = ".tmp";
+constexpr std::string_view kWhySuffix = ".why";
+
+// Deletes the temporary files of writes interrupted by a crash (".state.json.tmp", ".session.b64.tmp").
+void remove_temp_files(const fs::path& vm_dir) {
+    std::error_code ec;
+    for (const auto& item : fs::directory_iterator(vm_dir, ec)) {
+        const std::string file = item.path().filename().string();
+        if (file.starts_with('.') && file.ends_with(kTempSuffix)) {
+            fs::remove(item.path(), ec);
+            spdlog::info("state: removed {}, left by an interrupted write", item.path().string());
+        }
+    }
+}
 
 void write_new_file(const fs::path& path, std::string_view content) { write_file_atomic(path, content, 0600); }
 
 }  // namespace
 
-StateStore::StateStore(fs::path state_dir) : vms_(std::move(state_dir) / "vms") {
+StateStore::StateStore(fs::path state_dir) : vms_(state_dir / "vms"), quarantine_(state_dir / "quarantine") {
     std::error_code ec;
     fs::create_directories(vms_, ec);
     if (ec) throw SystemError("cannot create state directory " + vms_.string() + ": " + ec.message());
@@ -78,6 +99,7 @@ std::string StateStore::domain_xml(const std::string& name) const { return read_
 
 std::vector<std::string> StateStore::recover_names() {
     std::vector<std::string> names;
+    std::vector<std::pair<std::string, std::string>> broken;
     for (const auto& item : fs::directory_iterator(vms_)) {
         const std::string file = item.path().filename().string();
         if (file.starts_with(kStagingPrefix) || file.starts_with(kTrashPrefix)) {
@@ -86,10 +108,57 @@ std::vector<std::string> StateStore::recover_names() {
             fs::remove_all(item.path(), ec);
             continue;
         }
-        if (item.is_directory() && fs::exists(item.path() / kStateFile)) names.push_back(file);
+        std::error_code ec;
+        if (!item.is_directory(ec) || item.is_symlink(ec)) {
+            broken.emplace_back(file, "not a VM directory");
+        } else if (!fs::is_regular_file(item.path() / kStateFile, ec)) {
+            broken.emplace_back(file, "no state.json");
+        } else {
+            remove_temp_files(item.path());
+            names.push_back(file);
+        }
     }
+    for (const auto& [file, why] : broken) quarantine(file, why);
     fsync_directory(vms_);
     return names;
+}
+
+void StateStore::quarantine(const std::string& entry, const std::string& reason) {
+    std::error_code ec;
+    fs::create_directories(quarantine_, ec);
+    if (ec) throw SystemError("cannot create " + quarantine_.string() + ": " + ec.message());
+    fs::permissions(quarantine_, fs::perms::owner_all, ec);
+    // A fresh name: an entry quarantined at an earlier start keeps its own.
+    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+    fs::path target = quarantine_ / (entry + "." + std::to_string(stamp));
+    for (int i = 1; fs::exists(fs::symlink_status(target, ec)); ++i)
+        target = quarantine_ / (entry + "." + std::to_string(stamp) + "-" + std::to_string(i));
+    write_file_atomic(target.string() + std::string(kWhySuffix), reason + "\n", 0600);
+    if (std::rename((vms_ / entry).c_str(), target.c_str()) != 0)
+        throw SystemError("cannot move " + (vms_ / entry).string() + " to " + target.string());
+    fsync_directory(vms_);
+    fsync_directory(quarantine_);
+    spdlog::error("state: quarantined {} as {}: {}", echo_input((vms_ / entry).string()), target.string(), reason);
+}
+
+std::vector<StateStore::Quarantined> StateStore::list_quarantined() const {
+    std::vector<Quarantined> out;
+    std::error_code ec;
+    for (const auto& item : fs::directory_iterator(quarantine_, ec)) {
+        const std::string file = item.path().filename().string();
+        if (file.ends_with(kWhySuffix) || file.starts_with('.')) continue;
+        std::string reason;
+        try {
+            reason = read_text_file(item.path().string() + std::string(kWhySuffix));
+            while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+        } catch (const Error&) {
+            reason = "reason not recorded";
+        }
+        out.push_back({file, reason});
+    }
+    std::sort(out.begin(), out.end(), [](const Quarantined& a, const Quarantined& b) { return a.entry < b.entry; });
+    return out;
 }
 
 std::string record_to_json(const VmRecord& r) {
@@ -106,10 +175,19 @@ std::string record_to_json(const VmRecord& r) {
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
+    static const std::set<std::string, std::less<>> kFields = {"name", "tee", "phase", "state", "state_reason",
+                                                               "expected_measurement", "launch_measurement",
+                                                               "attestation"};
     const json::Value v = json::parse(text, source);
+    for (const auto& [key, value] : v.as_object(source)) {
+        if (!kFields.contains(key))
+            throw InputError(std::string(source) + ": unknown field '" + echo_input(key) + "'");
+        if (!value.is_string()) throw InputError(std::string(source) + ": field '" + key + "' is not a string");
+    }
     const auto str = [&](std::string_view key) {
         const json::Value* member = v.find(key);
-        return member == nullptr ? std::string() : member->as_string(key);
+        if (member == nullptr) throw InputError(std::string(source) + ": field '" + std::string(key) + "' is missing");
+        return member->as_string(key);
     };
     VmRecord r;
     r.name = str("name");

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "ccvm/daemon/errors.hpp"
+#include "ccvm/firmware-measure/echo_input.hpp"
+#include "ccvm/firmware-measure/error.hpp"
 
 namespace ccvm::daemon {
 
@@ -28,7 +30,7 @@ void check_vm_name(const std::string& name) {
               name.front() != '_';
     for (char c : name) ok = ok && ok_char(c);
     if (!ok)
-        throw DaemonError(ErrorCode::spec_invalid, "VM name '" + name +
+        throw DaemonError(ErrorCode::spec_invalid, "VM name '" + echo_input(name) +
                                                        "' must be 1-64 characters of A-Z a-z 0-9 _ . - "
                                                        "starting with a letter or digit");
 }
@@ -40,7 +42,7 @@ VmManager::VmManager(StateStore& store, VmBackend& backend, const SpecPlanner& p
 std::shared_ptr<VmManager::Entry> VmManager::entry(const std::string& name) const {
     std::lock_guard lock(map_mutex_);
     const auto it = vms_.find(name);
-    if (it == vms_.end()) throw DaemonError(ErrorCode::not_found, "no VM named '" + name + "'");
+    if (it == vms_.end()) throw DaemonError(ErrorCode::not_found, "no VM named '" + echo_input(name) + "'");
     return it->second;
 }
 
@@ -67,12 +69,49 @@ VmPlan VmManager::plan_of(const std::string& name) const {
 
 void VmManager::reconcile() {
     for (const std::string& name : store_.recover_names()) {
+        // A record ccvmd cannot serve goes to quarantine, so that it neither stops the daemon nor
+        // holds a name that list does not show.
+        VmRecord record;
+        try {
+            record = load_valid(name);
+        } catch (const std::exception& e) {
+            try {
+                store_.quarantine(name, e.what());
+            } catch (const std::exception& q) {
+                spdlog::error("state: cannot quarantine {}: {}", echo_input(name), q.what());
+            }
+            continue;
+        }
         try {
             reconcile_one(name);
         } catch (const std::exception& e) {
+            // libvirt trouble: keep the VM (its name stays taken and listed) and say what went wrong.
             spdlog::error("reconcile {}: {}", name, e.what());
+            if (record.phase != Phase::ready) continue;
+            record.state = VmState::failed;
+            record.state_reason = std::string("ccvmd could not check it at start-up: ") + e.what();
+            auto entry = std::make_shared<Entry>();
+            entry->record = record;
+            std::lock_guard lock(map_mutex_);
+            vms_[name] = std::move(entry);
         }
     }
+}
+
+VmRecord VmManager::load_valid(const std::string& name) const {
+    VmRecord record = store_.load(name);
+    check_vm_name(name);
+    if (record.name != name)
+        throw InputError("its record names VM '" + echo_input(record.name) + "', not '" + name +
+                         "' (a second record claiming another VM's name?)");
+    if (record.phase == Phase::ready) {
+        // Every later call needs these: better refused now than failing on start or attest.
+        (void)store_.spec_yaml(name);
+        (void)store_.domain_xml(name);
+        (void)json::parse(record.expected_measurement, "expected_measurement of the record");
+        if (!record.attestation.empty()) (void)json::parse(record.attestation, "attestation of the record");
+    }
+    return record;
 }
 
 void VmManager::reconcile_one(const std::string& name) {

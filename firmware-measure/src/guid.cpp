@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 
@@ -10,7 +11,7 @@ namespace ccvm {
 Guid Guid::parse(std::string_view text) {
     // 8-4-4-4-12 hex digits
     if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
-        throw InputError("'" + std::string(text) + "' is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+        throw InputError("'" + echo_input(text) + "' is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
     }
     std::string hex;
     for (char c : text)

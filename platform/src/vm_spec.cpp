@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
@@ -182,7 +183,7 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
     auto kind = tee_from_name(type);
     if (!kind)
         r.fail(type_node, node.IsMap() ? "tee.type" : "tee",
-               "unknown TEE '" + type + "' (known: none, sev, sev-es, sev-snp, tdx, csv, csv2, csv3, cca)");
+               "unknown TEE '" + echo_input(type) + "' (known: none, sev, sev-es, sev-snp, tdx, csv, csv2, csv3, cca)");
     spec.tee = *kind;
     if (!tee) {
         if (sev_rule(*kind)) spec.tee_options = parse_sev(r, Map(r, YAML::Node(YAML::NodeType::Map), "tee", {}), *kind);
@@ -249,7 +250,7 @@ std::string parse_name(const Reader& r, const YAML::Node& n) {
     auto ok_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
     bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0]));
     for (char c : name) ok = ok && ok_char(c);
-    if (!ok) r.fail(n, "name", "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" + name + "'");
+    if (!ok) r.fail(n, "name", "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" + echo_input(name) + "'");
     return name;
 }
 
@@ -266,7 +267,7 @@ void parse_disks(Reader& r, const YAML::Node& node, VmSpec& spec) {
             d.target = yaml::string_value(r, *n, path + ".target");
             bool ok = d.target.size() >= 3 && d.target.size() <= 6 && d.target.starts_with("vd");
             for (std::size_t k = 2; k < d.target.size(); ++k) ok = ok && d.target[k] >= 'a' && d.target[k] <= 'z';
-            if (!ok) r.fail(*n, path + ".target", "expected a virtio disk name such as vda, got '" + d.target + "'");
+            if (!ok) r.fail(*n, path + ".target", "expected a virtio disk name such as vda, got '" + echo_input(d.target) + "'");
         } else {
             if (i >= 26) r.fail(items[i], path, "more than 26 disks need explicit targets");
             d.target = std::string("vd") + static_cast<char>('a' + i);
@@ -297,7 +298,7 @@ void parse_network(Reader& r, const YAML::Node& node, VmSpec& spec) {
             bool ok = mac.size() == 17;
             for (std::size_t k = 0; ok && k < mac.size(); ++k)
                 ok = k % 3 == 2 ? mac[k] == ':' : std::isxdigit(static_cast<unsigned char>(mac[k])) != 0;
-            if (!ok) r.fail(*n, path + ".mac", "expected a MAC address like 52:54:00:12:34:56, got '" + mac + "'");
+            if (!ok) r.fail(*n, path + ".mac", "expected a MAC address like 52:54:00:12:34:56, got '" + echo_input(mac) + "'");
             nic.mac = mac;
         }
         spec.network.push_back(std::move(nic));
@@ -316,7 +317,7 @@ void parse_secrets(Reader& r, const YAML::Node& node, VmSpec& spec) {
         try {
             s.guid = Guid::parse(yaml::string_value(r, g, path + ".guid")).to_string();
         } catch (const InputError&) {
-            r.fail(g, path + ".guid", "expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got '" + g.Scalar() + "'");
+            r.fail(g, path + ".guid", "expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got '" + echo_input(g.Scalar()) + "'");
         }
         s.file = yaml::path_value(r, m.require("file"), path + ".file");
         if (!guids.insert(s.guid).second) r.fail(g, path + ".guid", "GUID " + s.guid + " is used twice");
@@ -329,7 +330,7 @@ void parse_libvirt(Reader& r, const YAML::Node& node, VmSpec& spec) {
     if (auto n = m.get("uri")) {
         spec.libvirt_uri = yaml::string_value(r, *n, "libvirt.uri");
         if (spec.libvirt_uri.find(":/") == std::string::npos)
-            r.fail(*n, "libvirt.uri", "expected a libvirt URI such as qemu:///system, got '" + spec.libvirt_uri + "'");
+            r.fail(*n, "libvirt.uri", "expected a libvirt URI such as qemu:///system, got '" + echo_input(spec.libvirt_uri) + "'");
     }
     if (auto n = m.get("domain-type")) spec.domain_type = yaml::choice_value(r, *n, "libvirt.domain-type", {"kvm", "qemu", "test"});
     if (auto n = m.get("emulator")) spec.emulator = yaml::path_value(r, *n, "libvirt.emulator");
@@ -415,6 +416,8 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
     Reader r{std::string(source)};
     if (text.size() > kMaxSpecSize)
         throw InputError(std::string(source) + ": spec is larger than " + std::to_string(kMaxSpecSize) + " bytes");
+    // Before yaml-cpp builds anything: its memory grows with nesting (issue: "[" x 500000).
+    yaml::check_text_limits(text, source, yaml::TextLimits{.max_bytes = kMaxSpecSize});
     YAML::Node loaded;
     try {
         loaded.reset(YAML::Load(std::string(text)));
@@ -436,7 +439,7 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
             try {
                 spec.uuid = Guid::parse(u).to_string();
             } catch (const InputError&) {
-                r.fail(*n, "uuid", "expected a UUID like 8f5e3c2a-0d4b-4e8f-9a1c-2b3d4e5f6a7b, got '" + u + "'");
+                r.fail(*n, "uuid", "expected a UUID like 8f5e3c2a-0d4b-4e8f-9a1c-2b3d4e5f6a7b, got '" + echo_input(u) + "'");
             }
         }
         if (auto n = top.get("tee")) parse_tee(r, *n, spec);

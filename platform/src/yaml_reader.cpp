@@ -3,6 +3,7 @@
 #include <charconv>
 #include <set>
 
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 
@@ -20,11 +21,51 @@ std::string describe(const YAML::Node& n) {
         case YAML::NodeType::Null: return "nothing";
         case YAML::NodeType::Sequence: return "a list";
         case YAML::NodeType::Map: return "a mapping";
-        default: return "'" + n.Scalar() + "'";
+        default: return "'" + echo_input(n.Scalar()) + "'";
     }
 }
 
+bool token_start(std::string_view text, std::size_t i) {
+    if (i == 0) return true;
+    const char prev = text[i - 1];
+    return prev == ' ' || prev == '\t' || prev == '\n' || prev == '\r' || prev == '[' || prev == '{' || prev == ',';
+}
+
 }  // namespace
+
+void check_text_limits(std::string_view text, std::string_view source, const TextLimits& limits) {
+    if (text.size() > limits.max_bytes)
+        throw InputError(std::string(source) + ": larger than " + std::to_string(limits.max_bytes) + " bytes");
+    std::size_t line = 1;
+    std::size_t openers = 0;
+    std::size_t aliases = 0;
+    std::size_t line_start = 0;
+    bool in_indent = true;  // still in the line's indentation and block indicators
+    const auto fail = [&](const std::string& problem) {
+        throw InputError(std::string(source) + ":" + std::to_string(line) + ": " + problem);
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            line_start = i + 1;
+            in_indent = true;
+            continue;
+        }
+        if (in_indent) {
+            const bool indicator = (c == '-' || c == '?') && (i + 1 == text.size() || text[i + 1] == ' ');
+            if (c != ' ' && c != '\t' && !indicator) {
+                in_indent = false;
+            } else if (i - line_start >= limits.max_indent) {
+                fail("nested more than " + std::to_string(limits.max_indent) + " columns deep");
+            }
+        }
+        if ((c == '[' || c == '{') && ++openers > limits.max_flow_openers)
+            fail("more than " + std::to_string(limits.max_flow_openers) + " '[' or '{' (nesting too deep)");
+        if ((c == '*' || c == '&') && token_start(text, i) && ++aliases > limits.max_aliases)
+            fail("more than " + std::to_string(limits.max_aliases) + " YAML aliases or anchors");
+    }
+}
 
 std::string Reader::position(const YAML::Mark& mark) const {
     if (mark.is_null()) return source_;

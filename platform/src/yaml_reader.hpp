@@ -14,6 +14,19 @@
 
 namespace ccvm::platform::yaml {
 
+// Limits checked on the text before yaml-cpp builds anything (its scanner and node tree grow with
+// the nesting, so "[" x 500000 would cost hundreds of MiB). Generous for any spec or config.
+struct TextLimits {
+    std::size_t max_bytes = 1 << 20;
+    std::size_t max_flow_openers = 1024;  // '[' and '{' in the whole text, quoted or not
+    std::size_t max_indent = 256;         // columns of indentation and "- "/"? " indicators on a line
+    std::size_t max_aliases = 64;         // '*' and '&' starting a token (aliases and anchors)
+};
+
+// Throws InputError "source:line: ..." when `text` exceeds `limits`. Conservative: characters in
+// quoted scalars and comments count too, so no quoting trick hides nesting from this check.
+void check_text_limits(std::string_view text, std::string_view source, const TextLimits& limits = {});
+
 class Reader {
 public:
     explicit Reader(std::string source) : source_(std::move(source)) {}

@@ -42,6 +42,8 @@ public:
     // Waits for a ccvmd that kills itself (crash point); returns its status, or -1 on timeout.
     int wait_daemon(std::chrono::milliseconds timeout);
     bool daemon_running() const { return daemon_pid_ > 0; }
+    // The running ccvmd's PID (memory checks read /proc/<pid>/status); -1 when none runs.
+    pid_t daemon_pid() const noexcept { return daemon_pid_; }
 
     struct Result {
         int exit_code = -1;

@@ -10,20 +10,27 @@
 namespace ccvm::cli {
 
 int print_verdict(const platform::evidence::CheckList& checks, const json::Value& registers, bool as_json) {
-    const bool verified = checks.all_ok();
+    using platform::evidence::CheckStatus;
     if (as_json) {
         json::Value out;
-        out.set("verified", verified);
+        out.set("verified", checks.verified());
+        out.set("verdict", std::string(checks.verdict()));
         if (registers.is_object())
             for (const auto& [key, value] : registers.as_object()) out.set(key, value);
         out.set("checks", checks.to_json());
         std::cout << out.dump(true) << "\n";
-    } else if (verified) {
+    } else if (checks.verified()) {
         std::cout << "verified\n";
+    } else if (checks.all_ok()) {
+        // Nothing failed, but not everything ran: say so rather than "verified".
+        std::cout << "skipped: not every check ran\n";
+        for (const auto& c : checks.checks())
+            if (c.status() == CheckStatus::skipped) std::cout << "  " << c.name << " skipped: " << c.reason << "\n";
     }
     for (const auto& c : checks.checks())
-        if (!c.ok) std::cerr << "ccvm: check " << c.name << " failed: " << c.reason << "\n";
-    return verified ? 0 : 1;
+        if (c.status() == CheckStatus::failed) std::cerr << "ccvm: check " << c.name << " failed: " << c.reason << "\n";
+    // Exit 0 when every check that ran passed (skipped ones are listed above), 1 when one failed.
+    return checks.all_ok() ? 0 : 1;
 }
 
 Bytes read_flag_file(const std::optional<std::string>& path, std::string_view flag, std::string_view mode) {

@@ -11,9 +11,11 @@
 
 namespace ccvm::cli {
 
-// Prints the verdict and returns the exit status (0 verified, 1 a check failed). Without --json:
-// "verified" on stdout, or one "check <name> failed: <reason>" line per failed check on stderr.
-// With --json: one object {verified, <registers>..., checks: [{name, ok, reason}]} on stdout.
+// Prints the verdict and returns the exit status (0 when every check that ran passed, 1 when one
+// failed). Without --json: "verified" on stdout when every check ran and passed; "skipped: ..." and
+// one line per skipped check when some did not run; one "check <name> failed: <reason>" line per
+// failed check on stderr. With --json: one object {verified, verdict, <registers>...,
+// checks: [{name, status, ok, reason}]} on stdout; verified is true only for verdict "verified".
 int print_verdict(const platform::evidence::CheckList& checks, const json::Value& registers, bool as_json);
 
 // The file a required flag names; InputError when the flag is missing.

@@ -75,10 +75,13 @@ int run_create(const std::string& spec_path) {
     return 0;
 }
 
-int run_list(bool as_json) {
+int run_list(bool as_json, bool all) {
     DaemonClient client;
     std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> vms;
+    std::vector<sdbus::Struct<std::string, std::string>> quarantined;
     with_daemon([&] { vms = client.manager().ListVMs(); });
+    // --all: also the state entries ccvmd set aside (broken or conflicting records).
+    if (all) with_daemon([&] { quarantined = client.manager().ListQuarantined(); });
     if (as_json) {
         json::Value out = json::Array{};
         for (const auto& vm : vms) {
@@ -89,11 +92,20 @@ int run_list(bool as_json) {
             item.set("path", std::string(vm.get<3>()));
             out.push(std::move(item));
         }
+        for (const auto& q : quarantined) {
+            json::Value item;
+            item.set("name", q.get<0>());
+            item.set("state", "quarantined");
+            item.set("reason", q.get<1>());
+            out.push(std::move(item));
+        }
         std::cout << out.dump(true) << "\n";
         return 0;
     }
     std::printf("%-24s %-8s %s\n", "NAME", "TEE", "STATE");
     for (const auto& vm : vms) std::printf("%-24s %-8s %s\n", vm.get<0>().c_str(), vm.get<1>().c_str(), vm.get<2>().c_str());
+    for (const auto& q : quarantined)
+        std::printf("%-24s %-8s quarantined: %s\n", q.get<0>().c_str(), "-", q.get<1>().c_str());
     return 0;
 }
 
@@ -162,9 +174,12 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     }
     // Evidence checks, as `ccvm attest verify-report` reports them.
     if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())
-        for (const auto& c : checks->as_array())
-            if (!c.at("ok").as_bool())
-                std::cerr << "ccvm: check " << c.at("name").as_string() << " failed: " << c.at("reason").as_string() << "\n";
+        for (const auto& c : checks->as_array()) {
+            const json::Value* status = c.find("status");
+            const std::string s = status != nullptr ? status->as_string() : c.at("ok").as_bool() ? "passed" : "failed";
+            if (s != "passed")
+                std::cerr << "ccvm: check " << c.at("name").as_string() << " " << s << ": " << c.at("reason").as_string() << "\n";
+        }
     const json::Value* verdict = out.find("verdict");
     return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
 }
@@ -181,7 +196,7 @@ void add_vm_commands(CLI::App& app, Commands& commands) {
     struct Args {
         std::string spec, name, guid, file;
         std::optional<std::string> attest_name, evidence;
-        bool json = false, force = false;
+        bool json = false, force = false, all = false;
     };
     auto a = std::make_shared<Args>();
 
@@ -191,7 +206,8 @@ void add_vm_commands(CLI::App& app, Commands& commands) {
 
     CLI::App* list = app.add_subcommand("list", "List the VMs ccvmd knows");
     list->add_flag("--json", a->json, "Print JSON");
-    commands.add(list, [a] { return run_list(a->json); });
+    list->add_flag("--all", a->all, "Also show state entries ccvmd quarantined (broken or conflicting records)");
+    commands.add(list, [a] { return run_list(a->json, a->all); });
 
     CLI::App* status = app.add_subcommand("status", "Show a VM's state, measurements and attestation");
     status->add_option("NAME", a->name, "VM name")->required();

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ccvm/daemon/descriptor.hpp"
+#include "ccvm/firmware-measure/echo_input.hpp"
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
@@ -14,6 +16,12 @@
 namespace ccvm::daemon {
 
 namespace {
+
+// The largest guest evidence Attest parses: reports and quotes are a few KiB, CCA tokens with their
+// certificates stay well below this (DESIGN.md "D-Bus API").
+constexpr std::size_t kMaxEvidenceBytes = 1 << 20;
+// How much of an error message reaches the caller (it already caps the input it repeats).
+constexpr std::size_t kMaxErrorMessage = 2048;
 
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t primary) {
     passwd pw{};
@@ -69,18 +77,35 @@ Caller current_caller(const sdbus::IObject& object) {
 }
 
 sdbus::Error to_bus_error(std::exception_ptr error) {
+    const auto bus_error = [](ErrorCode code, const char* message) {
+        return sdbus::Error(dbus_error_name(code), echo_input(message, kMaxErrorMessage));
+    };
     try {
         std::rethrow_exception(error);
     } catch (const DaemonError& e) {
-        return sdbus::Error(dbus_error_name(e.code()), e.what());
+        return bus_error(e.code(), e.what());
     } catch (const MismatchError& e) {
-        return sdbus::Error(dbus_error_name(ErrorCode::measurement_mismatch), e.what());
+        return bus_error(ErrorCode::measurement_mismatch, e.what());
     } catch (const InputError& e) {
-        return sdbus::Error(dbus_error_name(ErrorCode::invalid_argument), e.what());
+        return bus_error(ErrorCode::invalid_argument, e.what());
     } catch (const std::exception& e) {
-        spdlog::error("call failed: {}", e.what());
-        return sdbus::Error(dbus_error_name(ErrorCode::internal), e.what());
+        return bus_error(ErrorCode::internal, e.what());
     }
+}
+
+void log_call_failure(const CallInfo& call, const sdbus::Error& error) {
+    const std::string& name = error.getName();
+    const bool refused = name == dbus_error_name(ErrorCode::access_denied) || name == dbus_error_name(ErrorCode::busy);
+    if (!call.mutating && name != dbus_error_name(ErrorCode::internal)) return;
+    // The message names inputs, never their content: secrets travel in descriptors and are not echoed.
+    spdlog::warn("audit: uid {} {} vm {}: {}: {}: {}", call.caller.uid, call.method, echo_input(call.vm),
+                 refused ? "refused" : "failed", name, error.getMessage());
+}
+
+sdbus::Error busy_error(const CallInfo& call, unsigned limit) {
+    return sdbus::Error(dbus_error_name(ErrorCode::busy),
+                        "busy: too many calls in flight from uid " + std::to_string(call.caller.uid) + " (at most " +
+                            std::to_string(limit) + "); try " + call.method + " again when they have finished");
 }
 
 // --- Manager ----------------------------------------------------------------------------------------
@@ -95,7 +120,7 @@ ManagerObject::~ManagerObject() { unregisterAdaptor(); }
 void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+    answer_later(service.pool(), {caller, "CreateVM"}, std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
         service.authorizer().require_change(caller, "create VMs");
         const VmRecord record = service.manager().create(spec);
         return sdbus::ObjectPath(vm_object_path(record.name));
@@ -111,18 +136,24 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPa
 
 sdbus::ObjectPath ManagerObject::GetVM(const std::string& name) {
     if (!service_.manager().find(name))
-        throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + name + "'");
+        throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + echo_input(name) + "'");
     return sdbus::ObjectPath(vm_object_path(name));
 }
 
 void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+    answer_later(service.pool(), {caller, "Measure"}, std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
         // The daemon reads and hashes the files a spec names, with its own privileges.
         service.authorizer().require_change(caller, "measure specs");
         return to_vardict(service.manager().measure(spec));
     });
+}
+
+std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::ListQuarantined() {
+    std::vector<sdbus::Struct<std::string, std::string>> out;
+    for (const auto& q : service_.manager().quarantined()) out.emplace_back(echo_input(q.entry), echo_input(q.reason, 1024));
+    return out;
 }
 
 std::string ManagerObject::LaunchSecurity() { return service_.manager().backend_name(); }
@@ -145,14 +176,14 @@ void VmObject::announce_change() {
 
 VmRecord VmObject::record() const {
     auto r = service_.manager().find(name_);
-    if (!r) throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + name_ + "'");
+    if (!r) throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + echo_input(name_) + "'");
     return *r;
 }
 
 void VmObject::Start(sdbus::Result<>&& result) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+    answer_later(service.pool(), {caller, "Start", name_}, std::move(result), [&service, caller, name = name_] {
         service.authorizer().require_change(caller, "start VMs");
         service.manager().start(name);
     });
@@ -161,7 +192,7 @@ void VmObject::Start(sdbus::Result<>&& result) {
 void VmObject::Stop(sdbus::Result<>&& result, bool force) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, name = name_, force] {
+    answer_later(service.pool(), {caller, "Stop", name_}, std::move(result), [&service, caller, name = name_, force] {
         service.authorizer().require_change(caller, "stop VMs");
         service.manager().stop(name, force);
     });
@@ -170,7 +201,7 @@ void VmObject::Stop(sdbus::Result<>&& result, bool force) {
 void VmObject::Destroy(sdbus::Result<>&& result) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+    answer_later(service.pool(), {caller, "Destroy", name_}, std::move(result), [&service, caller, name = name_] {
         service.authorizer().require_change(caller, "destroy VMs");
         service.manager().destroy(name);
     });
@@ -179,7 +210,7 @@ void VmObject::Destroy(sdbus::Result<>&& result) {
 void VmObject::Remove(sdbus::Result<>&& result) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, caller, name = name_] {
+    answer_later(service.pool(), {caller, "Remove", name_}, std::move(result), [&service, caller, name = name_] {
         service.authorizer().require_change(caller, "remove VMs");
         service.manager().remove(name);
     });
@@ -187,14 +218,25 @@ void VmObject::Remove(sdbus::Result<>&& result) {
 
 void VmObject::Attest(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result,
                       std::map<std::string, sdbus::Variant> options) {
+    const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), std::move(result), [&service, name = name_, options = std::move(options)] {
+    // Reading the recorded attestation is open to every local user (bus policy); parsing guest
+    // evidence is not: it feeds untrusted CBOR/DER/JSON to a root process.
+    const bool with_evidence = options.contains("evidence");
+    answer_later(service.pool(), {caller, "Attest", name_, with_evidence}, std::move(result),
+                 [&service, caller, name = name_, options = std::move(options)] {
         std::optional<Bytes> evidence;
         for (const auto& [key, value] : options) {
-            if (key != "evidence") throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + key + "'");
+            if (key != "evidence")
+                throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + echo_input(key) + "'");
+            service.authorizer().require_change(caller, "verify guest evidence");
             if (!value.containsValueOfType<std::vector<std::uint8_t>>())
                 throw DaemonError(ErrorCode::invalid_argument, "Attest option 'evidence' must be a byte array (ay)");
             const auto raw = value.get<std::vector<std::uint8_t>>();
+            if (raw.size() > kMaxEvidenceBytes)
+                throw DaemonError(ErrorCode::invalid_argument,
+                                  "Attest evidence of " + std::to_string(raw.size()) + " bytes is larger than the " +
+                                      std::to_string(kMaxEvidenceBytes) + "-byte (1 MiB) limit");
             evidence = Bytes(raw.size());
             std::memcpy(evidence->data(), raw.data(), raw.size());
         }
@@ -206,11 +248,12 @@ void VmObject::InjectSecret(sdbus::Result<>&& result, std::string guid, sdbus::U
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
     auto owned_fd = std::make_shared<sdbus::UnixFd>(std::move(fd));
-    answer_later(service.pool(), std::move(result),
+    answer_later(service.pool(), {caller, "InjectSecret", name_}, std::move(result),
                  [&service, caller, name = name_, guid = std::move(guid), owned_fd] {
                      service.authorizer().require_change(caller, "inject secrets");
                      const std::string canonical = Guid::parse(guid).to_string();
-                     secret::SecretBytes secret = secret::read_secret_fd(owned_fd->get(), "the InjectSecret descriptor");
+                     secret::SecretBytes secret = read_descriptor(owned_fd->get(), secret::kMaxSecretFileSize,
+                                                                  kDescriptorTimeout, "the InjectSecret descriptor");
                      owned_fd->reset();
                      if (secret.empty()) throw DaemonError(ErrorCode::invalid_argument, "the secret is empty");
                      service.manager().inject_secret(name, canonical, std::move(secret));

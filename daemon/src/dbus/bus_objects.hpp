@@ -19,14 +19,32 @@ namespace ccvm::daemon {
 // daemon's; groups fall back to the user database when the bus does not report them).
 Caller current_caller(const sdbus::IObject& object);
 
-// A DaemonError or ccvm::Error as the named D-Bus error the client sees.
+// A DaemonError or ccvm::Error as the named D-Bus error the client sees; the message is passed
+// through echo_input (one line, printable, bounded).
 sdbus::Error to_bus_error(std::exception_ptr error);
 
-// Runs `fn` on the pool and answers the call with its result or its error.
+// Who called which method on which VM: for the per-caller work limit and the audit log.
+struct CallInfo {
+    Caller caller;
+    std::string method;      // D-Bus member, e.g. "CreateVM"
+    std::string vm = "-";    // the VM's name; "-" before a spec names it
+    bool mutating = true;    // audited: every refusal or failure is logged once
+};
+
+// Logs one line for a refused or failed call: uid, method, VM, outcome and the error (never
+// arguments, so never secret content). Refusals (access, busy) and failures are told apart.
+void log_call_failure(const CallInfo& call, const sdbus::Error& error);
+
+// The error of a call refused because its caller has its share of the workers busy.
+sdbus::Error busy_error(const CallInfo& call, unsigned limit);
+
+// Runs `fn` on the pool and answers the call with its result or its error. A caller with too many
+// calls in flight is refused at once.
 template <typename... Rs, typename Fn>
-void answer_later(WorkPool& pool, sdbus::Result<Rs...>&& result, Fn fn) {
+void answer_later(WorkPool& pool, CallInfo call, sdbus::Result<Rs...>&& result, Fn fn) {
     auto shared = std::make_shared<sdbus::Result<Rs...>>(std::move(result));
-    pool.post([shared, fn = std::move(fn)]() mutable {
+    const uid_t uid = call.caller.uid;
+    const bool queued = pool.post(uid, [shared, call, fn = std::move(fn)]() mutable {
         try {
             if constexpr (sizeof...(Rs) == 0) {
                 fn();
@@ -35,9 +53,16 @@ void answer_later(WorkPool& pool, sdbus::Result<Rs...>&& result, Fn fn) {
                 shared->returnResults(fn());
             }
         } catch (...) {
-            shared->returnError(to_bus_error(std::current_exception()));
+            const sdbus::Error error = to_bus_error(std::current_exception());
+            log_call_failure(call, error);
+            shared->returnError(error);
         }
     });
+    if (!queued) {
+        const sdbus::Error error = busy_error(call, pool.per_caller_limit());
+        log_call_failure(call, error);
+        shared->returnError(error);
+    }
 }
 
 class ManagerObject final : public sdbus::AdaptorInterfaces<org::ccvm::ccvm1::Manager_adaptor> {
@@ -51,6 +76,7 @@ private:
     void CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> ListVMs() override;
     sdbus::ObjectPath GetVM(const std::string& name) override;
+    std::vector<sdbus::Struct<std::string, std::string>> ListQuarantined() override;
     void Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) override;
     std::string LaunchSecurity() override;
     std::string LibvirtURI() override;

@@ -2,6 +2,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 
 #include "ccvm/daemon/errors.hpp"
@@ -40,8 +42,15 @@ BusService::~BusService() {
 
 void BusService::publish_existing() {
     std::lock_guard lock(objects_mutex_);
-    for (const VmRecord& r : manager_.list())
-        vm_objects_[r.name] = std::make_unique<VmObject>(connection_, *this, r.name);
+    for (const VmRecord& r : manager_.list()) {
+        try {
+            vm_objects_[r.name] = std::make_unique<VmObject>(connection_, *this, r.name);
+        } catch (const std::exception& e) {
+            // Names are unique directory names, so this is not expected; still, one VM's object
+            // must not keep the daemon from serving the others.
+            spdlog::error("VM {}: cannot publish its D-Bus object: {}", r.name, e.what());
+        }
+    }
 }
 
 void BusService::vm_added(const VmRecord& record) {

@@ -1,8 +1,11 @@
 #include "dbus/work_pool.hpp"
 
+#include <algorithm>
+
 namespace ccvm::daemon {
 
-WorkPool::WorkPool(unsigned threads) {
+WorkPool::WorkPool(unsigned threads, unsigned per_caller_limit)
+    : per_caller_limit_(per_caller_limit != 0 ? per_caller_limit : std::max(1u, threads / 2)) {
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -15,17 +18,21 @@ WorkPool::~WorkPool() {
     for (auto& t : threads_) t.join();
 }
 
-void WorkPool::post(std::function<void()> job) {
+bool WorkPool::post(uid_t caller, std::function<void()> job) {
     {
         std::lock_guard lock(mutex_);
-        jobs_.push_back(std::move(job));
+        unsigned& count = in_flight_[caller];
+        if (count >= per_caller_limit_) return false;
+        ++count;
+        jobs_.push_back(Job{caller, std::move(job)});
     }
     cv_.notify_one();
+    return true;
 }
 
 void WorkPool::run() {
     for (;;) {
-        std::function<void()> job;
+        Job job;
         {
             std::unique_lock lock(mutex_);
             cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
@@ -33,7 +40,9 @@ void WorkPool::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        job();
+        job.run();
+        std::lock_guard lock(mutex_);
+        if (--in_flight_[job.caller] == 0) in_flight_.erase(job.caller);
     }
 }
 

@@ -4,12 +4,34 @@
 
 namespace ccvm::platform::evidence {
 
+std::string_view to_string(CheckStatus status) noexcept {
+    switch (status) {
+        case CheckStatus::passed: return "passed";
+        case CheckStatus::failed: return "failed";
+        case CheckStatus::skipped: return "skipped";
+    }
+    return "failed";
+}
+
 void CheckList::add(std::string name, bool ok, std::string reason) {
-    checks_.push_back(Check{std::move(name), ok, std::move(reason)});
+    checks_.push_back(Check{std::move(name), ok, std::move(reason), false});
+}
+
+void CheckList::skip(std::string name, std::string reason) {
+    checks_.push_back(Check{std::move(name), true, std::move(reason), true});
 }
 
 bool CheckList::all_ok() const noexcept {
     return !checks_.empty() && std::all_of(checks_.begin(), checks_.end(), [](const Check& c) { return c.ok; });
+}
+
+bool CheckList::any_skipped() const noexcept {
+    return std::any_of(checks_.begin(), checks_.end(), [](const Check& c) { return c.skipped; });
+}
+
+std::string_view CheckList::verdict() const noexcept {
+    if (!all_ok()) return "failed";
+    return any_skipped() ? "skipped" : "verified";
 }
 
 const Check* CheckList::find(std::string_view name) const noexcept {
@@ -19,7 +41,7 @@ const Check* CheckList::find(std::string_view name) const noexcept {
 }
 
 void note_signatures_not_checked(CheckList& out) {
-    out.pass("signatures", "not checked (--no-signature-check): only the compared values below are verified");
+    out.skip("signatures", "not checked (--no-signature-check): only the compared values are verified");
 }
 
 json::Value CheckList::to_json() const {
@@ -27,6 +49,7 @@ json::Value CheckList::to_json() const {
     for (const auto& c : checks_) {
         json::Value item;
         item.set("name", c.name);
+        item.set("status", std::string(to_string(c.status())));
         item.set("ok", c.ok);
         item.set("reason", c.reason);
         list.push(std::move(item));

@@ -34,7 +34,7 @@ public:
     bool sets(std::string_view key) const;
     // The spec's blob option (base64) decoded, or nullopt when not set.
     static std::optional<Bytes> blob(const std::optional<std::string>& base64, std::string_view key);
-    // A passing check `evidence_name` "not compared: <why>" for every register measure_spec could
+    // A skipped check `evidence_name` "not compared: <why>" for every register measure_spec could
     // not compute; `rename` maps measure_spec names to the evidence's register names.
     void note_not_compared(CheckList& out, const std::map<std::string, std::string>& rename = {}) const;
 

@@ -119,13 +119,17 @@ TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
     EXPECT_FALSE(check(r, "measurement").at("ok").as_bool());
 }
 
-TEST_F(AttestEvidenceTest, CcaTokenVerifiesWhenNoRegisterIsComputable) {
+TEST_F(AttestEvidenceTest, CcaTokenIsUnverifiedWhenNoRegisterIsComputable) {
     trust("cca", "cca/tf-rmm-cpak.pem", "cpak.pem");
-    // Without tee.dtb the RIM cannot be precomputed: only the signatures and binding decide.
+    // Without tee.dtb the RIM cannot be precomputed: the signatures and binding pass, but a verdict
+    // over a register nobody compared is "unverified", never "verified".
     manager_->create("name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " +
                      (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() + "\ntee:\n  type: cca\n  hash-algo: sha256\n");
     const json::Value r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
-    EXPECT_EQ(r.at("verdict").as_string(), "verified") << r.dump(true);
+    EXPECT_EQ(r.at("verdict").as_string(), "unverified") << r.dump(true);
+    EXPECT_EQ(check(r, "rim").at("status").as_string(), "skipped");
+    EXPECT_NE(r.at("reason").as_string().find("rim skipped: not compared"), std::string::npos) << r.dump(true);
+    EXPECT_EQ(check(r, "platform.signature").at("status").as_string(), "passed");
     EXPECT_TRUE(check(r, "platform.signature").at("ok").as_bool());
     EXPECT_TRUE(check(r, "realm.signature").at("ok").as_bool());
     EXPECT_NE(check(r, "rim").at("reason").as_string().find("not compared"), std::string::npos);

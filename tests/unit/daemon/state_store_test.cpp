@@ -95,5 +95,38 @@ TEST_F(StateStoreTest, CorruptRecordIsAnErrorNotACrash) {
     EXPECT_THROW(store.load("vm1"), ccvm::Error);
 }
 
+TEST_F(StateStoreTest, RecordsAreReadStrictly) {
+    const std::string good = record_to_json(sample("vm1"));
+    EXPECT_EQ(record_from_json(good, "r").name, "vm1");
+    std::string extra = good;
+    extra.insert(1, "\"owner\": \"mallory\",");
+    try {
+        (void)record_from_json(extra, "r");
+        ADD_FAILURE() << "an unknown field was accepted";
+    } catch (const ccvm::InputError& e) {
+        EXPECT_EQ(std::string(e.what()), "r: unknown field 'owner'");
+    }
+    EXPECT_THROW((void)record_from_json(R"({"name":"vm1"})", "r"), ccvm::InputError);  // fields missing
+}
+
+TEST_F(StateStoreTest, QuarantineMovesTheEntryAsideWithItsReason) {
+    StateStore store(dir_);
+    store.create(sample("vm1"), "", "");
+    std::ofstream(dir_ / "vms/junk") << "x";
+    std::ofstream(dir_ / "vms/vm1/.state.json.tmp") << "half";
+    EXPECT_EQ(store.recover_names(), std::vector<std::string>{"vm1"});
+    EXPECT_FALSE(fs::exists(dir_ / "vms/junk"));
+    EXPECT_FALSE(fs::exists(dir_ / "vms/vm1/.state.json.tmp"));
+    store.quarantine("vm1", "its record names VM 'vm2', not 'vm1'");
+    EXPECT_FALSE(fs::exists(dir_ / "vms/vm1"));
+    const auto q = store.list_quarantined();
+    ASSERT_EQ(q.size(), 2u);
+    EXPECT_EQ(q[0].entry.rfind("junk.", 0), 0u);
+    EXPECT_EQ(q[0].reason, "not a VM directory");
+    EXPECT_EQ(q[1].entry.rfind("vm1.", 0), 0u);
+    EXPECT_EQ(q[1].reason, "its record names VM 'vm2', not 'vm1'");
+    EXPECT_TRUE(fs::exists(dir_ / "quarantine" / q[1].entry / "state.json"));
+}
+
 }  // namespace
 }  // namespace ccvm::daemon

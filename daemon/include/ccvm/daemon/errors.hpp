@@ -17,6 +17,7 @@ enum class ErrorCode {
     measurement_mismatch,  // the launch measurement differs from the expected one
     libvirt,               // the hypervisor refused or failed
     not_supported,         // the backend cannot do this for this TEE
+    busy,                  // the caller has its share of the workers in use
     internal,              // state store or other host failure
 };
 

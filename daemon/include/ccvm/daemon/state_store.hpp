@@ -1,4 +1,5 @@
-// The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (DESIGN.md "State").
+// The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (DESIGN.md "State"),
+// and <state_dir>/quarantine/ for entries ccvmd could not take as VMs.
 #pragma once
 
 #include <filesystem>
@@ -26,17 +27,30 @@ public:
     std::string spec_yaml(const std::string& name) const;
     std::string domain_xml(const std::string& name) const;
     void save_domain_xml(const std::string& name, std::string_view domain_xml);
-    // Names of complete VM directories; leftovers of interrupted creates/erases are deleted.
+    // Names of complete VM directories. Leftovers of interrupted creates/erases and the temporary
+    // files of interrupted writes (".<file>.tmp") are deleted; entries that cannot be a VM (not a
+    // directory, no state.json) are quarantined.
     std::vector<std::string> recover_names();
+
+    struct Quarantined {
+        std::string entry;   // name under quarantine/
+        std::string reason;  // why it was moved there
+    };
+    // Moves <state_dir>/vms/<entry> to <state_dir>/quarantine/ (under a fresh name when taken) with
+    // a ".why" file holding `reason`, and logs it. The daemon goes on without it.
+    void quarantine(const std::string& entry, const std::string& reason);
+    std::vector<Quarantined> list_quarantined() const;
 
     const std::filesystem::path& root() const noexcept { return vms_; }
 
 private:
     std::filesystem::path dir(const std::string& name) const { return vms_ / name; }
     std::filesystem::path vms_;
+    std::filesystem::path quarantine_;
 };
 
-// JSON text of a record and back (the state.json file).
+// JSON text of a record and back (the state.json file). Reading is strict: unknown or missing fields,
+// wrong types and unknown phases or states are InputErrors naming `source`.
 std::string record_to_json(const VmRecord& record);
 VmRecord record_from_json(std::string_view text, std::string_view source);
 

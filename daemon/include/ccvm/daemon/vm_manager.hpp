@@ -56,6 +56,8 @@ public:
     void inject_secret(const std::string& name, std::string guid, secret::SecretBytes secret);
 
     std::vector<VmRecord> list() const;
+    // State entries moved aside because they could not be taken as VMs (StateStore::quarantine).
+    std::vector<StateStore::Quarantined> quarantined() const { return store_.list_quarantined(); }
     std::optional<VmRecord> find(const std::string& name) const;
     const std::string& backend_name() const noexcept { return flows_.backend_name(); }
 
@@ -70,6 +72,8 @@ private:
     void update(Entry& e, const VmRecord& record);  // persist + publish
     VmPlan plan_of(const std::string& name) const;
     void reconcile_one(const std::string& name);
+    // The record of VM directory `name`, checked to be one VM ccvmd can serve; InputError saying why not.
+    VmRecord load_valid(const std::string& name) const;
 
     StateStore& store_;
     VmBackend& backend_;

@@ -38,7 +38,7 @@ struct ExpectedValues {
 };
 
 // A spec to verify against: every register `measure_spec` computed is compared; a register it
-// could not compute adds a passing check saying why it was not compared. `measured` is the
+// could not compute adds a skipped check saying why it was not compared. `measured` is the
 // measure_spec() output (ccvmd passes the one recorded when the VM was created); null = compute now.
 struct SpecReference {
     const VmSpec* spec = nullptr;
