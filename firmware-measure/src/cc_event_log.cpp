@@ -16,7 +16,7 @@ constexpr std::size_t kLegacyHeaderSize = 4 + 4 + kLegacyDigestSize + 4;
 // Bound on algorithms per event: the registry has far fewer; stops absurd counts early.
 constexpr std::uint32_t kMaxAlgorithms = 16;
 
-// The algorithms replay supports, in order of preference when a log lists several.
+// The algorithms replay supports (TCG Algorithm Registry ids).
 struct SupportedAlgorithm {
     std::uint16_t id;
     HashAlgo algo;
@@ -57,6 +57,7 @@ void choose_algorithm(CcEventLog& out, std::optional<CcPlatform> platform, const
                 throw InputError(where + ": spec-ID event gives digest algorithm " + algorithm_id(id) + " a size of " +
                                  std::to_string(size) + " bytes, not " + std::to_string(digest_size(s.algo)));
             found.push_back(s);
+            break;  // a repeated entry is the same algorithm
         }
     }
     if (found.size() == 1) {
