@@ -1,9 +1,8 @@
 // `ccvm eventlog replay`: replays a guest's CC event log (CCEL data; TDX SHA-384 or Hygon CSV SM3)
 // to its register values and, with --expect, names the first event that differs from the expected
-// events and registers (tdx.md §4, §8).
+// events and registers.
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -11,6 +10,7 @@
 #include "ccvm/firmware-measure/cc_event_log_diff.hpp"
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "commands.hpp"
@@ -95,9 +95,7 @@ json::Value to_json(const CcEventLog& log, const CcRegisters& regs) {
     json::Value out;
     out.set("platform", platform == CcPlatform::csv ? "csv" : "tdx");
     out.set("algorithm", std::string(to_string(log.algorithm)));
-    char id[8];
-    std::snprintf(id, sizeof id, "0x%04x", log.algorithm_id);  // as the TCG algorithm registry writes it
-    out.set("algorithm_id", std::string(id));
+    out.set("algorithm_id", hex_number(log.algorithm_id));
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr) out.set(cc_register_name(platform, mr), to_hex(regs.values[mr - 1]));
     json::Value events = json::Array{};
     for (const CcEvent& e : log.events) {
@@ -135,7 +133,8 @@ int run_replay(const ReplayArgs& a) {
     if (!expected) return 0;
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
         if (!expected->values[mr - 1])
-            std::cerr << "ccvm: " << cc_register_name(log.platform(), mr) << " not compared: " << *a.expect << " has no value for it\n";
+            std::cerr << "ccvm: " << cc_register_name(log.platform(), mr) << " not compared: " << *a.expect
+                      << " has no value for it\n";
     if (auto diff = first_difference(log, *expected)) {
         throw MismatchError("event log " + a.ccel + " differs from " + *a.expect + ": " + diff->message);
     }

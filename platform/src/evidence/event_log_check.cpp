@@ -12,7 +12,8 @@ void check_event_log(ByteSpan log, std::string_view source, const LoggedRegister
     const CcRegisters replayed = replay_cc_event_log(parsed, source);
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr) {
         const std::string reg = cc_register_name(evidence.platform, mr);
-        const std::string theirs = "the " + std::string(evidence.holder) + "'s RTMR" + std::to_string(cc_register_number(evidence.platform, mr));
+        const std::string theirs = "the " + std::string(evidence.holder) + "'s RTMR" +
+                                   std::to_string(cc_register_number(evidence.platform, mr));
         const Bytes& mine = replayed.values[mr - 1];
         const ByteSpan value = evidence.values[mr - 1];
         if (std::equal(mine.begin(), mine.end(), value.begin(), value.end())) {

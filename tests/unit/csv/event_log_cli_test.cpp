@@ -4,6 +4,8 @@
 // signed here with the synthetic chain's keys (no public V2/V3 report comes with its event log).
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -30,10 +32,27 @@ test::ProcessResult ccvm_run(std::vector<std::string> args) {
 
 std::string input(const std::string& rel) { return (test::inputs_dir() / rel).string(); }
 
+// A directory of this process's own (tests of several builds may share /tmp), removed at exit.
+class ScratchDir {
+public:
+    ScratchDir() {
+        std::string tmpl = (fs::path(testing::TempDir()) / "ccvm-csv-event-log-XXXXXX").string();
+        if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path_ = tmpl;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
 fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::path(testing::TempDir()) / "csv-event-log";
-    fs::create_directories(dir);
-    return dir / name;
+    static const ScratchDir dir;
+    return dir.path() / name;
 }
 
 fs::path write(const std::string& name, ByteSpan data) {
@@ -69,7 +88,7 @@ TEST(CsvEventLogCli, ReplayReportsSm3AndTheRegisters) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     EXPECT_EQ(out.at("algorithm").as_string(), "sm3");
-    EXPECT_EQ(out.at("algorithm_id").as_string(), "0x0012");
+    EXPECT_EQ(out.at("algorithm_id").as_string(), "0x12");
     EXPECT_EQ(out.at("platform").as_string(), "csv");
     for (int i = 1; i <= 4; ++i) EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), to_hex(independent()[i])) << i;
     EXPECT_EQ(out.find("rtmr0"), nullptr);

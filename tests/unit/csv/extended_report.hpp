@@ -1,5 +1,6 @@
-// Builds extended (V2/V3) CSV attestation reports in the csv.md §7 layout, signed by the synthetic
-// PEK with OpenSSL (an independent SM2 signer): no real V2/V3 report with known RTMRs is public.
+// Builds extended (V2/V3) CSV attestation reports (TeeInfo 0x490 bytes, RTMRs at 0xD0), signed
+// by the synthetic PEK with OpenSSL (an independent SM2 signer): no real V2/V3 report with known
+// RTMRs is public.
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-// Comparing a CC event log with the events and register values a verifier expects (tdx.md §8:
-// "diff against CCEL"), for any platform: the message names the first event that departs.
+// Comparing a CC event log with the events and register values a verifier expects, for any
+// platform: the message names the first event that departs.
 #pragma once
 
 #include <array>

@@ -89,12 +89,14 @@ json::Value registers(const AttestationReport& r) {
     return v;
 }
 
-// The CC event log replayed against the report's RTMR1..4 (csv.md §7; RTMR0 is not logged).
+// The CC event log replayed against the V2/V3 report's RTMR1..4 (RTMR0 is not logged; trustee
+// deps/verifier/src/csv/mod.rs compares the same registers).
 void check_csv_event_log(const AttestationReport& report, const std::string& path, CheckList& out) {
     if (report.version == ReportVersion::v1)
         throw InputError("--event-log " + path + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
     LoggedRegisters rtmrs{CcPlatform::csv, {}, "report"};
-    for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr) rtmrs.values[mr - 1] = report.rtmr[cc_register_number(CcPlatform::csv, mr)];
+    for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
+        rtmrs.values[mr - 1] = report.rtmr[cc_register_number(CcPlatform::csv, mr)];
     check_event_log(read_file(path), path, rtmrs, out);
 }
 

@@ -1,4 +1,4 @@
-// The TD's CC event log (tdx.md §4): a TCG2 crypto-agile log with SHA-384 digests whose MR index
+// The TD's CC event log: a TCG2 crypto-agile log with SHA-384 digests whose MR index
 // i extends RTMR[i-1]. Parsing is the platform-neutral cc_event_log; this adds the TDX registers.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Comparing a TD's CC event log with the events ccvm expects (tdx.md §8: "diff against CCEL"):
+// Comparing a TD's CC event log with the events ccvm expects:
 // the TDX events and RTMR values of `ccvm measure --mode tdx`, checked by cc_event_log_diff.
 #pragma once
 
