@@ -15,7 +15,7 @@ struct VerifyReportArgs {
     // SEV-SNP
     std::optional<std::string> report, report_format, vcek, ask, ark, expected_measurement;
     std::optional<std::string> expected_host_data, expected_report_data, expected_policy;
-    // TDX
+    // TDX (event_log: TDX and CSV)
     std::optional<std::string> quote, collateral, expected_mrtd, event_log, verification_time;
     bool no_signature_check = false;
     // CCA

@@ -82,7 +82,8 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
                   "TDX: RFC 3339 time at which certificates, CRLs and collateral must be valid (default now)");
     v->add_flag("--no-signature-check", args->no_signature_check, "Skip every signature and certificate check; compare the registers only");
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
-    v->add_option("--event-log", args->event_log, "TDX CC event log (CCEL data) to replay against the RTMRs");
+    v->add_option("--event-log", args->event_log,
+                  "CC event log (CCEL data) to replay against the RTMRs (TDX: SHA-384, CSV v2/v3: SM3)");
     v->add_option("--token", args->token, "CCA attestation token (CBOR)");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
     v->add_option("--cert-chain", args->cert_chain,

@@ -85,6 +85,8 @@ void SpecRegisters::note_not_compared(CheckList& out, const std::map<std::string
 EvidenceResult verify_evidence(const EvidenceRequest& request) {
     if (request.verification_time && request.family != EvidenceFamily::tdx)
         throw InputError("--verification-time applies to --mode tdx only");
+    if (request.event_log && request.family != EvidenceFamily::tdx && request.family != EvidenceFamily::csv)
+        throw InputError("--event-log applies to --mode tdx and --mode csv only");
     if (request.spec.spec != nullptr) {
         const ExpectedValues& e = request.expected;
         if (e.measurement || e.mrtd || e.host_data || e.policy)

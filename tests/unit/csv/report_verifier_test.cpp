@@ -15,12 +15,14 @@
 #include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
 #include "csv_test_support.hpp"
+#include "extended_report.hpp"
 #include "sm2_test_keys.hpp"
 
 using namespace ccvm;
 using namespace ccvm::platform::csv;
 using ccvm::test::csv::hex;
 using ccvm::test::csv::input_file;
+using ccvm::test::csv::make_extended_report;
 using ccvm::test::csv::primitive;
 
 namespace {
@@ -231,42 +233,6 @@ TEST(CsvReport, RawSignerBlockWithBadMacFails) {
     EXPECT_TRUE(check(v, "pek.signature").ok);
 }
 
-namespace {
-
-// An extended (V2/V3) report in the csv.md §7 layout, signed by the synthetic PEK with OpenSSL:
-// plain fields, RTMRs, host data, raw signer block with its MAC (anonce 0: nothing masked).
-Bytes make_extended_report(const AttestationReport& v1, bool host_data) {
-    Bytes tee(kTeeInfoExtSize);
-    auto put = [&](std::size_t off, ByteSpan v) {
-        std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off));
-    };
-    put(0x20, v1.vm_id);
-    put(0x40, v1.report_data);
-    put(0x80, v1.mnonce);
-    put(0x90, v1.measure);
-    store_le<std::uint32_t>(tee, 0xB0, v1.policy);
-    store_le<std::uint32_t>(tee, 0xB4, 0x1002);
-    store_le<std::uint32_t>(tee, 0xB8, 4);
-    store_le<std::uint32_t>(tee, 0xBC, 2101);  // build
-    store_le<std::uint16_t>(tee, 0xC0, 1);     // rtmr_version
-    for (std::size_t i = 0; i < 5 * 32; ++i) tee[0xD0 + i] = std::byte(i);
-    if (host_data) std::fill(tee.begin() + 0x3C0, tee.begin() + 0x400, std::byte{0xab});
-    const test::csv::Sm2TestKey pek(
-        from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at("PEK").as_string()));
-    const auto [r, s] = pek.sign(ByteSpan(tee).first(0x400), v1.pek.uid);
-    put(0x400, r);
-    put(0x448, s);
-    Bytes sn(64), reserved(32);
-    std::copy(v1.chip_sn.begin(), v1.chip_sn.end(), reinterpret_cast<char*>(sn.data()));
-    append(tee, v1.pek.raw);
-    append(tee, sn);
-    append(tee, reserved);
-    append(tee, secret::csv::hmac_sm3(v1.mnonce, {v1.pek.raw, sn, reserved}));
-    return tee;
-}
-
-}  // namespace
-
 TEST(CsvReport, ExtendedReportsParseAndVerify) {
     const auto v1 = AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
     // Bare V2/V3 bytes: version told by the clear sig_usage; host data presence unknown.
@@ -286,11 +252,7 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
 
     // The 4116-byte wrapper names the version: flags 3 = V3 with host data, 1 = V2.
     for (std::uint32_t flags : {1u, 3u}) {
-        Bytes wrapped(as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).begin(),
-                      as_bytes(std::string_view("ATTESTATION_EXT\0", 16)).end());
-        append_le(wrapped, flags);
-        append(wrapped, make_extended_report(v1, flags == 3));
-        wrapped.resize(20 + 4096);
+        const Bytes wrapped = test::csv::wrap_extended_report(make_extended_report(v1, flags == 3), flags);
         const auto w = AttestationReport::parse(wrapped, "wrapped");
         EXPECT_EQ(w.version, flags == 3 ? ReportVersion::v3 : ReportVersion::v2);
         EXPECT_EQ(w.host_data.has_value(), flags == 3);

@@ -8,6 +8,7 @@
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/evidence/csv/evidence_json.hpp"
 #include "ccvm/platform/evidence/csv/report_verifier.hpp"
+#include "ccvm/platform/evidence/event_log_check.hpp"
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::platform::evidence {
@@ -88,6 +89,17 @@ json::Value registers(const AttestationReport& r) {
     return v;
 }
 
+// The CC event log replayed against the V2/V3 report's RTMR1..4 (RTMR0 is not logged; trustee
+// deps/verifier/src/csv/mod.rs compares the same registers).
+void check_csv_event_log(const AttestationReport& report, const std::string& path, CheckList& out) {
+    if (report.version == ReportVersion::v1)
+        throw InputError("--event-log " + path + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
+    LoggedRegisters rtmrs{CcPlatform::csv, {}, "report"};
+    for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
+        rtmrs.values[mr - 1] = report.rtmr[cc_register_number(CcPlatform::csv, mr)];
+    check_event_log(read_file(path), path, rtmrs, out);
+}
+
 }  // namespace
 
 EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
@@ -108,6 +120,7 @@ EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
         compare_report(report, expected, out.checks);
     }
     spec.note_not_compared(out.checks, {{"launch_digest", "measurement"}});
+    if (request.event_log) check_csv_event_log(report, *request.event_log, out.checks);
     out.registers = registers(report);
     return out;
 }

@@ -9,27 +9,13 @@
 #include <vector>
 
 #include "ccvm/firmware-measure/digest.hpp"
+#include "ccvm/firmware-measure/tcg_event.hpp"
 
 namespace ccvm::tdx {
 
-// TCG PC Client PFP event types that TDVF and the Linux EFI stub log.
-enum class EventType : std::uint32_t {
-    no_action = 0x3,
-    separator = 0x4,
-    event_tag = 0x6,
-    platform_config_flags = 0xA,
-    efi_variable_driver_config = 0x80000001,
-    efi_variable_boot = 0x80000002,
-    efi_boot_services_application = 0x80000003,
-    efi_action = 0x80000007,
-    efi_handoff_tables = 0x80000009,
-    efi_platform_firmware_blob2 = 0x8000000A,
-    efi_handoff_tables2 = 0x8000000B,
-    efi_variable_authority = 0x800000E0,
-};
-
-// "EV_SEPARATOR" etc.; unknown values as hex.
-std::string event_type_name(std::uint32_t type);
+// TCG event types (shared with every CC event log).
+using ccvm::EventType;
+using ccvm::event_type_name;
 
 inline constexpr std::size_t kRtmrCount = 4;
 

@@ -1,4 +1,5 @@
-// Comparing a TD's CC event log with the events ccvm expects (tdx.md §8: "diff against CCEL").
+// Comparing a TD's CC event log with the events ccvm expects:
+// the TDX events and RTMR values of `ccvm measure --mode tdx`, checked by cc_event_log_diff.
 #pragma once
 
 #include <array>
@@ -6,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "ccvm/firmware-measure/cc_event_log_diff.hpp"
 #include "ccvm/firmware-measure/tdx/ccel.hpp"
 #include "ccvm/firmware-measure/tdx/event.hpp"
 

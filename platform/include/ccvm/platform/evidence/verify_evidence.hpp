@@ -52,7 +52,7 @@ struct EvidenceRequest {
     std::optional<std::string> report_format;  // SNP: bin | hex (default: by content)
     TrustAnchors anchors;
     bool check_signatures = true;              // false: compare values only (--no-signature-check)
-    std::optional<std::string> event_log;      // TDX: CC event log file replayed against the RTMRs
+    std::optional<std::string> event_log;      // TDX, CSV: CC event log file replayed against the RTMRs
     std::optional<std::string> verification_time;  // TDX: RFC 3339; certificates, CRLs, collateral (now when unset)
     ExpectedValues expected;
     SpecReference spec;                        // replaces the register values of `expected`
