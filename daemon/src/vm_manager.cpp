@@ -59,8 +59,9 @@ void VmManager::update(Entry& e, const VmRecord& record) {
 }
 
 VmPlan VmManager::plan_of(const std::string& name) const {
-    VmPlan plan = planner_.plan(store_.spec_yaml(name), (store_.root() / name / "spec.yaml").string());
-    return plan;
+    // Only ccvmd's copies made at create are read, never the caller's paths again.
+    PlanInputs inputs{nullptr, store_.inputs_dir(name), store_.inputs_dir(name)};
+    return planner_.plan(store_.spec_yaml(name), (store_.root() / name / "spec.yaml").string(), inputs);
 }
 
 // --- reconciliation -------------------------------------------------------------------------------
@@ -138,17 +139,29 @@ void VmManager::refresh() {
 
 // --- operations -----------------------------------------------------------------------------------
 
-VmRecord VmManager::create(std::string_view spec_yaml) {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
-    check_vm_name(plan.name);
+VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
+    const std::string name = planner_.vm_name(spec_yaml, "spec");
+    check_vm_name(name);
 
     auto e = std::make_shared<Entry>();
     std::unique_lock op(e->op);
     {
         std::lock_guard lock(map_mutex_);
-        if (vms_.contains(plan.name))
-            throw DaemonError(ErrorCode::already_exists, "a VM named '" + plan.name + "' already exists");
-        vms_[plan.name] = e;
+        if (vms_.contains(name))
+            throw DaemonError(ErrorCode::already_exists, "a VM named '" + name + "' already exists");
+        vms_[name] = e;
+    }
+    VmPlan plan;
+    try {
+        // The caller's files are copied into the new VM directory before it exists; the plan points
+        // at where they will be once it does.
+        const std::filesystem::path staging = store_.begin_create(name);
+        plan = planner_.plan(spec_yaml, "spec", {&files, staging / "inputs", store_.inputs_dir(name)});
+    } catch (...) {
+        store_.abandon_create(name);
+        std::lock_guard lock(map_mutex_);
+        vms_.erase(name);
+        throw;
     }
     VmRecord record;
     record.name = plan.name;
@@ -173,7 +186,10 @@ VmRecord VmManager::create(std::string_view spec_yaml) {
     } catch (...) {
         try {
             if (defined) backend_.undefine(plan.name);
-            if (recorded) store_.erase(plan.name);
+            if (recorded)
+                store_.erase(plan.name);
+            else
+                store_.abandon_create(plan.name);
         } catch (const std::exception& ex) {
             spdlog::error("VM {}: rollback of a failed create: {}", plan.name, ex.what());
         }
@@ -190,8 +206,10 @@ VmRecord VmManager::create(std::string_view spec_yaml) {
     return record;
 }
 
-json::Value VmManager::measure(std::string_view spec_yaml) const {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
+json::Value VmManager::measure(std::string_view spec_yaml, CallerFiles files) const {
+    const ScratchDir scratch = store_.scratch_dir();
+    const std::filesystem::path copies = scratch.path() / "inputs";
+    VmPlan plan = planner_.plan(spec_yaml, "spec", {&files, copies, copies});
     json::Value result;
     result.set("name", plan.name);
     result.set("tee", plan.tee);

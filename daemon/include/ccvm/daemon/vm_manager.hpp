@@ -44,8 +44,10 @@ public:
     // Re-reads libvirt's view of running VMs (a guest may power off by itself).
     void refresh();
 
-    VmRecord create(std::string_view spec_yaml);
-    ccvm::json::Value measure(std::string_view spec_yaml) const;
+    // `files`: the descriptors the caller opened for the files the spec names (SpecPlanner::plan);
+    // the VM keeps ccvmd's copies of those it reads, in its state directory.
+    VmRecord create(std::string_view spec_yaml, CallerFiles files = {});
+    ccvm::json::Value measure(std::string_view spec_yaml, CallerFiles files = {}) const;
     void start(const std::string& name);
     void stop(const std::string& name, bool force);
     void destroy(const std::string& name);
