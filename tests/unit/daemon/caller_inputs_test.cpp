@@ -132,5 +132,44 @@ TEST_F(CallerInputsTest, MessagesAboutCopiesNameTheCallersFiles) {
               firmware_.string() + ": no OVMF footer table; " + key_.string());
 }
 
+// host.acpi-dir: the caller passes each file of the directory as "<dir>/<name>"; only names directly
+// in that directory are taken, each copied into the VM's own acpi/ directory.
+TEST(CallerInputsDirectory, EachFileOfTheDirectoryIsCopied) {
+    TempDir tmp;
+    const fs::path firmware = tmp.write("tdvf.fd", "tdvf", 0644);
+    fs::create_directory(tmp.path() / "acpi");
+    tmp.write("acpi/etc_table-loader", "loader", 0644);
+    tmp.write("acpi/etc_acpi_rsdp", "rsdp", 0644);
+    const std::string yaml = "name: td1\ntee:\n  type: tdx\nmemory: 2G\nfirmware: " + firmware.string() +
+                             "\nhost:\n  acpi-dir: " + (tmp.path() / "acpi").string() + "\n";
+    const platform::VmSpec original = platform::parse_vm_spec(yaml, "td1.yaml");
+    CallerFiles files = platform::open_spec_files(original);
+    ASSERT_EQ(files.size(), 3u);
+    EXPECT_TRUE(files.contains((tmp.path() / "acpi" / "etc_acpi_rsdp").string()));
+    // A key that climbs out of the directory is not one of its files.
+    files.emplace((tmp.path() / "acpi" / "..").string(), secret::FileDescriptor(::open(firmware.c_str(), O_RDONLY)));
+
+    platform::VmSpec spec = original;
+    take_caller_files(spec, files, tmp.path() / "copies");
+    EXPECT_EQ(*spec.host.acpi_dir, tmp.path() / "copies" / "acpi");
+    EXPECT_EQ(read_text_file(tmp.path() / "copies" / "acpi" / "etc_table-loader"), "loader");
+    EXPECT_EQ(read_text_file(tmp.path() / "copies" / "acpi" / "etc_acpi_rsdp"), "rsdp");
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path() / "copies" / "acpi")) ++entries;
+    EXPECT_EQ(entries, 2u);
+
+    // No file of the directory passed: refused like any other inaccessible path.
+    CallerFiles none;
+    none.emplace(firmware.string(), secret::FileDescriptor(::open(firmware.c_str(), O_RDONLY)));
+    spec = original;
+    try {
+        take_caller_files(spec, none, tmp.path() / "copies2");
+        FAIL() << "accepted a directory without its files";
+    } catch (const DaemonError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "td1.yaml:7:3: host.acpi-dir: " + (tmp.path() / "acpi").string() + ": not accessible to the caller");
+    }
+}
+
 }  // namespace
 }  // namespace ccvm::daemon
