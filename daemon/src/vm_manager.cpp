@@ -58,9 +58,9 @@ void VmManager::update(Entry& e, const VmRecord& record) {
     if (observer_ != nullptr) observer_->vm_changed(record);
 }
 
-VmPlan VmManager::plan_of(const std::string& name) const {
+VmPlan VmManager::plan_of(const std::string& name, bool launching) const {
     // Only ccvmd's copies made at create are read, never the caller's paths again.
-    PlanInputs inputs{nullptr, store_.inputs_dir(name), store_.inputs_dir(name)};
+    PlanInputs inputs{nullptr, store_.inputs_dir(name), store_.inputs_dir(name), launching};
     return planner_.plan(store_.spec_yaml(name), (store_.root() / name / "spec.yaml").string(), inputs);
 }
 
@@ -229,7 +229,7 @@ void VmManager::start(const std::string& name) {
     if (active(backend_.state(name)))
         throw DaemonError(ErrorCode::invalid_state, "VM '" + name + "' is already running in libvirt");
 
-    VmPlan plan = plan_of(name);
+    VmPlan plan = plan_of(name, true);
     // The launch is checked against what was measured when the VM was created, not against the
     // inputs as they are now: a changed firmware or kernel must show up as a mismatch.
     plan.expected = json::parse(record.expected_measurement, "expected measurement");

@@ -241,6 +241,21 @@ TEST_F(CallerFilesTest, DiskNeedsTheCallersReadAndWriteAccess) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string xml = read_text_file(vm_dir("vm1") / "domain.xml");
     EXPECT_NE(xml.find("<source file='" + mine.string() + "'/>"), std::string::npos) << xml;
+    r = h_->ccvm({"start", "vm1"}, user_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(h_->ccvm({"destroy", "vm1"}, user_).exit_code, 0);
+
+    // After create the caller swaps the disk for a link to root's file: the next launch refuses.
+    fs::remove(mine);
+    fs::create_symlink(roots, mine);
+    r = h_->ccvm({"start", "vm1"}, user_);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(":9:5: disks[0].file: " + mine.string() +
+                         " no longer names the file the VM was created with; create the VM again\n"),
+              std::string::npos)
+        << r.err;
+    r = h_->ccvm({"status", "vm1", "--json"});
+    EXPECT_EQ(json::parse(r.out, "status").at("state").as_string(), "defined");
 }
 
 TEST_F(CallerFilesTest, SerialLogOnlyWhereTheCallerMayWrite) {

@@ -11,6 +11,8 @@
 #include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/spec_files.hpp"
 
 namespace fs = std::filesystem;
@@ -78,20 +80,32 @@ void copy_directory(const platform::VmSpec& spec, const SpecFile& f, CallerFiles
     if (!any) refuse(spec, f.key, f.path->string());
 }
 
+// Where take_caller_files records which files the disk and log paths named (device and inode), for
+// check_in_place_unchanged at every launch.
+constexpr const char* kInPlaceRecord = "in-place.json";
+
+bool in_place(const SpecFile& f) { return f.use == SpecFileUse::disk || f.use == SpecFileUse::log; }
+
 // A disk or log stays at its path for libvirt: the caller must have opened that very file with the
-// access QEMU gets, and the path must still name it (no swap for a root-only file since).
-void check_in_place(const platform::VmSpec& spec, const SpecFile& f, int fd) {
+// access QEMU gets, and the path must still name it (no swap for a root-only file since). Returns
+// the file's identity.
+json::Value check_in_place(const platform::VmSpec& spec, const SpecFile& f, int fd) {
     const bool write = f.use == SpecFileUse::log || !f.read_only;
     struct stat opened {}, now {};
     if (!usable(fd, write, opened) || ::stat(f.path->c_str(), &now) != 0 || now.st_dev != opened.st_dev ||
         now.st_ino != opened.st_ino)
         refuse(spec, f.key, f.path->string());
+    json::Value id;
+    id.set("dev", static_cast<unsigned long long>(opened.st_dev));
+    id.set("ino", static_cast<unsigned long long>(opened.st_ino));
+    return id;
 }
 
 }  // namespace
 
 void take_caller_files(platform::VmSpec& spec, CallerFiles& files, const fs::path& copy_dir) {
     make_private_dir(copy_dir);
+    json::Value identities = json::Object{};
     for (const SpecFile& f : platform::spec_files(spec)) {
         const std::string path = f.path->string();
         if (f.use == SpecFileUse::directory) {
@@ -100,12 +114,31 @@ void take_caller_files(platform::VmSpec& spec, CallerFiles& files, const fs::pat
         }
         const auto it = files.find(path);
         if (it == files.end()) refuse(spec, f.key, path);
-        if (f.use == SpecFileUse::disk || f.use == SpecFileUse::log)
-            check_in_place(spec, f, it->second.get());
+        if (in_place(f))
+            identities.set(path, check_in_place(spec, f, it->second.get()));
         else
             copy_one(spec, f, path, it->second.get(), copy_dir / f.copy_name);
     }
+    write_file_atomic(copy_dir / kInPlaceRecord, identities.dump(true) + "\n", 0600);
     point_at_copies(spec, copy_dir);
+}
+
+void check_in_place_unchanged(const platform::VmSpec& original, const fs::path& dir) {
+    platform::VmSpec spec = original;
+    const fs::path record = dir / kInPlaceRecord;
+    const json::Value identities = json::parse(read_text_file(record), record.string());
+    for (const SpecFile& f : platform::spec_files(spec)) {
+        if (!in_place(f)) continue;
+        const std::string path = f.path->string();
+        const json::Value* id = identities.find(path);
+        struct stat now {};
+        if (id == nullptr || ::stat(path.c_str(), &now) != 0 ||
+            static_cast<std::uint64_t>(now.st_dev) != id->at("dev").as_u64("dev") ||
+            static_cast<std::uint64_t>(now.st_ino) != id->at("ino").as_u64("ino"))
+            throw DaemonError(ErrorCode::invalid_state,
+                              spec.where(f.key) + ": " + f.key + ": " + path +
+                                  " no longer names the file the VM was created with; create the VM again");
+    }
 }
 
 void point_at_copies(platform::VmSpec& spec, const fs::path& dir) {

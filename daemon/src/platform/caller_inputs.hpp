@@ -23,6 +23,11 @@ inline constexpr std::uint64_t kMaxInputFileBytes = std::uint64_t{2} << 30;
 // "...: PATH: not accessible to the caller" whatever the reason.
 void take_caller_files(platform::VmSpec& spec, CallerFiles& files, const std::filesystem::path& copy_dir);
 
+// Before a launch: throws DaemonError(invalid_state) when a disk or log path of `original` no longer
+// names the file its caller passed at create (recorded in `dir` by take_caller_files), so that a
+// path swapped since (a symlink to a root-only file) never reaches libvirt.
+void check_in_place_unchanged(const platform::VmSpec& original, const std::filesystem::path& dir);
+
 // Points the copied files of `spec` at `dir` (where take_caller_files put them, or where they are
 // now); disks and logs keep their paths.
 void point_at_copies(platform::VmSpec& spec, const std::filesystem::path& dir);

@@ -29,6 +29,7 @@ VmPlan PlatformPlanner::plan(std::string_view spec_yaml, std::string_view source
         take_caller_files(spec, *inputs.caller_files, inputs.copy_dir);
     else
         point_at_copies(spec, inputs.copy_dir);
+    if (inputs.launching) check_in_place_unchanged(original, inputs.copy_dir);
     try {
         platform::check_spec_inputs(spec);
         VmPlan plan;

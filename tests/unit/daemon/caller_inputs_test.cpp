@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "../platform/platform_test_util.hpp"
 #include "ccvm/daemon/errors.hpp"
+#include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/spec_files.hpp"
 #include "platform/caller_inputs.hpp"
@@ -73,10 +75,15 @@ TEST_F(CallerInputsTest, CopiesWhatItReadsAndPointsTheSpecAtTheCopies) {
     EXPECT_EQ(st.st_mode & 07777, 0700u);
     ASSERT_EQ(::stat(s.secrets.at(0).file.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
-    // No temporary file of the atomic copies is left.
-    std::size_t entries = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp_.path() / "copies")) ++entries;
-    EXPECT_EQ(entries, 2u);
+    // The copies, and which file the disk path named; no temporary file of the atomic writes is left.
+    std::vector<std::string> entries;
+    for (const auto& e : fs::directory_iterator(tmp_.path() / "copies")) entries.push_back(e.path().filename());
+    std::sort(entries.begin(), entries.end());
+    EXPECT_EQ(entries, (std::vector<std::string>{"firmware", "in-place.json", "secret-0"}));
+    ASSERT_EQ(::stat(disk_.c_str(), &st), 0);
+    const json::Value in_place = json::parse(read_text_file(tmp_.path() / "copies" / "in-place.json"), "in-place");
+    EXPECT_EQ(in_place.at(disk_.string()).at("ino").as_u64(), st.st_ino);
+    EXPECT_EQ(in_place.at(disk_.string()).at("dev").as_u64(), st.st_dev);
 }
 
 TEST_F(CallerInputsTest, EveryUnusableDescriptorGetsTheSameMessage) {

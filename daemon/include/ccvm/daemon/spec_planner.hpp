@@ -41,6 +41,9 @@ struct PlanInputs {
     std::filesystem::path copy_dir;
     // Where the copies will be when the VM runs: the domain XML and the launch point there.
     std::filesystem::path inputs_dir;
+    // A launch of a VM created earlier: its disk and log paths must still name the files its
+    // creator passed (DaemonError(invalid_state) otherwise).
+    bool launching = false;
 };
 
 class SpecPlanner {

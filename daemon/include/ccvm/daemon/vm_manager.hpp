@@ -70,7 +70,8 @@ private:
     std::shared_ptr<Entry> entry(const std::string& name) const;
     VmRecord snapshot(const Entry& e) const;
     void update(Entry& e, const VmRecord& record);  // persist + publish
-    VmPlan plan_of(const std::string& name) const;
+    // `launching`: also check that its disks and logs are still the files passed at create.
+    VmPlan plan_of(const std::string& name, bool launching = false) const;
     void reconcile_one(const std::string& name);
 
     StateStore& store_;
