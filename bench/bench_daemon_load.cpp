@@ -3,6 +3,7 @@
 // Prints calls/s, p50/p99 latency per method, and the ratio to the bus's own round-trip rate
 // (org.freedesktop.DBus.Peer.Ping to ccvmd) measured in the same run. Nothing is asserted on time;
 // every call must succeed or fail with a named error (counted and printed).
+#include <fcntl.h>
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <algorithm>
@@ -85,9 +86,15 @@ int main() {
                 latency_ms[method].push_back(ms);
                 return true;
             };
+            // ccvmd reads the spec's files only through descriptors its caller opened.
+            std::map<std::string, sdbus::UnixFd> files;
+            files.emplace(kernel.string(), sdbus::UnixFd(::open(kernel.c_str(), O_RDONLY | O_CLOEXEC), sdbus::adopt_fd));
             sdbus::ObjectPath path;
             if (!timed("CreateVM", [&] {
-                    manager->callMethod("CreateVM").onInterface("org.ccvm.ccvm1.Manager").withArguments(spec).storeResultsTo(path);
+                    manager->callMethod("CreateVM")
+                        .onInterface("org.ccvm.ccvm1.Manager")
+                        .withArguments(spec, files)
+                        .storeResultsTo(path);
                 }))
                 return;
             auto vm = sdbus::createProxy(*conn, kBus, path);

@@ -1,10 +1,13 @@
 #include "ccvm/daemon/state_store.hpp"
 
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <system_error>
 
@@ -42,6 +45,7 @@ void remove_temp_files(const fs::path& vm_dir) {
         }
     }
 }
+constexpr std::string_view kScratchPrefix = ".tmp-";  // Measure's copies of a caller's inputs
 
 void write_new_file(const fs::path& path, std::string_view content) { write_file_atomic(path, content, 0600); }
 
@@ -54,22 +58,45 @@ StateStore::StateStore(fs::path state_dir) : vms_(state_dir / "vms"), quarantine
     fs::permissions(vms_.parent_path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec, ec);
 }
 
-void StateStore::create(const VmRecord& record, std::string_view spec_yaml, std::string_view domain_xml) {
-    const fs::path final_dir = dir(record.name);
-    if (fs::exists(final_dir))
-        throw DaemonError(ErrorCode::already_exists, "a VM named '" + record.name + "' already exists");
-    const fs::path staging = vms_ / (std::string(kStagingPrefix) + record.name);
+fs::path StateStore::begin_create(const std::string& name) {
+    const fs::path staging = vms_ / (std::string(kStagingPrefix) + name);
     std::error_code ec;
     fs::remove_all(staging, ec);
     if (!fs::create_directory(staging, ec) || ec)
         throw SystemError("cannot create " + staging.string() + ": " + ec.message());
     fs::permissions(staging, fs::perms::owner_all, ec);
+    return staging;
+}
+
+void StateStore::abandon_create(const std::string& name) {
+    std::error_code ec;
+    fs::remove_all(vms_ / (std::string(kStagingPrefix) + name), ec);
+}
+
+void StateStore::create(const VmRecord& record, std::string_view spec_yaml, std::string_view domain_xml) {
+    const fs::path final_dir = dir(record.name);
+    if (fs::exists(final_dir))
+        throw DaemonError(ErrorCode::already_exists, "a VM named '" + record.name + "' already exists");
+    fs::path staging = vms_ / (std::string(kStagingPrefix) + record.name);
+    if (!fs::is_directory(staging)) staging = begin_create(record.name);
     write_new_file(staging / kSpecFile, spec_yaml);
     write_new_file(staging / kDomainFile, domain_xml);
     write_new_file(staging / kStateFile, record_to_json(record));
     if (std::rename(staging.c_str(), final_dir.c_str()) != 0)
         throw SystemError("cannot rename " + staging.string() + " to " + final_dir.string());
     fsync_directory(vms_);
+}
+
+ScratchDir StateStore::scratch_dir() {
+    std::string pattern = (vms_ / (std::string(kScratchPrefix) + "XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        throw SystemError("cannot create a scratch directory in " + vms_.string() + ": " + std::strerror(errno));
+    return ScratchDir(pattern);
+}
+
+ScratchDir::~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
 }
 
 void StateStore::save(const VmRecord& record) { write_new_file(dir(record.name) / kStateFile, record_to_json(record)); }
@@ -102,7 +129,7 @@ std::vector<std::string> StateStore::recover_names() {
     std::vector<std::pair<std::string, std::string>> broken;
     for (const auto& item : fs::directory_iterator(vms_)) {
         const std::string file = item.path().filename().string();
-        if (file.starts_with(kStagingPrefix) || file.starts_with(kTrashPrefix)) {
+        if (file.starts_with(kStagingPrefix) || file.starts_with(kTrashPrefix) || file.starts_with(kScratchPrefix)) {
             // An interrupted create (nothing was defined yet) or erase (already undefined).
             std::error_code ec;
             fs::remove_all(item.path(), ec);

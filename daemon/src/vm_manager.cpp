@@ -60,9 +60,10 @@ void VmManager::update(Entry& e, const VmRecord& record) {
     if (observer_ != nullptr) observer_->vm_changed(record);
 }
 
-VmPlan VmManager::plan_of(const std::string& name) const {
-    VmPlan plan = planner_.plan(store_.spec_yaml(name), (store_.root() / name / "spec.yaml").string());
-    return plan;
+VmPlan VmManager::plan_of(const std::string& name, bool launching) const {
+    // Only ccvmd's copies made at create are read, never the caller's paths again.
+    PlanInputs inputs{nullptr, store_.inputs_dir(name), store_.inputs_dir(name), launching};
+    return planner_.plan(store_.spec_yaml(name), (store_.root() / name / "spec.yaml").string(), inputs);
 }
 
 // --- reconciliation -------------------------------------------------------------------------------
@@ -177,17 +178,29 @@ void VmManager::refresh() {
 
 // --- operations -----------------------------------------------------------------------------------
 
-VmRecord VmManager::create(std::string_view spec_yaml) {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
-    check_vm_name(plan.name);
+VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
+    const std::string name = planner_.vm_name(spec_yaml, "spec");
+    check_vm_name(name);
 
     auto e = std::make_shared<Entry>();
     std::unique_lock op(e->op);
     {
         std::lock_guard lock(map_mutex_);
-        if (vms_.contains(plan.name))
-            throw DaemonError(ErrorCode::already_exists, "a VM named '" + plan.name + "' already exists");
-        vms_[plan.name] = e;
+        if (vms_.contains(name))
+            throw DaemonError(ErrorCode::already_exists, "a VM named '" + name + "' already exists");
+        vms_[name] = e;
+    }
+    VmPlan plan;
+    try {
+        // The caller's files are copied into the new VM directory before it exists; the plan points
+        // at where they will be once it does.
+        const std::filesystem::path staging = store_.begin_create(name);
+        plan = planner_.plan(spec_yaml, "spec", {&files, staging / "inputs", store_.inputs_dir(name)});
+    } catch (...) {
+        store_.abandon_create(name);
+        std::lock_guard lock(map_mutex_);
+        vms_.erase(name);
+        throw;
     }
     VmRecord record;
     record.name = plan.name;
@@ -212,7 +225,10 @@ VmRecord VmManager::create(std::string_view spec_yaml) {
     } catch (...) {
         try {
             if (defined) backend_.undefine(plan.name);
-            if (recorded) store_.erase(plan.name);
+            if (recorded)
+                store_.erase(plan.name);
+            else
+                store_.abandon_create(plan.name);
         } catch (const std::exception& ex) {
             spdlog::error("VM {}: rollback of a failed create: {}", plan.name, ex.what());
         }
@@ -229,8 +245,10 @@ VmRecord VmManager::create(std::string_view spec_yaml) {
     return record;
 }
 
-json::Value VmManager::measure(std::string_view spec_yaml) const {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
+json::Value VmManager::measure(std::string_view spec_yaml, CallerFiles files) const {
+    const ScratchDir scratch = store_.scratch_dir();
+    const std::filesystem::path copies = scratch.path() / "inputs";
+    VmPlan plan = planner_.plan(spec_yaml, "spec", {&files, copies, copies});
     json::Value result;
     result.set("name", plan.name);
     result.set("tee", plan.tee);
@@ -250,7 +268,7 @@ void VmManager::start(const std::string& name) {
     if (active(backend_.state(name)))
         throw DaemonError(ErrorCode::invalid_state, "VM '" + name + "' is already running in libvirt");
 
-    VmPlan plan = plan_of(name);
+    VmPlan plan = plan_of(name, true);
     // The launch is checked against what was measured when the VM was created, not against the
     // inputs as they are now: a changed firmware or kernel must show up as a mismatch.
     plan.expected = json::parse(record.expected_measurement, "expected measurement");

@@ -63,12 +63,9 @@ FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
     return *this;
 }
 
-FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
-    const std::string name = path.string();
-    FileDescriptor fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-    if (fd.get() < 0) throw InputError("secret file '" + name + "': cannot open: " + std::strerror(errno));
+void check_secret_descriptor(int fd, const std::string& name, SecretFileAccess access) {
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
+    if (::fstat(fd, &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw InputError("secret file '" + name + "': not a regular file");
     // A file nobody can write (read-only media, packaged fixtures) is not a live key someone forgot
     // to protect; every writable file must be private to its owner.
@@ -81,6 +78,13 @@ FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAcc
         throw InputError("secret file '" + name + "': " + std::to_string(st.st_size) + " bytes, more than the " +
                          std::to_string(kMaxSecretFileSize) + "-byte limit for secrets");
     }
+}
+
+FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
+    const std::string name = path.string();
+    FileDescriptor fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (fd.get() < 0) throw InputError("secret file '" + name + "': cannot open: " + std::strerror(errno));
+    check_secret_descriptor(fd.get(), name, access);
     return fd;
 }
 

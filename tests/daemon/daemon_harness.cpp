@@ -214,12 +214,17 @@ int DaemonHarness::wait_daemon(std::chrono::milliseconds timeout) {
 }
 
 DaemonHarness::Result DaemonHarness::ccvm(const std::vector<std::string>& args, const std::string& as_user) const {
+    return run(paths_.ccvm, args, as_user);
+}
+
+DaemonHarness::Result DaemonHarness::run(const fs::path& program, const std::vector<std::string>& args,
+                                         const std::string& as_user) const {
     std::vector<std::string> argv;
     if (!as_user.empty()) {
         argv = {"/usr/sbin/runuser", "-u", as_user, "--", "/usr/bin/env",
                 "DBUS_SYSTEM_BUS_ADDRESS=" + bus_address_};
     }
-    argv.push_back(paths_.ccvm.string());
+    argv.push_back(program.string());
     argv.insert(argv.end(), args.begin(), args.end());
     const ProcessResult r = run_process(argv, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_address_}});
     return {r.exit_code, r.out, r.err};

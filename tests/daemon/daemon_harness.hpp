@@ -52,6 +52,9 @@ public:
     };
     // Runs the CLI on this bus; `as_user` runs it through runuser -u USER.
     Result ccvm(const std::vector<std::string>& args, const std::string& as_user = {}) const;
+    // Runs another client program on this bus, the same way.
+    Result run(const std::filesystem::path& program, const std::vector<std::string>& args,
+               const std::string& as_user = {}) const;
 
     const std::filesystem::path& dir() const noexcept { return dir_; }
     std::filesystem::path state_dir() const { return dir_ / "state"; }

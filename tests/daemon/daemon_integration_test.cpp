@@ -241,9 +241,11 @@ TEST_P(PreAttestedSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) 
     create(vm, true);
     if (IsSkipped()) return;
     {
-        // The firmware changes after the spec was measured: one byte in the middle of the image.
-        std::fstream f(firmware_, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(fs::file_size(firmware_) / 2));
+        // What boots is ccvmd's copy made at create (the spec's own path no longer matters); the copy
+        // changes after it was measured: one byte in the middle of the image.
+        const fs::path copy = h_->state_dir() / "vms" / vm / "inputs" / "firmware";
+        std::fstream f(copy, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(fs::file_size(copy) / 2));
         f.put('\x5a');
     }
     const auto r = h_->ccvm({"start", vm});
@@ -265,7 +267,8 @@ INSTANTIATE_TEST_SUITE_P(Tee, PreAttestedSimulated, ::testing::Values("sev", "cs
                          [](const auto& p) { return p.param; });
 
 // The shape of configs/examples/csv.yaml: CSV1 with measured direct boot (kernel-hashes) on an OVMF
-// that has the hashes-table area. A kernel changed after create is refused like changed firmware.
+// that has the hashes-table area. A kernel changed after create (ccvmd's copy) is refused like changed
+// firmware.
 TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
     DaemonHarness h(paths());
     ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
@@ -299,7 +302,8 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
     ASSERT_EQ(h.ccvm({"destroy", "csv-guest"}).exit_code, 0);
 
     {
-        std::ofstream kernel(h.dir() / "csv-kernel.bin", std::ios::app | std::ios::binary);
+        // The kernel ccvmd boots (its copy from create) changes behind its back.
+        std::ofstream kernel(h.state_dir() / "vms" / "csv-guest" / "inputs" / "kernel", std::ios::app | std::ios::binary);
         kernel << 'x';
     }
     r = h.ccvm({"start", "csv-guest"});

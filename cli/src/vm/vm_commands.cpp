@@ -10,6 +10,7 @@
 #include "ccvm/firmware-measure/json.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
+#include "ccvm/platform/spec_files.hpp"
 #include "commands.hpp"
 #include "secret/secret_args.hpp"
 #include "vm/daemon_client.hpp"
@@ -53,6 +54,24 @@ json::Value variant_map_to_json(const std::map<std::string, sdbus::Variant>& map
     return out;
 }
 
+// ccvmd reads no file of the spec with its own rights: this process opens them with the user's and
+// passes the descriptors. A file it cannot open is not passed, and ccvmd refuses the spec naming it;
+// a spec that does not parse passes none, and ccvmd reports the parse error.
+std::map<std::string, sdbus::UnixFd> spec_file_descriptors(const std::string& yaml, const std::string& source) {
+    std::map<std::string, sdbus::UnixFd> out;
+    platform::VmSpec spec;
+    try {
+        spec = platform::parse_vm_spec(yaml, source);
+    } catch (const InputError&) {
+        return out;
+    }
+    for (auto& [path, fd] : platform::open_spec_files(spec)) out.emplace(path, sdbus::UnixFd(fd.release(), sdbus::adopt_fd));
+    if (out.size() > platform::kMaxPassedFiles)
+        throw InputError(source + ": the spec names " + std::to_string(out.size()) + " files; one call to ccvmd can pass " +
+                         std::to_string(platform::kMaxPassedFiles) + " (the system bus's descriptor limit)");
+    return out;
+}
+
 std::string read_spec(const std::string& path) {
     if (path == "-") {
         std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
@@ -63,11 +82,12 @@ std::string read_spec(const std::string& path) {
 
 int run_create(const std::string& spec_path) {
     const std::string yaml = read_spec(spec_path);
+    const std::map<std::string, sdbus::UnixFd> files = spec_file_descriptors(yaml, spec_path);
     DaemonClient client;
     std::string path;
     {
         Progress progress("creating VM");
-        with_daemon([&] { path = client.manager().CreateVM(yaml); });
+        with_daemon([&] { path = client.manager().CreateVM(yaml, files); });
     }
     std::string name;
     with_daemon([&] { name = VmClient(client.connection(), path).Name(); });

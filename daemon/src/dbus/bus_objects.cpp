@@ -52,6 +52,14 @@ std::map<std::string, sdbus::Variant> to_vardict(const json::Value& object) {
     return out;
 }
 
+// The passed descriptors, owned by the daemon from here on (sdbus's UnixFd dups on receipt). Shared so
+// that the work-pool lambda holding them stays copyable.
+std::shared_ptr<CallerFiles> own_files(std::map<std::string, sdbus::UnixFd>& files) {
+    auto out = std::make_shared<CallerFiles>();
+    for (auto& [path, fd] : files) out->emplace(path, secret::FileDescriptor(fd.release()));
+    return out;
+}
+
 }  // namespace
 
 Caller current_caller(const sdbus::IObject& object) {
@@ -117,12 +125,14 @@ ManagerObject::ManagerObject(sdbus::IConnection& connection, BusService& service
 
 ManagerObject::~ManagerObject() { unregisterAdaptor(); }
 
-void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml) {
+void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml,
+                             std::map<std::string, sdbus::UnixFd> files) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), {caller, "CreateVM"}, std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
+    auto owned = own_files(files);
+    answer_later(service.pool(), {caller, "CreateVM"}, std::move(result), [&service, caller, spec = std::move(spec_yaml), owned] {
         service.authorizer().require_change(caller, "create VMs");
-        const VmRecord record = service.manager().create(spec);
+        const VmRecord record = service.manager().create(spec, std::move(*owned));
         return sdbus::ObjectPath(vm_object_path(record.name));
     });
 }
@@ -140,13 +150,15 @@ sdbus::ObjectPath ManagerObject::GetVM(const std::string& name) {
     return sdbus::ObjectPath(vm_object_path(name));
 }
 
-void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) {
+void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml,
+                            std::map<std::string, sdbus::UnixFd> files) {
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
-    answer_later(service.pool(), {caller, "Measure"}, std::move(result), [&service, caller, spec = std::move(spec_yaml)] {
-        // The daemon reads and hashes the files a spec names, with its own privileges.
+    auto owned = own_files(files);
+    answer_later(service.pool(), {caller, "Measure"}, std::move(result), [&service, caller, spec = std::move(spec_yaml), owned] {
+        // Only the descriptors the caller passed are read and hashed, never a path with root's rights.
         service.authorizer().require_change(caller, "measure specs");
-        return to_vardict(service.manager().measure(spec));
+        return to_vardict(service.manager().measure(spec, std::move(*owned)));
     });
 }
 

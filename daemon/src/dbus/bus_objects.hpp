@@ -73,11 +73,13 @@ public:
     using Manager_adaptor::emitVMRemoved;
 
 private:
-    void CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml) override;
+    void CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::string spec_yaml,
+                  std::map<std::string, sdbus::UnixFd> files) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> ListVMs() override;
     sdbus::ObjectPath GetVM(const std::string& name) override;
     std::vector<sdbus::Struct<std::string, std::string>> ListQuarantined() override;
-    void Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml) override;
+    void Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>&& result, std::string spec_yaml,
+                 std::map<std::string, sdbus::UnixFd> files) override;
     std::string LaunchSecurity() override;
     std::string LibvirtURI() override;
 

@@ -4,23 +4,45 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/measure_spec.hpp"
+#include "platform/caller_inputs.hpp"
 
 namespace ccvm::daemon {
 
-VmPlan PlatformPlanner::plan(std::string_view spec_yaml, std::string_view source) const {
+std::string PlatformPlanner::vm_name(std::string_view spec_yaml, std::string_view source) const {
     try {
-        platform::VmSpec spec = platform::parse_vm_spec(spec_yaml, source);
+        return platform::parse_vm_spec(spec_yaml, source).name;
+    } catch (const InputError& e) {
+        throw DaemonError(ErrorCode::spec_invalid, e.what());
+    }
+}
+
+VmPlan PlatformPlanner::plan(std::string_view spec_yaml, std::string_view source, const PlanInputs& inputs) const {
+    platform::VmSpec original;
+    try {
+        original = platform::parse_vm_spec(spec_yaml, source);
+    } catch (const InputError& e) {
+        throw DaemonError(ErrorCode::spec_invalid, e.what());
+    }
+    platform::VmSpec spec = original;
+    // Everything below reads only ccvmd's copies: the bytes measured are the bytes that boot.
+    if (inputs.caller_files != nullptr)
+        take_caller_files(spec, *inputs.caller_files, inputs.copy_dir);
+    else
+        point_at_copies(spec, inputs.copy_dir);
+    if (inputs.launching) check_in_place_unchanged(original, inputs.copy_dir);
+    try {
         platform::check_spec_inputs(spec);
         VmPlan plan;
         plan.name = spec.name;
         plan.tee = std::string(platform::tee_name(spec.tee));
-        plan.domain_xml = platform::render_domain_xml(spec);
         plan.expected = platform::measure_spec(spec);
+        point_at_copies(spec, inputs.inputs_dir);
+        plan.domain_xml = platform::render_domain_xml(spec);
         for (const platform::SecretRef& s : spec.secrets) plan.secrets.push_back({s.guid, s.file});
         plan.native = std::move(spec);
         return plan;
     } catch (const InputError& e) {
-        throw DaemonError(ErrorCode::spec_invalid, e.what());
+        throw DaemonError(ErrorCode::spec_invalid, name_originals(e.what(), original, inputs.copy_dir));
     }
 }
 

@@ -8,7 +8,8 @@ namespace ccvm::daemon {
 
 class PlatformPlanner final : public SpecPlanner {
 public:
-    VmPlan plan(std::string_view spec_yaml, std::string_view source) const override;
+    std::string vm_name(std::string_view spec_yaml, std::string_view source) const override;
+    VmPlan plan(std::string_view spec_yaml, std::string_view source, const PlanInputs& inputs) const override;
 };
 
 // The platform VmSpec a PlatformPlanner put into `plan`.

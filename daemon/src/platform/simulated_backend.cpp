@@ -6,6 +6,7 @@
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
+#include "platform/caller_inputs.hpp"
 
 namespace ccvm::daemon {
 
@@ -48,9 +49,11 @@ const SimulatedFirmware& SimulatedLaunchBackend::firmware_for(platform::TeeKind 
 
 SimulatedLaunchBackend::Guest SimulatedLaunchBackend::launch_start(const std::string& name, const std::string& xml) {
     const LaunchStartInput in = launch_start_input(xml);
-    // The VM's spec says which platform it was made for and names the inputs it boots.
+    // The VM's spec says which platform it was made for; what it boots are ccvmd's copies of the
+    // inputs it names (the files the domain XML points at), never the spec's own paths.
     const std::filesystem::path spec_path = vms_dir_ / name / "spec.yaml";
-    const platform::VmSpec spec = platform::parse_vm_spec(read_text_file(spec_path), spec_path.string());
+    platform::VmSpec spec = platform::parse_vm_spec(read_text_file(spec_path), spec_path.string());
+    point_at_copies(spec, vms_dir_ / name / "inputs");
     Guest guest;
     guest.firmware = &firmware_for(spec.tee);
     try {

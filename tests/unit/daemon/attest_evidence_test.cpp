@@ -27,9 +27,13 @@ Bytes evidence(const std::string& name) { return read_file(ccvm::test::source_di
 
 // Plans like ccvmd's PlatformPlanner (parse, measure, keep the VmSpec); the "domain XML" is the
 // FakeBackend's "name|tee".
+// It reads the spec's paths directly: what caller descriptors change is tested through ccvmd.
 class SpecPlanner final : public daemon::SpecPlanner {
 public:
-    VmPlan plan(std::string_view spec_yaml, std::string_view source) const override {
+    std::string vm_name(std::string_view spec_yaml, std::string_view source) const override {
+        return platform::parse_vm_spec(spec_yaml, source).name;
+    }
+    VmPlan plan(std::string_view spec_yaml, std::string_view source, const PlanInputs&) const override {
         platform::VmSpec spec = platform::parse_vm_spec(spec_yaml, source);
         VmPlan plan;
         plan.name = spec.name;

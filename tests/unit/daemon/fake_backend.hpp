@@ -73,7 +73,10 @@ private:
 // Specs for the tests are "name tee" on one line; the "domain XML" is "name|tee".
 class FakePlanner final : public SpecPlanner {
 public:
-    VmPlan plan(std::string_view spec_yaml, std::string_view source) const override {
+    std::string vm_name(std::string_view spec_yaml, std::string_view source) const override {
+        return plan(spec_yaml, source, {}).name;
+    }
+    VmPlan plan(std::string_view spec_yaml, std::string_view source, const PlanInputs&) const override {
         std::istringstream in{std::string(spec_yaml)};
         VmPlan plan;
         if (!(in >> plan.name >> plan.tee))

@@ -15,6 +15,7 @@
 #include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "ccvm/platform/domain_xml.hpp"
+#include "ccvm/platform/spec_files.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "platform/libvirt_backend.hpp"
 #include "platform/platform_planner.hpp"
@@ -215,10 +216,13 @@ protected:
 
     VmPlan plan(const std::string& name) {
         fs::create_directories(dir_ / "vms" / name);
-        VmPlan p = PlatformPlanner().plan("name: " + name + "\ntee:\n  type: " + GetParam().tee +
-                                              "\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
-                                              (dir_ / "ovmf.fd").string() + "\nlibvirt:\n  domain-type: test\n",
-                                          name + ".yaml");
+        const std::string yaml = "name: " + name + "\ntee:\n  type: " + GetParam().tee +
+                                 "\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " + (dir_ / "ovmf.fd").string() +
+                                 "\nlibvirt:\n  domain-type: test\n";
+        // As ccvmd plans a new VM: from the descriptors its caller opened, copied into the VM's inputs.
+        CallerFiles files = platform::open_spec_files(platform::parse_vm_spec(yaml, name + ".yaml"));
+        const fs::path inputs = dir_ / "vms" / name / "inputs";
+        VmPlan p = PlatformPlanner().plan(yaml, name + ".yaml", {&files, inputs, inputs});
         host_->measure_as(name, native_spec(p));
         return p;
     }
@@ -271,9 +275,10 @@ TEST_P(PreAttestedOnLibvirt, MismatchDestroysTheDomainWithoutInjecting) {
     const std::string name = std::string("lvb-bad-") + GetParam().tee;
     const VmPlan p = plan(name);
     {
-        // The firmware changes after the VM was measured.
-        std::fstream f(dir_ / "ovmf.fd", std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(fs::file_size(dir_ / "ovmf.fd") / 2));
+        // The firmware that boots (ccvmd's copy) changes after the VM was measured.
+        const fs::path copy = dir_ / "vms" / name / "inputs" / "firmware";
+        std::fstream f(copy, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(fs::file_size(copy) / 2));
         f.put('\x5a');
     }
     RunInsteadOfPaused backend(*backend_);

@@ -4,11 +4,13 @@
 
 #include <any>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::daemon {
 
@@ -26,11 +28,33 @@ struct VmPlan {
     std::any native;  // the planner's own parsed spec, for the launch flows built on the same planner
 };
 
+// The files a caller opened for a spec (CreateVM, Measure), by the exact path text the spec uses.
+// ccvmd reads a file a spec names only through these: never by path with its own rights.
+using CallerFiles = std::map<std::string, secret::FileDescriptor>;
+
+// Where a plan takes the files its spec names from.
+struct PlanInputs {
+    // A new spec: the caller's descriptors. Each file ccvmd reads is copied from them into
+    // `copy_dir` and read there; disks and logs are checked against them. Null: the copies are
+    // already in `copy_dir` (a VM created earlier).
+    CallerFiles* caller_files = nullptr;
+    std::filesystem::path copy_dir;
+    // Where the copies will be when the VM runs: the domain XML and the launch point there.
+    std::filesystem::path inputs_dir;
+    // A launch of a VM created earlier: its disk and log paths must still name the files its
+    // creator passed (DaemonError(invalid_state) otherwise).
+    bool launching = false;
+};
+
 class SpecPlanner {
 public:
     virtual ~SpecPlanner() = default;
-    // Throws DaemonError(spec_invalid) with the parser's "source:line:col: ..." message.
-    virtual VmPlan plan(std::string_view spec_yaml, std::string_view source) const = 0;
+    // The VM name a spec declares. Throws DaemonError(spec_invalid) like plan().
+    virtual std::string vm_name(std::string_view spec_yaml, std::string_view source) const = 0;
+    // Throws DaemonError(spec_invalid) with the parser's "source:line:col: ..." message, and
+    // DaemonError(invalid_argument) "...: PATH: not accessible to the caller" for a file named by
+    // the spec that `inputs.caller_files` does not hold (or holds without the access it needs).
+    virtual VmPlan plan(std::string_view spec_yaml, std::string_view source, const PlanInputs& inputs) const = 0;
 };
 
 }  // namespace ccvm::daemon

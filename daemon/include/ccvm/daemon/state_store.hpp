@@ -1,14 +1,29 @@
 // The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (DESIGN.md "State"),
-// and <state_dir>/quarantine/ for entries ccvmd could not take as VMs.
+// inputs/ there (ccvmd's copies of the files the spec names: firmware, kernel, secrets...), and
+// <state_dir>/quarantine/ for entries ccvmd could not take as VMs.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ccvm/daemon/vm_record.hpp"
 
 namespace ccvm::daemon {
+
+// A directory removed with everything in it when this goes out of scope.
+class ScratchDir {
+public:
+    explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {}
+    ScratchDir(ScratchDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+    ScratchDir& operator=(ScratchDir&&) = delete;
+    ~ScratchDir();
+    const std::filesystem::path& path() const noexcept { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 class StateStore {
 public:
@@ -18,6 +33,15 @@ public:
     // Writes a new VM directory (spec, domain XML, record) through a temporary directory renamed into
     // place, so a VM directory is either complete or absent.
     void create(const VmRecord& record, std::string_view spec_yaml, std::string_view domain_xml);
+    // The (fresh, private) temporary directory of a create of `name`, where files the VM directory
+    // will hold (the input copies) are written before create() completes and renames it into place.
+    std::filesystem::path begin_create(const std::string& name);
+    // Removes what begin_create started, after a create failed before create() ran.
+    void abandon_create(const std::string& name);
+    // A private temporary directory in the state directory (removed at start-up if left behind).
+    ScratchDir scratch_dir();
+    // Where the input copies of VM `name` are once created.
+    std::filesystem::path inputs_dir(const std::string& name) const { return dir(name) / "inputs"; }
     // Atomically replaces the record of an existing VM.
     void save(const VmRecord& record);
     // Removes the VM directory: renamed aside first, so a crash leaves it either whole or gone.

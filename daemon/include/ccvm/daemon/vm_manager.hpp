@@ -44,8 +44,10 @@ public:
     // Re-reads libvirt's view of running VMs (a guest may power off by itself).
     void refresh();
 
-    VmRecord create(std::string_view spec_yaml);
-    ccvm::json::Value measure(std::string_view spec_yaml) const;
+    // `files`: the descriptors the caller opened for the files the spec names (SpecPlanner::plan);
+    // the VM keeps ccvmd's copies of those it reads, in its state directory.
+    VmRecord create(std::string_view spec_yaml, CallerFiles files = {});
+    ccvm::json::Value measure(std::string_view spec_yaml, CallerFiles files = {}) const;
     void start(const std::string& name);
     void stop(const std::string& name, bool force);
     void destroy(const std::string& name);
@@ -70,7 +72,8 @@ private:
     std::shared_ptr<Entry> entry(const std::string& name) const;
     VmRecord snapshot(const Entry& e) const;
     void update(Entry& e, const VmRecord& record);  // persist + publish
-    VmPlan plan_of(const std::string& name) const;
+    // `launching`: also check that its disks and logs are still the files passed at create.
+    VmPlan plan_of(const std::string& name, bool launching = false) const;
     void reconcile_one(const std::string& name);
     // The record of VM directory `name`, checked to be one VM ccvmd can serve; InputError saying why not.
     VmRecord load_valid(const std::string& name) const;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "ccvm/firmware-measure/bytes.hpp"
@@ -72,6 +73,10 @@ private:
 // limit, mode), made on the open descriptor so the file checked is the file read. Every reader of
 // secret files (the CLI, spec checks, the daemon's clients) goes through here.
 FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
+
+// The checks of open_secret_file on a descriptor opened elsewhere (a secret file passed over D-Bus):
+// InputError naming `name` when it is not a regular file, too big, or readable by group or others.
+void check_secret_descriptor(int fd, const std::string& name, SecretFileAccess access = SecretFileAccess::owner_only);
 
 // Reads a secret file into wiped memory. Throws InputError naming `path` when it cannot be opened,
 // is not a regular file, exceeds kMaxSecretFileSize, or (with owner_only) is writable and readable by
