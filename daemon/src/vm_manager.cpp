@@ -139,7 +139,7 @@ void VmManager::refresh() {
 // --- operations -----------------------------------------------------------------------------------
 
 VmRecord VmManager::create(std::string_view spec_yaml) {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
+    VmPlan plan = planner_.plan(spec_yaml, kSubmittedSpecSource);
     check_vm_name(plan.name);
 
     auto e = std::make_shared<Entry>();
@@ -191,7 +191,7 @@ VmRecord VmManager::create(std::string_view spec_yaml) {
 }
 
 json::Value VmManager::measure(std::string_view spec_yaml) const {
-    VmPlan plan = planner_.plan(spec_yaml, "spec");
+    VmPlan plan = planner_.plan(spec_yaml, kSubmittedSpecSource);
     json::Value result;
     result.set("name", plan.name);
     result.set("tee", plan.tee);
