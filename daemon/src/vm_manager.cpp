@@ -141,6 +141,7 @@ void VmManager::refresh() {
 VmRecord VmManager::create(std::string_view spec_yaml) {
     VmPlan plan = planner_.plan(spec_yaml, kSubmittedSpecSource);
     check_vm_name(plan.name);
+    backend_.check_can_launch(plan.tee);
 
     auto e = std::make_shared<Entry>();
     std::unique_lock op(e->op);

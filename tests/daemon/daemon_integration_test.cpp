@@ -2,6 +2,7 @@
 // driver, the real ccvm CLI driving it (lifecycle, authorization, SEV pre-attestation with the
 // simulated launch-security backend, kill -9 recovery).
 #include <gtest/gtest.h>
+#include <libvirt/libvirt.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/platform/host_support.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -56,6 +58,13 @@ std::vector<std::string> listed(const DaemonHarness& h) {
 std::string upper(std::string s) {
     for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
+}
+
+// The version of the libvirt ccvmd links, as the probe reports it ("9.0.0").
+std::string libvirt_version() {
+    unsigned long v = 0;
+    virGetVersion(&v, nullptr, nullptr);
+    return platform::Version::from_libvirt(v).str();
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
@@ -334,9 +343,10 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
     EXPECT_EQ(log.find("LAUNCH_SECRET accepted", refused), std::string::npos);
 }
 
-// launch_security: libvirt on a host without SEV (the test driver): the launch fails before any
-// domain starts, with one line that carries libvirt's own reason.
-TEST(DaemonLibvirtLaunchSecurity, HostWithoutSevRefusesTheLaunchInOneLine) {
+// launch_security: libvirt on a host without launch security (the test driver reports no domain
+// capabilities): ccvmd probes the host and refuses a SEV spec at create, in one line naming the
+// versions SEV needs; a plain VM on the same daemon is created and runs.
+TEST(DaemonLibvirtLaunchSecurity, HostWithoutLaunchSecurityRefusesTheSpecAtCreate) {
     if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
     DaemonHarness h(paths(), "libvirt");
     ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
@@ -344,22 +354,34 @@ TEST(DaemonLibvirtLaunchSecurity, HostWithoutSevRefusesTheLaunchInOneLine) {
     fs::copy_file(kOvmf, firmware);
     const std::string spec = "name: sevhw\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
                              firmware.string() + "\nlibvirt:\n  domain-type: test\n";
-    ASSERT_EQ(h.ccvm({"create", write_spec(h, "sevhw", spec).string()}).exit_code, 0);
-    const auto r = h.ccvm({"start", "sevhw"});
+    const auto r = h.ccvm({"create", write_spec(h, "sevhw", spec).string()});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_EQ(r.err,
-              "ccvm: error: host test:///default offers no SEV/CSV launch security (libvirt: node SEV info: this "
-              "function is not supported by the connection driver: virNodeGetSEVInfo)\n");
-    const json::Value s = status(h, "sevhw");
-    EXPECT_EQ(s.at("state").as_string(), "failed");
-    EXPECT_NE(s.at("reason").as_string().find("launch failed: host test:///default offers no SEV/CSV"),
-              std::string::npos);
-    // A plain VM on the same daemon runs: only the SEV path needs the hardware.
+    EXPECT_EQ(r.err, "ccvm: error: SEV needs libvirt >= 8.0.0, QEMU >= 6.2.0 and Linux >= 4.16 (host test:///default: "
+                     "libvirt " + libvirt_version() + ", no QEMU driver, no launch security reported)\n");
+    EXPECT_TRUE(listed(h).empty());
+    EXPECT_FALSE(fs::exists(h.state_dir() / "vms/sevhw"));
     ASSERT_EQ(h.ccvm({"create", write_spec(h, "plain", plain_spec(h, "plain")).string()}).exit_code, 0);
     EXPECT_EQ(h.ccvm({"start", "plain"}).exit_code, 0);
     const auto a = h.ccvm({"attest", "plain", "--json"});
     ASSERT_EQ(a.exit_code, 0) << a.err;
     EXPECT_EQ(json::parse(a.out, "attest").at("backend").as_string(), "libvirt");
+}
+
+// launch_security: simulated plays the SEV/CSV firmware, so the probe does not block those families
+// (PreAttestedSimulated creates them); the families it does not simulate meet the same check.
+TEST(DaemonLibvirtLaunchSecurity, SimulatedBackendStillChecksTheFamiliesItDoesNotSimulate) {
+    if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
+    DaemonHarness h(paths());
+    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
+    const fs::path firmware = h.dir() / "ovmf.fd";
+    fs::copy_file(kOvmf, firmware);
+    const std::string spec = "name: snp1\ntee:\n  type: sev-snp\nvcpus: 1\nmemory: 512M\nfirmware: " +
+                             firmware.string() + "\nlibvirt:\n  domain-type: test\n";
+    const auto r = h.ccvm({"create", write_spec(h, "snp1", spec).string()});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.err.rfind("ccvm: error: SEV-SNP needs libvirt >= 10.5.0, QEMU >= 9.1.0 and Linux >= 6.11 (host "
+                          "test:///default: libvirt ", 0), 0u) << r.err;
+    EXPECT_TRUE(listed(h).empty());
 }
 
 // kill -9 at each step of create, start and remove; the restarted daemon must hold every VM

@@ -22,6 +22,14 @@ LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityC
     : connection_(libvirt_call("connect to", uri,
                                [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
 
+void LibvirtBackend::check_can_launch(std::string_view tee) {
+    const std::optional<platform::TeeKind> kind = platform::tee_from_name(tee);
+    if (!kind || *kind == platform::TeeKind::none) return;
+    std::lock_guard lock(probe_mutex_);
+    if (!host_) host_ = libvirt_call("probe", connection_.uri(), [&] { return connection_.probe_host(); });
+    if (const auto why = platform::host_cannot_launch(*kind, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
+}
+
 platform::Domain LibvirtBackend::domain(const std::string& name) {
     auto d = libvirt_call("look up", name, [&] { return connection_.lookup_domain(name); });
     if (!d) throw DaemonError(ErrorCode::libvirt, "libvirt has no domain " + name);
