@@ -238,6 +238,33 @@ TEST_P(PreAttestedSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
     EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
     EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
     EXPECT_EQ(s.at("launch_measurement").as_string().size(), 96u);  // MEASURE || MNONCE, hex
+
+    // status and attest show the registers alike: the family's names, lowercase hex, byte counts, and
+    // the reported blob split into MEASURE (an HMAC, never equal to the digest) and MNONCE.
+    const std::string digest = s.at("expected_measurement").at("registers").at("launch_digest").as_string();
+    const std::string blob = s.at("launch_measurement").as_string();
+    const std::string lines = "launch_digest (32 bytes): expected " + digest + "\nmeasure (32 bytes): reported " +
+                              blob.substr(0, 64) +
+                              " (HMAC-SHA256 of launch_digest keyed with the TIK; ccvmd checks it)\nmnonce (16 bytes): "
+                              "reported " + blob.substr(64) + " (the firmware's nonce in that HMAC)\n";
+    const auto text = h_->ccvm({"status", vm});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_NE(text.out.find("attestation: ok (launch measurement matches; 1 secret(s) injected after a verified launch)\n" +
+                            lines),
+              std::string::npos)
+        << text.out;
+    const auto attest = h_->ccvm({"attest", vm});
+    ASSERT_EQ(attest.exit_code, 0) << attest.err;
+    EXPECT_NE(attest.out.find("platform: API "), std::string::npos) << attest.out;
+    EXPECT_NE(attest.out.find(", policy 0x1\n" + lines), std::string::npos) << attest.out;
+    const auto aj = h_->ccvm({"attest", vm, "--json"});
+    ASSERT_EQ(aj.exit_code, 0) << aj.err;
+    const json::Value a = json::parse(aj.out, "attest --json");
+    EXPECT_TRUE(a.at("policy").is_number()) << aj.out;  // numbers as in status --json
+    EXPECT_EQ(a.at("policy").as_u64(), 1u);
+    EXPECT_TRUE(a.at("build").is_number()) << aj.out;
+    EXPECT_EQ(a.at("policy").dump(), s.at("attestation").at("policy").dump());
+    EXPECT_EQ(a.at("comparison").dump(), s.at("comparison").dump());
     const std::string log = h_->daemon_log();
     EXPECT_NE(log.find("simulated " + upper(GetParam()) + " firmware: LAUNCH_SECRET accepted"), std::string::npos)
         << log;
