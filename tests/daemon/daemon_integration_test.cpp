@@ -387,6 +387,13 @@ TEST(DaemonLibvirtLaunchSecurity, HostWithoutLaunchSecurityRefusesTheSpecAtCreat
                      "libvirt " + libvirt_version() + ", no QEMU driver, no launch security reported)\n");
     EXPECT_TRUE(listed(h).empty());
     EXPECT_FALSE(fs::exists(h.state_dir() / "vms/sevhw"));
+    // Probed once, on the first TEE spec, and logged.
+    EXPECT_EQ(h.ccvm({"create", write_spec(h, "sevhw", spec).string()}).exit_code, 3);
+    const std::string log = h.daemon_log();
+    const std::string probed = "host test:///default: libvirt " + libvirt_version() + ", QEMU -, launch security: not reported";
+    const auto first = log.find(probed);
+    ASSERT_NE(first, std::string::npos) << log;
+    EXPECT_EQ(log.find(probed, first + 1), std::string::npos) << log;
     ASSERT_EQ(h.ccvm({"create", write_spec(h, "plain", plain_spec(h, "plain")).string()}).exit_code, 0);
     EXPECT_EQ(h.ccvm({"start", "plain"}).exit_code, 0);
     const auto a = h.ccvm({"attest", "plain", "--json"});

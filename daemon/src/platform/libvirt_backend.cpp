@@ -1,5 +1,7 @@
 #include "platform/libvirt_backend.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "ccvm/daemon/errors.hpp"
 
 namespace ccvm::daemon {
@@ -26,7 +28,14 @@ void LibvirtBackend::check_can_launch(std::string_view tee) {
     const std::optional<platform::TeeKind> kind = platform::tee_from_name(tee);
     if (!kind || *kind == platform::TeeKind::none) return;
     std::lock_guard lock(probe_mutex_);
-    if (!host_) host_ = libvirt_call("probe", connection_.uri(), [&] { return connection_.probe_host(); });
+    if (!host_) {
+        host_ = libvirt_call("probe", connection_.uri(), [&] { return connection_.probe_host(); });
+        std::string types = host_->launch_security ? "" : "not reported";
+        for (const std::string& t : host_->launch_security.value_or(std::vector<std::string>{}))
+            types += (types.empty() ? "" : " ") + t;
+        spdlog::info("host {}: libvirt {}, QEMU {}, launch security: {}", host_->uri, host_->libvirt.str(),
+                     host_->qemu ? host_->qemu->str() : "-", types.empty() ? "none" : types);
+    }
     if (const auto why = platform::host_cannot_launch(*kind, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
 }
 
