@@ -6,6 +6,7 @@
 
 #include "ccvm/firmware-measure/error.hpp"
 #include "commands.hpp"
+#include "suggest.hpp"
 
 namespace ccvm::cli {
 
@@ -62,7 +63,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "ccvm: error: " << e.what() << "\n";
+        // A misspelt command or flag is named with its likely fix; other parse errors as CLI11 words them.
+        const std::optional<std::string> unknown = ccvm::cli::explain_unknown_name(app, {argv + 1, argv + argc});
+        std::cerr << "ccvm: error: " << unknown.value_or(e.what()) << "\n";
         return 2;
     }
     try {

@@ -179,7 +179,7 @@ void VmManager::refresh() {
 // --- operations -----------------------------------------------------------------------------------
 
 VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
-    const std::string name = planner_.vm_name(spec_yaml, "spec");
+    const std::string name = planner_.vm_name(spec_yaml, kSubmittedSpecSource);
     check_vm_name(name);
 
     auto e = std::make_shared<Entry>();
@@ -195,7 +195,8 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
         // The caller's files are copied into the new VM directory before it exists; the plan points
         // at where they will be once it does.
         const std::filesystem::path staging = store_.begin_create(name);
-        plan = planner_.plan(spec_yaml, "spec", {&files, staging / "inputs", store_.inputs_dir(name)});
+        plan = planner_.plan(spec_yaml, kSubmittedSpecSource, {&files, staging / "inputs", store_.inputs_dir(name)});
+        backend_.check_can_launch(plan.tee);
     } catch (...) {
         store_.abandon_create(name);
         std::lock_guard lock(map_mutex_);
@@ -248,7 +249,7 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
 json::Value VmManager::measure(std::string_view spec_yaml, CallerFiles files) const {
     const ScratchDir scratch = store_.scratch_dir();
     const std::filesystem::path copies = scratch.path() / "inputs";
-    VmPlan plan = planner_.plan(spec_yaml, "spec", {&files, copies, copies});
+    VmPlan plan = planner_.plan(spec_yaml, kSubmittedSpecSource, {&files, copies, copies});
     json::Value result;
     result.set("name", plan.name);
     result.set("tee", plan.tee);

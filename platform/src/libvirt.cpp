@@ -3,6 +3,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -344,6 +345,32 @@ SevNodeInfo LibvirtConnection::sev_info() {
     ParamsGuard p;
     if (calls_->node_get_sev_info(conn_.get(), &p.params, &p.count, 0) < 0) throw_last_error("node SEV info");
     return sev_node_info(typed_params_to_map(p.params, p.count));
+}
+
+HostCapabilities LibvirtConnection::probe_host() {
+    HostCapabilities host;
+    host.uri = uri_;
+    unsigned long version = 0;
+    if (virConnectGetLibVersion(conn_.get(), &version) < 0) throw_last_error("libvirt version");
+    host.libvirt = Version::from_libvirt(version);
+    const char* type = virConnectGetType(conn_.get());
+    if (type == nullptr) throw_last_error("driver type");
+    if (std::string_view(type) == "QEMU") {
+        if (virConnectGetVersion(conn_.get(), &version) < 0) throw_last_error("QEMU version");
+        host.qemu = Version::from_libvirt(version);
+    }
+    // The default emulator, architecture, machine and virt type: those ccvm's domain XML uses.
+    std::unique_ptr<char, decltype(&std::free)> caps(
+        virConnectGetDomainCapabilities(conn_.get(), nullptr, nullptr, nullptr, nullptr, 0), &std::free);
+    if (caps == nullptr) {
+        const virErrorPtr e = virGetLastError();
+        if (e == nullptr || (e->code != VIR_ERR_NO_SUPPORT && e->code != VIR_ERR_OPERATION_UNSUPPORTED))
+            throw_last_error("domain capabilities");
+        virResetLastError();
+        return host;  // the driver has no domain capabilities: no launch security either
+    }
+    host.launch_security = launch_security_types(caps.get());
+    return host;
 }
 
 Domain LibvirtConnection::define_domain(const std::string& xml) {

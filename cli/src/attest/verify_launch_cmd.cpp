@@ -19,6 +19,7 @@
 #include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 #include "commands.hpp"
+#include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
 namespace ccvm::cli {
@@ -94,8 +95,6 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     if ((policy & kCsvEncryptedState) != 0)
         throw InputError("--mode csv: policy " + hex_number(policy) + " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
                          "is not public; only CSV1 launches can be checked");
-    if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vcpu_family || a.vmsa_profile)
-        throw InputError("--mode csv: the vCPU flags apply to SEV-ES only");
     if (a.initrd && !a.kernel) throw InputError("--initrd needs --kernel");
     if (a.append && !a.append->empty() && !a.kernel) throw InputError("--append needs --kernel");
     const Bytes blob = parse_measurement_blob(a.measurement, "--measurement");
@@ -114,7 +113,24 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     return 0;
 }
 
-int run_verify_launch(const VerifyLaunchArgs& a) {
+// The flags each --mode reads. Without --mode the policy's ES bit picks sev or seves, and
+// run_verify_launch refuses the SEV-ES flags for an SEV policy itself.
+const ModeFlagTable& verify_launch_flag_table() {
+    static const ModeFlagTable table = {
+        "attest verify-launch",
+        {"--mode", "--tik", "--measurement", "--api-major", "--api-minor", "--build-id", "--policy", "--ovmf", "--kernel",
+         "--initrd", "--append"},
+        {
+            {{"sev", "csv"}, {}},
+            {{"seves"}, {"--vcpus", "--vcpu-type", "--vcpu-sig", "--vcpu-family", "--vcpu-model", "--vcpu-stepping",
+                         "--vmsa-profile"}},
+        },
+    };
+    return table;
+}
+
+int run_verify_launch(const CLI::App& cmd, const VerifyLaunchArgs& a) {
+    if (a.mode) refuse_foreign_flags(cmd, *a.mode, verify_launch_flag_table());
     if (a.mode && *a.mode == "csv") return run_verify_launch_csv(a);
     const auto api_major = static_cast<std::uint8_t>(parse_bounded(a.api_major, "--api-major", 8));
     const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
@@ -183,7 +199,8 @@ void add_verify_launch_command(CLI::App& app, Commands& commands) {
     v->add_option("--vcpu-model", a->vcpu_model, "vCPU model (SEV-ES)");
     v->add_option("--vcpu-stepping", a->vcpu_stepping, "vCPU stepping (SEV-ES)");
     v->add_option("--vmsa-profile", a->vmsa_profile, "SEV-ES VMSA flavour: modern (default, KVM_SEV_INIT2) or legacy");
-    commands.add(v, [a] { return run_verify_launch(*a); });
+    check_mode_flag_table(*v, verify_launch_flag_table());
+    commands.add(v, [a, v] { return run_verify_launch(*v, *a); });
 }
 
 }  // namespace ccvm::cli

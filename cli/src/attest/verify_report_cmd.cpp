@@ -5,6 +5,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/platform/evidence/verify_evidence.hpp"
 #include "commands.hpp"
+#include "mode_flags.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -12,6 +13,23 @@ namespace {
 using platform::evidence::EvidenceFamily;
 
 constexpr const char* kKnownModes = "snp, tdx, csv, cca";
+
+// The flags each evidence family reads; the others would be ignored, so they are refused.
+const ModeFlagTable& verify_report_flag_table() {
+    static const ModeFlagTable table = {
+        "attest verify-report",
+        {"--mode", "--json", "--spec", "--no-signature-check", "--expected-report-data"},
+        {
+            {{"snp"},
+             {"--report", "--report-format", "--vcek", "--ask", "--ark", "--cert-chain", "--expected-measurement",
+              "--expected-host-data", "--expected-policy"}},
+            {{"tdx"}, {"--quote", "--collateral", "--verification-time", "--expected-mrtd", "--event-log"}},
+            {{"csv"}, {"--report", "--cert-chain", "--expected-measurement", "--expected-host-data", "--expected-policy"}},
+            {{"cca"}, {"--token", "--cpak", "--expected-measurement"}},
+        },
+    };
+    return table;
+}
 
 // The flag naming each family's evidence file.
 struct EvidenceFile {
@@ -29,10 +47,11 @@ EvidenceFile evidence_file(const VerifyReportArgs& args, EvidenceFamily family) 
     return {"--report", args.report};
 }
 
-int run_verify_report(const VerifyReportArgs& args) {
+int run_verify_report(const CLI::App& cmd, const VerifyReportArgs& args) {
     if (!args.mode) throw InputError(std::string("attest verify-report: --mode is required (one of ") + kKnownModes + ")");
     const auto family = platform::evidence::evidence_family_from_name(*args.mode);
     if (!family) throw InputError("attest verify-report: unknown --mode '" + *args.mode + "' (known: " + kKnownModes + ")");
+    refuse_foreign_flags(cmd, *args.mode, verify_report_flag_table());
 
     platform::evidence::EvidenceRequest request;
     request.family = *family;
@@ -88,7 +107,8 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
     v->add_option("--cert-chain", args->cert_chain,
                   "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");
-    commands.add(v, [args] { return run_verify_report(*args); });
+    check_mode_flag_table(*v, verify_report_flag_table());
+    commands.add(v, [args, v] { return run_verify_report(*v, *args); });
 }
 
 }  // namespace ccvm::cli

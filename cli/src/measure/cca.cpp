@@ -144,9 +144,6 @@ cca::ReplayOptions trace_options(bool trace) {
 }  // namespace
 
 int run_cca_measure(const MeasureArgs& args) {
-    if (args.ovmf) throw InputError("--ovmf is not used with --mode cca; pass the realm firmware with --firmware");
-    if (args.append)
-        throw InputError("--append is not used with --mode cca: the command line is the DTB's /chosen/bootargs, so pass that DTB");
     if (args.output_format != "hex" && args.output_format != "base64" && args.output_format != "json")
         throw InputError("--output-format: '" + args.output_format + "' is not hex, base64 or json");
     cca::Plan plan;

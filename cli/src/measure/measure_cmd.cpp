@@ -19,11 +19,12 @@ int run_measure_spec(const MeasureArgs& args) {
     return 0;
 }
 
-int run_measure(const MeasureArgs& args) {
+int run_measure(const CLI::App& cmd, const MeasureArgs& args) {
     if (args.spec) return run_measure_spec(args);
     if (!args.mode) {
         throw InputError("measure: --mode is required (one of " + known_modes() + ")");
     }
+    refuse_foreign_flags(cmd, *args.mode, measure_flag_table());
     for (const MeasureFamily& family : measure_families()) {
         for (const std::string& m : family.modes)
             if (m == *args.mode) return family.run(args);
@@ -97,7 +98,8 @@ void add_measure_command(CLI::App& app, Commands& commands) {
 
     m->add_option("--vmsa-file", args->vmsa_files, "CSV2/CSV3 register-state page (repeatable)")->group("Hygon CSV");
 
-    commands.add(m, [args] { return run_measure(*args); });
+    check_mode_flag_table(*m, measure_flag_table());
+    commands.add(m, [args, m] { return run_measure(*m, *args); });
 }
 
 }  // namespace ccvm::cli

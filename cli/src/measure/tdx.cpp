@@ -17,19 +17,7 @@
 namespace ccvm::cli {
 namespace {
 
-void refuse_foreign_flags(const MeasureArgs& a) {
-    const std::pair<const char*, bool> foreign[] = {
-        {"--vcpu-type", a.vcpu_type.has_value()}, {"--vcpu-sig", a.vcpu_sig.has_value()},
-        {"--vmm-type", a.vmm_type.has_value()},   {"--snp-ovmf-hash", a.snp_ovmf_hash.has_value()},
-        {"--svsm", a.svsm.has_value()},           {"--plan", a.plan.has_value()},
-        {"--dtb", a.dtb.has_value()},             {"--guest-features", a.guest_features.has_value()},
-    };
-    for (const auto& [flag, set] : foreign)
-        if (set) throw InputError(std::string("measure --mode tdx: ") + flag + " does not apply to TDX");
-}
-
 int run_tdx(const MeasureArgs& a) {
-    refuse_foreign_flags(a);
     if (a.output_format != "json" && a.output_format != "hex") {
         throw InputError("measure --mode tdx: --output-format must be json or hex, not '" + a.output_format + "'");
     }

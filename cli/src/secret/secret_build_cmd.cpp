@@ -18,6 +18,7 @@
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "commands.hpp"
+#include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
 namespace ccvm::cli {
@@ -48,14 +49,35 @@ secret::AesCtrIv packet_iv(const std::optional<std::string>& iv) {
     return out;
 }
 
-int run_secret_build(const SecretBuildArgs& a) {
+// Only the SEV packet takes the firmware API version, so --api-major/--api-minor are SEV's flags.
+const ModeFlagTable& secret_build_flag_table() {
+    static const ModeFlagTable table = {
+        "secret build",
+        {"--mode", "--tek", "--tik", "--measurement", "--secret", "--padding", "--ovmf", "--iv", "--output-format"},
+        {
+            {{"sev"}, {"--api-major", "--api-minor"}},
+            {{"csv"}, {}},
+        },
+    };
+    return table;
+}
+
+// The SEV packet needs the firmware API version; it must be given.
+std::uint8_t api_version(const std::string& value, std::string_view flag) {
+    if (value.empty()) throw InputError("secret build --mode sev: " + std::string(flag) + " is required");
+    return static_cast<std::uint8_t>(parse_bounded(value, flag, 8));
+}
+
+int run_secret_build(const CLI::App& cmd, const SecretBuildArgs& a) {
     if (a.output_format != "json") throw InputError("secret build: --output-format must be json, not '" + a.output_format + "'");
     if (a.mode != "sev" && a.mode != "csv") throw InputError("secret build: --mode must be sev or csv, not '" + a.mode + "'");
+    refuse_foreign_flags(cmd, a.mode, secret_build_flag_table());
     if (a.secrets.empty()) throw InputError("secret build: give at least one --secret GUID=FILE");
     const auto access = secret_file_access();
     const secret::Padding padding = secret::parse_padding(a.padding, "--padding");
-    const auto api_major = static_cast<std::uint8_t>(parse_bounded(a.api_major, "--api-major", 8));
-    const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
+    const bool csv = a.mode == "csv";
+    const std::uint8_t api_major = csv ? 0 : api_version(a.api_major, "--api-major");
+    const std::uint8_t api_minor = csv ? 0 : api_version(a.api_minor, "--api-minor");
     const Bytes measurement = parse_measurement_blob(a.measurement, "--measurement");
     const secret::SecretBytes tek = secret::read_secret_key_file(a.tek, secret::kAes128KeySize, "--tek", access);
     const secret::SecretBytes tik = secret::read_secret_key_file(a.tik, secret::kAes128KeySize, "--tik", access);
@@ -72,7 +94,7 @@ int run_secret_build(const SecretBuildArgs& a) {
 
     const secret::SecretBytes table = secret::build_secret_table(entries, padding);
     json::Value out = json::Object{};
-    if (a.mode == "csv") {
+    if (csv) {
         // csv.md §6: SM4-CTR with the TEK; HMAC-SM3 with the TIK binds the packet to MEASURE.
         const auto p = secret::csv::build_secret_packet(tek, tik, packet_iv(a.iv), 0, table,
                                                         ByteSpan(measurement).first(secret::csv::kLaunchMeasureSize));
@@ -97,8 +119,8 @@ void add_secret_build_command(CLI::App& app, Commands& commands) {
     b->add_option("--tek", a->tek, "File with the raw 16-byte TEK (mode 0600)")->required();
     b->add_option("--tik", a->tik, "File with the raw 16-byte TIK (mode 0600)")->required();
     b->add_option("--measurement", a->measurement, "LAUNCH_MEASURE blob, base64 (48 bytes)")->required();
-    b->add_option("--api-major", a->api_major, "Firmware API major version (sev-api-major)")->required();
-    b->add_option("--api-minor", a->api_minor, "Firmware API minor version (sev-api-minor)")->required();
+    b->add_option("--api-major", a->api_major, "Firmware API major version (sev-api-major); --mode sev only, required");
+    b->add_option("--api-minor", a->api_minor, "Firmware API minor version (sev-api-minor); --mode sev only, required");
     b->add_option("--secret", a->secrets, "GUID=FILE (or luks-key=FILE), repeatable; table order follows the flags")->required();
     b->add_option("--padding", a->padding, "libvirt (default: always 1-16 zero bytes) or sevctl (round up to 16)");
     b->add_option("--ovmf", a->ovmf, "Firmware image: check the table fits its secret area");
@@ -106,7 +128,8 @@ void add_secret_build_command(CLI::App& app, Commands& commands) {
     b->add_option("--iv", a->iv, "TEST ONLY: fixed 16-byte packet IV (hex); never reuse an IV with a TEK")
         ->group("Test-only (never for real guests)");
     b->add_option("--output-format", a->output_format, "json: print {\"header\": b64, \"secret\": b64}");
-    commands.add(b, [a] { return run_secret_build(*a); });
+    check_mode_flag_table(*b, secret_build_flag_table());
+    commands.add(b, [a, b] { return run_secret_build(*b, *a); });
 }
 
 }  // namespace ccvm::cli

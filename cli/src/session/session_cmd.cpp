@@ -16,6 +16,7 @@
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/session.hpp"
 #include "commands.hpp"
+#include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
 namespace ccvm::cli {
@@ -62,7 +63,6 @@ secret::SessionOptions sev_session_options(const SessionArgs& a) {
 }
 
 SessionOutput sev_session(const SessionArgs& a, std::uint32_t policy) {
-    if (a.share_key) throw InputError("session: --share-key exists only with --mode csv");
     const secret::SevCertificate pdh = secret::SevCertificate::load(a.pdh);
     secret::LaunchSession s = secret::create_launch_session(pdh, policy, sev_session_options(a));
     return {std::move(s.tek), std::move(s.tik), s.godh.serialize(), Bytes(s.session.begin(), s.session.end())};
@@ -94,7 +94,21 @@ SessionOutput csv_session(const SessionArgs& a, std::uint32_t policy) {
     return {secret::SecretBytes(pkg.tek), secret::SecretBytes(pkg.tik), pkg.owner_certificate.serialize(), pkg.session};
 }
 
-int run_session(const SessionArgs& a) {
+// Only the Hygon key agreement has a share key; every other flag serves all modes.
+const ModeFlagTable& session_flag_table() {
+    static const ModeFlagTable table = {
+        "session",
+        {"--mode", "--pdh", "--policy", "--name", "--out-dir", "--output-format", "--nonce", "--tek", "--tik", "--wrap-iv",
+         "--godh-private"},
+        {
+            {{"sev", "seves"}, {}},
+            {{"csv"}, {"--share-key"}},
+        },
+    };
+    return table;
+}
+
+int run_session(const CLI::App& cmd, const SessionArgs& a) {
     const bool json = a.output_format == "json";
     if (!json && a.output_format != "files") {
         throw InputError("session: --output-format must be files or json, not '" + a.output_format + "'");
@@ -102,6 +116,7 @@ int run_session(const SessionArgs& a) {
     if (a.mode != "sev" && a.mode != "seves" && a.mode != "csv") {
         throw InputError("session: --mode must be sev, seves or csv, not '" + a.mode + "'");
     }
+    refuse_foreign_flags(cmd, a.mode, session_flag_table());
     if (a.name.empty() || a.name.find('/') != std::string::npos) {
         throw InputError("session: --name '" + a.name + "' must be a plain file-name prefix");
     }
@@ -152,7 +167,8 @@ void add_session_command(CLI::App& app, Commands& commands) {
         ->group("Test-only (never for real guests)");
     s->add_option("--share-key", a->share_key, "TEST ONLY, csv: fixed 16-byte share key z (hex)")
         ->group("Test-only (never for real guests)");
-    commands.add(s, [a] { return run_session(*a); });
+    check_mode_flag_table(*s, session_flag_table());
+    commands.add(s, [a, s] { return run_session(*s, *a); });
 }
 
 }  // namespace ccvm::cli

@@ -43,7 +43,8 @@ private:
 
 // Runs `call`; an sdbus::Error becomes a ccvm::Error of the kind its name maps to (DESIGN.md "Errors"):
 // MeasurementMismatch -> mismatch (1); SpecInvalid, InvalidArgument, NotFound, AlreadyExists,
-// InvalidState -> input (2); everything else (access, libvirt, bus) -> system (3).
+// InvalidState -> input (2); everything else (access, libvirt, bus) -> system (3). A refusal by the
+// bus policy or by ccvmd reads "permission denied: ...", a missing ccvmd "ccvmd is not reachable ...".
 void with_daemon(const std::function<void()>& call);
 
 }  // namespace ccvm::cli

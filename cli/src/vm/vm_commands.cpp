@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "secret/secret_args.hpp"
 #include "vm/daemon_client.hpp"
+#include "vm/register_view.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -42,6 +43,10 @@ json::Value variant_map_to_json(const std::map<std::string, sdbus::Variant>& map
     for (const auto& [key, value] : map) {
         if (value.containsValueOfType<bool>()) {
             out.set(key, value.get<bool>());
+        } else if (value.containsValueOfType<std::uint64_t>()) {
+            out.set(key, static_cast<unsigned long long>(value.get<std::uint64_t>()));
+        } else if (value.containsValueOfType<std::int64_t>()) {
+            out.set(key, static_cast<long long>(value.get<std::int64_t>()));
         } else if (value.containsValueOfType<std::string>()) {
             const std::string text = value.get<std::string>();
             // Nested objects travel as JSON text; show them as JSON again.
@@ -72,12 +77,33 @@ std::map<std::string, sdbus::UnixFd> spec_file_descriptors(const std::string& ya
     return out;
 }
 
+// "ok (launch measurement matches ...)" from an attestation object.
+std::string verdict_line(const json::Value& a) {
+    const json::Value* verdict = a.find("verdict");
+    const json::Value* reason = a.find("reason");
+    std::string out = verdict != nullptr && verdict->is_string() ? verdict->as_string() : "none";
+    if (reason != nullptr && reason->is_string() && !reason->as_string().empty()) out += " (" + reason->as_string() + ")";
+    return out;
+}
+
 std::string read_spec(const std::string& path) {
     if (path == "-") {
         std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
         return text;
     }
     return read_text_file(path);
+}
+
+// ccvmd locates problems in submitted spec text as "spec:LINE:COL: ..." (org.ccvm.ccvm1.xml,
+// CreateVM); only the CLI knows the file, so it names it there: "vm1.yaml:3:1: ...".
+constexpr std::string_view kSubmittedSpecSource = "spec:";
+
+sdbus::Error name_spec_file(const sdbus::Error& e, const std::string& spec_path) {
+    const std::string& message = e.getMessage();
+    const bool about_spec = e.getName() == "org.ccvm.ccvm1.Error.SpecInvalid" || e.getName() == "org.ccvm.ccvm1.Error.InvalidArgument";
+    if (!about_spec || !message.starts_with(kSubmittedSpecSource)) return e;
+    const std::string file = spec_path == "-" ? "<stdin>" : spec_path;
+    return sdbus::Error(e.getName(), file + ":" + message.substr(kSubmittedSpecSource.size()));
 }
 
 int run_create(const std::string& spec_path) {
@@ -87,7 +113,13 @@ int run_create(const std::string& spec_path) {
     std::string path;
     {
         Progress progress("creating VM");
-        with_daemon([&] { path = client.manager().CreateVM(yaml, files); });
+        with_daemon([&] {
+            try {
+                path = client.manager().CreateVM(yaml, files);
+            } catch (const sdbus::Error& e) {
+                throw name_spec_file(e, spec_path);
+            }
+        });
     }
     std::string name;
     with_daemon([&] { name = VmClient(client.connection(), path).Name(); });
@@ -142,6 +174,9 @@ int run_status(const std::string& name, bool as_json) {
         out.set("launch_measurement", vm->LaunchMeasurement());
         out.set("attestation", parse_json_property(vm->Attestation(), "Attestation"));
     });
+    const std::vector<RegisterRow> rows =
+        register_rows(out.at("expected_measurement"), out.at("launch_measurement").as_string(), json::Value());
+    out.set("comparison", registers_json(rows));
     if (as_json) {
         std::cout << out.dump(true) << "\n";
         return 0;
@@ -150,12 +185,8 @@ int run_status(const std::string& name, bool as_json) {
               << "tee:         " << out.at("tee").as_string() << "\n"
               << "state:       " << out.at("state").as_string() << "\n";
     if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
-    if (!out.at("launch_measurement").as_string().empty())
-        std::cout << "measurement: " << out.at("launch_measurement").as_string() << "\n";
-    if (const json::Value* a = out.find("attestation"); a != nullptr && a->is_object()) {
-        if (const json::Value* verdict = a->find("verdict")) std::cout << "attestation: " << verdict->dump() << "\n";
-    }
-    std::cout << "expected:    " << out.at("expected_measurement").dump() << "\n";
+    if (const json::Value& a = out.at("attestation"); a.is_object()) std::cout << "attestation: " << verdict_line(a) << "\n";
+    print_registers(std::cout, rows);
     return 0;
 }
 
@@ -185,12 +216,24 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     auto vm = client.vm(*name);
     std::map<std::string, sdbus::Variant> result;
     with_daemon([&] { result = vm->Attest(options); });
-    const json::Value out = variant_map_to_json(result);
+    json::Value out = variant_map_to_json(result);
+    const json::Value* lm = out.find("launch_measurement");
+    const json::Value* reported = out.find("registers");
+    const std::vector<RegisterRow> rows =
+        register_rows(out.find("expected") ? out.at("expected") : json::Value(), lm && lm->is_string() ? lm->as_string() : "",
+                      reported ? *reported : json::Value());
     if (as_json) {
+        out.set("comparison", registers_json(rows));
         std::cout << out.dump(true) << "\n";
     } else {
-        for (const auto& [key, value] : out.as_object())
-            if (key != "checks") std::cout << key << ": " << (value.is_string() ? value.as_string() : value.dump()) << "\n";
+        for (const char* key : {"name", "tee", "state", "backend", "evidence"})
+            if (const json::Value* v = out.find(key); v != nullptr && v->is_string())
+                std::cout << key << ": " << v->as_string() << "\n";
+        std::cout << "verdict: " << verdict_line(out) << "\n";
+        if (const json::Value* api = out.find("api"); api != nullptr && api->is_string())
+            std::cout << "platform: API " << api->as_string() << ", build " << out.at("build").dump() << ", policy 0x"
+                      << std::hex << out.at("policy").as_u64() << std::dec << "\n";
+        print_registers(std::cout, rows);
     }
     // Evidence checks, as `ccvm attest verify-report` reports them.
     if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())

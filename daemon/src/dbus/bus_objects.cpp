@@ -45,6 +45,13 @@ std::map<std::string, sdbus::Variant> to_vardict(const json::Value& object) {
             out[key] = sdbus::Variant(value.as_string());
         } else if (value.is_bool()) {
             out[key] = sdbus::Variant(value.as_bool());
+        } else if (value.is_number()) {
+            // Numbers stay numbers (t or x), as the JSON properties carry them.
+            const std::string text = value.dump();
+            if (text.front() == '-')
+                out[key] = sdbus::Variant(static_cast<std::int64_t>(value.as_i64()));
+            else
+                out[key] = sdbus::Variant(static_cast<std::uint64_t>(value.as_u64()));
         } else {
             out[key] = sdbus::Variant(value.dump());  // nested objects travel as JSON text
         }

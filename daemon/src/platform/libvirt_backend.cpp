@@ -1,5 +1,7 @@
 #include "platform/libvirt_backend.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "ccvm/daemon/errors.hpp"
 
 namespace ccvm::daemon {
@@ -21,6 +23,21 @@ auto libvirt_call(const char* what, const std::string& name, Fn fn) {
 LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityCalls calls)
     : connection_(libvirt_call("connect to", uri,
                                [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
+
+void LibvirtBackend::check_can_launch(std::string_view tee) {
+    const std::optional<platform::TeeKind> kind = platform::tee_from_name(tee);
+    if (!kind || *kind == platform::TeeKind::none) return;
+    std::lock_guard lock(probe_mutex_);
+    if (!host_) {
+        host_ = libvirt_call("probe", connection_.uri(), [&] { return connection_.probe_host(); });
+        std::string types = host_->launch_security ? "" : "not reported";
+        for (const std::string& t : host_->launch_security.value_or(std::vector<std::string>{}))
+            types += (types.empty() ? "" : " ") + t;
+        spdlog::info("host {}: libvirt {}, QEMU {}, launch security: {}", host_->uri, host_->libvirt.str(),
+                     host_->qemu ? host_->qemu->str() : "-", types.empty() ? "none" : types);
+    }
+    if (const auto why = platform::host_cannot_launch(*kind, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
+}
 
 platform::Domain LibvirtBackend::domain(const std::string& name) {
     auto d = libvirt_call("look up", name, [&] { return connection_.lookup_domain(name); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 
 #include "ccvm/daemon/vm_backend.hpp"
 #include "ccvm/platform/libvirt.hpp"
@@ -15,6 +16,8 @@ public:
     explicit LibvirtBackend(const std::string& uri,
                             platform::LaunchSecurityCalls calls = platform::LaunchSecurityCalls::libvirt());
 
+    // Probes the host once (libvirt and QEMU versions, domain capabilities), on the first TEE spec.
+    void check_can_launch(std::string_view tee) override;
     std::vector<std::string> list_domains() override;
     DomainState state(const std::string& name) override;
     void define(const std::string& domain_xml) override;
@@ -34,6 +37,8 @@ public:
 private:
     platform::Domain domain(const std::string& name);
     platform::LibvirtConnection connection_;
+    std::mutex probe_mutex_;
+    std::optional<platform::HostCapabilities> host_;  // set once, by the first check_can_launch
 };
 
 }  // namespace ccvm::daemon

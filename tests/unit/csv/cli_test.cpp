@@ -128,8 +128,7 @@ TEST(CsvCli, SecretBuildCsvPacketDecryptsAndMacs) {
     Bytes blob = from_hex("df2f2cb49d673c0c2fcfaea2747ef097787de9cca1561015fc32dffe4d3d7fca");
     append(blob, Bytes(16, std::byte{7}));  // MNONCE
     const auto r = ccvm_run({"secret", "build", "--mode", "csv", "--tek", private_file("csv_tek.bin", tek), "--tik",
-                             private_file("csv_tik.bin", tik), "--measurement", to_base64(blob), "--api-major", "1",
-                             "--api-minor", "0", "--secret",
+                             private_file("csv_tik.bin", tik), "--measurement", to_base64(blob), "--secret",
                              "736869e5-84f0-4973-92ec-06879ce3da0b=" + private_file("csv_payload", payload), "--iv",
                              "1e7ddf50622aa2f0f1fd172ccb3908c5", "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccvm/firmware-measure/bytes.hpp"
@@ -28,6 +29,11 @@ struct LaunchReport {
 class VmBackend {
 public:
     virtual ~VmBackend() = default;
+
+    // Throws DaemonError(not_supported) with one line naming the family and the libvirt/QEMU
+    // versions it needs when this host cannot launch a `tee` guest (checked at create). Backends
+    // without a host to probe accept everything.
+    virtual void check_can_launch(std::string_view tee) { (void)tee; }
 
     virtual std::vector<std::string> list_domains() = 0;
     virtual DomainState state(const std::string& name) = 0;

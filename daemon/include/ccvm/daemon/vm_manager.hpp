@@ -28,6 +28,10 @@ public:
     virtual void vm_removed(const std::string& name) = 0;
 };
 
+// How errors name spec text submitted over the bus ("spec:3:1: ..."); the CLI, which knows the
+// file, puts its name in place of this one (org.ccvm.ccvm1.xml, CreateVM).
+inline constexpr const char* kSubmittedSpecSource = "spec";
+
 class VmManager {
 public:
     VmManager(StateStore& store, VmBackend& backend, const SpecPlanner& planner, const LaunchFlows& flows,

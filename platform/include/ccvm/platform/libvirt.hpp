@@ -15,6 +15,7 @@
 
 #include "ccvm/firmware-measure/bytes.hpp"
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/platform/host_support.hpp"
 
 struct _virConnect;
 struct _virDomain;
@@ -150,6 +151,9 @@ public:
     EventSubscription subscribe_lifecycle(std::function<void(const DomainEvent&)> callback);
     // virNodeGetSEVInfo: fails (LibvirtError with libvirt's message) on hosts without SEV.
     SevNodeInfo sev_info();
+    // libvirt's version, the QEMU driver's emulator version and the launch-security types of the
+    // domain capabilities (none on a driver without them, such as the test driver).
+    HostCapabilities probe_host();
 
 private:
     struct Close {

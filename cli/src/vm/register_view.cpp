@@ -1,0 +1,94 @@
+#include "vm/register_view.hpp"
+
+#include <cctype>
+
+namespace ccvm::cli {
+namespace {
+
+// AMD SEV API specification, LAUNCH_MEASURE: MEASURE (32 bytes) then MNONCE (16 bytes); libvirt reports both
+// as sev-measurement. MEASURE is HMAC-SHA256 keyed with the TIK over the launch digest and the
+// platform and nonce fields, so it never equals the expected launch_digest itself.
+constexpr std::size_t kMeasureHex = 64;
+constexpr std::size_t kLaunchMeasureHex = 96;
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::optional<std::string> hex_of(const json::Value* v) {
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return lower(v->as_string());
+}
+
+RegisterRow* find_row(std::vector<RegisterRow>& rows, const std::string& name) {
+    for (RegisterRow& r : rows)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::size_t bytes_of(const RegisterRow& r) {
+    const std::optional<std::string>& v = r.expected ? r.expected : r.reported;
+    return v ? v->size() / 2 : 0;
+}
+
+}  // namespace
+
+std::vector<RegisterRow> register_rows(const json::Value& expected, const std::string& launch_measurement,
+                                       const json::Value& evidence) {
+    std::vector<RegisterRow> rows;
+    if (const json::Value* regs = expected.is_object() ? expected.find("registers") : nullptr; regs && regs->is_object())
+        for (const auto& [name, value] : regs->as_object()) rows.push_back({name, hex_of(&value), std::nullopt, ""});
+    if (const json::Value* why = expected.is_object() ? expected.find("not_computed") : nullptr; why && why->is_object())
+        for (const auto& [name, value] : why->as_object())
+            if (RegisterRow* r = find_row(rows, name); r != nullptr && !r->expected)
+                r->note = "not computed: " + (value.is_string() ? value.as_string() : value.dump());
+    if (evidence.is_object()) {
+        for (const auto& [name, value] : evidence.as_object()) {
+            if (RegisterRow* r = find_row(rows, name)) {
+                r->reported = hex_of(&value);
+            } else {
+                rows.push_back({name, std::nullopt, hex_of(&value), ""});
+            }
+        }
+    }
+    if (launch_measurement.size() == kLaunchMeasureHex && find_row(rows, "launch_digest") != nullptr) {
+        const std::string blob = lower(launch_measurement);
+        rows.push_back({"measure", std::nullopt, blob.substr(0, kMeasureHex),
+                        "HMAC-SHA256 of launch_digest keyed with the TIK; ccvmd checks it"});
+        rows.push_back({"mnonce", std::nullopt, blob.substr(kMeasureHex), "the firmware's nonce in that HMAC"});
+    } else if (!launch_measurement.empty()) {
+        rows.push_back({"launch_measurement", std::nullopt, lower(launch_measurement), ""});
+    }
+    return rows;
+}
+
+json::Value registers_json(const std::vector<RegisterRow>& rows) {
+    json::Value out = json::Array{};
+    for (const RegisterRow& r : rows) {
+        json::Value row;
+        row.set("name", r.name);
+        row.set("bytes", static_cast<unsigned long long>(bytes_of(r)));
+        row.set("expected", r.expected ? json::Value(*r.expected) : json::Value());
+        row.set("reported", r.reported ? json::Value(*r.reported) : json::Value());
+        if (!r.note.empty()) row.set("note", r.note);
+        out.push(std::move(row));
+    }
+    return out;
+}
+
+void print_registers(std::ostream& out, const std::vector<RegisterRow>& rows) {
+    for (const RegisterRow& r : rows) {
+        out << r.name;
+        if (const std::size_t n = bytes_of(r)) out << " (" << n << " bytes)";
+        out << ":";
+        if (r.expected) out << " expected " << *r.expected;
+        if (r.expected && r.reported) out << ",";
+        if (r.reported) out << " reported " << *r.reported;
+        if (r.expected && r.reported) out << (*r.expected == *r.reported ? " (equal)" : " (DIFFERENT)");
+        if (!r.note.empty()) out << (r.expected || r.reported ? " (" + r.note + ")" : " " + r.note);
+        out << "\n";
+    }
+}
+
+}  // namespace ccvm::cli
