@@ -127,16 +127,6 @@ void require_supported(HashLevel level) {
                          (level == HashLevel::avx512 ? " (needs AVX-512 F, BW and VL)" : " (needs AVX2)"));
 }
 
-// OpenSSL, one message at a time: the scalar level.
-void hash_scalar(HashAlgo algo, const unsigned char* const* ptrs, std::size_t n, std::size_t len, std::byte* out) {
-    Hasher h(algo);
-    const std::size_t dsize = digest_size(algo);
-    for (std::size_t i = 0; i < n; ++i) {
-        h.update(ByteSpan(reinterpret_cast<const std::byte*>(ptrs[i]), len));
-        h.finish(MutableByteSpan(out + i * dsize, dsize));
-    }
-}
-
 // Calls fn(ptrs, n, out) for consecutive groups of at most `lanes` messages, where next(i) is message
 // i's address.
 template <class Next, class Fn>
@@ -154,8 +144,12 @@ void hash_all(HashAlgo algo, HashLevel level, std::size_t count, std::size_t len
     require_supported(level);
     const std::size_t dsize = digest_size(algo);
     if (level == HashLevel::scalar || !multi_buffer(algo)) {
-        for_groups(count, kMaxLanes, dsize, out, next,
-                   [&](const unsigned char* const* p, std::size_t n, std::byte* o) { hash_scalar(algo, p, n, len, o); });
+        // OpenSSL, one message at a time, reusing one context.
+        Hasher h(algo);
+        for (std::size_t i = 0; i < count; ++i) {
+            h.update(ByteSpan(reinterpret_cast<const std::byte*>(next(i)), len));
+            h.finish(MutableByteSpan(out + i * dsize, dsize));
+        }
         return;
     }
 #if defined(__x86_64__)
