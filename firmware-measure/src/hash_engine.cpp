@@ -212,10 +212,14 @@ bool cpu_supports(HashLevel level) noexcept {
 HashLevel hash_level(HashAlgo algo) {
     if (!multi_buffer(algo)) return HashLevel::scalar;
     if (const auto forced = forced_level()) return *forced;
-    // Measured with bench_hash_engine (see bench/README.md): on SHA-384/512 each wider level beats
-    // OpenSSL's one-buffer code, so the widest wins.
+    // Chosen from bench_hash_engine on an AMD EPYC Zen 4 (AVX-512, SHA-NI), 4 KiB pages per core:
+    //  - AVX-512 beats OpenSSL's one-buffer code for every algorithm: about 2.5x for SHA-384/512 and
+    //    1.5x for SHA-256, even though OpenSSL's SHA-256 uses the SHA-NI instructions there;
+    //  - AVX2 loses to OpenSSL: 0.9x for SHA-384/512 (no 64-bit rotate, so 3 instructions per
+    //    rotation) and 0.6x for SHA-256 against SHA-NI.
+    // So the default is AVX-512 when present and OpenSSL otherwise; AVX2 stays available through
+    // CCVM_HASH_ENGINE=avx2 (tested and exact) for CPUs where it may win, e.g. without SHA-NI.
     if (cpu().avx512) return HashLevel::avx512;
-    if (cpu().avx2) return HashLevel::avx2;
     return HashLevel::scalar;
 }
 
