@@ -32,11 +32,10 @@ const EVP_MD* fetched_md(HashAlgo algo) {
 
 void init_openssl_without_config() {
     // Before any other OpenSSL call: skip reading openssl.cnf (its provider, engine and TLS settings do
-    // not change a digest or a signature check) and the legacy cipher/digest name tables. The default
-    // provider still loads on the first fetch. Saves a file parse and a few thousand hash-table
-    // inserts per ccvm start.
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-                        nullptr);
+    // not change a digest or a signature check), which also loads the legacy cipher and digest name
+    // tables. Those still load on demand: certificate checks (RSA-PSS parameters) look digests up by
+    // name, so they must not be disabled. The default provider loads on the first fetch.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
 }
 
 std::string_view to_string(HashAlgo algo) noexcept {
