@@ -1,4 +1,4 @@
-// Multi-buffer hash engine speed (issue "a SHA-384/512 engine faster than OpenSSL per core"):
+// Multi-buffer hash engine speed against OpenSSL, per core:
 //  1. per algorithm, MB/s per core of 4 KiB pages: OpenSSL one-buffer (level scalar) and each
 //     multi-buffer level this CPU has, single thread, timed in thread CPU seconds;
 //  2. whole process, pinned to one core (taskset -c 0): CPU seconds of `ccvm measure --mode snp` of a

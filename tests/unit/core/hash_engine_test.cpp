@@ -112,8 +112,8 @@ TEST_P(HashEngineTest, KnownAnswerAbc) {
 INSTANTIATE_TEST_SUITE_P(Levels, HashEngineTest, testing::ValuesIn(all_cases()), case_name);
 
 TEST(HashEngine, ChunksWithShortLastChunkMatchOpenSsl) {
-    // hash_chunks at the process's level (CCVM_HASH_ENGINE when the ctest reruns set it) on several
-    // threads: whole chunks go through the lanes, the short last one through OpenSSL.
+    // hash_chunks at the default level (or CCVM_HASH_ENGINE's) on several threads: whole chunks go
+    // through the lanes, the short last one and SM3 through OpenSSL.
     std::mt19937_64 rng(7);
     const Bytes data = random_bytes(rng, (1u << 20) + 4096 * 3 + 100);
     for (HashAlgo algo : {HashAlgo::sha256, HashAlgo::sha384, HashAlgo::sha512, HashAlgo::sm3}) {
