@@ -1,6 +1,7 @@
 #include "support/openssl_speed.hpp"
 
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,6 +37,51 @@ double openssl_speed_mbps(const std::string& evp_algo, unsigned block_bytes, uns
     if (value.empty() || value.back() != 'k') throw std::runtime_error("cannot parse openssl speed output: " + last);
     value.pop_back();
     return std::stod(value) * 1000.0 / 1e6;
+}
+
+namespace {
+
+struct Run {
+    double wall;
+    double cpu;
+};
+
+Run run_once(const std::vector<std::string>& argv) {
+    std::vector<std::string> args = argv;
+    std::vector<char*> cargv;
+    for (auto& a : args) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), environ) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        throw std::runtime_error("cannot start " + argv[0]);
+    }
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    auto t1 = std::chrono::steady_clock::now();
+    posix_spawn_file_actions_destroy(&fa);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(argv[0] + " failed during timing");
+    auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    return {std::chrono::duration<double>(t1 - t0).count(), secs(ru.ru_utime) + secs(ru.ru_stime)};
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+double cpu_command(const std::vector<std::string>& argv, int runs) {
+    std::vector<double> cpu;
+    for (int r = 0; r < runs; ++r) cpu.push_back(run_once(argv).cpu);
+    return median(cpu);
 }
 
 double time_command(const std::vector<std::string>& argv, int runs) {

@@ -13,4 +13,7 @@ double openssl_speed_mbps(const std::string& evp_algo, unsigned block_bytes, uns
 // Median wall-clock seconds of running `argv` (stdout/stderr discarded) `runs` times; throws if it fails.
 double time_command(const std::vector<std::string>& argv, int runs = 5);
 
+// Median CPU seconds (user + system, from the child's rusage) of running `argv` `runs` times.
+double cpu_command(const std::vector<std::string>& argv, int runs = 5);
+
 }  // namespace ccvm::bench

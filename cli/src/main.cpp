@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/hash.hpp"
 #include "commands.hpp"
 #include "suggest.hpp"
 
@@ -36,6 +37,7 @@ CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std
 }  // namespace ccvm::cli
 
 int main(int argc, char** argv) {
+    ccvm::init_openssl_without_config();
     CLI::App app{"ccvm: run confidential VMs (AMD SEV/SEV-ES/SEV-SNP, Intel TDX, Arm CCA, Hygon CSV)\n"
                  "and know their launch measurements before they start.",
                  "ccvm"};

@@ -1,6 +1,8 @@
 #include "ccvm/firmware-measure/hash.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <exception>
@@ -9,25 +11,32 @@
 #include <vector>
 
 #include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm {
-namespace {
 
-// Fetched once per process: OpenSSL 3 re-resolves implicit EVP_sha*() algorithms on every init,
-// which dominates the cost of hashing a 4 KiB page.
+// Fetched once per process and per algorithm, on first use: OpenSSL 3 re-resolves implicit EVP_sha*()
+// algorithms on every init, which dominates the cost of hashing a 4 KiB page.
 const EVP_MD* fetched_md(HashAlgo algo) {
-    static const EVP_MD* const mds[] = {
-        EVP_MD_fetch(nullptr, "SHA256", nullptr),
-        EVP_MD_fetch(nullptr, "SHA384", nullptr),
-        EVP_MD_fetch(nullptr, "SHA512", nullptr),
-        EVP_MD_fetch(nullptr, "SM3", nullptr),
-    };
-    const EVP_MD* md = mds[static_cast<int>(algo)];
+    auto fetch = [](const char* name) { return EVP_MD_fetch(nullptr, name, nullptr); };
+    const EVP_MD* md = nullptr;
+    switch (algo) {
+        case HashAlgo::sha256: { static const EVP_MD* const m = fetch("SHA256"); md = m; break; }
+        case HashAlgo::sha384: { static const EVP_MD* const m = fetch("SHA384"); md = m; break; }
+        case HashAlgo::sha512: { static const EVP_MD* const m = fetch("SHA512"); md = m; break; }
+        case HashAlgo::sm3: { static const EVP_MD* const m = fetch("SM3"); md = m; break; }
+    }
     if (md == nullptr) throw SystemError("OpenSSL does not provide " + std::string(to_string(algo)));
     return md;
 }
 
-}  // namespace
+void init_openssl_without_config() {
+    // Before any other OpenSSL call: skip reading openssl.cnf (its provider, engine and TLS settings do
+    // not change a digest or a signature check), which also loads the legacy cipher and digest name
+    // tables. Those still load on demand: certificate checks (RSA-PSS parameters) look digests up by
+    // name, so they must not be disabled. The default provider loads on the first fetch.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+}
 
 std::string_view to_string(HashAlgo algo) noexcept {
     switch (algo) {
@@ -103,6 +112,14 @@ Sha512Digest sha512(ByteSpan data) { return fixed_hash<64>(HashAlgo::sha512, dat
 Sm3Digest sm3(ByteSpan data) { return fixed_hash<32>(HashAlgo::sm3, data); }
 
 unsigned hash_threads() noexcept {
+    // The CPUs this process may run on (taskset, cgroup cpusets), not every CPU online: a second
+    // thread pinned to the same core only adds switches.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0) return static_cast<unsigned>(n);
+    }
     unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : n;
 }
@@ -145,14 +162,20 @@ void hash_chunks(HashAlgo algo, ByteSpan data, std::size_t chunk, MutableByteSpa
     // Small inputs are not worth a thread start.
     if (data.size() < (1u << 20)) threads = 1;
     threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, n)));
+    // Whole chunks go through the multi-buffer engine; only a short last chunk is hashed alone.
+    const HashLevel level = hash_level(algo);
+    const std::size_t whole = data.size() / chunk;
     parallel_for(threads, threads, [&](std::size_t t) {
-        Hasher h(algo);
-        std::size_t begin = n * t / threads;
-        std::size_t end = n * (t + 1) / threads;
-        for (std::size_t i = begin; i < end; ++i) {
-            std::size_t off = i * chunk;
-            h.update(data.subspan(off, std::min(chunk, data.size() - off)));
-            h.finish(out.subspan(i * dsize, dsize));
+        const std::size_t begin = n * t / threads;
+        const std::size_t end = n * (t + 1) / threads;
+        const std::size_t whole_end = std::min(end, whole);
+        if (whole_end > begin) {
+            hash_strided(algo, level, data.data() + begin * chunk, chunk, chunk, whole_end - begin,
+                         out.subspan(begin * dsize, (whole_end - begin) * dsize));
+        }
+        for (std::size_t i = std::max(begin, whole_end); i < end; ++i) {
+            const std::size_t off = i * chunk;
+            Hasher(algo).update(data.subspan(off)).finish(out.subspan(i * dsize, dsize));
         }
     });
 }

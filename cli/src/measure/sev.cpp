@@ -346,9 +346,10 @@ int run_sev(const MeasureArgs& a) {
                 bsp = ap = sev::build_svsm_vmsa(sev::svsm_entry_eip(*svsm), params.vcpu_sig);
                 gctx = sev::svsm_context_before_vmsas(ovmf, *svsm, trace);
             }
-            // One firmware pass: each further vCPU only adds one VMSA page to the chain.
+            // One firmware pass: each further vCPU only adds one VMSA page, hashed once, to the chain.
+            const sev::VmsaDigests vmsa = sev::vmsa_page_digests(bsp, ap);
             for (unsigned i = 0; i < max_vcpus; ++i) {
-                gctx.update_vmsa_page(i == 0 ? bsp : ap);
+                gctx.update_vmsa_digest(i == 0 ? vmsa.bsp : vmsa.ap);
                 per_count.push_back(to_bytes(gctx.ld()));
             }
             break;

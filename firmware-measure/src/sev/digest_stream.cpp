@@ -1,24 +1,12 @@
 #include "digest_stream.hpp"
 
 #include "ccvm/firmware-measure/error.hpp"
+#include "openssl_md.hpp"
 
 namespace ccvm::sev {
-namespace {
-
-const EVP_MD* md_for(HashAlgo algo) {
-    switch (algo) {
-        case HashAlgo::sha256: return EVP_sha256();
-        case HashAlgo::sha384: return EVP_sha384();
-        case HashAlgo::sha512: return EVP_sha512();
-        case HashAlgo::sm3: return EVP_sm3();
-    }
-    return nullptr;
-}
-
-}  // namespace
 
 DigestStream::DigestStream(HashAlgo algo) : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), md_for(algo), nullptr) != 1)
+    if (!ctx_ || EVP_DigestInit_ex2(ctx_.get(), fetched_md(algo), nullptr) != 1)
         throw SystemError("OpenSSL: cannot initialise " + std::string(to_string(algo)));
 }
 

@@ -94,7 +94,8 @@ Sha384Digest snp_launch_digest(const FirmwareImage& ovmf, const SnpInputs& input
     if (vcpus > 1 && !vmsas.has_ap)
         throw InputError(ovmf.source() + ": the SEV-ES reset block gives AP reset EIP 0, so only 1 vCPU can start");
     GuestContext gctx = snp_context_before_vmsas(ovmf, inputs, trace);
-    for (unsigned i = 0; i < vcpus; ++i) gctx.update_vmsa_page(vmsas.page(i));
+    const VmsaDigests d = vmsa_page_digests(vmsas.bsp, vmsas.ap);
+    for (unsigned i = 0; i < vcpus; ++i) gctx.update_vmsa_digest(i == 0 ? d.bsp : d.ap);
     return gctx.ld();
 }
 
@@ -124,7 +125,8 @@ Sha384Digest svsm_launch_digest(const FirmwareImage& ovmf, const FirmwareImage& 
     if (vcpus == 0) throw InputError("--vcpus: SEV-SNP needs at least 1 vCPU");
     const VmsaPage page = build_svsm_vmsa(svsm_entry_eip(svsm), vcpu_sig);
     GuestContext gctx = svsm_context_before_vmsas(ovmf, svsm, trace);
-    for (unsigned i = 0; i < vcpus; ++i) gctx.update_vmsa_page(page);
+    const Sha384Digest contents = sha384(page);  // every vCPU starts from the same page
+    for (unsigned i = 0; i < vcpus; ++i) gctx.update_vmsa_digest(contents);
     return gctx.ld();
 }
 

@@ -41,6 +41,10 @@ Sha384Digest sha384(ByteSpan data);
 Sha512Digest sha512(ByteSpan data);
 Sm3Digest sm3(ByteSpan data);
 
+// Programs (the ccvm CLI) call this first thing: OpenSSL without reading openssl.cnf, the largest
+// part of OpenSSL's start-up cost.
+void init_openssl_without_config();
+
 // Number of worker threads the engine uses for parallel hashing (hardware concurrency, at least 1).
 unsigned hash_threads() noexcept;
 

@@ -32,6 +32,14 @@ inline constexpr std::uint64_t kVmsaGpa = 0xFFFFFFFFF000ULL;
 using PageInfo = std::array<std::byte, kPageInfoSize>;
 PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, PageType type, std::uint64_t gpa);
 
+// The SHA-384 contents hashes of the BSP's and the APs' VMSA pages, hashed once side by side: every
+// AP has the same page, so n vCPUs need two page hashes, not n.
+struct VmsaDigests {
+    Sha384Digest bsp;
+    Sha384Digest ap;
+};
+VmsaDigests vmsa_page_digests(const VmsaPage& bsp, const VmsaPage& ap);
+
 class GuestContext {
 public:
     explicit GuestContext(const Sha384Digest& seed = {}) : ld_(seed), chain_(HashAlgo::sha384) {}
@@ -45,6 +53,8 @@ public:
     // the pages already hashed, so the chain overlaps the page hashing.
     void update_normal_pages(std::uint64_t gpa, ByteSpan data, std::string_view source = "image");
     void update_vmsa_page(const VmsaPage& page);
+    // A VMSA page whose contents hash is already known (see vmsa_page_digests).
+    void update_vmsa_digest(const Sha384Digest& contents) { update(PageType::vmsa, kVmsaGpa, contents); }
     void update_zero_pages(std::uint64_t gpa, std::uint64_t size);
     void update_unmeasured_pages(std::uint64_t gpa, std::uint64_t size);
     void update_secrets_page(std::uint64_t gpa);
