@@ -120,7 +120,7 @@ TEST_F(CallerFilesTest, RootOnlyFirmwareIsNeitherMeasuredNorDefined) {
 
     auto r = create("vm1", sev_spec("vm1", secret_fw));
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err, "ccvm: error: spec:7:1: firmware: " + secret_fw.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":7:1: firmware: " + secret_fw.string() + ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
     EXPECT_FALSE(fs::exists(vm_dir("vm1")));
 
@@ -160,7 +160,7 @@ TEST_F(CallerFilesTest, InaccessiblePathsAllReadTheSame) {
         EXPECT_EQ(c_text, first_create) << p;
         EXPECT_EQ(m_text, first_measure) << p;
     }
-    EXPECT_EQ(first_create, "ccvm: error: spec:7:1: firmware: PATH: not accessible to the caller\n");
+    EXPECT_EQ(first_create, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":7:1: firmware: PATH: not accessible to the caller\n");
 }
 
 TEST_F(CallerFilesTest, ReadableFirmwareBootsTheDaemonsCopy) {
@@ -200,7 +200,7 @@ TEST_F(CallerFilesTest, SecretTheCallerCannotReadIsNeverInjected) {
     auto r = create("vm1", sev_spec("vm1", firmware_, "secrets:\n  - guid: " + std::string(kLuksGuid) +
                                                           "\n    file: " + roots.string() + "\n"));
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err, "ccvm: error: spec:12:5: secrets[0].file: " + roots.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":12:5: secrets[0].file: " + roots.string() + ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
 
     // The caller's own private key file works, and its copy stays private to ccvmd.
@@ -228,12 +228,12 @@ TEST_F(CallerFilesTest, DiskNeedsTheCallersReadAndWriteAccess) {
     const fs::path roots = root_only("root.img");
     auto r = create("vm1", disk_spec("vm1", roots));
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "ccvm: error: spec:9:5: disks[0].file: " + roots.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":9:5: disks[0].file: " + roots.string() + ": not accessible to the caller\n");
     // Readable is not enough: QEMU would write it.
     const fs::path read_only = readable("shared.img");
     r = create("vm1", disk_spec("vm1", read_only));
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "ccvm: error: spec:9:5: disks[0].file: " + read_only.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":9:5: disks[0].file: " + read_only.string() + ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
 
     const fs::path mine = owned(root_only("mine.img"), 0600);
@@ -265,7 +265,7 @@ TEST_F(CallerFilesTest, SerialLogOnlyWhereTheCallerMayWrite) {
     for (const fs::path& log : {closed / "console.log", fs::path("/etc/cron.d/ccvm-deputy-test")}) {
         const auto r = create("vm1", plain_spec("vm1", "serial-log: " + log.string() + "\n"));
         EXPECT_EQ(r.exit_code, 2) << log;
-        EXPECT_EQ(r.err, "ccvm: error: spec:8:1: serial-log: " + log.string() + ": not accessible to the caller\n");
+        EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":8:1: serial-log: " + log.string() + ": not accessible to the caller\n");
         EXPECT_FALSE(fs::exists(log)) << log;
     }
     EXPECT_TRUE(listed().empty());
