@@ -24,7 +24,9 @@ const ModeFlagTable& verify_report_flag_table() {
              {"--report", "--report-format", "--vcek", "--ask", "--ark", "--cert-chain", "--expected-measurement",
               "--expected-host-data", "--expected-policy"}},
             {{"tdx"}, {"--quote", "--collateral", "--verification-time", "--expected-mrtd", "--event-log"}},
-            {{"csv"}, {"--report", "--cert-chain", "--expected-measurement", "--expected-host-data", "--expected-policy"}},
+            {{"csv"},
+             {"--report", "--cert-chain", "--expected-measurement", "--expected-host-data", "--expected-policy",
+              "--event-log"}},
             {{"cca"}, {"--token", "--cpak", "--expected-measurement"}},
         },
     };
