@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "ccvm/firmware-measure/error.hpp"
 #include "commands.hpp"
 #include "vm/vm_module.hpp"
 #include "vm/vm_request.hpp"
@@ -22,6 +23,9 @@ struct VmArgs {
 const char* optional_c_str(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
 
 int run(ccvm_vm_command command, const VmArgs& a) {
+    // A usage error is answered here, without loading the module (or needing it installed).
+    if (command == CCVM_VM_ATTEST && !a.attest_name)
+        throw InputError("attest: give a VM NAME, or a subcommand (verify-report, ...)");
     ccvm_vm_request request{};
     request.abi = kVmRequestAbi;
     request.command = command;

@@ -67,10 +67,16 @@ TEST(VmModule, MissingModuleIsOneLineNamingItsPath) {
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
     EXPECT_EQ(r.out, "");
 
-    // Offline commands do not need it.
+    // Offline commands, and usage errors of the VM commands, do not need it.
     const ProcessResult version = run_process({exe.string(), "--version"});
     EXPECT_EQ(version.exit_code, 0) << version.err;
     EXPECT_EQ(version.out, "ccvm 0.1.0\n");
+    const ProcessResult attest = run_process({exe.string(), "attest"});
+    EXPECT_EQ(attest.exit_code, 2);
+    EXPECT_EQ(attest.err, "ccvm: error: attest: give a VM NAME, or a subcommand (verify-report, ...)\n");
+    const ProcessResult no_name = run_process({exe.string(), "status"});
+    EXPECT_EQ(no_name.exit_code, 2);
+    EXPECT_EQ(no_name.err, "ccvm: error: NAME is required\n");
 }
 
 }  // namespace
