@@ -1,316 +1,93 @@
-// The VM commands: create, list, status, start, stop, destroy, remove, attest NAME, inject. Each
-// parses its arguments, makes one call to ccvmd and prints the answer (--json on read commands).
+// The VM commands: create, list, status, start, stop, destroy, remove, attest NAME, inject. Their
+// options are registered here so `ccvm --help` and parse errors need nothing else; running one
+// hands the parsed arguments to the VM client module, which makes the D-Bus call to ccvmd.
 
-#include <unistd.h>
-
-#include <cstring>
-#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/launch-secret/secure_bytes.hpp"
-#include "ccvm/platform/spec_files.hpp"
 #include "commands.hpp"
-#include "secret/secret_args.hpp"
-#include "vm/daemon_client.hpp"
-#include "vm/register_view.hpp"
+#include "vm/vm_module.hpp"
+#include "vm/vm_request.hpp"
 
 namespace ccvm::cli {
 namespace {
 
-// One line on a terminal while a long call runs; nothing when stderr is a pipe or file.
-class Progress {
-public:
-    explicit Progress(const std::string& what) : tty_(::isatty(STDERR_FILENO) == 1) {
-        if (tty_) std::cerr << what << "..." << std::flush;
-    }
-    ~Progress() {
-        if (tty_) std::cerr << "\r\033[K" << std::flush;
-    }
-
-private:
-    bool tty_;
+struct VmArgs {
+    std::string spec, name, guid, file;
+    std::optional<std::string> attest_name, evidence;
+    bool json = false, force = false, all = false;
 };
 
-json::Value parse_json_property(const std::string& text, const char* what) {
-    if (text.empty()) return json::Value();
-    return json::parse(text, what);
-}
+const char* optional_c_str(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
 
-json::Value variant_map_to_json(const std::map<std::string, sdbus::Variant>& map) {
-    json::Value out = json::Object{};
-    for (const auto& [key, value] : map) {
-        if (value.containsValueOfType<bool>()) {
-            out.set(key, value.get<bool>());
-        } else if (value.containsValueOfType<std::uint64_t>()) {
-            out.set(key, static_cast<unsigned long long>(value.get<std::uint64_t>()));
-        } else if (value.containsValueOfType<std::int64_t>()) {
-            out.set(key, static_cast<long long>(value.get<std::int64_t>()));
-        } else if (value.containsValueOfType<std::string>()) {
-            const std::string text = value.get<std::string>();
-            // Nested objects travel as JSON text; show them as JSON again.
-            if (!text.empty() && (text.front() == '{' || text.front() == '['))
-                out.set(key, json::parse(text, key));
-            else
-                out.set(key, text);
-        }
-    }
-    return out;
-}
-
-// ccvmd reads no file of the spec with its own rights: this process opens them with the user's and
-// passes the descriptors. A file it cannot open is not passed, and ccvmd refuses the spec naming it;
-// a spec that does not parse passes none, and ccvmd reports the parse error.
-std::map<std::string, sdbus::UnixFd> spec_file_descriptors(const std::string& yaml, const std::string& source) {
-    std::map<std::string, sdbus::UnixFd> out;
-    platform::VmSpec spec;
-    try {
-        spec = platform::parse_vm_spec(yaml, source);
-    } catch (const InputError&) {
-        return out;
-    }
-    for (auto& [path, fd] : platform::open_spec_files(spec)) out.emplace(path, sdbus::UnixFd(fd.release(), sdbus::adopt_fd));
-    if (out.size() > platform::kMaxPassedFiles)
-        throw InputError(source + ": the spec names " + std::to_string(out.size()) + " files; one call to ccvmd can pass " +
-                         std::to_string(platform::kMaxPassedFiles) + " (the system bus's descriptor limit)");
-    return out;
-}
-
-// "ok (launch measurement matches ...)" from an attestation object.
-std::string verdict_line(const json::Value& a) {
-    const json::Value* verdict = a.find("verdict");
-    const json::Value* reason = a.find("reason");
-    std::string out = verdict != nullptr && verdict->is_string() ? verdict->as_string() : "none";
-    if (reason != nullptr && reason->is_string() && !reason->as_string().empty()) out += " (" + reason->as_string() + ")";
-    return out;
-}
-
-std::string read_spec(const std::string& path) {
-    if (path == "-") {
-        std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-        return text;
-    }
-    return read_text_file(path);
-}
-
-// ccvmd locates problems in submitted spec text as "spec:LINE:COL: ..." (org.ccvm.ccvm1.xml,
-// CreateVM); only the CLI knows the file, so it names it there: "vm1.yaml:3:1: ...".
-constexpr std::string_view kSubmittedSpecSource = "spec:";
-
-sdbus::Error name_spec_file(const sdbus::Error& e, const std::string& spec_path) {
-    const std::string& message = e.getMessage();
-    const bool about_spec = e.getName() == "org.ccvm.ccvm1.Error.SpecInvalid" || e.getName() == "org.ccvm.ccvm1.Error.InvalidArgument";
-    if (!about_spec || !message.starts_with(kSubmittedSpecSource)) return e;
-    const std::string file = spec_path == "-" ? "<stdin>" : spec_path;
-    return sdbus::Error(e.getName(), file + ":" + message.substr(kSubmittedSpecSource.size()));
-}
-
-int run_create(const std::string& spec_path) {
-    const std::string yaml = read_spec(spec_path);
-    const std::map<std::string, sdbus::UnixFd> files = spec_file_descriptors(yaml, spec_path);
-    DaemonClient client;
-    std::string path;
-    {
-        Progress progress("creating VM");
-        with_daemon([&] {
-            try {
-                path = client.manager().CreateVM(yaml, files);
-            } catch (const sdbus::Error& e) {
-                throw name_spec_file(e, spec_path);
-            }
-        });
-    }
-    std::string name;
-    with_daemon([&] { name = VmClient(client.connection(), path).Name(); });
-    std::cout << "created " << name << " (" << path << ")\n";
-    return 0;
-}
-
-int run_list(bool as_json, bool all) {
-    DaemonClient client;
-    std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> vms;
-    std::vector<sdbus::Struct<std::string, std::string>> quarantined;
-    with_daemon([&] { vms = client.manager().ListVMs(); });
-    // --all: also the state entries ccvmd set aside (broken or conflicting records).
-    if (all) with_daemon([&] { quarantined = client.manager().ListQuarantined(); });
-    if (as_json) {
-        json::Value out = json::Array{};
-        for (const auto& vm : vms) {
-            json::Value item;
-            item.set("name", vm.get<0>());
-            item.set("tee", vm.get<1>());
-            item.set("state", vm.get<2>());
-            item.set("path", std::string(vm.get<3>()));
-            out.push(std::move(item));
-        }
-        for (const auto& q : quarantined) {
-            json::Value item;
-            item.set("name", q.get<0>());
-            item.set("state", "quarantined");
-            item.set("reason", q.get<1>());
-            out.push(std::move(item));
-        }
-        std::cout << out.dump(true) << "\n";
-        return 0;
-    }
-    std::printf("%-24s %-8s %s\n", "NAME", "TEE", "STATE");
-    for (const auto& vm : vms) std::printf("%-24s %-8s %s\n", vm.get<0>().c_str(), vm.get<1>().c_str(), vm.get<2>().c_str());
-    for (const auto& q : quarantined)
-        std::printf("%-24s %-8s quarantined: %s\n", q.get<0>().c_str(), "-", q.get<1>().c_str());
-    return 0;
-}
-
-int run_status(const std::string& name, bool as_json) {
-    DaemonClient client;
-    auto vm = client.vm(name);
-    json::Value out;
-    with_daemon([&] {
-        out.set("name", vm->Name());
-        out.set("tee", vm->Tee());
-        out.set("state", vm->State());
-        out.set("reason", vm->StateReason());
-        out.set("expected_measurement", parse_json_property(vm->ExpectedMeasurement(), "ExpectedMeasurement"));
-        out.set("launch_measurement", vm->LaunchMeasurement());
-        out.set("attestation", parse_json_property(vm->Attestation(), "Attestation"));
-    });
-    const std::vector<RegisterRow> rows =
-        register_rows(out.at("expected_measurement"), out.at("launch_measurement").as_string(), json::Value());
-    out.set("comparison", registers_json(rows));
-    if (as_json) {
-        std::cout << out.dump(true) << "\n";
-        return 0;
-    }
-    std::cout << "name:        " << out.at("name").as_string() << "\n"
-              << "tee:         " << out.at("tee").as_string() << "\n"
-              << "state:       " << out.at("state").as_string() << "\n";
-    if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
-    if (const json::Value& a = out.at("attestation"); a.is_object()) std::cout << "attestation: " << verdict_line(a) << "\n";
-    print_registers(std::cout, rows);
-    return 0;
-}
-
-int run_simple(const std::string& name, const char* what, const std::function<void(VmClient&)>& call) {
-    DaemonClient client;
-    auto vm = client.vm(name);
-    {
-        Progress progress(std::string(what) + " " + name);
-        with_daemon([&] { call(*vm); });
-    }
-    std::string state;
-    with_daemon([&] { state = vm->State(); });
-    std::cout << name << ": " << state << "\n";
-    return 0;
-}
-
-int run_attest(const std::optional<std::string>& name, const std::optional<std::string>& evidence, bool as_json) {
-    if (!name) throw InputError("attest: give a VM NAME, or a subcommand (verify-report, ...)");
-    std::map<std::string, sdbus::Variant> options;
-    if (evidence) {
-        const Bytes data = read_file(*evidence);
-        std::vector<std::uint8_t> raw(data.size());
-        std::memcpy(raw.data(), data.data(), data.size());
-        options["evidence"] = sdbus::Variant(raw);
-    }
-    DaemonClient client;
-    auto vm = client.vm(*name);
-    std::map<std::string, sdbus::Variant> result;
-    with_daemon([&] { result = vm->Attest(options); });
-    json::Value out = variant_map_to_json(result);
-    const json::Value* lm = out.find("launch_measurement");
-    const json::Value* reported = out.find("registers");
-    const std::vector<RegisterRow> rows =
-        register_rows(out.find("expected") ? out.at("expected") : json::Value(), lm && lm->is_string() ? lm->as_string() : "",
-                      reported ? *reported : json::Value());
-    if (as_json) {
-        out.set("comparison", registers_json(rows));
-        std::cout << out.dump(true) << "\n";
-    } else {
-        for (const char* key : {"name", "tee", "state", "backend", "evidence"})
-            if (const json::Value* v = out.find(key); v != nullptr && v->is_string())
-                std::cout << key << ": " << v->as_string() << "\n";
-        std::cout << "verdict: " << verdict_line(out) << "\n";
-        if (const json::Value* api = out.find("api"); api != nullptr && api->is_string())
-            std::cout << "platform: API " << api->as_string() << ", build " << out.at("build").dump() << ", policy 0x"
-                      << std::hex << out.at("policy").as_u64() << std::dec << "\n";
-        print_registers(std::cout, rows);
-    }
-    // Evidence checks, as `ccvm attest verify-report` reports them.
-    if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())
-        for (const auto& c : checks->as_array()) {
-            const json::Value* status = c.find("status");
-            const std::string s = status != nullptr ? status->as_string() : c.at("ok").as_bool() ? "passed" : "failed";
-            if (s != "passed")
-                std::cerr << "ccvm: check " << c.at("name").as_string() << " " << s << ": " << c.at("reason").as_string() << "\n";
-        }
-    const json::Value* verdict = out.find("verdict");
-    return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
-}
-
-int run_inject(const std::string& name, const std::string& guid, const std::string& file) {
-    // The daemon reads the secret through the descriptor; the bytes never become a string here.
-    sdbus::UnixFd fd(secret::open_secret_file(file, secret_file_access()).release(), sdbus::adopt_fd);
-    return run_simple(name, "injecting secret into", [&](VmClient& vm) { vm.InjectSecret(guid, fd); });
+int run(ccvm_vm_command command, const VmArgs& a) {
+    // A usage error is answered here, without loading the module (or needing it installed).
+    if (command == CCVM_VM_ATTEST && !a.attest_name)
+        throw InputError("attest: give a VM NAME, or a subcommand (verify-report, ...)");
+    ccvm_vm_request request{};
+    request.abi = kVmRequestAbi;
+    request.command = command;
+    request.spec = a.spec.c_str();
+    request.name = command == CCVM_VM_ATTEST ? optional_c_str(a.attest_name) : a.name.c_str();
+    request.guid = a.guid.c_str();
+    request.file = a.file.c_str();
+    request.evidence = optional_c_str(a.evidence);
+    request.json = a.json;
+    request.force = a.force;
+    request.all = a.all;
+    return run_vm_client(request);
 }
 
 }  // namespace
 
 void add_vm_commands(CLI::App& app, Commands& commands) {
-    struct Args {
-        std::string spec, name, guid, file;
-        std::optional<std::string> attest_name, evidence;
-        bool json = false, force = false, all = false;
-    };
-    auto a = std::make_shared<Args>();
+    auto a = std::make_shared<VmArgs>();
+    auto add = [&](CLI::App* sub, ccvm_vm_command command) { commands.add(sub, [a, command] { return run(command, *a); }); };
 
     CLI::App* create = app.add_subcommand("create", "Define a VM from a spec through ccvmd");
     create->add_option("SPEC", a->spec, "VM spec (YAML; - for stdin); paths in it must be absolute")->required();
-    commands.add(create, [a] { return run_create(a->spec); });
+    add(create, CCVM_VM_CREATE);
 
     CLI::App* list = app.add_subcommand("list", "List the VMs ccvmd knows");
     list->add_flag("--json", a->json, "Print JSON");
     list->add_flag("--all", a->all, "Also show state entries ccvmd quarantined (broken or conflicting records)");
-    commands.add(list, [a] { return run_list(a->json, a->all); });
+    add(list, CCVM_VM_LIST);
 
     CLI::App* status = app.add_subcommand("status", "Show a VM's state, measurements and attestation");
     status->add_option("NAME", a->name, "VM name")->required();
     status->add_flag("--json", a->json, "Print JSON");
-    commands.add(status, [a] { return run_status(a->name, a->json); });
+    add(status, CCVM_VM_STATUS);
 
     CLI::App* start = app.add_subcommand("start", "Launch a VM (pre-attested families check the measurement first)");
     start->add_option("NAME", a->name, "VM name")->required();
-    commands.add(start, [a] { return run_simple(a->name, "starting", [](VmClient& vm) { vm.Start(); }); });
+    add(start, CCVM_VM_START);
 
     CLI::App* stop = app.add_subcommand("stop", "Shut a VM down");
     stop->add_option("NAME", a->name, "VM name")->required();
     stop->add_flag("--force", a->force, "Power it off at once");
-    commands.add(stop, [a] { return run_simple(a->name, "stopping", [a](VmClient& vm) { vm.Stop(a->force); }); });
+    add(stop, CCVM_VM_STOP);
 
     CLI::App* destroy = app.add_subcommand("destroy", "Power a VM off at once");
     destroy->add_option("NAME", a->name, "VM name")->required();
-    commands.add(destroy, [a] { return run_simple(a->name, "destroying", [](VmClient& vm) { vm.Destroy(); }); });
+    add(destroy, CCVM_VM_DESTROY);
 
     CLI::App* remove = app.add_subcommand("remove", "Undefine a stopped VM and delete its state");
     remove->add_option("NAME", a->name, "VM name")->required();
-    commands.add(remove, [a] {
-        DaemonClient client;
-        auto vm = client.vm(a->name);
-        with_daemon([&] { vm->Remove(); });
-        std::cout << "removed " << a->name << "\n";
-        return 0;
-    });
+    add(remove, CCVM_VM_REMOVE);
 
     CLI::App* attest = ensure_subcommand(app, "attest", "Check launch measurements and attestation evidence");
     attest->add_option("NAME", a->attest_name, "VM whose launch attestation to show");
     attest->add_option("--evidence", a->evidence, "Guest evidence (report, quote or token) to verify");
     attest->add_flag("--json", a->json, "Print JSON");
-    commands.add(attest, [a] { return run_attest(a->attest_name, a->evidence, a->json); });
+    add(attest, CCVM_VM_ATTEST);
 
     CLI::App* inject = app.add_subcommand("inject", "Inject a secret into a VM paused after a verified launch");
     inject->add_option("NAME", a->name, "VM name")->required();
     inject->add_option("--guid", a->guid, "Secret table GUID")->required();
     inject->add_option("--file", a->file, "Secret file (mode 0600; passed as a descriptor)")->required();
-    commands.add(inject, [a] { return run_inject(a->name, a->guid, a->file); });
+    add(inject, CCVM_VM_INJECT);
 }
 
 }  // namespace ccvm::cli

@@ -1,4 +1,4 @@
-#include "vm/daemon_client.hpp"
+#include "daemon_client.hpp"
 
 #include <string_view>
 
