@@ -46,8 +46,10 @@ bool attribute_is(std::string_view xml, std::size_t tag, std::string_view name, 
 }
 
 std::optional<std::size_t> find_tag(std::string_view xml, std::string_view name, std::size_t from = 0) {
-    for (std::size_t pos = xml.find("<" + std::string(name), from); pos != std::string_view::npos;
-         pos = xml.find("<" + std::string(name), pos + 1)) {
+    // Built by append: GCC 12 at -O3 reports a false -Wrestrict for "<" + std::string(name).
+    std::string open_tag(1, '<');
+    open_tag += name;
+    for (std::size_t pos = xml.find(open_tag, from); pos != std::string_view::npos; pos = xml.find(open_tag, pos + 1)) {
         const char next = pos + name.size() + 1 < xml.size() ? xml[pos + name.size() + 1] : '\0';
         if (next == ' ' || next == '>' || next == '/') return pos;
     }
