@@ -1,6 +1,9 @@
 # Common compile settings for every ccvm target.
 function(ccvm_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wnon-virtual-dtor)
+  if(CCVM_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
   if(CCVM_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)

@@ -1,4 +1,4 @@
-// Runs every case of one reference-vector file (shared/vectors/*.json, schema ccvm-cli-cases/1)
+// Runs every case of one reference-vector file (tests/data/vectors/*.json, schema ccvm-cli-cases/1)
 // through the real ccvm binary and checks exit status and output as the vector README specifies.
 #include <gtest/gtest.h>
 

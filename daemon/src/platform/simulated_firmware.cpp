@@ -15,7 +15,10 @@ std::string launch_security_child(std::string_view xml, std::string_view tag) {
     const auto ls = xml.find("<launchSecurity");
     if (ls == std::string_view::npos) return {};
     const auto end = xml.find("</launchSecurity>", ls);
-    const std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+    // Built with append: for `"<" + std::string(tag) + ">"` GCC 12 at -O3 reports a false
+    // -Wrestrict inside libstdc++'s inlined std::string copy.
+    const std::string open = std::string("<").append(tag).append(">");
+    const std::string close = std::string("</").append(tag).append(">");
     const auto at = xml.find(open, ls);
     if (at == std::string_view::npos || at > end) return {};
     const auto from = at + open.size();

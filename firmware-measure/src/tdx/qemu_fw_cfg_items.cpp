@@ -1,5 +1,7 @@
 #include "ccvm/firmware-measure/tdx/qemu_fw_cfg_items.hpp"
 
+#include <algorithm>
+
 #include "ccvm/firmware-measure/error.hpp"
 
 namespace ccvm::tdx {
@@ -16,10 +18,13 @@ Bytes fw_cfg_event_data(std::string_view item_name) {
     if (item_name.size() >= kFwCfgFileNameSize) {
         throw SystemError("internal: fw_cfg item name '" + std::string(item_name) + "' longer than 55 bytes");
     }
-    Bytes out;
-    append(out, as_bytes(kFwCfgEventTag));
-    append(out, as_bytes(item_name));
-    out.resize(kFwCfgEventTag.size() + kFwCfgFileNameSize, std::byte{0});
+    // A fixed-size record: the tag, then the name NUL-padded to the fw_cfg file name field. Sized
+    // up front and copied into: for appends to an empty vector GCC 12 at -O3 reports a false
+    // -Wstringop-overflow inside libstdc++'s inlined vector insert.
+    Bytes out(kFwCfgEventTag.size() + kFwCfgFileNameSize, std::byte{0});
+    const ByteSpan tag = as_bytes(kFwCfgEventTag);
+    const ByteSpan name = as_bytes(item_name);
+    std::copy(name.begin(), name.end(), std::copy(tag.begin(), tag.end(), out.begin()));
     return out;
 }
 

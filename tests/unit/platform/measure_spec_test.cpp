@@ -191,13 +191,19 @@ TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
 }
 
 TEST(MeasureSpec, Csv2CannotBePrecomputed) {
-    json::Value m = measure_spec(parse_vm_spec("name: c\nmemory: 1G\nfirmware: /usr/share/ovmf/OVMF.fd\ntee: csv2\n", "t"));
+    json::Value m = measure_spec(parse_vm_spec(
+        "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
+            "\ntee: csv2\n",
+        "t"));
     EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
     EXPECT_NE(m.at("not_computed").at("launch_digest").as_string().find("cannot be precomputed"), std::string::npos);
 }
 
 TEST(MeasureSpec, SevEsWithoutVcpuSignatureSaysWhy) {
-    json::Value m = measure_spec(parse_vm_spec("name: e\nmemory: 1G\nfirmware: /usr/share/ovmf/OVMF.fd\ntee: sev-es\n", "t"));
+    json::Value m = measure_spec(parse_vm_spec(
+        "name: e\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
+            "\ntee: sev-es\n",
+        "t"));
     EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
     EXPECT_EQ(m.at("not_computed").at("launch_digest"),
               json::Value("the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature"));

@@ -198,11 +198,12 @@ TEST(VmSpec, EveryExampleParses) {
 }
 
 TEST(VmSpecInputs, KernelHashesNeedTheFirmwareTable) {
-    // Debian's generic OVMF has the hash-table entry with base 0 (sev.md §12).
-    const char* ovmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    // Debian's generic OVMF has the hash-table entry with base 0 (sev.md §12): the Debian 12 copy of the
+    // vector set.
+    const std::string ovmf = (test::inputs_dir() / "firmware" / "debian12" / "OVMF_CODE_4M.fd").string();
     test::TempDir dir;
     auto kernel = dir.write("vmlinuz", "kernel");
-    std::string yaml = std::string("name: a\nmemory: 1G\nfirmware: ") + ovmf + "\nkernel: " + kernel.string() +
+    std::string yaml = "name: a\nmemory: 1G\nfirmware: " + ovmf + "\nkernel: " + kernel.string() +
                        "\ntee:\n  type: sev\n  kernel-hashes: true\n";
     VmSpec s = parse_vm_spec(yaml, "t.yaml");
     try {
@@ -223,7 +224,8 @@ TEST(VmSpecInputs, MissingFilesAndOpenSecrets) {
     test::TempDir dir;
     auto kernel = dir.write("vmlinuz", "kernel");
     auto open_secret = dir.write("secret", "x", 0644);
-    std::string yaml = "name: a\nmemory: 1G\nfirmware: /usr/share/OVMF/OVMF_CODE_4M.fd\nkernel: " + kernel.string() +
+    std::string yaml = "name: a\nmemory: 1G\nfirmware: " +
+                       (test::inputs_dir() / "firmware" / "debian12" / "OVMF_CODE_4M.fd").string() + "\nkernel: " + kernel.string() +
                        "\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: " +
                        open_secret.string() + "\n";
     try {
