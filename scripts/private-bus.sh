@@ -48,10 +48,15 @@ $default_policy
   <includedir>$dir/system.d</includedir>
 </busconfig>
 CONF
-if ! out=$(dbus-daemon --config-file="$dir/system.conf" --fork --print-address=1 --print-pid=1 --nopidfile 2>&1); then
+# Only stdout carries the address and PID; dbus-daemon's warnings (e.g. 'Unknown group "ccvm"'
+# before the group exists) go to a file and are shown only when it fails.
+if ! out=$(dbus-daemon --config-file="$dir/system.conf" --fork --print-address=1 --print-pid=1 --nopidfile \
+             2>"$dir/dbus-daemon.err"); then
+  err=$(cat "$dir/dbus-daemon.err")
   rm -rf -- "$dir"
-  die "dbus-daemon did not start: $out"
+  die "dbus-daemon did not start: $err"
 fi
+grep -q '^unix:' <<<"$out" || { rm -rf -- "$dir"; die "dbus-daemon printed no bus address: $out"; }
 address=$(sed -n 1p <<<"$out")
 pid=$(sed -n 2p <<<"$out")
 echo "export DBUS_SYSTEM_BUS_ADDRESS='$address'"

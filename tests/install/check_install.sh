@@ -22,7 +22,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 expected=(
   "$prefix/bin/ccvm 755"
   "$prefix/sbin/ccvmd 755"
-  "$prefix/lib/ccvm/ccvm-vm-client.so 755"
+  "$prefix/lib/ccvm/ccvm-vm-client.so 644"
   "$prefix/share/man/man1/ccvm.1 644"
   "$prefix/share/man/man8/ccvmd.8 644"
   "$prefix/share/dbus-1/interfaces/org.ccvm.ccvm1.xml 644"
