@@ -13,7 +13,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
-  libxml2-utils busybox-static cpio linux-image-amd64
+  libxml2-utils busybox-static cpio linux-image-amd64 groff-base
 )
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends "${PACKAGES[@]}"
