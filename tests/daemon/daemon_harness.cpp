@@ -73,6 +73,19 @@ std::optional<std::string> admin_test_user(std::string& why) {
     return std::string(kUser);
 }
 
+std::string plain_spec(const DaemonHarness& h, const std::string& name) {
+    const fs::path kernel = h.dir() / "vmlinuz";
+    if (!fs::exists(kernel)) write_file(kernel, std::string(4096, 'k'));
+    return "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 256M\nkernel: " + kernel.string() +
+           "\nlibvirt:\n  domain-type: test\n";
+}
+
+fs::path write_spec(const DaemonHarness& h, const std::string& name, const std::string& text) {
+    const fs::path p = h.dir() / (name + ".yaml");
+    write_file(p, text);
+    return p;
+}
+
 void write_file(const fs::path& path, const std::string& content, unsigned mode) {
     fs::remove(path);
     std::ofstream(path) << content;

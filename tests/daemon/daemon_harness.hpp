@@ -75,6 +75,11 @@ private:
 // name, or nothing with `why` set (not root, or useradd/groupadd failed): tests then skip saying why.
 std::optional<std::string> admin_test_user(std::string& why);
 
+// A spec of a plain (no TEE) VM on the test hypervisor, with a dummy kernel in the harness directory.
+std::string plain_spec(const DaemonHarness& h, const std::string& name);
+// Writes `text` as <harness dir>/<name>.yaml and returns that path.
+std::filesystem::path write_spec(const DaemonHarness& h, const std::string& name, const std::string& text);
+
 // Writes `content` to `path` with `mode`.
 void write_file(const std::filesystem::path& path, const std::string& content, unsigned mode = 0644);
 

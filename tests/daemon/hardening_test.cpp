@@ -31,18 +31,6 @@ HarnessPaths paths() { return {CCVMD_PATH, CCVM_CLI_PATH, CCVM_BUS_POLICY}; }
 
 constexpr const char* kGuid = "736869e5-84f0-4973-92ec-06879ce3da0b";
 
-std::string plain_spec(const DaemonHarness& h, const std::string& name) {
-    const fs::path kernel = h.dir() / "vmlinuz";
-    if (!fs::exists(kernel)) write_file(kernel, std::string(4096, 'k'));
-    return "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 256M\nkernel: " + kernel.string() +
-           "\nlibvirt:\n  domain-type: test\n";
-}
-
-fs::path write_spec(const DaemonHarness& h, const std::string& name, const std::string& text) {
-    const fs::path p = h.dir() / (name + ".yaml");
-    write_file(p, text);
-    return p;
-}
 
 void create(const DaemonHarness& h, const std::string& name) {
     const auto r = h.ccvm({"create", write_spec(h, name, plain_spec(h, name)).string()});
