@@ -260,6 +260,23 @@ TEST_F(CallerFilesTest, DiskNeedsTheCallersReadAndWriteAccess) {
     EXPECT_EQ(json::parse(r.out, "status").at("state").as_string(), "defined");
 }
 
+// libvirt runs the emulator with its own rights: a member of the admin group may not choose it.
+TEST_F(CallerFilesTest, OnlyRootChoosesTheEmulator) {
+    const fs::path kernel = h_->dir() / "vmlinuz";
+    write_file(kernel, std::string(4096, 'k'), 0644);
+    const std::string text = "name: vm1\ntee: none\nvcpus: 1\nmemory: 256M\nkernel: " + kernel.string() +
+                             "\nlibvirt:\n  domain-type: test\n  emulator: /usr/bin/qemu-system-x86_64\n";
+    auto r = create("vm1", text);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("libvirt.emulator: uid " + std::to_string(uid_) +
+                         " may not choose the program libvirt runs: needs root"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(listed().empty());
+    r = h_->ccvm({"create", spec_file("vm1", text).string()});
+    EXPECT_EQ(r.err.find("may not choose"), std::string::npos) << r.err;
+}
+
 TEST_F(CallerFilesTest, SerialLogOnlyWhereTheCallerMayWrite) {
     const fs::path closed = h_->dir() / "closed";
     fs::create_directory(closed);

@@ -12,6 +12,7 @@
 #include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
+#include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::daemon {
 
@@ -68,6 +69,25 @@ std::shared_ptr<CallerFiles> own_files(std::map<std::string, sdbus::UnixFd>& fil
 }
 
 }  // namespace
+
+// libvirt starts the emulator with its own rights, and QEMU connects to the quote-generation socket
+// with its own: a member of the admin group could do neither alone, so only root may name them
+// (ccvmd(8), TRUST MODEL). Other spec errors are left to the planner, which locates them.
+void require_root_for_host_programs(const Caller& caller, std::string_view spec_yaml) {
+    if (caller.uid == 0) return;
+    platform::VmSpec spec;
+    try {
+        spec = platform::parse_vm_spec(spec_yaml, kSubmittedSpecSource);
+    } catch (const InputError&) {
+        return;
+    }
+    if (spec.emulator)
+        throw DaemonError(ErrorCode::access_denied, "libvirt.emulator: uid " + std::to_string(caller.uid) +
+                                                        " may not choose the program libvirt runs: needs root");
+    if (const auto* tdx = std::get_if<platform::TdxOptions>(&spec.tee_options); tdx && tdx->quote_generation_socket)
+        throw DaemonError(ErrorCode::access_denied, "tee.quote-generation-socket: uid " + std::to_string(caller.uid) +
+                                                        " may not choose the socket QEMU connects to: needs root");
+}
 
 Caller current_caller(const sdbus::IObject& object) {
     const sdbus::Message* message = object.getCurrentlyProcessedMessage();
@@ -139,6 +159,7 @@ void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::str
     auto owned = own_files(files);
     answer_later(service.pool(), {caller, "CreateVM"}, std::move(result), [&service, caller, spec = std::move(spec_yaml), owned] {
         service.authorizer().require_change(caller, "create VMs");
+        require_root_for_host_programs(caller, spec);
         const VmRecord record = service.manager().create(spec, std::move(*owned));
         return sdbus::ObjectPath(vm_object_path(record.name));
     });
