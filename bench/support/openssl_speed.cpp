@@ -85,31 +85,9 @@ double cpu_command(const std::vector<std::string>& argv, int runs) {
 }
 
 double time_command(const std::vector<std::string>& argv, int runs) {
-    std::vector<double> times;
-    for (int r = 0; r < runs; ++r) {
-        std::vector<std::string> args = argv;
-        std::vector<char*> cargv;
-        for (auto& a : args) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-        auto t0 = std::chrono::steady_clock::now();
-        pid_t pid = 0;
-        if (posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), environ) != 0) {
-            posix_spawn_file_actions_destroy(&fa);
-            throw std::runtime_error("cannot start " + argv[0]);
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        auto t1 = std::chrono::steady_clock::now();
-        posix_spawn_file_actions_destroy(&fa);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(argv[0] + " failed during timing");
-        times.push_back(std::chrono::duration<double>(t1 - t0).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    std::vector<double> wall;
+    for (int r = 0; r < runs; ++r) wall.push_back(run_once(argv).wall);
+    return median(wall);
 }
 
 }  // namespace ccvm::bench
