@@ -147,8 +147,9 @@ int main(int argc, char** argv) {
         std::printf("3. %s, medians of 51 runs\n", ovmf_path.c_str());
         double wall[3], cpu[3];
         for (std::size_t i = 0; i < cmds.size(); ++i) {
-            wall[i] = bench::time_command(cmds[i].second, 51);
-            cpu[i] = bench::cpu_command(cmds[i].second, 51);
+            const bench::CommandTimes t = bench::command_times(cmds[i].second, 51);
+            wall[i] = t.wall;
+            cpu[i] = t.cpu;
             std::printf("   %-24s %6.2f ms wall, %6.2f ms CPU\n", cmds[i].first.c_str(), wall[i] * 1e3, cpu[i] * 1e3);
         }
         std::printf("   measure / openssl dgst: %.2f wall, %.2f CPU (target <= 1.2)\n", wall[1] / wall[2], cpu[1] / cpu[2]);

@@ -78,16 +78,18 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-double cpu_command(const std::vector<std::string>& argv, int runs) {
-    std::vector<double> cpu;
-    for (int r = 0; r < runs; ++r) cpu.push_back(run_once(argv).cpu);
-    return median(cpu);
+CommandTimes command_times(const std::vector<std::string>& argv, int runs) {
+    std::vector<double> wall, cpu;
+    for (int r = 0; r < runs; ++r) {
+        const Run run = run_once(argv);
+        wall.push_back(run.wall);
+        cpu.push_back(run.cpu);
+    }
+    return {median(std::move(wall)), median(std::move(cpu))};
 }
 
-double time_command(const std::vector<std::string>& argv, int runs) {
-    std::vector<double> wall;
-    for (int r = 0; r < runs; ++r) wall.push_back(run_once(argv).wall);
-    return median(wall);
-}
+double time_command(const std::vector<std::string>& argv, int runs) { return command_times(argv, runs).wall; }
+
+double cpu_command(const std::vector<std::string>& argv, int runs) { return command_times(argv, runs).cpu; }
 
 }  // namespace ccvm::bench
