@@ -47,7 +47,9 @@ double process_cpu_seconds() {
 double children_cpu_seconds() {
     rusage ru{};
     getrusage(RUSAGE_CHILDREN, &ru);
-    auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    auto secs = [](const timeval& tv) {
+        return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+    };
     return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
@@ -74,8 +76,10 @@ int main() {
     const std::filesystem::path initrd = dir.path / "initrd.img";
     {
         Bytes data(kInitrdSize);
-        for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::byte(static_cast<std::uint8_t>(i * 7 + 3 + (i >> 20)));
-        std::ofstream(initrd, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        for (std::size_t i = 0; i < data.size(); ++i)
+            data[i] = std::byte(static_cast<std::uint8_t>(i * 7 + 3 + (i >> 20)));
+        std::ofstream(initrd, std::ios::binary)
+            .write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
     }
     const unsigned cores = hash_threads();
     for (auto algo : {cca::MeasurementAlgo::sha256, cca::MeasurementAlgo::sha512}) {
@@ -99,17 +103,20 @@ int main() {
         std::ofstream(plan_file) << cca::to_json(plan).dump(true);
         constexpr int kCliRuns = 3;
         const double cc0 = children_cpu_seconds();
-        const double cli_secs = bench::time_command({CCVM_CLI, "measure", "--mode", "cca", "--plan", plan_file.string()}, kCliRuns);
+        const double cli_secs =
+            bench::time_command({CCVM_CLI, "measure", "--mode", "cca", "--plan", plan_file.string()}, kCliRuns);
         const double cli_cpu = (children_cpu_seconds() - cc0) / kCliRuns;
         const double cli_mbps = kInitrdSize / cli_secs / 1e6;
 
         // Wall-clock ratio: against openssl x cores (what a user waits for; meaningless when other
         // jobs share the cores). CPU ratio: bytes per CPU-second against one openssl core (the
         // work overhead of the descriptor chain and the hand-off).
-        std::printf("cca RIM %-6s 256 MiB initrd, %u threads: library %7.1f MB/s, CLI %7.1f MB/s; openssl x %u cores %7.1f MB/s; "
-                    "wall ratio library %.2f, CLI %.2f; CPU ratio library %.2f, CLI %.2f\n",
-                    name.c_str(), cores, mbps, cli_mbps, cores, base * cores, mbps / (base * cores), cli_mbps / (base * cores),
-                    kInitrdSize / best_cpu / 1e6 / base, kInitrdSize / cli_cpu / 1e6 / base);
+        std::printf(
+            "cca RIM %-6s 256 MiB initrd, %u threads: library %7.1f MB/s, CLI %7.1f MB/s; openssl x %u cores %7.1f "
+            "MB/s; "
+            "wall ratio library %.2f, CLI %.2f; CPU ratio library %.2f, CLI %.2f\n",
+            name.c_str(), cores, mbps, cli_mbps, cores, base * cores, mbps / (base * cores), cli_mbps / (base * cores),
+            kInitrdSize / best_cpu / 1e6 / base, kInitrdSize / cli_cpu / 1e6 / base);
     }
     return 0;
 }

@@ -66,7 +66,8 @@ int main() {
     for (int c = 0; c < kClients; ++c) {
         clients.emplace_back([&, c] {
             const std::string name = "load" + std::to_string(c);
-            const std::string spec = "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 128M\nkernel: " + kernel.string() +
+            const std::string spec = "name: " + name +
+                                     "\ntee: none\nvcpus: 1\nmemory: 128M\nkernel: " + kernel.string() +
                                      "\nlibvirt:\n  domain-type: test\n";
             auto conn = sdbus::createSystemBusConnection();
             conn->setMethodCallTimeout(std::chrono::seconds(120));
@@ -88,7 +89,8 @@ int main() {
             };
             // ccvmd reads the spec's files only through descriptors its caller opened.
             std::map<std::string, sdbus::UnixFd> files;
-            files.emplace(kernel.string(), sdbus::UnixFd(::open(kernel.c_str(), O_RDONLY | O_CLOEXEC), sdbus::adopt_fd));
+            files.emplace(kernel.string(),
+                          sdbus::UnixFd(::open(kernel.c_str(), O_RDONLY | O_CLOEXEC), sdbus::adopt_fd));
             sdbus::ObjectPath path;
             if (!timed("CreateVM", [&] {
                     manager->callMethod("CreateVM")

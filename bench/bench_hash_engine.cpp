@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "support/openssl_speed.hpp"
 
 namespace fs = std::filesystem;
@@ -120,17 +120,16 @@ int main(int argc, char** argv) {
         image.insert(image.end(), deb.bytes().begin(), deb.bytes().end());
         const fs::path fw = dir / "OVMF-256M.fd";
         write_file(fw, image);
-        const std::vector<std::string> measure = {cli, "measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type",
-                                                  "EPYC-v4", "--ovmf", fw.string()};
+        const std::vector<std::string> measure = {cli, "measure",     "--mode",  "snp",    "--vcpus",
+                                                  "1", "--vcpu-type", "EPYC-v4", "--ovmf", fw.string()};
         const double openssl_cpu = bench::cpu_command({"openssl", "dgst", "-sha384", fw.string()}, 7);
-        std::printf("2. 256 MiB firmware, median CPU seconds of 7 runs: openssl dgst -sha384 %.3f s\n",
-                    openssl_cpu);
+        std::printf("2. 256 MiB firmware, median CPU seconds of 7 runs: openssl dgst -sha384 %.3f s\n", openssl_cpu);
         for (const char* level : {"auto", "scalar", "avx2", "avx512"}) {
             if (const auto l = parse_hash_level(level); l && !cpu_supports(*l)) continue;
             ::setenv(kHashEngineEnv, level, 1);
             const double ccvm_cpu = bench::cpu_command(measure, 7);
-            std::printf("   ccvm measure --mode snp, CCVM_HASH_ENGINE=%-6s %.3f s; ratio %.2f (target <= 0.67)\n", level,
-                        ccvm_cpu, ccvm_cpu / openssl_cpu);
+            std::printf("   ccvm measure --mode snp, CCVM_HASH_ENGINE=%-6s %.3f s; ratio %.2f (target <= 0.67)\n",
+                        level, ccvm_cpu, ccvm_cpu / openssl_cpu);
         }
         ::unsetenv(kHashEngineEnv);
     }
@@ -140,8 +139,8 @@ int main(int argc, char** argv) {
     {
         const std::vector<std::pair<std::string, std::vector<std::string>>> cmds = {
             {"ccvm --version", {cli, "--version"}},
-            {"ccvm measure --mode snp", {cli, "measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4",
-                                         "--ovmf", ovmf_path}},
+            {"ccvm measure --mode snp",
+             {cli, "measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf", ovmf_path}},
             {"openssl dgst -sha384", {"openssl", "dgst", "-sha384", ovmf_path}},
         };
         std::printf("3. %s, medians of 51 runs\n", ovmf_path.c_str());
@@ -152,7 +151,8 @@ int main(int argc, char** argv) {
             cpu[i] = t.cpu;
             std::printf("   %-24s %6.2f ms wall, %6.2f ms CPU\n", cmds[i].first.c_str(), wall[i] * 1e3, cpu[i] * 1e3);
         }
-        std::printf("   measure / openssl dgst: %.2f wall, %.2f CPU (target <= 1.2)\n", wall[1] / wall[2], cpu[1] / cpu[2]);
+        std::printf("   measure / openssl dgst: %.2f wall, %.2f CPU (target <= 1.2)\n", wall[1] / wall[2],
+                    cpu[1] / cpu[2]);
     }
     std::printf("load average at end: %s\n", load_average().c_str());
     fs::remove_all(dir);

@@ -5,18 +5,18 @@
 //  3. `ccvm measure --sweep-vcpus 1-512` wall time / one single measurement's wall time.
 // Usage: bench_sev_measure [OVMF.fd [KERNEL]] (defaults: /usr/share/ovmf/OVMF.fd, /boot/vmlinuz-* or a
 // synthetic 13 MiB file).
+#include <unistd.h>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/guid.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 #include "support/openssl_speed.hpp"
@@ -33,7 +33,7 @@ void put_amdsev_footer(Bytes& image) {
     const std::size_t page = image.size() - 4096;
     std::fill(image.begin() + static_cast<std::ptrdiff_t>(page), image.end(), std::byte{0});
     const std::size_t meta = page + 0x100;
-    const std::uint32_t items[][3] = {{0x800000, 0x9000, 1}, {0x80A000, 0x3000, 1}, {0x80D000, 0x1000, 2},
+    const std::uint32_t items[][3] = {{0x800000, 0x9000, 1}, {0x80A000, 0x3000, 1},    {0x80D000, 0x1000, 2},
                                       {0x80E000, 0x1000, 3}, {0x810000, 0x1000, 0x10}, {0x811000, 0xF000, 1}};
     const std::size_t n = std::size(items);
     std::copy_n(as_bytes("ASEV").begin(), 4, image.begin() + static_cast<std::ptrdiff_t>(meta));
@@ -53,7 +53,8 @@ void put_amdsev_footer(Bytes& image) {
     std::size_t total = 18;
     for (const Entry& e : entries) total += 18 + 4 * e.payload.size();
     store_le<std::uint16_t>(image, cursor, static_cast<std::uint16_t>(total));
-    std::copy(ovmf::kFooterTableGuid.bytes.begin(), ovmf::kFooterTableGuid.bytes.end(), image.begin() + static_cast<std::ptrdiff_t>(cursor + 2));
+    std::copy(ovmf::kFooterTableGuid.bytes.begin(), ovmf::kFooterTableGuid.bytes.end(),
+              image.begin() + static_cast<std::ptrdiff_t>(cursor + 2));
     for (const Entry& e : entries) {
         const std::size_t len = 18 + 4 * e.payload.size();
         cursor -= 18;
@@ -117,13 +118,14 @@ int main(int argc, char** argv) {
         const double cpu = cpu_seconds() - cpu0;
         const double mbps = static_cast<double>(image.size()) / secs / 1e6;
         const double base = bench::openssl_speed_mbps("sha384", 4096);
-        std::printf("1. engine, snp, 256 MiB firmware, %u threads: %.1f MB/s; openssl speed -evp sha384 x %u cores: "
-                    "%.1f MB/s; ratio %.2f (target >= 0.9)\n",
-                    threads, mbps, threads, base * threads, mbps / (base * threads));
+        std::printf(
+            "1. engine, snp, 256 MiB firmware, %u threads: %.1f MB/s; openssl speed -evp sha384 x %u cores: "
+            "%.1f MB/s; ratio %.2f (target >= 0.9)\n",
+            threads, mbps, threads, base * threads, mbps / (base * threads));
         // openssl speed divides by CPU time, so on a busy machine also compare per CPU second.
         std::printf("   per CPU second: %.1f MB/s vs openssl %.1f MB/s per core: ratio %.2f (load average %s)\n",
-                    static_cast<double>(image.size()) / cpu / 1e6, base, static_cast<double>(image.size()) / cpu / 1e6 / base,
-                    load_average().c_str());
+                    static_cast<double>(image.size()) / cpu / 1e6, base,
+                    static_cast<double>(image.size()) / cpu / 1e6 / base, load_average().c_str());
     }
 
     // 2. Whole process: Debian OVMF (last 4 KiB replaced by an AmdSev footer) + kernel + 8 MiB initrd.
@@ -140,21 +142,22 @@ int main(int argc, char** argv) {
     }
     const std::string cli = CCVM_CLI;
     for (const char* mode : {"sev", "snp"}) {
-        const double ccvm_s = bench::time_command({cli, "measure", "--mode", mode, "--vcpus", "4", "--vcpu-type",
-                                                   "EPYC-v4", "--ovmf", ovmf_file.string(), "--kernel", kernel_path,
-                                                   "--initrd", initrd_file.string(), "--append", "console=ttyS0"},
-                                                  9);
-        const double openssl_s =
-            bench::time_command({"openssl", "dgst", "-sha256", ovmf_file.string(), kernel_path, initrd_file.string()}, 9);
-        std::printf("2. whole process, %s: ccvm measure %.1f ms; openssl dgst -sha256 of the files %.1f ms; ratio %.2f "
-                    "(target <= 1.3)\n",
-                    mode, ccvm_s * 1e3, openssl_s * 1e3, ccvm_s / openssl_s);
+        const double ccvm_s = bench::time_command(
+            {cli, "measure", "--mode", mode, "--vcpus", "4", "--vcpu-type", "EPYC-v4", "--ovmf", ovmf_file.string(),
+             "--kernel", kernel_path, "--initrd", initrd_file.string(), "--append", "console=ttyS0"},
+            9);
+        const double openssl_s = bench::time_command(
+            {"openssl", "dgst", "-sha256", ovmf_file.string(), kernel_path, initrd_file.string()}, 9);
+        std::printf(
+            "2. whole process, %s: ccvm measure %.1f ms; openssl dgst -sha256 of the files %.1f ms; ratio %.2f "
+            "(target <= 1.3)\n",
+            mode, ccvm_s * 1e3, openssl_s * 1e3, ccvm_s / openssl_s);
     }
 
     // 3. Sweep 1-512 vs one measurement (Debian OVMF as shipped, SNP, no kernel).
     {
-        const std::vector<std::string> base = {cli, "measure", "--mode", "snp", "--vcpu-type", "EPYC-Milan", "--ovmf",
-                                               ovmf_path};
+        const std::vector<std::string> base = {cli,           "measure",    "--mode", "snp",
+                                               "--vcpu-type", "EPYC-Milan", "--ovmf", ovmf_path};
         auto single = base, sweep = base;
         single.insert(single.end(), {"--vcpus", "4"});
         sweep.insert(sweep.end(), {"--sweep-vcpus", "1-512"});

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -53,9 +53,11 @@ void mrtd_throughput() {
     const double stream_mbps = static_cast<double>(stats.stream_bytes) / secs / 1e6;
     const double image_mbps = static_cast<double>(bfv_size) / secs / 1e6;
     const double base = bench::openssl_speed_mbps("sha384", 16384);
-    std::printf("MRTD 256 MiB BFV: %.3f s CPU, stream %.1f MB/s (%.1f MB/s of image); openssl speed -evp sha384 (1 core, 16 KiB): "
-                "%.1f MB/s; ratio %.2f\n",
-                secs, stream_mbps, image_mbps, base, stream_mbps / base);
+    std::printf(
+        "MRTD 256 MiB BFV: %.3f s CPU, stream %.1f MB/s (%.1f MB/s of image); openssl speed -evp sha384 (1 core, 16 "
+        "KiB): "
+        "%.1f MB/s; ratio %.2f\n",
+        secs, stream_mbps, image_mbps, base, stream_mbps / base);
 }
 
 void write_initrd(const std::filesystem::path& path) {
@@ -77,16 +79,21 @@ void whole_process(const std::filesystem::path& vectors) {
     const std::filesystem::path dir = tmpl;
     const std::string initrd = (dir / "initrd.img").string();
     write_initrd(initrd);
-    const std::vector<std::string> measure{CCVM_CLI, "measure", "--mode", "tdx", "--ovmf", firmware, "--kernel", kernel,
-                                           "--initrd", initrd, "--append", "console=ttyS0", "--memory", "2G",
-                                           "--acpi-dir", (in / "tdx/acpi/q35-4cpu-2G").string(), "--edk2-version", "2025.02",
-                                           "--qemu-version", "10.1", "--page-add-order", "single-pass", "--output-format", "json"};
+    const std::vector<std::string> measure{
+        CCVM_CLI,           "measure",     "--mode",          "tdx",
+        "--ovmf",           firmware,      "--kernel",        kernel,
+        "--initrd",         initrd,        "--append",        "console=ttyS0",
+        "--memory",         "2G",          "--acpi-dir",      (in / "tdx/acpi/q35-4cpu-2G").string(),
+        "--edk2-version",   "2025.02",     "--qemu-version",  "10.1",
+        "--page-add-order", "single-pass", "--output-format", "json"};
     const std::vector<std::string> dgst{"openssl", "dgst", "-sha384", firmware, kernel, initrd};
     const double t_ccvm = bench::time_command(measure, 7);
     const double t_openssl = bench::time_command(dgst, 7);
-    const auto bytes = std::filesystem::file_size(firmware) + std::filesystem::file_size(kernel) + std::filesystem::file_size(initrd);
-    std::printf("whole process (MRTD + RTMR0..2, %.1f MiB of inputs): ccvm %.1f ms, openssl dgst -sha384 %.1f ms; ratio %.2f\n",
-                static_cast<double>(bytes) / (1 << 20), t_ccvm * 1e3, t_openssl * 1e3, t_ccvm / t_openssl);
+    const auto bytes =
+        std::filesystem::file_size(firmware) + std::filesystem::file_size(kernel) + std::filesystem::file_size(initrd);
+    std::printf(
+        "whole process (MRTD + RTMR0..2, %.1f MiB of inputs): ccvm %.1f ms, openssl dgst -sha384 %.1f ms; ratio %.2f\n",
+        static_cast<double>(bytes) / (1 << 20), t_ccvm * 1e3, t_openssl * 1e3, t_ccvm / t_openssl);
     std::filesystem::remove_all(dir);
 }
 

@@ -13,7 +13,8 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
-  libxml2-utils busybox-static cpio linux-image-amd64 groff-base
+  libxml2-dev libxml2-utils nlohmann-json3-dev libcpp-httplib-dev python3-jwcrypto clang-format
+  busybox-static cpio linux-image-amd64 groff-base
 )
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends "${PACKAGES[@]}"

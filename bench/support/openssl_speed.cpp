@@ -1,9 +1,9 @@
 #include "support/openssl_speed.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,7 +27,8 @@ double openssl_speed_mbps(const std::string& evp_algo, unsigned block_bytes, uns
     std::string last;
     while (fgets(buf.data(), buf.size(), p.get()) != nullptr) {
         std::string line = buf.data();
-        if (line.find(evp_algo) != std::string::npos || line.rfind("evp", 0) == 0 || line.find("k\n") != std::string::npos)
+        if (line.find(evp_algo) != std::string::npos || line.rfind("evp", 0) == 0 ||
+            line.find("k\n") != std::string::npos)
             last = line;
     }
     // The result line ends with "<thousands of bytes per second>k".
@@ -67,7 +68,9 @@ Run run_once(const std::vector<std::string>& argv) {
     auto t1 = std::chrono::steady_clock::now();
     posix_spawn_file_actions_destroy(&fa);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(argv[0] + " failed during timing");
-    auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    auto secs = [](const timeval& tv) {
+        return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+    };
     return {std::chrono::duration<double>(t1 - t0).count(), secs(ru.ru_utime) + secs(ru.ru_stime)};
 }
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "commands.hpp"
 #include "suggest.hpp"
@@ -38,9 +38,10 @@ CLI::App* ensure_subcommand(CLI::App& parent, const std::string& name, const std
 
 int main(int argc, char** argv) {
     ccvm::init_openssl_without_config();
-    CLI::App app{"ccvm: run confidential VMs (AMD SEV/SEV-ES/SEV-SNP, Intel TDX, Arm CCA, Hygon CSV)\n"
-                 "and know their launch measurements before they start.",
-                 "ccvm"};
+    CLI::App app{
+        "ccvm: run confidential VMs (AMD SEV/SEV-ES/SEV-SNP, Intel TDX, Arm CCA, Hygon CSV)\n"
+        "and know their launch measurements before they start.",
+        "ccvm"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "ccvm 0.1.0");
     ccvm::cli::Commands commands;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -57,15 +57,19 @@ void check_mode_flag_table(const CLI::App& cmd, const ModeFlagTable& table) {
     };
     auto listed = [&](std::string_view name) {
         if (contains(table.common, name)) return true;
-        return std::any_of(table.modes.begin(), table.modes.end(), [&](const ModeFlags& m) { return contains(m.flags, name); });
+        return std::any_of(table.modes.begin(), table.modes.end(),
+                           [&](const ModeFlags& m) { return contains(m.flags, name); });
     };
     for (const std::string& name : options)
-        if (!listed(name)) throw std::logic_error(std::string(table.command) + ": " + name + " is in no mode's flag table");
+        if (!listed(name))
+            throw std::logic_error(std::string(table.command) + ": " + name + " is in no mode's flag table");
     for (std::string_view name : table.common)
-        if (!known(name)) throw std::logic_error(std::string(table.command) + ": flag table names unknown " + std::string(name));
+        if (!known(name))
+            throw std::logic_error(std::string(table.command) + ": flag table names unknown " + std::string(name));
     for (const ModeFlags& m : table.modes)
         for (std::string_view name : m.flags)
-            if (!known(name)) throw std::logic_error(std::string(table.command) + ": flag table names unknown " + std::string(name));
+            if (!known(name))
+                throw std::logic_error(std::string(table.command) + ": flag table names unknown " + std::string(name));
 }
 
 void refuse_foreign_flags(const CLI::App& cmd, std::string_view mode, const ModeFlagTable& table) {
@@ -74,7 +78,8 @@ void refuse_foreign_flags(const CLI::App& cmd, std::string_view mode, const Mode
     for (const CLI::Option* opt : cmd.get_options()) {
         if (opt->count() == 0 || is_help(cmd, opt)) continue;
         const std::string name = option_name(*opt);
-        if (!contains(table.common, name) && !contains(allowed->flags, name)) throw InputError(refusal(table, mode, name));
+        if (!contains(table.common, name) && !contains(allowed->flags, name))
+            throw InputError(refusal(table, mode, name));
     }
 }
 

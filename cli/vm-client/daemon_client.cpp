@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cli {
 
@@ -21,7 +21,8 @@ ManagerClient::ManagerClient(sdbus::IConnection& connection) : ProxyInterfaces(c
 
 ManagerClient::~ManagerClient() { unregisterProxy(); }
 
-VmClient::VmClient(sdbus::IConnection& connection, const std::string& path) : ProxyInterfaces(connection, kBusName, path) {
+VmClient::VmClient(sdbus::IConnection& connection, const std::string& path)
+    : ProxyInterfaces(connection, kBusName, path) {
     registerProxy();
 }
 
@@ -56,7 +57,8 @@ void with_daemon(const std::function<void()>& call) {
         if (name == "org.freedesktop.DBus.Error.AccessDenied") throw SystemError(kPermissionDenied);
         if (name == "org.ccvm.ccvm1.Error.AccessDenied") throw SystemError("permission denied: " + e.getMessage());
         // Nobody owns org.ccvm.ccvm1 and the bus could not start it.
-        if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
+        if (name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
+            name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
             name.starts_with("org.freedesktop.DBus.Error.Spawn."))
             throw SystemError(std::string(kNotReachable) + ": " + kBusName + " has no owner (is ccvmd running?)");
         std::string message = e.getMessage().empty() ? name : e.getMessage();

@@ -7,9 +7,9 @@
 #include <cstring>
 #include <iostream>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/platform/spec_files.hpp"
 #include "daemon_client.hpp"
@@ -71,10 +71,12 @@ std::map<std::string, sdbus::UnixFd> spec_file_descriptors(const std::string& ya
     } catch (const InputError&) {
         return out;
     }
-    for (auto& [path, fd] : platform::open_spec_files(spec)) out.emplace(path, sdbus::UnixFd(fd.release(), sdbus::adopt_fd));
+    for (auto& [path, fd] : platform::open_spec_files(spec))
+        out.emplace(path, sdbus::UnixFd(fd.release(), sdbus::adopt_fd));
     if (out.size() > platform::kMaxPassedFiles)
-        throw InputError(source + ": the spec names " + std::to_string(out.size()) + " files; one call to ccvmd can pass " +
-                         std::to_string(platform::kMaxPassedFiles) + " (the system bus's descriptor limit)");
+        throw InputError(source + ": the spec names " + std::to_string(out.size()) +
+                         " files; one call to ccvmd can pass " + std::to_string(platform::kMaxPassedFiles) +
+                         " (the system bus's descriptor limit)");
     return out;
 }
 
@@ -83,7 +85,8 @@ std::string verdict_line(const json::Value& a) {
     const json::Value* verdict = a.find("verdict");
     const json::Value* reason = a.find("reason");
     std::string out = verdict != nullptr && verdict->is_string() ? verdict->as_string() : "none";
-    if (reason != nullptr && reason->is_string() && !reason->as_string().empty()) out += " (" + reason->as_string() + ")";
+    if (reason != nullptr && reason->is_string() && !reason->as_string().empty())
+        out += " (" + reason->as_string() + ")";
     return out;
 }
 
@@ -101,7 +104,8 @@ constexpr std::string_view kSubmittedSpecSource = "spec:";
 
 sdbus::Error name_spec_file(const sdbus::Error& e, const std::string& spec_path) {
     const std::string& message = e.getMessage();
-    const bool about_spec = e.getName() == "org.ccvm.ccvm1.Error.SpecInvalid" || e.getName() == "org.ccvm.ccvm1.Error.InvalidArgument";
+    const bool about_spec =
+        e.getName() == "org.ccvm.ccvm1.Error.SpecInvalid" || e.getName() == "org.ccvm.ccvm1.Error.InvalidArgument";
     if (!about_spec || !message.starts_with(kSubmittedSpecSource)) return e;
     const std::string file = spec_path == "-" ? "<stdin>" : spec_path;
     return sdbus::Error(e.getName(), file + ":" + message.substr(kSubmittedSpecSource.size()));
@@ -156,7 +160,8 @@ int run_list(bool as_json, bool all) {
         return 0;
     }
     std::printf("%-24s %-8s %s\n", "NAME", "TEE", "STATE");
-    for (const auto& vm : vms) std::printf("%-24s %-8s %s\n", vm.get<0>().c_str(), vm.get<1>().c_str(), vm.get<2>().c_str());
+    for (const auto& vm : vms)
+        std::printf("%-24s %-8s %s\n", vm.get<0>().c_str(), vm.get<1>().c_str(), vm.get<2>().c_str());
     for (const auto& q : quarantined)
         std::printf("%-24s %-8s quarantined: %s\n", q.get<0>().c_str(), "-", q.get<1>().c_str());
     return 0;
@@ -186,7 +191,8 @@ int run_status(const std::string& name, bool as_json) {
               << "tee:         " << out.at("tee").as_string() << "\n"
               << "state:       " << out.at("state").as_string() << "\n";
     if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
-    if (const json::Value& a = out.at("attestation"); a.is_object()) std::cout << "attestation: " << verdict_line(a) << "\n";
+    if (const json::Value& a = out.at("attestation"); a.is_object())
+        std::cout << "attestation: " << verdict_line(a) << "\n";
     print_registers(std::cout, rows);
     return 0;
 }
@@ -221,8 +227,8 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     const json::Value* lm = out.find("launch_measurement");
     const json::Value* reported = out.find("registers");
     const std::vector<RegisterRow> rows =
-        register_rows(out.find("expected") ? out.at("expected") : json::Value(), lm && lm->is_string() ? lm->as_string() : "",
-                      reported ? *reported : json::Value());
+        register_rows(out.find("expected") ? out.at("expected") : json::Value(),
+                      lm && lm->is_string() ? lm->as_string() : "", reported ? *reported : json::Value());
     if (as_json) {
         out.set("comparison", registers_json(rows));
         std::cout << out.dump(true) << "\n";
@@ -242,7 +248,8 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
             const json::Value* status = c.find("status");
             const std::string s = status != nullptr ? status->as_string() : c.at("ok").as_bool() ? "passed" : "failed";
             if (s != "passed")
-                std::cerr << "ccvm: check " << c.at("name").as_string() << " " << s << ": " << c.at("reason").as_string() << "\n";
+                std::cerr << "ccvm: check " << c.at("name").as_string() << " " << s << ": "
+                          << c.at("reason").as_string() << "\n";
         }
     const json::Value* verdict = out.find("verdict");
     return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
@@ -263,19 +270,30 @@ int run_remove(const std::string& name) {
 }
 
 std::string arg(const char* s) { return s != nullptr ? s : ""; }
-std::optional<std::string> optional_arg(const char* s) { return s != nullptr ? std::optional<std::string>(s) : std::nullopt; }
+std::optional<std::string> optional_arg(const char* s) {
+    return s != nullptr ? std::optional<std::string>(s) : std::nullopt;
+}
 
 int run(const ccvm_vm_request& r) {
     switch (r.command) {
-        case CCVM_VM_CREATE: return run_create(arg(r.spec));
-        case CCVM_VM_LIST: return run_list(r.json, r.all);
-        case CCVM_VM_STATUS: return run_status(arg(r.name), r.json);
-        case CCVM_VM_START: return run_simple(arg(r.name), "starting", [](VmClient& vm) { vm.Start(); });
-        case CCVM_VM_STOP: return run_simple(arg(r.name), "stopping", [force = r.force](VmClient& vm) { vm.Stop(force); });
-        case CCVM_VM_DESTROY: return run_simple(arg(r.name), "destroying", [](VmClient& vm) { vm.Destroy(); });
-        case CCVM_VM_REMOVE: return run_remove(arg(r.name));
-        case CCVM_VM_ATTEST: return run_attest(optional_arg(r.name), optional_arg(r.evidence), r.json);
-        case CCVM_VM_INJECT: return run_inject(arg(r.name), arg(r.guid), arg(r.file));
+        case CCVM_VM_CREATE:
+            return run_create(arg(r.spec));
+        case CCVM_VM_LIST:
+            return run_list(r.json, r.all);
+        case CCVM_VM_STATUS:
+            return run_status(arg(r.name), r.json);
+        case CCVM_VM_START:
+            return run_simple(arg(r.name), "starting", [](VmClient& vm) { vm.Start(); });
+        case CCVM_VM_STOP:
+            return run_simple(arg(r.name), "stopping", [force = r.force](VmClient& vm) { vm.Stop(force); });
+        case CCVM_VM_DESTROY:
+            return run_simple(arg(r.name), "destroying", [](VmClient& vm) { vm.Destroy(); });
+        case CCVM_VM_REMOVE:
+            return run_remove(arg(r.name));
+        case CCVM_VM_ATTEST:
+            return run_attest(optional_arg(r.name), optional_arg(r.evidence), r.json);
+        case CCVM_VM_INJECT:
+            return run_inject(arg(r.name), arg(r.guid), arg(r.file));
     }
     throw SystemError("VM client module: unknown command " + std::to_string(static_cast<unsigned>(r.command)));
 }

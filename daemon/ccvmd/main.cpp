@@ -1,20 +1,21 @@
 // ccvmd: the ccvm system daemon. Owns the host's confidential VMs and serves org.ccvm.ccvm1 on the
 // system bus (or the bus named by DBUS_SYSTEM_BUS_ADDRESS).
-#include <CLI/CLI.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
+#include <CLI/CLI.hpp>
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/daemon/bus_service.hpp"
 #include "ccvm/daemon/config.hpp"
 #include "ccvm/daemon/errors.hpp"
@@ -22,7 +23,6 @@
 #include "ccvm/daemon/platform_backend.hpp"
 #include "ccvm/daemon/state_store.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::daemon {
 

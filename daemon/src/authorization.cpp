@@ -10,7 +10,7 @@
 namespace ccvm::daemon {
 
 Authorizer Authorizer::for_group(const std::string& group) {
-    struct group g{};
+    struct group g {};
     struct group* found = nullptr;
     std::vector<char> buf(16384);
     if (getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &found) != 0 || found == nullptr)
@@ -21,9 +21,8 @@ Authorizer Authorizer::for_group(const std::string& group) {
 bool Authorizer::may_change(const Caller& caller) const {
     if (caller.uid == 0) return true;
     if (!admin_gid_) return false;
-    return caller.gid == *admin_gid_ ||
-           std::find(caller.supplementary_gids.begin(), caller.supplementary_gids.end(), *admin_gid_) !=
-               caller.supplementary_gids.end();
+    return caller.gid == *admin_gid_ || std::find(caller.supplementary_gids.begin(), caller.supplementary_gids.end(),
+                                                  *admin_gid_) != caller.supplementary_gids.end();
 }
 
 void Authorizer::require_change(const Caller& caller, const std::string& action) const {

@@ -2,14 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 
 namespace ccvm::daemon {
 
-std::string_view to_string(LaunchSecurity mode) {
-    return mode == LaunchSecurity::simulated ? "simulated" : "libvirt";
-}
+std::string_view to_string(LaunchSecurity mode) { return mode == LaunchSecurity::simulated ? "simulated" : "libvirt"; }
 
 namespace {
 

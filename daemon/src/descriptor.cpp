@@ -19,13 +19,15 @@ constexpr std::size_t kInitialBuffer = 64 * 1024;
 // Waits until `fd` is readable (or hung up) before `deadline`; false on timeout.
 bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline, std::string_view what) {
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return false;
         pollfd p{fd, POLLIN, 0};
         const int n = ::poll(&p, 1, static_cast<int>(left.count()));
         if (n > 0) return true;  // POLLIN, POLLHUP or POLLERR: read() tells which
         if (n < 0 && errno != EINTR)
-            throw DaemonError(ErrorCode::invalid_argument, std::string(what) + ": cannot wait for data: " + std::strerror(errno));
+            throw DaemonError(ErrorCode::invalid_argument,
+                              std::string(what) + ": cannot wait for data: " + std::strerror(errno));
     }
 }
 
@@ -46,12 +48,14 @@ secret::SecretBytes read_descriptor(int fd, std::size_t max_bytes, std::chrono::
             buf = std::move(bigger);
         }
         if (!wait_readable(fd, deadline, what))
-            throw DaemonError(ErrorCode::invalid_argument,
-                              std::string(what) + ": no end of data within " + std::to_string(timeout.count()) +
-                                  " ms (is the writing end of the pipe still open?)");
+            throw DaemonError(ErrorCode::invalid_argument, std::string(what) + ": no end of data within " +
+                                                               std::to_string(timeout.count()) +
+                                                               " ms (is the writing end of the pipe still open?)");
         const ssize_t n = ::read(fd, buf.data() + done, buf.size() - done);
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n < 0) throw DaemonError(ErrorCode::invalid_argument, std::string(what) + ": read failed: " + std::strerror(errno));
+        if (n < 0)
+            throw DaemonError(ErrorCode::invalid_argument,
+                              std::string(what) + ": read failed: " + std::strerror(errno));
         if (n == 0) break;
         done += static_cast<std::size_t>(n);
     }

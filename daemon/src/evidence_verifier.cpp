@@ -1,8 +1,8 @@
 #include "ccvm/daemon/evidence_verifier.hpp"
 
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/platform/evidence/verify_evidence.hpp"
-#include "platform/platform_planner.hpp"
+#include "ccvm/platform/verify_evidence.hpp"
+#include "launch_backends/platform_planner.hpp"
 
 namespace ccvm::daemon {
 namespace {
@@ -32,12 +32,13 @@ public:
         out.set("verdict", checks.verified() ? "verified" : checks.all_ok() ? "unverified" : "mismatch");
         std::string reason;
         for (const auto& c : checks.checks())
-            if (c.status() != platform::evidence::CheckStatus::passed)
+            if (c.status() != attestation::CheckStatus::passed)
                 reason += (reason.empty() ? "" : "; ") + c.name + " " +
-                          std::string(platform::evidence::to_string(c.status())) + ": " + c.reason;
-        out.set("reason", checks.verified() ? "every check of the " + std::string(evidence_family_name(request.family)) +
-                                                  " evidence passed against the VM's spec"
-                                            : reason);
+                          std::string(attestation::to_string(c.status())) + ": " + c.reason;
+        out.set("reason", checks.verified()
+                              ? "every check of the " + std::string(evidence_family_name(request.family)) +
+                                    " evidence passed against the VM's spec"
+                              : reason);
         out.set("evidence", std::string(evidence_family_name(request.family)));
         out.set("registers", result.registers);
         out.set("checks", result.checks.to_json());
@@ -56,9 +57,15 @@ private:
         platform::evidence::TrustAnchors a;
         switch (family) {
             case EvidenceFamily::snp:
-            case EvidenceFamily::csv: a.cert_chain = {dir.string()}; break;
-            case EvidenceFamily::tdx: a.collateral = dir.string(); break;
-            case EvidenceFamily::cca: a.cpak = (dir / "cpak.pem").string(); break;
+            case EvidenceFamily::csv:
+                a.cert_chain = {dir.string()};
+                break;
+            case EvidenceFamily::tdx:
+                a.collateral = dir.string();
+                break;
+            case EvidenceFamily::cca:
+                a.cpak = (dir / "cpak.pem").string();
+                break;
         }
         return a;
     }

@@ -5,8 +5,7 @@
 namespace ccvm::daemon {
 
 LaunchOutcome LaunchFlow::inject(VmBackend&, const VmPlan& plan, std::vector<SecretEntry>) {
-    throw DaemonError(ErrorCode::not_supported,
-                      "VM '" + plan.name + "' (tee " + plan.tee + ") takes no launch secret");
+    throw DaemonError(ErrorCode::not_supported, "VM '" + plan.name + "' (tee " + plan.tee + ") takes no launch secret");
 }
 
 void LaunchFlow::forget(const std::string&) {}
@@ -29,8 +28,8 @@ void LaunchFlows::forget(const std::string& name) const {
 
 LaunchOutcome DirectLaunch::launch(VmBackend& backend, const VmPlan& plan, std::vector<SecretEntry> secrets) {
     if (!secrets.empty())
-        throw DaemonError(ErrorCode::not_supported, "tee '" + plan.tee + "' of VM '" + plan.name +
-                                                        "' has no pre-attestation secret injection");
+        throw DaemonError(ErrorCode::not_supported,
+                          "tee '" + plan.tee + "' of VM '" + plan.name + "' has no pre-attestation secret injection");
     backend.start(plan.name, false);
     LaunchOutcome outcome;
     outcome.state = VmState::running;

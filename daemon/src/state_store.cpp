@@ -11,12 +11,12 @@
 #include <set>
 #include <system_error>
 
+#include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/echo_input.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -156,8 +156,8 @@ void StateStore::quarantine(const std::string& entry, const std::string& reason)
     if (ec) throw SystemError("cannot create " + quarantine_.string() + ": " + ec.message());
     fs::permissions(quarantine_, fs::perms::owner_all, ec);
     // A fresh name: an entry quarantined at an earlier start keeps its own.
-    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto stamp =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     fs::path target = quarantine_ / (entry + "." + std::to_string(stamp));
     for (int i = 1; fs::exists(fs::symlink_status(target, ec)); ++i)
         target = quarantine_ / (entry + "." + std::to_string(stamp) + "-" + std::to_string(i));
@@ -202,13 +202,11 @@ std::string record_to_json(const VmRecord& r) {
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
-    static const std::set<std::string, std::less<>> kFields = {"name", "tee", "phase", "state", "state_reason",
-                                                               "expected_measurement", "launch_measurement",
-                                                               "attestation"};
+    static const std::set<std::string, std::less<>> kFields = {
+        "name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement", "attestation"};
     const json::Value v = json::parse(text, source);
     for (const auto& [key, value] : v.as_object(source)) {
-        if (!kFields.contains(key))
-            throw InputError(std::string(source) + ": unknown field '" + echo_input(key) + "'");
+        if (!kFields.contains(key)) throw InputError(std::string(source) + ": unknown field '" + echo_input(key) + "'");
         if (!value.is_string()) throw InputError(std::string(source) + ": field '" + key + "' is not a string");
     }
     const auto str = [&](std::string_view key) {

@@ -6,9 +6,9 @@
 #include <set>
 #include <thread>
 
+#include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/echo_input.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 
 namespace ccvm::daemon {
 
@@ -26,8 +26,7 @@ void check_vm_name(const std::string& name) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
                c == '-';
     };
-    bool ok = !name.empty() && name.size() <= 64 && name.front() != '.' && name.front() != '-' &&
-              name.front() != '_';
+    bool ok = !name.empty() && name.size() <= 64 && name.front() != '.' && name.front() != '-' && name.front() != '_';
     for (char c : name) ok = ok && ok_char(c);
     if (!ok)
         throw DaemonError(ErrorCode::spec_invalid, "VM name '" + echo_input(name) +
@@ -161,8 +160,7 @@ void VmManager::refresh() {
         std::unique_lock op(e->op, std::try_to_lock);
         if (!op.owns_lock()) continue;  // an operation is under way; it will publish the state
         VmRecord record = snapshot(*e);
-        if (record.phase != Phase::ready ||
-            (record.state != VmState::running && record.state != VmState::stopping))
+        if (record.phase != Phase::ready || (record.state != VmState::running && record.state != VmState::stopping))
             continue;
         try {
             if (!active(backend_.state(record.name))) {

@@ -3,14 +3,14 @@
 #include <array>
 #include <utility>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::daemon {
 
 namespace {
 
-constexpr std::array<std::pair<Phase, std::string_view>, 3> kPhases{{
-    {Phase::creating, "creating"}, {Phase::ready, "ready"}, {Phase::removing, "removing"}}};
+constexpr std::array<std::pair<Phase, std::string_view>, 3> kPhases{
+    {{Phase::creating, "creating"}, {Phase::ready, "ready"}, {Phase::removing, "removing"}}};
 
 constexpr std::array<std::pair<VmState, std::string_view>, 6> kStates{{{VmState::defined, "defined"},
                                                                        {VmState::starting, "starting"},

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm {
@@ -66,7 +66,8 @@ void choose_algorithm(CcEventLog& out, std::optional<CcPlatform> platform, const
         return;
     }
     if (found.size() > 1)
-        throw InputError(where + ": spec-ID event lists both 0x000c (SHA-384, TDX) and 0x0012 (SM3, Hygon CSV): "
+        throw InputError(where +
+                         ": spec-ID event lists both 0x000c (SHA-384, TDX) and 0x0012 (SM3, Hygon CSV): "
                          "name the platform the log is from (--mode tdx or --mode csv)");
     if (platform)
         throw InputError(where + ": spec-ID event lists digest " + listed_algorithms(out) + ", a " +
@@ -91,9 +92,11 @@ std::size_t parse_header(ByteSpan log, std::string_view source, std::optional<Cc
         throw InputError(hdr + ": no \"Spec ID Event03\" signature: not a crypto-agile log");
     }
     const std::uint32_t n_algs = load_le<std::uint32_t>(spec, 24, hdr);
-    if (n_algs == 0 || n_algs > kMaxAlgorithms) throw InputError(hdr + ": " + std::to_string(n_algs) + " digest algorithms");
+    if (n_algs == 0 || n_algs > kMaxAlgorithms)
+        throw InputError(hdr + ": " + std::to_string(n_algs) + " digest algorithms");
     for (std::uint32_t i = 0; i < n_algs; ++i) {
-        out.algorithms.emplace_back(load_le<std::uint16_t>(spec, 28 + 4 * i, hdr), load_le<std::uint16_t>(spec, 30 + 4 * i, hdr));
+        out.algorithms.emplace_back(load_le<std::uint16_t>(spec, 28 + 4 * i, hdr),
+                                    load_le<std::uint16_t>(spec, 30 + 4 * i, hdr));
     }
     choose_algorithm(out, platform, hdr);
     return kLegacyHeaderSize + spec_size;
@@ -122,8 +125,9 @@ std::string cc_register_name(CcPlatform platform, std::uint32_t mr_index) {
 void require_cc_platform(const CcEventLog& log, CcPlatform platform, std::string_view source) {
     if (log.algorithm == cc_platform_algorithm(platform)) return;
     throw InputError(std::string(source) + ": the log's digests are " + std::string(to_string(log.algorithm)) + " (a " +
-                     std::string(cc_platform_name(log.platform())) + " log), " + std::string(cc_platform_name(platform)) +
-                     " RTMRs are " + std::string(to_string(cc_platform_algorithm(platform))));
+                     std::string(cc_platform_name(log.platform())) + " log), " +
+                     std::string(cc_platform_name(platform)) + " RTMRs are " +
+                     std::string(to_string(cc_platform_algorithm(platform))));
 }
 
 const Bytes* CcEvent::digest(std::uint16_t algorithm_id) const noexcept {
@@ -158,7 +162,9 @@ CcEventLog parse_cc_event_log(ByteSpan log, std::string_view source, std::option
         for (std::uint32_t i = 0; i < count; ++i) {
             const std::uint16_t alg = load_le<std::uint16_t>(log, p, where);
             auto size = digest_size(alg);
-            if (!size) throw InputError(where + ": digest algorithm " + algorithm_id(alg) + " not declared in the spec-ID event");
+            if (!size)
+                throw InputError(where + ": digest algorithm " + algorithm_id(alg) +
+                                 " not declared in the spec-ID event");
             ByteSpan d = checked_subspan(log, p + 2, *size, where + " (digest)");
             e.digests.emplace_back(alg, Bytes(d.begin(), d.end()));
             p += 2 + *size;
@@ -187,9 +193,11 @@ CcRegisters replay_cc_event_log(const CcEventLog& log, std::string_view source) 
     for (const CcEvent& e : log.events) {
         if (!e.measured()) continue;
         const std::string where = at(source, e.offset);
-        if (e.mr_index > kCcMrCount) throw InputError(where + ": MR index " + std::to_string(e.mr_index) + " (expected 1..4)");
+        if (e.mr_index > kCcMrCount)
+            throw InputError(where + ": MR index " + std::to_string(e.mr_index) + " (expected 1..4)");
         const Bytes* d = log.digest_of(e);
-        if (d == nullptr) throw InputError(where + ": event has no " + std::string(to_string(log.algorithm)) + " digest");
+        if (d == nullptr)
+            throw InputError(where + ": event has no " + std::string(to_string(log.algorithm)) + " digest");
         Bytes& reg = r.values[e.mr_index - 1];
         h.update(reg).update(*d);
         h.finish(reg);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 namespace ccvm {
 namespace {
@@ -57,19 +57,22 @@ std::optional<RegisterDifference> first_event_difference(const CcEventLog& log, 
 
 }  // namespace
 
-std::string describe_register_mismatch(const CcEventLog& log, std::uint32_t mr_index, ByteSpan replayed,
-                                       ByteSpan value, std::string_view value_name) {
+std::string describe_register_mismatch(const CcEventLog& log, std::uint32_t mr_index, ByteSpan replayed, ByteSpan value,
+                                       std::string_view value_name) {
     const std::string reg = cc_register_name(log.platform(), mr_index);
     const auto events = cc_register_events(log, mr_index);
-    std::string msg = reg + ": replaying the log's " + std::to_string(events.size()) + " events gives " + to_hex(replayed) +
-                      ", " + std::string(value_name) + " " + to_hex(value);
+    std::string msg = reg + ": replaying the log's " + std::to_string(events.size()) + " events gives " +
+                      to_hex(replayed) + ", " + std::string(value_name) + " " + to_hex(value);
     if (const auto k = replayed_prefix(log, mr_index, value)) {
         const CcEvent& first = *events[*k];
-        msg += "; it is the replay of the first " + std::to_string(*k) + " events: " + event_label(log, mr_index, *k) + " (" +
-               event_type_name(first.type) + " " + digest_text(log, first) + " at log offset " + hex_number(first.offset) +
-               ") and the " + std::to_string(events.size() - *k - 1) + " after it are not in the register";
+        msg += "; it is the replay of the first " + std::to_string(*k) + " events: " + event_label(log, mr_index, *k) +
+               " (" + event_type_name(first.type) + " " + digest_text(log, first) + " at log offset " +
+               hex_number(first.offset) + ") and the " + std::to_string(events.size() - *k - 1) +
+               " after it are not in the register";
     } else {
-        msg += "; no prefix of the log's events gives that value (an event differs, or the register has events the log lacks)";
+        msg +=
+            "; no prefix of the log's events gives that value (an event differs, or the register has events the log "
+            "lacks)";
     }
     return msg;
 }
@@ -106,8 +109,9 @@ std::optional<CcLogDifference> first_difference(const CcEventLog& log, const Exp
                 consider(mr, k ? got[*k]->offset : kEndOffset, k.value_or(got.size()),
                          describe_register_mismatch(log, mr, r, *value, "expected"));
             } else {
-                consider(mr, kEndOffset, got.size(), cc_register_name(log.platform(), mr) + ": log replays to " + to_hex(r) +
-                                                         ", expected " + to_hex(*value));
+                consider(mr, kEndOffset, got.size(),
+                         cc_register_name(log.platform(), mr) + ": log replays to " + to_hex(r) + ", expected " +
+                             to_hex(*value));
             }
         }
     }

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm {
@@ -21,10 +21,26 @@ const EVP_MD* fetched_md(HashAlgo algo) {
     auto fetch = [](const char* name) { return EVP_MD_fetch(nullptr, name, nullptr); };
     const EVP_MD* md = nullptr;
     switch (algo) {
-        case HashAlgo::sha256: { static const EVP_MD* const m = fetch("SHA256"); md = m; break; }
-        case HashAlgo::sha384: { static const EVP_MD* const m = fetch("SHA384"); md = m; break; }
-        case HashAlgo::sha512: { static const EVP_MD* const m = fetch("SHA512"); md = m; break; }
-        case HashAlgo::sm3: { static const EVP_MD* const m = fetch("SM3"); md = m; break; }
+        case HashAlgo::sha256: {
+            static const EVP_MD* const m = fetch("SHA256");
+            md = m;
+            break;
+        }
+        case HashAlgo::sha384: {
+            static const EVP_MD* const m = fetch("SHA384");
+            md = m;
+            break;
+        }
+        case HashAlgo::sha512: {
+            static const EVP_MD* const m = fetch("SHA512");
+            md = m;
+            break;
+        }
+        case HashAlgo::sm3: {
+            static const EVP_MD* const m = fetch("SM3");
+            md = m;
+            break;
+        }
     }
     if (md == nullptr) throw SystemError("OpenSSL does not provide " + std::string(to_string(algo)));
     return md;
@@ -40,10 +56,14 @@ void init_openssl_without_config() {
 
 std::string_view to_string(HashAlgo algo) noexcept {
     switch (algo) {
-        case HashAlgo::sha256: return "sha256";
-        case HashAlgo::sha384: return "sha384";
-        case HashAlgo::sha512: return "sha512";
-        case HashAlgo::sm3: return "sm3";
+        case HashAlgo::sha256:
+            return "sha256";
+        case HashAlgo::sha384:
+            return "sha384";
+        case HashAlgo::sha512:
+            return "sha512";
+        case HashAlgo::sm3:
+            return "sm3";
     }
     return "unknown";
 }
@@ -90,16 +110,15 @@ Bytes Hasher::finish() {
     return out;
 }
 
-Bytes hash(HashAlgo algo, ByteSpan data) {
-    return Hasher(algo).update(data).finish();
-}
+Bytes hash(HashAlgo algo, ByteSpan data) { return Hasher(algo).update(data).finish(); }
 
 namespace {
 template <std::size_t N>
 Digest<N> fixed_hash(HashAlgo algo, ByteSpan data) {
     Digest<N> out{};
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, fetched_md(algo), nullptr) != 1) {
+    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, fetched_md(algo),
+                   nullptr) != 1) {
         throw SystemError("OpenSSL: digest failed");
     }
     return out;

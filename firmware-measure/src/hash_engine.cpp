@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "hash_engine/kernels.hpp"
 #include "hash_engine/sha_constants.hpp"
@@ -28,8 +28,8 @@ template <class Word>
 struct Engine {
     Kernel<Word> kernel;
     std::size_t lanes;
-    const Word* h0;              // FIPS 180-4 §5.3 initial hash value
-    std::size_t digest_words;    // SHA-384 keeps the leftmost 6 of 8 words (§6.5)
+    const Word* h0;            // FIPS 180-4 §5.3 initial hash value
+    std::size_t digest_words;  // SHA-384 keeps the leftmost 6 of 8 words (§6.5)
 };
 
 constexpr std::size_t kBlock512 = kSha512Block;
@@ -172,8 +172,9 @@ std::optional<HashLevel> forced_level() {
         if (env == nullptr || *env == '\0' || std::string_view(env) == "auto") return std::nullopt;
         const auto level = parse_hash_level(env);
         if (!level)
-            throw InputError(std::string(kHashEngineEnv) + "='" + env + "': unknown hash engine level (use scalar, avx2, "
-                                                                       "avx512 or auto)");
+            throw InputError(std::string(kHashEngineEnv) + "='" + env +
+                             "': unknown hash engine level (use scalar, avx2, "
+                             "avx512 or auto)");
         if (!cpu_supports(*level))
             throw InputError(std::string(kHashEngineEnv) + "=" + env + ": this CPU lacks " +
                              (*level == HashLevel::avx512 ? "AVX-512 (F, BW, VL)" : "AVX2") +
@@ -187,9 +188,12 @@ std::optional<HashLevel> forced_level() {
 
 std::string_view to_string(HashLevel level) noexcept {
     switch (level) {
-        case HashLevel::scalar: return "scalar";
-        case HashLevel::avx2: return "avx2";
-        case HashLevel::avx512: return "avx512";
+        case HashLevel::scalar:
+            return "scalar";
+        case HashLevel::avx2:
+            return "avx2";
+        case HashLevel::avx512:
+            return "avx512";
     }
     return "unknown";
 }
@@ -202,9 +206,12 @@ std::optional<HashLevel> parse_hash_level(std::string_view text) noexcept {
 
 bool cpu_supports(HashLevel level) noexcept {
     switch (level) {
-        case HashLevel::scalar: return true;
-        case HashLevel::avx2: return cpu().avx2;
-        case HashLevel::avx512: return cpu().avx512;
+        case HashLevel::scalar:
+            return true;
+        case HashLevel::avx2:
+            return cpu().avx2;
+        case HashLevel::avx512:
+            return cpu().avx512;
     }
     return false;
 }

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::ovmf {
 

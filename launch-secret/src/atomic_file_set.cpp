@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret {
 namespace {
@@ -37,7 +37,8 @@ void fsync_dir(const std::filesystem::path& dir) {
 
 AtomicFileSet::AtomicFileSet(std::filesystem::path dir) : dir_(std::move(dir)) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(dir_, ec)) throw InputError("output directory '" + dir_.string() + "' does not exist");
+    if (!std::filesystem::is_directory(dir_, ec))
+        throw InputError("output directory '" + dir_.string() + "' does not exist");
 }
 
 AtomicFileSet::~AtomicFileSet() {
@@ -80,7 +81,8 @@ void AtomicFileSet::commit() {
             const int err = errno;
             for (const auto& p : published) ::unlink(p.c_str());
             errno = err;
-            if (err == EEXIST) throw InputError("'" + s.target.string() + "' already exists; remove it or choose another name");
+            if (err == EEXIST)
+                throw InputError("'" + s.target.string() + "' already exists; remove it or choose another name");
             fail("cannot create", s.target);
         }
         published.push_back(s.target);

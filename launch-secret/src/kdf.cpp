@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/sev_crypto.hpp"
 
 namespace ccvm::secret {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/sev_crypto.hpp"
 
 namespace ccvm::secret {
@@ -20,7 +20,8 @@ LaunchMeasurement LaunchMeasurement::parse(ByteSpan blob, std::string_view what)
 }
 
 Sha256Digest expected_launch_measure(ByteSpan tik, const PlatformVersion& platform, std::uint32_t policy,
-                                     const Sha256Digest& launch_digest, const std::array<std::byte, kMnonceSize>& mnonce) {
+                                     const Sha256Digest& launch_digest,
+                                     const std::array<std::byte, kMnonceSize>& mnonce) {
     const std::byte head[4] = {kLaunchMeasureContext, std::byte{platform.api_major}, std::byte{platform.api_minor},
                                std::byte{platform.build_id}};
     std::array<std::byte, 4> policy_le{};
@@ -28,10 +29,12 @@ Sha256Digest expected_launch_measure(ByteSpan tik, const PlatformVersion& platfo
     return hmac_sha256(tik, {head, policy_le, launch_digest, mnonce});
 }
 
-bool launch_measurement_matches(ByteSpan tik, ByteSpan measurement_blob48, std::uint8_t api_major, std::uint8_t api_minor,
-                                std::uint8_t build_id, std::uint32_t policy, const Sha256Digest& launch_digest) {
+bool launch_measurement_matches(ByteSpan tik, ByteSpan measurement_blob48, std::uint8_t api_major,
+                                std::uint8_t api_minor, std::uint8_t build_id, std::uint32_t policy,
+                                const Sha256Digest& launch_digest) {
     const LaunchMeasurement m = LaunchMeasurement::parse(measurement_blob48, "measurement");
-    const Sha256Digest want = expected_launch_measure(tik, {api_major, api_minor, build_id}, policy, launch_digest, m.mnonce);
+    const Sha256Digest want =
+        expected_launch_measure(tik, {api_major, api_minor, build_id}, policy, launch_digest, m.mnonce);
     return constant_time_equal(want, m.measure);
 }
 

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 
 namespace ccvm::secret {
 
 bool mac_includes_measurement(std::uint8_t api_major, std::uint8_t api_minor) noexcept {
-    return api_major > kMeasureInMacApiMajor || (api_major == kMeasureInMacApiMajor && api_minor >= kMeasureInMacApiMinor);
+    return api_major > kMeasureInMacApiMajor ||
+           (api_major == kMeasureInMacApiMajor && api_minor >= kMeasureInMacApiMinor);
 }
 
 LaunchSecretPacket build_launch_secret(ByteSpan tek, ByteSpan tik, ByteSpan measurement_blob, std::uint8_t api_major,
@@ -17,7 +18,8 @@ LaunchSecretPacket build_launch_secret(ByteSpan tek, ByteSpan tik, ByteSpan meas
     const LaunchMeasurement m = LaunchMeasurement::parse(measurement_blob, "measurement");
     if (tik.size() != kAes128KeySize) throw InputError("TIK is " + std::to_string(tik.size()) + " bytes, expected 16");
     if (table.empty() || table.size() % kAesCtrIvSize != 0) {
-        throw InputError("secret table is " + std::to_string(table.size()) + " bytes, expected a non-zero multiple of 16");
+        throw InputError("secret table is " + std::to_string(table.size()) +
+                         " bytes, expected a non-zero multiple of 16");
     }
     LaunchSecretPacket p;
     p.ciphertext = aes_128_ctr(tek, iv, table);

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret {
 namespace {
@@ -24,15 +24,17 @@ constexpr const char* kGroupName = "secp384r1";
 
 P384Coord bn_to_coord(const BIGNUM* bn) {
     P384Coord out{};
-    if (BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())) != static_cast<int>(out.size())) {
+    if (BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())) !=
+        static_cast<int>(out.size())) {
         throw_openssl_error("P-384 value does not fit 48 bytes");
     }
     return out;
 }
 
 Bignum coord_to_bn(const P384Coord& c) {
-    return checked(Bignum(BN_bin2bn(reinterpret_cast<const unsigned char*>(c.data()), static_cast<int>(c.size()), nullptr)),
-                   "BN_bin2bn");
+    return checked(
+        Bignum(BN_bin2bn(reinterpret_cast<const unsigned char*>(c.data()), static_cast<int>(c.size()), nullptr)),
+        "BN_bin2bn");
 }
 
 bool is_p384(const EVP_PKEY* key) {
@@ -80,7 +82,8 @@ SecretBytes P384PrivateKey::ecdh(const P384Point& peer, std::string_view peer_na
     check_ok(EVP_PKEY_derive_set_peer(ctx.get(), peer_key.get()), "ECDH peer");
     std::size_t len = 0;
     check_ok(EVP_PKEY_derive(ctx.get(), nullptr, &len), "ECDH length");
-    if (len != kP384CoordSize) throw SystemError("OpenSSL: ECDH returned " + std::to_string(len) + " bytes, expected 48");
+    if (len != kP384CoordSize)
+        throw SystemError("OpenSSL: ECDH returned " + std::to_string(len) + " bytes, expected 48");
     SecretBytes z(len);
     check_ok(EVP_PKEY_derive(ctx.get(), reinterpret_cast<unsigned char*>(z.data()), &len), "ECDH derive");
     return z;
@@ -88,12 +91,14 @@ SecretBytes P384PrivateKey::ecdh(const P384Point& peer, std::string_view peer_na
 
 P384Signature P384PrivateKey::sign_sha384(ByteSpan message) const {
     EvpMdCtx md = checked(EvpMdCtx(EVP_MD_CTX_new()), "new digest context");
-    check_ok(EVP_DigestSignInit_ex(md.get(), nullptr, "SHA384", nullptr, nullptr, key_.get(), nullptr), "ECDSA sign init");
+    check_ok(EVP_DigestSignInit_ex(md.get(), nullptr, "SHA384", nullptr, nullptr, key_.get(), nullptr),
+             "ECDSA sign init");
     std::size_t len = 0;
     const auto* msg = reinterpret_cast<const unsigned char*>(message.data());
     check_ok(EVP_DigestSign(md.get(), nullptr, &len, msg, message.size()), "ECDSA signature length");
     Bytes der(len);
-    check_ok(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(der.data()), &len, msg, message.size()), "ECDSA sign");
+    check_ok(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(der.data()), &len, msg, message.size()),
+             "ECDSA sign");
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     EcdsaSig sig = checked(EcdsaSig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len))), "decode ECDSA signature");
     return {bn_to_coord(ECDSA_SIG_get0_r(sig.get())), bn_to_coord(ECDSA_SIG_get0_s(sig.get()))};
@@ -106,7 +111,8 @@ EvpPkey p384_public_key(const P384Point& point, std::string_view what) {
     std::memcpy(encoded.data() + 1 + kP384CoordSize, point.y.data(), kP384CoordSize);
     ParamBuilder bld = checked(ParamBuilder(OSSL_PARAM_BLD_new()), "param builder");
     check_ok(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, kGroupName, 0), "group param");
-    check_ok(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, encoded.data(), encoded.size()), "pub param");
+    check_ok(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, encoded.data(), encoded.size()),
+             "pub param");
     Params params = checked(Params(OSSL_PARAM_BLD_to_param(bld.get())), "build params");
     EvpPkeyCtx ctx = checked(EvpPkeyCtx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr)), "EC context");
     check_ok(EVP_PKEY_fromdata_init(ctx.get()), "fromdata init");
@@ -138,7 +144,8 @@ bool p384_verify_sha384(const P384Point& point, ByteSpan message, const P384Sign
     if (der_len <= 0) throw_openssl_error("encode ECDSA signature");
     OpensslPtr<unsigned char, free_openssl_buffer> der_owner(der);
     EvpMdCtx md = checked(EvpMdCtx(EVP_MD_CTX_new()), "new digest context");
-    check_ok(EVP_DigestVerifyInit_ex(md.get(), nullptr, "SHA384", nullptr, nullptr, key.get(), nullptr), "ECDSA verify init");
+    check_ok(EVP_DigestVerifyInit_ex(md.get(), nullptr, "SHA384", nullptr, nullptr, key.get(), nullptr),
+             "ECDSA verify init");
     int rc = EVP_DigestVerify(md.get(), der, static_cast<std::size_t>(der_len),
                               reinterpret_cast<const unsigned char*>(message.data()), message.size());
     ERR_clear_error();

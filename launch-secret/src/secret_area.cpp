@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 
 namespace ccvm::secret {
@@ -40,8 +40,8 @@ void check_secret_fits(std::size_t padded_length, const std::optional<SecretArea
     }
     if (area && padded_length > area->size) {
         throw InputError("secret table is " + std::to_string(padded_length) + " bytes after padding, larger than the " +
-                         std::to_string(area->size) + "-byte secret area of " + (source.empty() ? "the firmware" : std::string(source)) +
-                         " (at " + hex(area->base) + ")");
+                         std::to_string(area->size) + "-byte secret area of " +
+                         (source.empty() ? "the firmware" : std::string(source)) + " (at " + hex(area->base) + ")");
     }
 }
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret {
 namespace {

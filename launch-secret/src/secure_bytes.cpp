@@ -11,15 +11,13 @@
 #include <cstring>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret {
 
 SecretBytes::SecretBytes(std::size_t size) : data_(std::make_unique<std::byte[]>(size)), size_(size) {}
 
-SecretBytes::SecretBytes(ByteSpan data) : SecretBytes(data.size()) {
-    std::copy(data.begin(), data.end(), data_.get());
-}
+SecretBytes::SecretBytes(ByteSpan data) : SecretBytes(data.size()) { std::copy(data.begin(), data.end(), data_.get()); }
 
 SecretBytes::~SecretBytes() { wipe(); }
 
@@ -92,7 +90,8 @@ SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess
     const std::string name = path.string();
     const FileDescriptor fd = open_secret_file(path, access);
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
+    if (::fstat(fd.get(), &st) != 0)
+        throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
     SecretBytes out(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < out.size()) {

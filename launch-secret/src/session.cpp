@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/kdf.hpp"
 #include "ccvm/launch-secret/openssl_handles.hpp"
 

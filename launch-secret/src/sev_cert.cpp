@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 
 namespace ccvm::secret {
 namespace {
@@ -55,7 +55,9 @@ SevCertificate SevCertificate::parse(ByteSpan data, std::string_view source) {
     }
     SevCertificate c;
     c.version = load_le<std::uint32_t>(data, kOffVersion, source);
-    if (c.version != 1) throw InputError(src + ": unsupported SEV certificate version " + std::to_string(c.version) + " at offset 0x0 (expected 1)");
+    if (c.version != 1)
+        throw InputError(src + ": unsupported SEV certificate version " + std::to_string(c.version) +
+                         " at offset 0x0 (expected 1)");
     c.api_major = load_le<std::uint8_t>(data, kOffApiMajor, source);
     c.api_minor = load_le<std::uint8_t>(data, kOffApiMinor, source);
     c.reserved = load_le<std::uint16_t>(data, kOffReserved, source);
@@ -110,7 +112,8 @@ Bytes SevCertificate::serialize() const {
 P384Point SevCertificate::ecdh_public_key(std::string_view source) const {
     const std::string src(source);
     if (algo != kSevAlgoEcdhSha256) {
-        throw InputError(src + ": certificate algo " + hex32(algo) + " at offset 0xc is not ECDH-SHA256 (3); is this a PDH?");
+        throw InputError(src + ": certificate algo " + hex32(algo) +
+                         " at offset 0xc is not ECDH-SHA256 (3); is this a PDH?");
     }
     if (curve != kSevCurveP384) {
         throw InputError(src + ": certificate curve " + std::to_string(curve) + " at offset 0x10 is not P-384 (2)");

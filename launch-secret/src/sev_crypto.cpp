@@ -6,7 +6,7 @@
 #include <climits>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::secret {
@@ -21,11 +21,13 @@ Sha256Digest hmac_sha256(ByteSpan key, std::initializer_list<ByteSpan> parts) {
     const auto* k = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
     check_ok(EVP_MAC_init(ctx.get(), k, key.size(), params), "HMAC-SHA256 init");
     for (ByteSpan p : parts) {
-        check_ok(EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size()), "HMAC-SHA256 update");
+        check_ok(EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size()),
+                 "HMAC-SHA256 update");
     }
     Sha256Digest out{};
     std::size_t len = 0;
-    check_ok(EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, out.size()), "HMAC-SHA256 final");
+    check_ok(EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, out.size()),
+             "HMAC-SHA256 final");
     if (len != out.size()) throw SystemError("OpenSSL: HMAC-SHA256 returned " + std::to_string(len) + " bytes");
     return out;
 }
@@ -50,7 +52,8 @@ Bytes aes_128_ctr(ByteSpan key, const AesCtrIv& iv, ByteSpan data) {
     int tail = 0;
     unsigned char scratch[16];
     check_ok(EVP_EncryptFinal_ex(ctx.get(), scratch, &tail), "AES-128-CTR final");
-    if (static_cast<std::size_t>(n) != data.size() || tail != 0) throw SystemError("OpenSSL: AES-128-CTR length mismatch");
+    if (static_cast<std::size_t>(n) != data.size() || tail != 0)
+        throw SystemError("OpenSSL: AES-128-CTR length mismatch");
     return out;
 }
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::secret {
@@ -66,7 +66,8 @@ SignedIdBlock make_id_block(const IdBlock& block, const P384PrivateKey& id_key, 
     if ((block.policy & kSnpPolicyReservedOne) == 0) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(block.policy));
-        throw InputError(std::string("SNP policy ") + buf + " lacks bit 17, which the SNP ABI requires to be set (e.g. 0x30000)");
+        throw InputError(std::string("SNP policy ") + buf +
+                         " lacks bit 17, which the SNP ABI requires to be set (e.g. 0x30000)");
     }
     SignedIdBlock r;
     r.id_block = block.serialize();

@@ -1,9 +1,9 @@
 #include "blob_file.hpp"
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 
 namespace ccvm::platform {
 
@@ -21,8 +21,7 @@ std::string load_blob_base64(const std::filesystem::path& path, std::size_t size
     try {
         Bytes decoded = from_base64(as_chars(raw), what);
         if (decoded.size() == size) return to_base64(decoded);
-    } catch (const InputError&) {
-    }
+    } catch (const InputError&) {}
     throw InputError(std::string(what) + ": " + path.string() + ": expected " + std::to_string(size) +
                      " bytes or their base64, got " + std::to_string(raw.size()) + " bytes");
 }

@@ -24,9 +24,19 @@ const std::vector<FamilyRequirement>& family_requirements() {
         {{TeeKind::sev_es}, "SEV-ES", "sev", {8, 0, 0}, Version{6, 2, 0}, "", "Linux >= 5.11"},
         {{TeeKind::sev_snp}, "SEV-SNP", "sev-snp", {10, 5, 0}, Version{9, 1, 0}, "", "Linux >= 6.11"},
         {{TeeKind::tdx}, "TDX", "tdx", {11, 8, 0}, Version{10, 1, 0}, "", "Linux >= 6.16"},
-        {{TeeKind::csv, TeeKind::csv2, TeeKind::csv3}, "Hygon CSV", "sev", {8, 0, 0}, Version{6, 2, 0},
-         "Hygon's QEMU for CSV2/CSV3", "Hygon's CSV host kernel"},
-        {{TeeKind::cca}, "Arm CCA", "", {8, 0, 0}, std::nullopt, "Linaro's QEMU cca/latest (rme-guest)",
+        {{TeeKind::csv, TeeKind::csv2, TeeKind::csv3},
+         "Hygon CSV",
+         "sev",
+         {8, 0, 0},
+         Version{6, 2, 0},
+         "Hygon's QEMU for CSV2/CSV3",
+         "Hygon's CSV host kernel"},
+        {{TeeKind::cca},
+         "Arm CCA",
+         "",
+         {8, 0, 0},
+         std::nullopt,
+         "Linaro's QEMU cca/latest (rme-guest)",
          "Arm's CCA host kernel (not upstream)"},
     };
     return table;
@@ -37,7 +47,8 @@ namespace {
 // The value of attribute `name` in the start tag beginning at `tag` ("supported='yes'").
 bool attribute_is(std::string_view xml, std::size_t tag, std::string_view name, std::string_view value) {
     const std::size_t end = xml.find('>', tag);
-    const std::string_view start_tag = xml.substr(tag, end == std::string_view::npos ? std::string_view::npos : end - tag);
+    const std::string_view start_tag =
+        xml.substr(tag, end == std::string_view::npos ? std::string_view::npos : end - tag);
     for (const char quote : {'\'', '"'}) {
         const std::string want = std::string(name) + "=" + quote + std::string(value) + quote;
         if (start_tag.find(want) != std::string_view::npos) return true;
@@ -65,7 +76,8 @@ const FamilyRequirement* requirement_of(TeeKind tee) {
 std::string needs(const FamilyRequirement& r) {
     std::string qemu = r.qemu ? "QEMU >= " + r.qemu->str() : std::string(r.qemu_note);
     if (r.qemu && !r.qemu_note.empty()) qemu += " (" + std::string(r.qemu_note) + ")";
-    return std::string(r.family) + " needs libvirt >= " + r.libvirt.str() + ", " + qemu + " and " + std::string(r.kernel);
+    return std::string(r.family) + " needs libvirt >= " + r.libvirt.str() + ", " + qemu + " and " +
+           std::string(r.kernel);
 }
 
 std::string host_has(const HostCapabilities& host) {
@@ -84,7 +96,8 @@ std::vector<std::string> launch_security_types(std::string_view xml) {
     std::vector<std::string> out;
     if (const auto ls = find_tag(xml, "launchSecurity"); ls && attribute_is(xml, *ls, "supported", "yes")) {
         const std::size_t end = xml.find("</launchSecurity>", *ls);
-        const std::string_view body = xml.substr(*ls, end == std::string_view::npos ? std::string_view::npos : end - *ls);
+        const std::string_view body =
+            xml.substr(*ls, end == std::string_view::npos ? std::string_view::npos : end - *ls);
         for (std::size_t v = body.find("<value>"); v != std::string_view::npos; v = body.find("<value>", v + 1)) {
             const std::size_t close = body.find("</value>", v);
             if (close == std::string_view::npos) break;

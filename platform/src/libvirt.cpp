@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/platform/xml_element.hpp"
 
 namespace ccvm::platform {
@@ -22,8 +22,8 @@ struct SavedError {
 template <class What>
 [[noreturn]] void throw_last_error(What&& what) {
     std::unique_ptr<virError, SavedError> e(virSaveLastError());
-    std::string msg = std::string(what()) + ": " +
-                      (e != nullptr && e->message != nullptr ? e->message : "unknown libvirt error");
+    std::string msg =
+        std::string(what()) + ": " + (e != nullptr && e->message != nullptr ? e->message : "unknown libvirt error");
     int code = e != nullptr ? e->code : VIR_ERR_INTERNAL_ERROR;
     int domain = e != nullptr ? e->domain : VIR_FROM_NONE;
     virResetLastError();
@@ -62,15 +62,24 @@ struct CallbackBox {
 
 LifecycleEvent to_event(int e) {
     switch (e) {
-        case VIR_DOMAIN_EVENT_DEFINED: return LifecycleEvent::defined;
-        case VIR_DOMAIN_EVENT_UNDEFINED: return LifecycleEvent::undefined;
-        case VIR_DOMAIN_EVENT_STARTED: return LifecycleEvent::started;
-        case VIR_DOMAIN_EVENT_SUSPENDED: return LifecycleEvent::suspended;
-        case VIR_DOMAIN_EVENT_RESUMED: return LifecycleEvent::resumed;
-        case VIR_DOMAIN_EVENT_STOPPED: return LifecycleEvent::stopped;
-        case VIR_DOMAIN_EVENT_SHUTDOWN: return LifecycleEvent::shutdown;
-        case VIR_DOMAIN_EVENT_PMSUSPENDED: return LifecycleEvent::pmsuspended;
-        default: return LifecycleEvent::crashed;
+        case VIR_DOMAIN_EVENT_DEFINED:
+            return LifecycleEvent::defined;
+        case VIR_DOMAIN_EVENT_UNDEFINED:
+            return LifecycleEvent::undefined;
+        case VIR_DOMAIN_EVENT_STARTED:
+            return LifecycleEvent::started;
+        case VIR_DOMAIN_EVENT_SUSPENDED:
+            return LifecycleEvent::suspended;
+        case VIR_DOMAIN_EVENT_RESUMED:
+            return LifecycleEvent::resumed;
+        case VIR_DOMAIN_EVENT_STOPPED:
+            return LifecycleEvent::stopped;
+        case VIR_DOMAIN_EVENT_SHUTDOWN:
+            return LifecycleEvent::shutdown;
+        case VIR_DOMAIN_EVENT_PMSUSPENDED:
+            return LifecycleEvent::pmsuspended;
+        default:
+            return LifecycleEvent::crashed;
     }
 }
 
@@ -161,29 +170,46 @@ private:
 
 std::string_view state_name(DomainState state) noexcept {
     switch (state) {
-        case DomainState::no_state: return "no state";
-        case DomainState::running: return "running";
-        case DomainState::blocked: return "blocked";
-        case DomainState::paused: return "paused";
-        case DomainState::shutdown: return "shutting down";
-        case DomainState::shutoff: return "shut off";
-        case DomainState::crashed: return "crashed";
-        case DomainState::pmsuspended: return "pmsuspended";
+        case DomainState::no_state:
+            return "no state";
+        case DomainState::running:
+            return "running";
+        case DomainState::blocked:
+            return "blocked";
+        case DomainState::paused:
+            return "paused";
+        case DomainState::shutdown:
+            return "shutting down";
+        case DomainState::shutoff:
+            return "shut off";
+        case DomainState::crashed:
+            return "crashed";
+        case DomainState::pmsuspended:
+            return "pmsuspended";
     }
     return "unknown";
 }
 
 std::string_view event_name(LifecycleEvent event) noexcept {
     switch (event) {
-        case LifecycleEvent::defined: return "defined";
-        case LifecycleEvent::undefined: return "undefined";
-        case LifecycleEvent::started: return "started";
-        case LifecycleEvent::suspended: return "suspended";
-        case LifecycleEvent::resumed: return "resumed";
-        case LifecycleEvent::stopped: return "stopped";
-        case LifecycleEvent::shutdown: return "shutdown";
-        case LifecycleEvent::pmsuspended: return "pmsuspended";
-        case LifecycleEvent::crashed: return "crashed";
+        case LifecycleEvent::defined:
+            return "defined";
+        case LifecycleEvent::undefined:
+            return "undefined";
+        case LifecycleEvent::started:
+            return "started";
+        case LifecycleEvent::suspended:
+            return "suspended";
+        case LifecycleEvent::resumed:
+            return "resumed";
+        case LifecycleEvent::stopped:
+            return "stopped";
+        case LifecycleEvent::shutdown:
+            return "shutdown";
+        case LifecycleEvent::pmsuspended:
+            return "pmsuspended";
+        case LifecycleEvent::crashed:
+            return "crashed";
     }
     return "unknown";
 }
@@ -193,14 +219,29 @@ TypedParams typed_params_to_map(const _virTypedParameter* params, int count) {
     for (int i = 0; i < count; ++i) {
         const virTypedParameter& p = params[i];
         switch (p.type) {
-            case VIR_TYPED_PARAM_INT: out[p.field] = p.value.i; break;
-            case VIR_TYPED_PARAM_UINT: out[p.field] = p.value.ui; break;
-            case VIR_TYPED_PARAM_LLONG: out[p.field] = p.value.l; break;
-            case VIR_TYPED_PARAM_ULLONG: out[p.field] = p.value.ul; break;
-            case VIR_TYPED_PARAM_DOUBLE: out[p.field] = p.value.d; break;
-            case VIR_TYPED_PARAM_BOOLEAN: out[p.field] = p.value.b != 0; break;
-            case VIR_TYPED_PARAM_STRING: out[p.field] = std::string(p.value.s != nullptr ? p.value.s : ""); break;
-            default: break;  // a type newer than this build: skip rather than guess its layout
+            case VIR_TYPED_PARAM_INT:
+                out[p.field] = p.value.i;
+                break;
+            case VIR_TYPED_PARAM_UINT:
+                out[p.field] = p.value.ui;
+                break;
+            case VIR_TYPED_PARAM_LLONG:
+                out[p.field] = p.value.l;
+                break;
+            case VIR_TYPED_PARAM_ULLONG:
+                out[p.field] = p.value.ul;
+                break;
+            case VIR_TYPED_PARAM_DOUBLE:
+                out[p.field] = p.value.d;
+                break;
+            case VIR_TYPED_PARAM_BOOLEAN:
+                out[p.field] = p.value.b != 0;
+                break;
+            case VIR_TYPED_PARAM_STRING:
+                out[p.field] = std::string(p.value.s != nullptr ? p.value.s : "");
+                break;
+            default:
+                break;  // a type newer than this build: skip rather than guess its layout
         }
     }
     return out;

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-
 namespace ccvm::platform {
 
 namespace {
@@ -63,8 +62,11 @@ std::vector<SpecFile> spec_files(VmSpec& spec) {
         out.push_back({"secrets[" + n + "].file", &spec.secrets[i].file, SpecFileUse::secret, false, "secret-" + n});
     }
     for (std::size_t i = 0; i < spec.disks.size(); ++i)
-        out.push_back({"disks[" + std::to_string(i) + "].file", &spec.disks[i].file, SpecFileUse::disk,
-                       spec.disks[i].readonly, {}});
+        out.push_back({"disks[" + std::to_string(i) + "].file",
+                       &spec.disks[i].file,
+                       SpecFileUse::disk,
+                       spec.disks[i].readonly,
+                       {}});
     add(out, "serial-log", spec.serial_log, SpecFileUse::log, {});
     return out;
 }

@@ -1,11 +1,11 @@
 // check_spec_inputs(): the spec checks that need the files it names.
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "spec_inputs.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/platform/vm_spec.hpp"
-#include "spec_inputs.hpp"
 
 namespace ccvm::platform {
 

@@ -1,18 +1,18 @@
 // ccvm-spec(5) parser: YAML -> VmSpec, with every schema and combination check that needs no file.
-#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/platform/vm_spec.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 #include <array>
 #include <cctype>
 #include <cstdio>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <utility>
 
-#include "ccvm/firmware-measure/echo_input.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/guid.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "yaml_reader.hpp"
 
 #include <yaml-cpp/eventhandler.h>
@@ -45,7 +45,6 @@ constexpr std::uint64_t kSnpFeatureSnpActive = 1;  // sev.md §7, SEV_FEATURES b
 
 constexpr std::size_t kMaxSpecSize = 1 << 20;
 
-
 // What a SEV-family kind demands of its policy's ES and CSV3 bits, and its default policy.
 struct SevPolicyRule {
     TeeKind kind;
@@ -53,11 +52,11 @@ struct SevPolicyRule {
     std::uint32_t default_policy;
 };
 constexpr std::array<SevPolicyRule, 5> kSevPolicyRules{{
-    {TeeKind::sev, false, false, 0x1},     // NODBG
-    {TeeKind::sev_es, true, false, 0x5},   // NODBG | ES
+    {TeeKind::sev, false, false, 0x1},    // NODBG
+    {TeeKind::sev_es, true, false, 0x5},  // NODBG | ES
     {TeeKind::csv, false, false, 0x1},
     {TeeKind::csv2, true, false, 0x5},
-    {TeeKind::csv3, true, true, 0x45},     // NODBG | ES | CSV3 (csv.md §2)
+    {TeeKind::csv3, true, true, 0x45},  // NODBG | ES | CSV3 (csv.md §2)
 }};
 
 const SevPolicyRule* sev_rule(TeeKind kind) {
@@ -76,15 +75,18 @@ SevOptions parse_sev(Reader& r, const Map& tee, TeeKind kind) {
         o.policy = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.policy", UINT32_MAX));
         std::string name(tee_name(kind));
         if (((o.policy & kPolicyEs) != 0) != rule.es)
-            r.fail(*n, "tee.policy", rule.es ? name + " needs the ES policy bit (0x4) set, got " + hex_number(o.policy)
-                                             : "policy " + hex_number(o.policy) + " sets the ES bit (0x4): use tee type " +
-                                                   (is_csv(kind) ? "csv2" : "sev-es"));
+            r.fail(*n, "tee.policy",
+                   rule.es ? name + " needs the ES policy bit (0x4) set, got " + hex_number(o.policy)
+                           : "policy " + hex_number(o.policy) + " sets the ES bit (0x4): use tee type " +
+                                 (is_csv(kind) ? "csv2" : "sev-es"));
         if (((o.policy & kPolicyCsv3) != 0) != rule.csv3)
-            r.fail(*n, "tee.policy", rule.csv3 ? "csv3 needs the CSV3 policy bit (0x40) set, got " + hex_number(o.policy)
-                                               : "policy " + hex_number(o.policy) + " sets the CSV3 bit (0x40): use tee type csv3");
+            r.fail(*n, "tee.policy",
+                   rule.csv3 ? "csv3 needs the CSV3 policy bit (0x40) set, got " + hex_number(o.policy)
+                             : "policy " + hex_number(o.policy) + " sets the CSV3 bit (0x40): use tee type csv3");
     }
     if (auto n = tee.get("kernel-hashes")) o.kernel_hashes = yaml::bool_value(r, *n, "tee.kernel-hashes");
-    if (auto n = tee.get("handle")) o.handle = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.handle", UINT32_MAX));
+    if (auto n = tee.get("handle"))
+        o.handle = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.handle", UINT32_MAX));
     if (auto n = tee.get("dh-cert-file")) o.dh_cert_file = yaml::path_value(r, *n, "tee.dh-cert-file");
     if (auto n = tee.get("session-file")) o.session_file = yaml::path_value(r, *n, "tee.session-file");
     if (o.session_file.has_value() != o.dh_cert_file.has_value())
@@ -103,7 +105,8 @@ SnpOptions parse_snp(Reader& r, const Map& tee) {
     if (auto n = tee.get("policy")) {
         o.policy = yaml::uint_value(r, *n, "tee.policy");
         if ((o.policy & kSnpPolicyReservedMbo) == 0)
-            r.fail(*n, "tee.policy", "SNP policy bit 17 is reserved and must be 1 (default 0x30000), got " + hex_number(o.policy));
+            r.fail(*n, "tee.policy",
+                   "SNP policy bit 17 is reserved and must be 1 (default 0x30000), got " + hex_number(o.policy));
     }
     if (auto n = tee.get("guest-features")) {
         o.guest_features = yaml::uint_value(r, *n, "tee.guest-features");
@@ -119,12 +122,14 @@ SnpOptions parse_snp(Reader& r, const Map& tee) {
     if (auto n = tee.get("id-block-file")) o.id_block_file = yaml::path_value(r, *n, "tee.id-block-file");
     if (auto n = tee.get("id-auth-file")) o.id_auth_file = yaml::path_value(r, *n, "tee.id-auth-file");
     if (o.id_auth_file && !o.id_block_file)
-        r.fail(*tee.get("id-auth-file"), "tee.id-auth-file", "an ID auth structure signs an ID block: set id-block-file too");
+        r.fail(*tee.get("id-auth-file"), "tee.id-auth-file",
+               "an ID auth structure signs an ID block: set id-block-file too");
     if (auto n = tee.get("id-key")) o.id_key = yaml::path_value(r, *n, "tee.id-key");
     if (auto n = tee.get("id-author-key")) o.id_author_key = yaml::path_value(r, *n, "tee.id-author-key");
     if (auto n = tee.get("family-id")) o.family_id = yaml::blob_value(r, *n, "tee.family-id", 16);
     if (auto n = tee.get("image-id")) o.image_id = yaml::blob_value(r, *n, "tee.image-id", 16);
-    if (auto n = tee.get("guest-svn")) o.guest_svn = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.guest-svn", UINT32_MAX));
+    if (auto n = tee.get("guest-svn"))
+        o.guest_svn = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.guest-svn", UINT32_MAX));
     if (o.id_key && o.id_block_file)
         r.fail(*tee.get("id-key"), "tee.id-key", "sign the ID block from the spec or give id-block-file, not both");
     if (!o.id_key) {
@@ -155,8 +160,9 @@ TdxOptions parse_tdx(Reader& r, const Map& tee) {
 CcaOptions parse_cca(Reader& r, const Map& tee) {
     CcaOptions o;
     if (auto n = tee.get("hash-algo"))
-        o.hash_algo = yaml::choice_value(r, *n, "tee.hash-algo", {"sha256", "sha512"}) == "sha256" ? CcaHashAlgo::sha256
-                                                                                                 : CcaHashAlgo::sha512;
+        o.hash_algo = yaml::choice_value(r, *n, "tee.hash-algo", {"sha256", "sha512"}) == "sha256"
+                          ? CcaHashAlgo::sha256
+                          : CcaHashAlgo::sha512;
     // QEMU rme-guest takes exactly 64 bytes (cca.md §7).
     if (auto n = tee.get("personalization-value"))
         o.personalization_value = yaml::blob_value(r, *n, "tee.personalization-value", 64);
@@ -171,12 +177,34 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
     if (node.IsMap()) {
         // Each family accepts only its own options; the full list keeps the message useful.
         tee.emplace(r, node, "tee",
-                    std::initializer_list<std::string_view>{
-                        "type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id",
-                        "guest-features", "author-key", "vcek", "host-data", "guest-visible-workarounds",
-                        "id-block-file", "id-auth-file", "id-key", "id-author-key", "family-id", "image-id",
-                        "guest-svn", "attributes", "mrconfigid", "mrowner", "mrownerconfig",
-                        "quote-generation-socket", "hash-algo", "personalization-value", "measurement-log", "dtb"});
+                    std::initializer_list<std::string_view>{"type",
+                                                            "policy",
+                                                            "kernel-hashes",
+                                                            "handle",
+                                                            "dh-cert-file",
+                                                            "session-file",
+                                                            "user-id",
+                                                            "guest-features",
+                                                            "author-key",
+                                                            "vcek",
+                                                            "host-data",
+                                                            "guest-visible-workarounds",
+                                                            "id-block-file",
+                                                            "id-auth-file",
+                                                            "id-key",
+                                                            "id-author-key",
+                                                            "family-id",
+                                                            "image-id",
+                                                            "guest-svn",
+                                                            "attributes",
+                                                            "mrconfigid",
+                                                            "mrowner",
+                                                            "mrownerconfig",
+                                                            "quote-generation-socket",
+                                                            "hash-algo",
+                                                            "personalization-value",
+                                                            "measurement-log",
+                                                            "dtb"});
     }
     const YAML::Node type_node = tee ? tee->require("type") : node;
     std::string type = yaml::string_value(r, type_node, node.IsMap() ? "tee.type" : "tee");
@@ -186,10 +214,14 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
                "unknown TEE '" + echo_input(type) + "' (known: none, sev, sev-es, sev-snp, tdx, csv, csv2, csv3, cca)");
     spec.tee = *kind;
     if (!tee) {
-        if (sev_rule(*kind)) spec.tee_options = parse_sev(r, Map(r, YAML::Node(YAML::NodeType::Map), "tee", {}), *kind);
-        else if (*kind == TeeKind::sev_snp) spec.tee_options = SnpOptions{};
-        else if (*kind == TeeKind::tdx) spec.tee_options = TdxOptions{};
-        else if (*kind == TeeKind::cca) spec.tee_options = CcaOptions{};
+        if (sev_rule(*kind))
+            spec.tee_options = parse_sev(r, Map(r, YAML::Node(YAML::NodeType::Map), "tee", {}), *kind);
+        else if (*kind == TeeKind::sev_snp)
+            spec.tee_options = SnpOptions{};
+        else if (*kind == TeeKind::tdx)
+            spec.tee_options = TdxOptions{};
+        else if (*kind == TeeKind::cca)
+            spec.tee_options = CcaOptions{};
         return;
     }
 
@@ -200,9 +232,10 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
         {TeeKind::csv, {"type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id"}},
         {TeeKind::csv2, {"type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id"}},
         {TeeKind::csv3, {"type", "policy", "kernel-hashes", "handle", "dh-cert-file", "session-file", "user-id"}},
-        {TeeKind::sev_snp, {"type", "policy", "guest-features", "kernel-hashes", "author-key", "vcek", "host-data",
-                            "guest-visible-workarounds", "id-block-file", "id-auth-file", "id-key", "id-author-key",
-                            "family-id", "image-id", "guest-svn"}},
+        {TeeKind::sev_snp,
+         {"type", "policy", "guest-features", "kernel-hashes", "author-key", "vcek", "host-data",
+          "guest-visible-workarounds", "id-block-file", "id-auth-file", "id-key", "id-author-key", "family-id",
+          "image-id", "guest-svn"}},
         {TeeKind::tdx, {"type", "attributes", "mrconfigid", "mrowner", "mrownerconfig", "quote-generation-socket"}},
         {TeeKind::cca, {"type", "hash-algo", "personalization-value", "measurement-log", "dtb"}},
     };
@@ -210,19 +243,25 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
         if (!allowed.at(*kind).contains(kv.first.Scalar()))
             r.fail(kv.first, "tee." + kv.first.Scalar(), "not an option of tee type " + type);
     }
-    if (sev_rule(*kind)) spec.tee_options = parse_sev(r, *tee, *kind);
-    else if (*kind == TeeKind::sev_snp) spec.tee_options = parse_snp(r, *tee);
-    else if (*kind == TeeKind::tdx) spec.tee_options = parse_tdx(r, *tee);
-    else if (*kind == TeeKind::cca) spec.tee_options = parse_cca(r, *tee);
+    if (sev_rule(*kind))
+        spec.tee_options = parse_sev(r, *tee, *kind);
+    else if (*kind == TeeKind::sev_snp)
+        spec.tee_options = parse_snp(r, *tee);
+    else if (*kind == TeeKind::tdx)
+        spec.tee_options = parse_tdx(r, *tee);
+    else if (*kind == TeeKind::cca)
+        spec.tee_options = parse_cca(r, *tee);
 }
 
 void parse_host(Reader& r, const YAML::Node& node, HostProfile& h) {
     Map m(r, node, "host",
           {"qemu-version", "edk2-version", "vmsa-profile", "vmm-type", "vcpu-signature", "cbitpos", "reduced-phys-bits",
-           "page-add-order", "acpi-dir", "rmm-version", "ipa-bits", "sve-vl", "pmu-counters", "num-bps", "num-wps", "lpa2"});
+           "page-add-order", "acpi-dir", "rmm-version", "ipa-bits", "sve-vl", "pmu-counters", "num-bps", "num-wps",
+           "lpa2"});
     if (auto n = m.get("qemu-version")) h.qemu_version = yaml::string_value(r, *n, "host.qemu-version");
     if (auto n = m.get("edk2-version")) h.edk2_version = yaml::string_value(r, *n, "host.edk2-version");
-    if (auto n = m.get("vmsa-profile")) h.vmsa_profile = yaml::choice_value(r, *n, "host.vmsa-profile", {"modern", "legacy"});
+    if (auto n = m.get("vmsa-profile"))
+        h.vmsa_profile = yaml::choice_value(r, *n, "host.vmsa-profile", {"modern", "legacy"});
     if (auto n = m.get("vmm-type")) h.vmm_type = yaml::choice_value(r, *n, "host.vmm-type", {"QEMU", "ec2", "gce"});
     if (auto n = m.get("vcpu-signature"))
         h.vcpu_signature = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "host.vcpu-signature", UINT32_MAX));
@@ -234,7 +273,8 @@ void parse_host(Reader& r, const YAML::Node& node, HostProfile& h) {
     if (auto n = m.get("acpi-dir")) h.acpi_dir = yaml::path_value(r, *n, "host.acpi-dir");
     if (auto n = m.get("rmm-version")) h.rmm_version = yaml::choice_value(r, *n, "host.rmm-version", {"1.0", "2.0"});
     auto small = [&](const char* key, std::optional<std::uint32_t>& out, std::uint64_t max) {
-        if (auto n = m.get(key)) out = static_cast<std::uint32_t>(yaml::uint_value(r, *n, std::string("host.") + key, max));
+        if (auto n = m.get(key))
+            out = static_cast<std::uint32_t>(yaml::uint_value(r, *n, std::string("host.") + key, max));
     };
     small("ipa-bits", h.ipa_bits, 64);
     small("sve-vl", h.sve_vl, 2048);
@@ -247,10 +287,15 @@ void parse_host(Reader& r, const YAML::Node& node, HostProfile& h) {
 std::string parse_name(const Reader& r, const YAML::Node& n) {
     std::string name = yaml::string_value(r, n, "name");
     // Names become libvirt domain names, state directories and D-Bus object paths.
-    auto ok_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
+    auto ok_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    };
     bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0]));
     for (char c : name) ok = ok && ok_char(c);
-    if (!ok) r.fail(n, "name", "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" + echo_input(name) + "'");
+    if (!ok)
+        r.fail(n, "name",
+               "expected 1-64 letters, digits, '.', '_' or '-' starting with a letter or digit, got '" +
+                   echo_input(name) + "'");
     return name;
 }
 
@@ -267,13 +312,16 @@ void parse_disks(Reader& r, const YAML::Node& node, VmSpec& spec) {
             d.target = yaml::string_value(r, *n, path + ".target");
             bool ok = d.target.size() >= 3 && d.target.size() <= 6 && d.target.starts_with("vd");
             for (std::size_t k = 2; k < d.target.size(); ++k) ok = ok && d.target[k] >= 'a' && d.target[k] <= 'z';
-            if (!ok) r.fail(*n, path + ".target", "expected a virtio disk name such as vda, got '" + echo_input(d.target) + "'");
+            if (!ok)
+                r.fail(*n, path + ".target",
+                       "expected a virtio disk name such as vda, got '" + echo_input(d.target) + "'");
         } else {
             if (i >= 26) r.fail(items[i], path, "more than 26 disks need explicit targets");
             d.target = std::string("vd") + static_cast<char>('a' + i);
         }
         if (auto n = m.get("readonly")) d.readonly = yaml::bool_value(r, *n, path + ".readonly");
-        if (!targets.insert(d.target).second) r.fail(items[i], path + ".target", "target " + d.target + " is used twice");
+        if (!targets.insert(d.target).second)
+            r.fail(items[i], path + ".target", "target " + d.target + " is used twice");
         spec.disks.push_back(std::move(d));
     }
 }
@@ -292,13 +340,16 @@ void parse_network(Reader& r, const YAML::Node& node, VmSpec& spec) {
         } else if (nic.type != "user") {
             r.fail(items[i], path + ".source", "a " + nic.type + " interface needs the " + nic.type + " name");
         }
-        if (auto n = m.get("model")) nic.model = yaml::choice_value(r, *n, path + ".model", {"virtio", "e1000", "e1000e", "rtl8139"});
+        if (auto n = m.get("model"))
+            nic.model = yaml::choice_value(r, *n, path + ".model", {"virtio", "e1000", "e1000e", "rtl8139"});
         if (auto n = m.get("mac")) {
             std::string mac = yaml::string_value(r, *n, path + ".mac");
             bool ok = mac.size() == 17;
             for (std::size_t k = 0; ok && k < mac.size(); ++k)
                 ok = k % 3 == 2 ? mac[k] == ':' : std::isxdigit(static_cast<unsigned char>(mac[k])) != 0;
-            if (!ok) r.fail(*n, path + ".mac", "expected a MAC address like 52:54:00:12:34:56, got '" + echo_input(mac) + "'");
+            if (!ok)
+                r.fail(*n, path + ".mac",
+                       "expected a MAC address like 52:54:00:12:34:56, got '" + echo_input(mac) + "'");
             nic.mac = mac;
         }
         spec.network.push_back(std::move(nic));
@@ -317,7 +368,8 @@ void parse_secrets(Reader& r, const YAML::Node& node, VmSpec& spec) {
         try {
             s.guid = Guid::parse(yaml::string_value(r, g, path + ".guid")).to_string();
         } catch (const InputError&) {
-            r.fail(g, path + ".guid", "expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got '" + echo_input(g.Scalar()) + "'");
+            r.fail(g, path + ".guid",
+                   "expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got '" + echo_input(g.Scalar()) + "'");
         }
         s.file = yaml::path_value(r, m.require("file"), path + ".file");
         if (!guids.insert(s.guid).second) r.fail(g, path + ".guid", "GUID " + s.guid + " is used twice");
@@ -330,9 +382,11 @@ void parse_libvirt(Reader& r, const YAML::Node& node, VmSpec& spec) {
     if (auto n = m.get("uri")) {
         spec.libvirt_uri = yaml::string_value(r, *n, "libvirt.uri");
         if (spec.libvirt_uri.find(":/") == std::string::npos)
-            r.fail(*n, "libvirt.uri", "expected a libvirt URI such as qemu:///system, got '" + echo_input(spec.libvirt_uri) + "'");
+            r.fail(*n, "libvirt.uri",
+                   "expected a libvirt URI such as qemu:///system, got '" + echo_input(spec.libvirt_uri) + "'");
     }
-    if (auto n = m.get("domain-type")) spec.domain_type = yaml::choice_value(r, *n, "libvirt.domain-type", {"kvm", "qemu", "test"});
+    if (auto n = m.get("domain-type"))
+        spec.domain_type = yaml::choice_value(r, *n, "libvirt.domain-type", {"kvm", "qemu", "test"});
     if (auto n = m.get("emulator")) spec.emulator = yaml::path_value(r, *n, "libvirt.emulator");
 }
 
@@ -429,8 +483,8 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
     spec.source = std::string(source);
     try {
         Map top(r, root, "",
-                {"name", "uuid", "tee", "vcpus", "memory", "cpu-model", "machine", "firmware", "kernel", "initrd", "cmdline",
-                 "disks", "network", "secrets", "serial-log", "host", "libvirt"});
+                {"name", "uuid", "tee", "vcpus", "memory", "cpu-model", "machine", "firmware", "kernel", "initrd",
+                 "cmdline", "disks", "network", "secrets", "serial-log", "host", "libvirt"});
         if (count_documents(text, 2) > 1)
             throw InputError(std::string(source) + ": expected one YAML document, found more ('---')");
         spec.name = parse_name(r, top.require("name"));
@@ -439,7 +493,8 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
             try {
                 spec.uuid = Guid::parse(u).to_string();
             } catch (const InputError&) {
-                r.fail(*n, "uuid", "expected a UUID like 8f5e3c2a-0d4b-4e8f-9a1c-2b3d4e5f6a7b, got '" + echo_input(u) + "'");
+                r.fail(*n, "uuid",
+                       "expected a UUID like 8f5e3c2a-0d4b-4e8f-9a1c-2b3d4e5f6a7b, got '" + echo_input(u) + "'");
             }
         }
         if (auto n = top.get("tee")) parse_tee(r, *n, spec);

@@ -3,9 +3,9 @@
 #include <charconv>
 #include <set>
 
-#include "ccvm/firmware-measure/echo_input.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::platform::yaml {
 namespace {
@@ -18,9 +18,12 @@ std::string join(std::initializer_list<std::string_view> items) {
 
 std::string describe(const YAML::Node& n) {
     switch (n.Type()) {
-        case YAML::NodeType::Null: return "nothing";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Null:
+            return "nothing";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Map:
+            return "a mapping";
         default: {
             // Built by append: GCC 12 at -O3 reports a false -Wrestrict for "'" + std::string.
             std::string quoted(1, '\'');
@@ -152,12 +155,18 @@ std::uint64_t size_value(const Reader& r, const YAML::Node& n, std::string_view 
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + digits, v);
     std::string_view suffix = s.substr(digits);
     unsigned shift = 0;
-    if (suffix == "" || suffix == "B") shift = 0;
-    else if (suffix == "K" || suffix == "KiB") shift = 10;
-    else if (suffix == "M" || suffix == "MiB") shift = 20;
-    else if (suffix == "G" || suffix == "GiB") shift = 30;
-    else if (suffix == "T" || suffix == "TiB") shift = 40;
-    else r.fail(n, key, "expected a size such as 2G or 512M (suffix K, M, G or T), got " + describe(n));
+    if (suffix == "" || suffix == "B")
+        shift = 0;
+    else if (suffix == "K" || suffix == "KiB")
+        shift = 10;
+    else if (suffix == "M" || suffix == "MiB")
+        shift = 20;
+    else if (suffix == "G" || suffix == "GiB")
+        shift = 30;
+    else if (suffix == "T" || suffix == "TiB")
+        shift = 40;
+    else
+        r.fail(n, key, "expected a size such as 2G or 512M (suffix K, M, G or T), got " + describe(n));
     if (digits == 0 || ec != std::errc() || ptr != s.data() + digits)
         r.fail(n, key, "expected a size such as 2G or 512M, got " + describe(n));
     if (v > (UINT64_MAX >> shift)) r.fail(n, key, "size " + n.Scalar() + " is too large");
@@ -181,8 +190,9 @@ std::string blob_value(const Reader& r, const YAML::Node& n, std::string_view ke
         r.fail(n, key, "expected " + std::to_string(size) + " bytes as hex or base64, got " + describe(n));
     }
     if (raw.size() != size)
-        r.fail(n, key, "expected " + std::to_string(size) + " bytes (" + std::to_string(2 * size) +
-                           " hex digits or base64), got " + std::to_string(raw.size()) + " bytes");
+        r.fail(n, key,
+               "expected " + std::to_string(size) + " bytes (" + std::to_string(2 * size) +
+                   " hex digits or base64), got " + std::to_string(raw.size()) + " bytes");
     return to_base64(raw);
 }
 

@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 
@@ -68,8 +68,9 @@ protected:
     }
 
     std::string sev_spec(const std::string& name, const fs::path& firmware, const std::string& extra = "") const {
-        return "name: " + name + "\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
-               firmware.string() + "\nlibvirt:\n  domain-type: test\n" + extra;
+        return "name: " + name +
+               "\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware.string() +
+               "\nlibvirt:\n  domain-type: test\n" + extra;
     }
     std::string plain_spec(const std::string& name, const std::string& extra) const {
         const fs::path kernel = h_->dir() / "vmlinuz";
@@ -120,7 +121,8 @@ TEST_F(CallerFilesTest, RootOnlyFirmwareIsNeitherMeasuredNorDefined) {
 
     auto r = create("vm1", sev_spec("vm1", secret_fw));
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":7:1: firmware: " + secret_fw.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":7:1: firmware: " + secret_fw.string() +
+                         ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
     EXPECT_FALSE(fs::exists(vm_dir("vm1")));
 
@@ -143,8 +145,9 @@ TEST_F(CallerFilesTest, InaccessiblePathsAllReadTheSame) {
     fs::create_directory(private_dir);
     ::chmod(private_dir.c_str(), 0700);
     write_file(private_dir / "fw.fd", "x", 0644);
-    const std::vector<fs::path> cases = {root_only("root-only.fd"), "/etc/shadow", h_->dir() / "missing.fd",
-                                         h_->dir(), private_dir / "fw.fd", private_dir / "missing.fd"};
+    const std::vector<fs::path> cases = {root_only("root-only.fd"), "/etc/shadow",
+                                         h_->dir() / "missing.fd",  h_->dir(),
+                                         private_dir / "fw.fd",     private_dir / "missing.fd"};
     std::string first_create, first_measure;
     for (const fs::path& p : cases) {
         const auto c = create("vm1", sev_spec("vm1", p));
@@ -187,7 +190,9 @@ TEST_F(CallerFilesTest, ReadableFirmwareBootsTheDaemonsCopy) {
     r = measure("m1", sev_spec("m1", firmware_), user_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(json::parse(json::parse(r.out, "measure").at("expected").as_string(), "expected")
-                  .at("registers").at("launch_digest").as_string(),
+                  .at("registers")
+                  .at("launch_digest")
+                  .as_string(),
               digest);
     // Measure's copies are gone once it answered; removing the VM takes its copies with it.
     for (const auto& e : fs::directory_iterator(h_->state_dir() / "vms"))
@@ -199,16 +204,19 @@ TEST_F(CallerFilesTest, ReadableFirmwareBootsTheDaemonsCopy) {
 
 TEST_F(CallerFilesTest, SecretTheCallerCannotReadIsNeverInjected) {
     const fs::path roots = root_only("root.key", "root's disk key");
-    auto r = create("vm1", sev_spec("vm1", firmware_, "secrets:\n  - guid: " + std::string(kLuksGuid) +
-                                                          "\n    file: " + roots.string() + "\n"));
+    auto r = create("vm1",
+                    sev_spec("vm1", firmware_,
+                             "secrets:\n  - guid: " + std::string(kLuksGuid) + "\n    file: " + roots.string() + "\n"));
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":12:5: secrets[0].file: " + roots.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":12:5: secrets[0].file: " + roots.string() +
+                         ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
 
     // The caller's own private key file works, and its copy stays private to ccvmd.
     const fs::path mine = owned(root_only("mine.key", "correct horse battery staple"), 0600);
-    r = create("vm2", sev_spec("vm2", firmware_, "secrets:\n  - guid: " + std::string(kLuksGuid) +
-                                                     "\n    file: " + mine.string() + "\n"));
+    r = create("vm2",
+               sev_spec("vm2", firmware_,
+                        "secrets:\n  - guid: " + std::string(kLuksGuid) + "\n    file: " + mine.string() + "\n"));
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
     struct stat st {};
     ASSERT_EQ(::stat((vm_dir("vm2") / "inputs" / "secret-0").c_str(), &st), 0);
@@ -230,12 +238,14 @@ TEST_F(CallerFilesTest, DiskNeedsTheCallersReadAndWriteAccess) {
     const fs::path roots = root_only("root.img");
     auto r = create("vm1", disk_spec("vm1", roots));
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":9:5: disks[0].file: " + roots.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":9:5: disks[0].file: " + roots.string() +
+                         ": not accessible to the caller\n");
     // Readable is not enough: QEMU would write it.
     const fs::path read_only = readable("shared.img");
     r = create("vm1", disk_spec("vm1", read_only));
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":9:5: disks[0].file: " + read_only.string() + ": not accessible to the caller\n");
+    EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() +
+                         ":9:5: disks[0].file: " + read_only.string() + ": not accessible to the caller\n");
     EXPECT_TRUE(listed().empty());
 
     const fs::path mine = owned(root_only("mine.img"), 0600);
@@ -284,7 +294,8 @@ TEST_F(CallerFilesTest, SerialLogOnlyWhereTheCallerMayWrite) {
     for (const fs::path& log : {closed / "console.log", fs::path("/etc/cron.d/ccvm-deputy-test")}) {
         const auto r = create("vm1", plain_spec("vm1", "serial-log: " + log.string() + "\n"));
         EXPECT_EQ(r.exit_code, 2) << log;
-        EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":8:1: serial-log: " + log.string() + ": not accessible to the caller\n");
+        EXPECT_EQ(r.err, "ccvm: error: " + (h_->dir() / "vm1.yaml").string() + ":8:1: serial-log: " + log.string() +
+                             ": not accessible to the caller\n");
         EXPECT_FALSE(fs::exists(log)) << log;
     }
     EXPECT_TRUE(listed().empty());
@@ -307,11 +318,13 @@ TEST(CallerFilesRoot, KernelSwappedAfterCreateDoesNotChangeWhatBoots) {
     for (const char* f : {"OVMF-deb-amdsev-suffix.fd", "csv-kernel.bin", "csv-initrd.bin"})
         fs::copy_file(gen_dir() / f, h.dir() / f);
     const fs::path kernel = h.dir() / "csv-kernel.bin";
-    const std::string spec = "name: csv-guest\ntee:\n  type: csv\n  policy: 0x1\n  kernel-hashes: true\nvcpus: 2\n"
-                             "memory: 2G\nfirmware: " + (h.dir() / "OVMF-deb-amdsev-suffix.fd").string() +
-                             "\nkernel: " + kernel.string() + "\ninitrd: " + (h.dir() / "csv-initrd.bin").string() +
-                             "\ncmdline: console=ttyS0\nhost:\n  cbitpos: 47\n  reduced-phys-bits: 5\n"
-                             "libvirt:\n  domain-type: test\n";
+    const std::string spec =
+        "name: csv-guest\ntee:\n  type: csv\n  policy: 0x1\n  kernel-hashes: true\nvcpus: 2\n"
+        "memory: 2G\nfirmware: " +
+        (h.dir() / "OVMF-deb-amdsev-suffix.fd").string() + "\nkernel: " + kernel.string() +
+        "\ninitrd: " + (h.dir() / "csv-initrd.bin").string() +
+        "\ncmdline: console=ttyS0\nhost:\n  cbitpos: 47\n  reduced-phys-bits: 5\n"
+        "libvirt:\n  domain-type: test\n";
     write_file(h.dir() / "csv.yaml", spec, 0644);
     auto r = h.ccvm({"create", (h.dir() / "csv.yaml").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -322,7 +335,8 @@ TEST(CallerFilesRoot, KernelSwappedAfterCreateDoesNotChangeWhatBoots) {
     }
     const fs::path copy = h.state_dir() / "vms" / "csv-guest" / "inputs" / "kernel";
     EXPECT_EQ(read_file(copy), original);
-    EXPECT_NE(read_text_file(h.state_dir() / "vms" / "csv-guest" / "domain.xml").find("<kernel>" + copy.string() + "</kernel>"),
+    EXPECT_NE(read_text_file(h.state_dir() / "vms" / "csv-guest" / "domain.xml")
+                  .find("<kernel>" + copy.string() + "</kernel>"),
               std::string::npos);
     r = h.ccvm({"start", "csv-guest"});
     ASSERT_EQ(r.exit_code, 0) << r.err << h.daemon_log();

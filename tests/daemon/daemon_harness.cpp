@@ -109,9 +109,9 @@ DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security, bo
                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>\n"
                "  <type>system</type>\n  <auth>EXTERNAL</auth>\n"
-               "  <listen>unix:path=" + (dir_ / "system_bus_socket").string() + "</listen>\n  " +
-                   stock_default_policy() + "\n  <includedir>" + (dir_ / "system.d").string() +
-                   "</includedir>\n</busconfig>\n");
+               "  <listen>unix:path=" +
+                   (dir_ / "system_bus_socket").string() + "</listen>\n  " + stock_default_policy() +
+                   "\n  <includedir>" + (dir_ / "system.d").string() + "</includedir>\n</busconfig>\n");
     write_file(dir_ / "ccvmd.yaml", "libvirt_uri: test:///default\nstate_dir: " + state_dir().string() +
                                         "\nlaunch_security: " + launch_security_ + "\nlog_level: debug\n");
     const ProcessResult bus = run_process({"/usr/bin/dbus-daemon", "--config-file=" + (dir_ / "system.conf").string(),
@@ -234,8 +234,7 @@ DaemonHarness::Result DaemonHarness::run(const fs::path& program, const std::vec
                                          const std::string& as_user) const {
     std::vector<std::string> argv;
     if (!as_user.empty()) {
-        argv = {"/usr/sbin/runuser", "-u", as_user, "--", "/usr/bin/env",
-                "DBUS_SYSTEM_BUS_ADDRESS=" + bus_address_};
+        argv = {"/usr/sbin/runuser", "-u", as_user, "--", "/usr/bin/env", "DBUS_SYSTEM_BUS_ADDRESS=" + bus_address_};
     }
     argv.push_back(program.string());
     argv.insert(argv.end(), args.begin(), args.end());

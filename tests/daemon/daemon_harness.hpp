@@ -15,9 +15,9 @@
 namespace ccvm::test {
 
 struct HarnessPaths {
-    std::filesystem::path ccvmd;        // the built daemon
-    std::filesystem::path ccvm;         // the built CLI
-    std::filesystem::path bus_policy;   // systemd/org.ccvm.ccvm1.conf from the source tree
+    std::filesystem::path ccvmd;       // the built daemon
+    std::filesystem::path ccvm;        // the built CLI
+    std::filesystem::path bus_policy;  // systemd/org.ccvm.ccvm1.conf from the source tree
 };
 
 class DaemonHarness {

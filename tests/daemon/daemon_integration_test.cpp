@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/platform/host_support.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
@@ -26,7 +26,6 @@ HarnessPaths paths() { return {CCVMD_PATH, CCVM_CLI_PATH, CCVM_BUS_POLICY}; }
 // OVMF with a footer table (Debian's ovmf package), the firmware the SEV specs boot.
 const fs::path kOvmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 constexpr const char* kLuksGuid = "736869e5-84f0-4973-92ec-06879ce3da0b";
-
 
 json::Value status(const DaemonHarness& h, const std::string& name) {
     const auto r = h.ccvm({"status", name, "--json"});
@@ -55,7 +54,9 @@ std::string libvirt_version() {
     return platform::Version::from_libvirt(v).str();
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 TEST(Daemon, LifecycleThroughTheCli) {
     DaemonHarness h(paths());
@@ -104,7 +105,8 @@ TEST(Daemon, BadSpecIsAnInputErrorWithItsPosition) {
     const auto r = h.ccvm({"create", spec.string()});
     EXPECT_EQ(r.exit_code, 2);
     // ccvmd never sees the file name; the CLI puts it where the daemon says "spec".
-    EXPECT_EQ(r.err, "ccvm: error: " + spec.string() + ":3:8: vcpus: expected an integer (decimal or 0x hex), got 'many'\n");
+    EXPECT_EQ(r.err,
+              "ccvm: error: " + spec.string() + ":3:8: vcpus: expected an integer (decimal or 0x hex), got 'many'\n");
     EXPECT_TRUE(listed(h).empty());
     // The local commands read the file themselves and say the same.
     const auto v = h.ccvm({"spec", "validate", spec.string()});
@@ -159,7 +161,9 @@ TEST(Daemon, DaemonChecksCallersBehindAnOpenBus) {
     const fs::path spec = write_spec(h, "vm1", plain_spec(h, "vm1"));
     auto r = h.ccvm({"create", spec.string()}, "nobody");
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_EQ(r.err, "ccvm: error: permission denied: uid 65534 may not create VMs: needs root or the VM administrators' group\n");
+    EXPECT_EQ(
+        r.err,
+        "ccvm: error: permission denied: uid 65534 may not create VMs: needs root or the VM administrators' group\n");
     ASSERT_EQ(h.ccvm({"create", spec.string()}).exit_code, 0);
     r = h.ccvm({"start", "vm1"}, "nobody");
     EXPECT_EQ(r.exit_code, 3);
@@ -172,11 +176,15 @@ TEST(Daemon, UnreachableDaemonIsOneLine) {
     DaemonHarness h(paths());  // the bus runs, ccvmd does not
     auto r = h.ccvm({"list"});
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_EQ(r.err, "ccvm: error: ccvmd is not reachable on the system bus: org.ccvm.ccvm1 has no owner (is ccvmd running?)\n");
+    EXPECT_EQ(
+        r.err,
+        "ccvm: error: ccvmd is not reachable on the system bus: org.ccvm.ccvm1 has no owner (is ccvmd running?)\n");
     const fs::path no_bus = h.dir() / "no-such-socket";
-    const auto n = run_process({CCVM_CLI_PATH, "status", "vm1"}, {{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + no_bus.string()}});
+    const auto n =
+        run_process({CCVM_CLI_PATH, "status", "vm1"}, {{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + no_bus.string()}});
     EXPECT_EQ(n.exit_code, 3);
-    EXPECT_EQ(n.err.rfind("ccvm: error: ccvmd is not reachable on the system bus: cannot connect to the bus (", 0), 0u) << n.err;
+    EXPECT_EQ(n.err.rfind("ccvm: error: ccvmd is not reachable on the system bus: cannot connect to the bus (", 0), 0u)
+        << n.err;
     EXPECT_EQ(std::count(n.err.begin(), n.err.end(), '\n'), 1) << n.err;
 }
 
@@ -196,8 +204,8 @@ protected:
 
     std::string spec(const std::string& name, bool with_secret) const {
         std::string s = "name: " + name + "\ntee:\n  type: " + GetParam() +
-                        "\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
-                        firmware_.string() + "\nlibvirt:\n  domain-type: test\n";
+                        "\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware_.string() +
+                        "\nlibvirt:\n  domain-type: test\n";
         if (with_secret) s += "secrets:\n  - guid: " + std::string(kLuksGuid) + "\n    file: " + key_.string() + "\n";
         return s;
     }
@@ -234,12 +242,14 @@ TEST_P(PreAttestedSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
     const std::string lines = "launch_digest (32 bytes): expected " + digest + "\nmeasure (32 bytes): reported " +
                               blob.substr(0, 64) +
                               " (HMAC-SHA256 of launch_digest keyed with the TIK; ccvmd checks it)\nmnonce (16 bytes): "
-                              "reported " + blob.substr(64) + " (the firmware's nonce in that HMAC)\n";
+                              "reported " +
+                              blob.substr(64) + " (the firmware's nonce in that HMAC)\n";
     const auto text = h_->ccvm({"status", vm});
     ASSERT_EQ(text.exit_code, 0) << text.err;
-    EXPECT_NE(text.out.find("attestation: ok (launch measurement matches; 1 secret(s) injected after a verified launch)\n" +
-                            lines),
-              std::string::npos)
+    EXPECT_NE(
+        text.out.find("attestation: ok (launch measurement matches; 1 secret(s) injected after a verified launch)\n" +
+                      lines),
+        std::string::npos)
         << text.out;
     const auto attest = h_->ccvm({"attest", vm});
     ASSERT_EQ(attest.exit_code, 0) << attest.err;
@@ -320,13 +330,14 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
         fs::copy_file(gen_dir() / f, h.dir() / f);
     const fs::path key = h.dir() / "disk.key";
     write_file(key, "correct horse battery staple", 0600);
-    const std::string spec = "name: csv-guest\ntee:\n  type: csv\n  policy: 0x1\n  kernel-hashes: true\nvcpus: 2\n"
-                             "memory: 2G\nfirmware: " + (h.dir() / "OVMF-deb-amdsev-suffix.fd").string() +
-                             "\nkernel: " + (h.dir() / "csv-kernel.bin").string() +
-                             "\ninitrd: " + (h.dir() / "csv-initrd.bin").string() +
-                             "\ncmdline: console=ttyS0\nhost:\n  cbitpos: 47\n  reduced-phys-bits: 5\n"
-                             "libvirt:\n  domain-type: test\nsecrets:\n  - guid: " + kLuksGuid +
-                             "\n    file: " + key.string() + "\n";
+    const std::string spec =
+        "name: csv-guest\ntee:\n  type: csv\n  policy: 0x1\n  kernel-hashes: true\nvcpus: 2\n"
+        "memory: 2G\nfirmware: " +
+        (h.dir() / "OVMF-deb-amdsev-suffix.fd").string() + "\nkernel: " + (h.dir() / "csv-kernel.bin").string() +
+        "\ninitrd: " + (h.dir() / "csv-initrd.bin").string() +
+        "\ncmdline: console=ttyS0\nhost:\n  cbitpos: 47\n  reduced-phys-bits: 5\n"
+        "libvirt:\n  domain-type: test\nsecrets:\n  - guid: " +
+        kLuksGuid + "\n    file: " + key.string() + "\n";
     ASSERT_EQ(h.ccvm({"create", write_spec(h, "csv-guest", spec).string()}).exit_code, 0);
     // What the daemon expects is what `ccvm measure --mode csv` computes offline for the same inputs.
     const auto m = h.ccvm({"measure", "--mode", "csv", "--ovmf", (h.dir() / "OVMF-deb-amdsev-suffix.fd").string(),
@@ -347,7 +358,8 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
 
     {
         // The kernel ccvmd boots (its copy from create) changes behind its back.
-        std::ofstream kernel(h.state_dir() / "vms" / "csv-guest" / "inputs" / "kernel", std::ios::app | std::ios::binary);
+        std::ofstream kernel(h.state_dir() / "vms" / "csv-guest" / "inputs" / "kernel",
+                             std::ios::app | std::ios::binary);
         kernel << 'x';
     }
     r = h.ccvm({"start", "csv-guest"});
@@ -371,18 +383,22 @@ TEST(DaemonLibvirtLaunchSecurity, HostWithoutLaunchSecurityRefusesTheSpecAtCreat
     ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
     const fs::path firmware = h.dir() / "ovmf.fd";
     fs::copy_file(kOvmf, firmware);
-    const std::string spec = "name: sevhw\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " +
-                             firmware.string() + "\nlibvirt:\n  domain-type: test\n";
+    const std::string spec =
+        "name: sevhw\ntee:\n  type: sev\n  policy: 0x1\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware.string() +
+        "\nlibvirt:\n  domain-type: test\n";
     const auto r = h.ccvm({"create", write_spec(h, "sevhw", spec).string()});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_EQ(r.err, "ccvm: error: SEV needs libvirt >= 8.0.0, QEMU >= 6.2.0 and Linux >= 4.16 (host test:///default: "
-                     "libvirt " + libvirt_version() + ", no QEMU driver, no launch security reported)\n");
+    EXPECT_EQ(r.err,
+              "ccvm: error: SEV needs libvirt >= 8.0.0, QEMU >= 6.2.0 and Linux >= 4.16 (host test:///default: "
+              "libvirt " +
+                  libvirt_version() + ", no QEMU driver, no launch security reported)\n");
     EXPECT_TRUE(listed(h).empty());
     EXPECT_FALSE(fs::exists(h.state_dir() / "vms/sevhw"));
     // Probed once, on the first TEE spec, and logged.
     EXPECT_EQ(h.ccvm({"create", write_spec(h, "sevhw", spec).string()}).exit_code, 3);
     const std::string log = h.daemon_log();
-    const std::string probed = "host test:///default: libvirt " + libvirt_version() + ", QEMU -, launch security: not reported";
+    const std::string probed =
+        "host test:///default: libvirt " + libvirt_version() + ", QEMU -, launch security: not reported";
     const auto first = log.find(probed);
     ASSERT_NE(first, std::string::npos) << log;
     EXPECT_EQ(log.find(probed, first + 1), std::string::npos) << log;
@@ -401,12 +417,16 @@ TEST(DaemonLibvirtLaunchSecurity, SimulatedBackendStillChecksTheFamiliesItDoesNo
     ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
     const fs::path firmware = h.dir() / "ovmf.fd";
     fs::copy_file(kOvmf, firmware);
-    const std::string spec = "name: snp1\ntee:\n  type: sev-snp\nvcpus: 1\nmemory: 512M\nfirmware: " +
-                             firmware.string() + "\nlibvirt:\n  domain-type: test\n";
+    const std::string spec =
+        "name: snp1\ntee:\n  type: sev-snp\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware.string() +
+        "\nlibvirt:\n  domain-type: test\n";
     const auto r = h.ccvm({"create", write_spec(h, "snp1", spec).string()});
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_EQ(r.err.rfind("ccvm: error: SEV-SNP needs libvirt >= 10.5.0, QEMU >= 9.1.0 and Linux >= 6.11 (host "
-                          "test:///default: libvirt ", 0), 0u) << r.err;
+                          "test:///default: libvirt ",
+                          0),
+              0u)
+        << r.err;
     EXPECT_TRUE(listed(h).empty());
 }
 

@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -30,7 +30,6 @@ namespace {
 HarnessPaths paths() { return {CCVMD_PATH, CCVM_CLI_PATH, CCVM_BUS_POLICY}; }
 
 constexpr const char* kGuid = "736869e5-84f0-4973-92ec-06879ce3da0b";
-
 
 void create(const DaemonHarness& h, const std::string& name) {
     const auto r = h.ccvm({"create", write_spec(h, name, plain_spec(h, name)).string()});
@@ -116,8 +115,8 @@ std::size_t status_kib(pid_t pid, const std::string& field) {
     return 0;
 }
 
-#define REQUIRE_ADMIN_USER(user)              \
-    std::string why_skipped;                  \
+#define REQUIRE_ADMIN_USER(user)                    \
+    std::string why_skipped;                        \
     const auto user = admin_test_user(why_skipped); \
     if (!user) GTEST_SKIP() << why_skipped
 
@@ -172,7 +171,8 @@ TEST(Hardening, SkippedChecksAreNeverVerified) {
     }
     EXPECT_TRUE(saw_signatures) << r.out;
 
-    r = run_process({CCVM_CLI_PATH, "attest", "verify-report", "--mode", "cca", "--token", token, "--no-signature-check"});
+    r = run_process(
+        {CCVM_CLI_PATH, "attest", "verify-report", "--mode", "cca", "--token", token, "--no-signature-check"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out.rfind("skipped: not every check ran\n", 0), 0u) << r.out;
     EXPECT_NE(r.out.find("  signatures skipped: not checked (--no-signature-check)"), std::string::npos) << r.out;
@@ -196,7 +196,8 @@ TEST(Hardening, HeldOpenDescriptorsDoNotStarveTheDaemon) {
     std::vector<std::unique_ptr<InjectCall>> calls;
     for (int i = 0; i < kVms; ++i) {
         const std::string vm = "vm" + std::to_string(i);
-        calls.push_back(std::make_unique<InjectCall>(*admin, h.bus_address(), vm, fifo, h.dir() / ("inject-" + vm + ".log")));
+        calls.push_back(
+            std::make_unique<InjectCall>(*admin, h.bus_address(), vm, fifo, h.dir() / ("inject-" + vm + ".log")));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 
@@ -211,9 +212,12 @@ TEST(Hardening, HeldOpenDescriptorsDoNotStarveTheDaemon) {
     for (auto& c : calls) {
         EXPECT_NE(c->wait(), 0);
         const std::string out = c->output();
-        if (out.find("busy: too many calls in flight from uid") != std::string::npos) ++busy;
-        else if (out.find("the InjectSecret descriptor: no end of data within 5000 ms") != std::string::npos) ++timed_out;
-        else ADD_FAILURE() << "unexpected answer: " << out;
+        if (out.find("busy: too many calls in flight from uid") != std::string::npos)
+            ++busy;
+        else if (out.find("the InjectSecret descriptor: no end of data within 5000 ms") != std::string::npos)
+            ++timed_out;
+        else
+            ADD_FAILURE() << "unexpected answer: " << out;
     }
     ::close(writer);
     EXPECT_GT(busy, 0u);
@@ -233,7 +237,8 @@ TEST(Hardening, DeepYamlIsRefusedWithoutGrowingMemory) {
     std::vector<DaemonHarness::Result> results(8);
     std::vector<std::thread> threads;
     const auto t0 = std::chrono::steady_clock::now();
-    for (auto& result : results) threads.emplace_back([&h, &spec, &result] { result = h.ccvm({"create", spec.string()}); });
+    for (auto& result : results)
+        threads.emplace_back([&h, &spec, &result] { result = h.ccvm({"create", spec.string()}); });
     for (auto& t : threads) t.join();
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
     for (const auto& r : results) {

@@ -5,9 +5,9 @@
 
 #include <iostream>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/platform/spec_files.hpp"
 #include "org.ccvm.ccvm1_proxy.h"
 
@@ -15,7 +15,9 @@ namespace {
 
 class Manager final : public sdbus::ProxyInterfaces<org::ccvm::ccvm1::Manager_proxy> {
 public:
-    explicit Manager(sdbus::IConnection& c) : ProxyInterfaces(c, "org.ccvm.ccvm1", "/org/ccvm/ccvm1") { registerProxy(); }
+    explicit Manager(sdbus::IConnection& c) : ProxyInterfaces(c, "org.ccvm.ccvm1", "/org/ccvm/ccvm1") {
+        registerProxy();
+    }
     ~Manager() { unregisterProxy(); }
 
 private:

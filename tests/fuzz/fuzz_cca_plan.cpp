@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/cca/dtb.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 
 namespace {
 
@@ -38,14 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             options.threads = 1;
             (void)ccvm::cca::replay(plan, options);
         }
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     if (nul != std::string_view::npos) {
         const auto dtb = std::as_bytes(std::span(data + nul + 1, size - nul - 1));
         try {
             (void)ccvm::cca::parse_fdt_header(dtb, "fuzz");
-        } catch (const ccvm::Error&) {
-        }
+        } catch (const ccvm::Error&) {}
     }
     return 0;
 }

@@ -2,15 +2,14 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/cca/verify_token.hpp"
+#include "ccvm/attestation/cca/verify_token.hpp"
+#include "ccvm/base/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
-        const auto token = ccvm::platform::cca::parse_attestation_token(
+        const auto token = ccvm::attestation::cca::parse_attestation_token(
             ccvm::ByteSpan(reinterpret_cast<const std::byte*>(data), size), "fuzz");
-        (void)ccvm::platform::cca::verify_token(token, nullptr, {});
-    } catch (const ccvm::Error&) {
-    }
+        (void)ccvm::attestation::cca::verify_token(token, nullptr, {});
+    } catch (const ccvm::Error&) {}
     return 0;
 }

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/cc_event_log.hpp"
 #include "ccvm/firmware-measure/cc_event_log_diff.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/tdx/ccel.hpp"
 #include "ccvm/firmware-measure/tdx/event_log_diff.hpp"
 
@@ -21,8 +21,7 @@ void exercise_tdx(ccvm::ByteSpan log) {
         expected.events.push_back({1, ccvm::tdx::EventType::separator, ccvm::Sha384Digest{}, "x"});
         (void)ccvm::tdx::first_difference(parsed, expected);
         (void)ccvm::tdx::replay_ccel(parsed);
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
 }
 
 // Any platform (or the one the log's algorithm implies): replay, values-only diff with the prefix
@@ -41,8 +40,7 @@ void exercise_generic(ccvm::ByteSpan log, std::optional<ccvm::CcPlatform> platfo
         (void)ccvm::first_difference(parsed, events);
         for (std::uint32_t mr = 1; mr <= ccvm::kCcMrCount; ++mr)
             (void)ccvm::describe_register_mismatch(parsed, mr, replayed.values[mr - 1], zero, "expected");
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
 }
 
 }  // namespace

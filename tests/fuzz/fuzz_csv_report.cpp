@@ -3,10 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/csv/report_verifier.hpp"
+#include "ccvm/attestation/csv/report_verifier.hpp"
+#include "ccvm/base/error.hpp"
 
-using namespace ccvm::platform::csv;
+using namespace ccvm::attestation::csv;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const ccvm::ByteSpan in(reinterpret_cast<const std::byte*>(data), size);
@@ -14,17 +14,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto report = AttestationReport::parse(in, "fuzz report");
         (void)verify_report_signature(report);
         (void)verify_signer_mac(report);
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     // The same bytes as a certificate chain HRK || HSK || CEK.
     if (size >= kCaCertSize + kCaCertSize + kCsvCertSize) {
         try {
             const auto chain = CertChain::parse(in.first(kCaCertSize), "fuzz hrk",
                                                 in.subspan(kCaCertSize, kCaCertSize + kCsvCertSize), "fuzz hsk_cek");
-            ccvm::platform::evidence::CheckList checks;
+            ccvm::attestation::CheckList checks;
             verify_chain(chain, checks);
-        } catch (const ccvm::Error&) {
-        }
+        } catch (const ccvm::Error&) {}
     }
     return 0;
 }

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 
@@ -26,7 +26,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             sev::snp_update_metadata_pages(gctx, fw, with_kernel ? std::optional(table) : std::nullopt,
                                            size % 3 == 0 ? sev::VmmType::ec2 : sev::VmmType::gce);
         }
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     return 0;
 }

@@ -2,14 +2,13 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/tdx/pck_extensions.hpp"
+#include "ccvm/attestation/tdx/pck_extensions.hpp"
+#include "ccvm/base/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
-        (void)ccvm::platform::tdx::parse_pck_extensions(
+        (void)ccvm::attestation::tdx::parse_pck_extensions(
             ccvm::ByteSpan(reinterpret_cast<const std::byte*>(data), size), "fuzz");
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     return 0;
 }

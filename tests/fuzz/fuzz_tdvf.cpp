@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/tdx/mrtd.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
 #include "ccvm/firmware-measure/tdx/tdvf_metadata.hpp"
@@ -16,7 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& s : md.sections) pages += s.pages();
         if (pages <= 4096) (void)ccvm::tdx::compute_mrtd(image, md, ccvm::tdx::PageAddOrder::two_pass);
         (void)ccvm::tdx::build_td_hob(md, 0x100000000ull);
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     return 0;
 }

@@ -4,23 +4,20 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/tdx/tcb_collateral.hpp"
+#include "ccvm/attestation/tdx/tcb_collateral.hpp"
+#include "ccvm/base/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    using namespace ccvm::platform::tdx;
+    using namespace ccvm::attestation::tdx;
     try {
         (void)parse_tcb_info(text, "fuzz");
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     try {
         (void)parse_qe_identity(text, "fuzz");
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     try {
         (void)parse_rfc3339(text, "fuzz");
-    } catch (const ccvm::Error&) {
-    }
+    } catch (const ccvm::Error&) {}
     return 0;
 }

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <thread>
 
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/libvirt.hpp"
 #include "ccvm/platform/vm_spec.hpp"
@@ -101,8 +101,8 @@ fs::path build_initramfs(const fs::path& dir) {
     }
     ::chmod((root / "init").c_str(), 0755);
     fs::path img = dir / "initrd.img";
-    auto r = test::run_process({"/bin/sh", "-c", "cd '" + root.string() + "' && find . | cpio -o -H newc --quiet > '" +
-                                                     img.string() + "'"});
+    auto r = test::run_process(
+        {"/bin/sh", "-c", "cd '" + root.string() + "' && find . | cpio -o -H newc --quiet > '" + img.string() + "'"});
     if (r.exit_code != 0) throw std::runtime_error("cpio failed: " + r.err);
     ::chmod(img.c_str(), 0644);
     return img;
@@ -155,7 +155,8 @@ TEST(LibvirtdBoot, PlainGuestStartsAndPowersOffByItself) {
                         << "auth_unix_rw = \"none\"\n"
                         << "log_outputs = \"3:file:" << (dir.path() / "log" / "libvirtd.log").string() << "\"\n";
 
-    Daemon virtlogd({"/usr/sbin/virtlogd", "-p", (dir.path() / "virtlogd.pid").string()}, dir.path() / "log" / "virtlogd.out");
+    Daemon virtlogd({"/usr/sbin/virtlogd", "-p", (dir.path() / "virtlogd.pid").string()},
+                    dir.path() / "log" / "virtlogd.out");
     Daemon libvirtd({"/usr/sbin/libvirtd", "-f", conf.string(), "-p", (dir.path() / "libvirtd.pid").string()},
                     dir.path() / "log" / "libvirtd.out");
     fs::path sock = dir.path() / "run" / "libvirt-sock";
@@ -164,10 +165,10 @@ TEST(LibvirtdBoot, PlainGuestStartsAndPowersOffByItself) {
     ASSERT_TRUE(libvirtd.running());
 
     std::string name = "ccvm-it-" + std::to_string(::getpid());
-    std::string yaml = "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 256M\nmachine: pc\nkernel: " + kernel.string() +
-                       "\ninitrd: " + initrd.string() + "\ncmdline: console=ttyS0 panic=-1 quiet\nserial-log: " +
-                       serial.string() + "\nlibvirt:\n  uri: qemu:///system?socket=" + sock.string() +
-                       "\n  domain-type: qemu\n";
+    std::string yaml =
+        "name: " + name + "\ntee: none\nvcpus: 1\nmemory: 256M\nmachine: pc\nkernel: " + kernel.string() +
+        "\ninitrd: " + initrd.string() + "\ncmdline: console=ttyS0 panic=-1 quiet\nserial-log: " + serial.string() +
+        "\nlibvirt:\n  uri: qemu:///system?socket=" + sock.string() + "\n  domain-type: qemu\n";
     VmSpec spec = parse_vm_spec(yaml, "boot.yaml");
     check_spec_inputs(spec);
 
@@ -186,8 +187,7 @@ TEST(LibvirtdBoot, PlainGuestStartsAndPowersOffByItself) {
                     if (d->state() != DomainState::shutoff) d->destroy();
                     d->undefine();
                 }
-            } catch (const std::exception&) {
-            }
+            } catch (const std::exception&) {}
         }
     } cleanup{conn, name};
 

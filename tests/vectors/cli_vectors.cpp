@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 
@@ -75,10 +75,12 @@ public:
             EXPECT_EQ(rstrip_newlines(r.out), s->as_string());
         }
         if (const Value* s = expect.find("stdout_contains")) {
-            EXPECT_NE(lower(r.out).find(lower(s->as_string())), std::string::npos) << "stdout lacks: " << s->as_string();
+            EXPECT_NE(lower(r.out).find(lower(s->as_string())), std::string::npos)
+                << "stdout lacks: " << s->as_string();
         }
         if (const Value* s = expect.find("stderr_contains")) {
-            EXPECT_NE(lower(r.err).find(lower(s->as_string())), std::string::npos) << "stderr lacks: " << s->as_string();
+            EXPECT_NE(lower(r.err).find(lower(s->as_string())), std::string::npos)
+                << "stderr lacks: " << s->as_string();
         }
         if (const Value* j = expect.find("json")) {
             Value got;

@@ -13,8 +13,8 @@
 #include "acpi/fw_cfg.hpp"
 #include "acpi/qtest_session.hpp"
 #include "args.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/acpi_blobs.hpp"
 #include "commands.hpp"
@@ -78,9 +78,23 @@ int run_dump(const DumpArgs& a) {
     std::filesystem::create_directories(a.out, ec);
     if (ec) throw SystemError("--out " + a.out + ": " + ec.message());
 
-    std::vector<std::string> argv{a.qemu,    "-machine", a.machine_opts, "-m",      std::to_string(memory >> 20) + "M",
-                                  "-smp",    std::to_string(vcpus),      "-S",      "-display", "none",
-                                  "-monitor", "none",    "-serial",      "none",    "-parallel", "none", "-nodefaults"};
+    std::vector<std::string> argv{a.qemu,
+                                  "-machine",
+                                  a.machine_opts,
+                                  "-m",
+                                  std::to_string(memory >> 20) + "M",
+                                  "-smp",
+                                  std::to_string(vcpus),
+                                  "-S",
+                                  "-display",
+                                  "none",
+                                  "-monitor",
+                                  "none",
+                                  "-serial",
+                                  "none",
+                                  "-parallel",
+                                  "none",
+                                  "-nodefaults"};
     argv.insert(argv.end(), a.qemu_args.begin(), a.qemu_args.end());
     QtestSession qemu(argv);
     qemu.outl(kPciConfigAddress, kPciexbarHigh);
@@ -118,7 +132,8 @@ void add_acpi_command(CLI::App& app, Commands& commands) {
     d->add_option("--vcpus", args->vcpus, "Number of vCPUs")->required();
     d->add_option("--machine-opts", args->machine_opts, "QEMU -machine value (default q35,smm=off,hpet=off,pic=off)");
     d->add_option("--qemu", args->qemu, "QEMU binary (default qemu-system-x86_64)");
-    d->add_option("--qemu-arg", args->qemu_args, "Extra QEMU argument, e.g. a -device (repeatable)")->allow_extra_args(false);
+    d->add_option("--qemu-arg", args->qemu_args, "Extra QEMU argument, e.g. a -device (repeatable)")
+        ->allow_extra_args(false);
     d->add_option("--out", args->out, "Directory for the dumped files (for measure --acpi-dir)")->required();
     commands.add(d, [args] { return run_dump(*args); });
 }

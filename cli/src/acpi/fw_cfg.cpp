@@ -1,6 +1,6 @@
 #include "acpi/fw_cfg.hpp"
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -23,9 +23,7 @@ constexpr std::uint64_t kDmaBufferAddr = 0x100000;
 
 std::uint32_t bswap32(std::uint32_t v) { return __builtin_bswap32(v); }
 
-std::uint32_t load_be32(ByteSpan b, std::size_t off) {
-    return bswap32(load_le<std::uint32_t>(b, off, "fw_cfg data"));
-}
+std::uint32_t load_be32(ByteSpan b, std::size_t off) { return bswap32(load_le<std::uint32_t>(b, off, "fw_cfg data")); }
 
 }  // namespace
 
@@ -51,7 +49,8 @@ Bytes FwCfg::read(std::uint16_t key, std::uint32_t size) {
     const std::uint32_t control = load_be32(qemu_.read_memory(kDmaAccessAddr, 4), 0);
     // QEMU clears the control word when the transfer is done and sets the error bit otherwise.
     if (control != 0) {
-        throw SystemError("fw_cfg DMA read of key " + std::to_string(key) + ((control & kDmaError) != 0 ? " failed" : " did not complete"));
+        throw SystemError("fw_cfg DMA read of key " + std::to_string(key) +
+                          ((control & kDmaError) != 0 ? " failed" : " did not complete"));
     }
     return size == 0 ? Bytes{} : qemu_.read_memory(kDmaBufferAddr, size);
 }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "acpi/qtest_session.hpp"
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::cli {
 

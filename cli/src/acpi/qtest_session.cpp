@@ -1,5 +1,5 @@
-#include "ccvm/firmware-measure/hex_number.hpp"
 #include "acpi/qtest_session.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,14 +12,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 
 extern char** environ;
 
 namespace ccvm::cli {
 namespace {
-
 
 void close_fd(int& fd) {
     if (fd >= 0) ::close(fd);
@@ -70,8 +69,7 @@ QtestSession::~QtestSession() {
     if (pid_ > 0) {
         kill(pid_, SIGTERM);
         int status = 0;
-        while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     }
     close_fd(stderr_file_);
 }
@@ -123,9 +121,15 @@ std::string QtestSession::command(const std::string& line) {
     }
 }
 
-void QtestSession::outb(std::uint16_t port, std::uint8_t value) { command("outb " + hex_number(port) + " " + hex_number(value)); }
-void QtestSession::outw(std::uint16_t port, std::uint16_t value) { command("outw " + hex_number(port) + " " + hex_number(value)); }
-void QtestSession::outl(std::uint16_t port, std::uint32_t value) { command("outl " + hex_number(port) + " " + hex_number(value)); }
+void QtestSession::outb(std::uint16_t port, std::uint8_t value) {
+    command("outb " + hex_number(port) + " " + hex_number(value));
+}
+void QtestSession::outw(std::uint16_t port, std::uint16_t value) {
+    command("outw " + hex_number(port) + " " + hex_number(value));
+}
+void QtestSession::outl(std::uint16_t port, std::uint32_t value) {
+    command("outl " + hex_number(port) + " " + hex_number(value));
+}
 
 void QtestSession::write_memory(std::uint64_t addr, ByteSpan data) {
     command("write " + hex_number(addr) + " " + hex_number(data.size()) + " 0x" + to_hex(data));

@@ -6,16 +6,16 @@
 #include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/hex_number.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/mapped_file.hpp"
+#include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 #include "ccvm/firmware-measure/sev/sev_hashes.hpp"
 #include "ccvm/firmware-measure/sev/vcpu_types.hpp"
 #include "ccvm/firmware-measure/sev/vmsa.hpp"
-#include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
 #include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 #include "commands.hpp"
@@ -36,14 +36,16 @@ struct VerifyLaunchArgs {
     std::optional<std::string> vcpu_family, vcpu_model, vcpu_stepping;
 };
 
-
 LaunchMode launch_mode(const std::optional<std::string>& mode, std::uint32_t policy) {
     const LaunchMode from_policy = (policy & kPolicyEs) != 0 ? LaunchMode::seves : LaunchMode::sev;
     if (!mode) return from_policy;
     LaunchMode m;
-    if (*mode == "sev") m = LaunchMode::sev;
-    else if (*mode == "seves") m = LaunchMode::seves;
-    else throw InputError("--mode: '" + *mode + "' is not sev, seves or csv");
+    if (*mode == "sev")
+        m = LaunchMode::sev;
+    else if (*mode == "seves")
+        m = LaunchMode::seves;
+    else
+        throw InputError("--mode: '" + *mode + "' is not sev, seves or csv");
     // The policy is what the host reports; one that contradicts the owner's mode is a failed check.
     if (m != from_policy) {
         throw MismatchError("launch does not match --mode " + *mode + ": the reported policy " + hex_number(policy) +
@@ -60,7 +62,8 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
         p.vcpu_sig = static_cast<std::uint32_t>(parse_bounded(*a.vcpu_sig, "--vcpu-sig", 32));
     } else if (a.vcpu_type) {
         const auto sig = sev::vcpu_sig_for_type(*a.vcpu_type);
-        if (!sig) throw InputError("--vcpu-type: unknown '" + *a.vcpu_type + "' (known: " + sev::known_vcpu_types() + ")");
+        if (!sig)
+            throw InputError("--vcpu-type: unknown '" + *a.vcpu_type + "' (known: " + sev::known_vcpu_types() + ")");
         p.vcpu_sig = *sig;
     } else if (a.vcpu_family) {
         if (!a.vcpu_model || !a.vcpu_stepping) throw InputError("--vcpu-family needs --vcpu-model and --vcpu-stepping");
@@ -68,8 +71,9 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
                                   static_cast<std::uint32_t>(parse_bounded(*a.vcpu_model, "--vcpu-model", 32)),
                                   static_cast<std::uint32_t>(parse_bounded(*a.vcpu_stepping, "--vcpu-stepping", 32)));
     } else {
-        throw InputError("SEV-ES needs --vcpu-type, --vcpu-sig or --vcpu-family/--vcpu-model/--vcpu-stepping "
-                         "(the vCPU signature is in every VMSA)");
+        throw InputError(
+            "SEV-ES needs --vcpu-type, --vcpu-sig or --vcpu-family/--vcpu-model/--vcpu-stepping "
+            "(the vCPU signature is in every VMSA)");
     }
     if (a.vmsa_profile) p.profile = sev::parse_vmsa_profile(*a.vmsa_profile);
     return p;
@@ -82,7 +86,8 @@ std::optional<sev::KernelHashesTable> kernel_hashes_table(const VerifyLaunchArgs
     MappedFile kernel(*a.kernel);
     std::optional<MappedFile> initrd;
     if (a.initrd) initrd.emplace(*a.initrd);
-    return sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
+    return sev::build_kernel_hashes_table(kernel.bytes(),
+                                          initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
                                           a.append ? std::optional<std::string_view>(*a.append) : std::nullopt);
 }
 
@@ -93,7 +98,8 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
     const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
     const auto policy = static_cast<std::uint32_t>(parse_bounded(a.policy, "--policy", 32));
     if ((policy & kCsvEncryptedState) != 0)
-        throw InputError("--mode csv: policy " + hex_number(policy) + " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
+        throw InputError("--mode csv: policy " + hex_number(policy) +
+                         " is CSV2/CSV3 (bit 0x4 or 0x40), whose register state "
                          "is not public; only CSV1 launches can be checked");
     if (a.initrd && !a.kernel) throw InputError("--initrd needs --kernel");
     if (a.append && !a.append->empty() && !a.kernel) throw InputError("--append needs --kernel");
@@ -118,12 +124,13 @@ int run_verify_launch_csv(const VerifyLaunchArgs& a) {
 const ModeFlagTable& verify_launch_flag_table() {
     static const ModeFlagTable table = {
         "attest verify-launch",
-        {"--mode", "--tik", "--measurement", "--api-major", "--api-minor", "--build-id", "--policy", "--ovmf", "--kernel",
-         "--initrd", "--append"},
+        {"--mode", "--tik", "--measurement", "--api-major", "--api-minor", "--build-id", "--policy", "--ovmf",
+         "--kernel", "--initrd", "--append"},
         {
             {{"sev", "csv"}, {}},
-            {{"seves"}, {"--vcpus", "--vcpu-type", "--vcpu-sig", "--vcpu-family", "--vcpu-model", "--vcpu-stepping",
-                         "--vmsa-profile"}},
+            {{"seves"},
+             {"--vcpus", "--vcpu-type", "--vcpu-sig", "--vcpu-family", "--vcpu-model", "--vcpu-stepping",
+              "--vmsa-profile"}},
         },
     };
     return table;
@@ -149,7 +156,9 @@ int run_verify_launch(const CLI::App& cmd, const VerifyLaunchArgs& a) {
     std::string what;
     if (mode == LaunchMode::sev) {
         if (a.vcpus || a.vcpu_type || a.vcpu_sig || a.vcpu_family || a.vmsa_profile) {
-            throw InputError("--vcpus, --vcpu-type, --vcpu-sig, --vcpu-family and --vmsa-profile only apply to SEV-ES (policy bit 0x4)");
+            throw InputError(
+                "--vcpus, --vcpu-type, --vcpu-sig, --vcpu-family and --vmsa-profile only apply to SEV-ES (policy bit "
+                "0x4)");
         }
         ld = sev::sev_launch_digest(ovmf, table);
         what = "mode sev";
@@ -159,8 +168,8 @@ int run_verify_launch(const CLI::App& cmd, const VerifyLaunchArgs& a) {
         if (vcpus == 0) throw InputError("--vcpus must be at least 1");
         const sev::VmsaParams params = vmsa_params(a);
         ld = sev::seves_launch_digest(ovmf, table, vcpus, params);
-        what = "mode seves, " + std::to_string(vcpus) + " vCPUs, sig " + hex_number(params.vcpu_sig) + ", VMSA profile " +
-               std::string(sev::to_string(params.profile));
+        what = "mode seves, " + std::to_string(vcpus) + " vCPUs, sig " + hex_number(params.vcpu_sig) +
+               ", VMSA profile " + std::string(sev::to_string(params.profile));
     }
 
     // The expected MEASURE is never printed: it is a TIK-keyed MAC the host could replay.
@@ -180,9 +189,11 @@ int run_verify_launch(const CLI::App& cmd, const VerifyLaunchArgs& a) {
 void add_verify_launch_command(CLI::App& app, Commands& commands) {
     auto a = std::make_shared<VerifyLaunchArgs>();
     CLI::App* attest = ensure_subcommand(app, "attest", "Check launch measurements and attestation evidence");
-    CLI::App* v = attest->add_subcommand("verify-launch", "Check an SEV/SEV-ES LAUNCH_MEASURE blob against the expected launch digest");
+    CLI::App* v = attest->add_subcommand("verify-launch",
+                                         "Check an SEV/SEV-ES LAUNCH_MEASURE blob against the expected launch digest");
     v->add_option("--tik", a->tik, "File with the raw 16-byte TIK (mode 0600)")->required();
-    v->add_option("--measurement", a->measurement, "LAUNCH_MEASURE blob, base64 (48 bytes; sev-measurement)")->required();
+    v->add_option("--measurement", a->measurement, "LAUNCH_MEASURE blob, base64 (48 bytes; sev-measurement)")
+        ->required();
     v->add_option("--api-major", a->api_major, "Firmware API major version (sev-api-major)")->required();
     v->add_option("--api-minor", a->api_minor, "Firmware API minor version (sev-api-minor)")->required();
     v->add_option("--build-id", a->build_id, "Firmware build id (sev-build-id)")->required();
@@ -191,7 +202,8 @@ void add_verify_launch_command(CLI::App& app, Commands& commands) {
     v->add_option("--kernel", a->kernel, "Kernel for measured direct boot");
     v->add_option("--initrd", a->initrd, "Initrd for measured direct boot");
     v->add_option("--append", a->append, "Kernel command line");
-    v->add_option("--mode", a->mode, "sev or seves (default: from the policy's ES bit), or csv (Hygon CSV1 model; --build-id unused)");
+    v->add_option("--mode", a->mode,
+                  "sev or seves (default: from the policy's ES bit), or csv (Hygon CSV1 model; --build-id unused)");
     v->add_option("--vcpus", a->vcpus, "Number of vCPUs (SEV-ES)");
     v->add_option("--vcpu-type", a->vcpu_type, "QEMU vCPU model, e.g. EPYC-Rome (SEV-ES)");
     v->add_option("--vcpu-sig", a->vcpu_sig, "vCPU signature (CPUID 1 EAX) instead of --vcpu-type (SEV-ES)");

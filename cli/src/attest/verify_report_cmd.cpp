@@ -2,8 +2,8 @@
 #include "args.hpp"
 #include "attest/verify_report_args.hpp"
 #include "attest/verify_report_output.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/verify_evidence.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/platform/verify_evidence.hpp"
 #include "commands.hpp"
 #include "mode_flags.hpp"
 
@@ -41,18 +41,23 @@ struct EvidenceFile {
 
 EvidenceFile evidence_file(const VerifyReportArgs& args, EvidenceFamily family) {
     switch (family) {
-        case EvidenceFamily::tdx: return {"--quote", args.quote};
-        case EvidenceFamily::cca: return {"--token", args.token};
+        case EvidenceFamily::tdx:
+            return {"--quote", args.quote};
+        case EvidenceFamily::cca:
+            return {"--token", args.token};
         case EvidenceFamily::snp:
-        case EvidenceFamily::csv: break;
+        case EvidenceFamily::csv:
+            break;
     }
     return {"--report", args.report};
 }
 
 int run_verify_report(const CLI::App& cmd, const VerifyReportArgs& args) {
-    if (!args.mode) throw InputError(std::string("attest verify-report: --mode is required (one of ") + kKnownModes + ")");
+    if (!args.mode)
+        throw InputError(std::string("attest verify-report: --mode is required (one of ") + kKnownModes + ")");
     const auto family = platform::evidence::evidence_family_from_name(*args.mode);
-    if (!family) throw InputError("attest verify-report: unknown --mode '" + *args.mode + "' (known: " + kKnownModes + ")");
+    if (!family)
+        throw InputError("attest verify-report: unknown --mode '" + *args.mode + "' (known: " + kKnownModes + ")");
     refuse_foreign_flags(cmd, *args.mode, verify_report_flag_table());
 
     platform::evidence::EvidenceRequest request;
@@ -94,14 +99,16 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
     v->add_option("--expected-host-data", args->expected_host_data, "Expected SNP HOST_DATA (hex, 32 bytes)");
     v->add_option("--expected-report-data", args->expected_report_data,
-                  "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm challenge)");
+                  "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm "
+                  "challenge)");
     v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
     v->add_option("--quote", args->quote, "TDX quote file");
     v->add_option("--collateral", args->collateral,
                   "TDX: directory with root/intermediate certificates, *.crl, tcb_info.json, qe_identity.json");
     v->add_option("--verification-time", args->verification_time,
                   "TDX: RFC 3339 time at which certificates, CRLs and collateral must be valid (default now)");
-    v->add_flag("--no-signature-check", args->no_signature_check, "Skip every signature and certificate check; compare the registers only");
+    v->add_flag("--no-signature-check", args->no_signature_check,
+                "Skip every signature and certificate check; compare the registers only");
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
     v->add_option("--event-log", args->event_log,
                   "CC event log (CCEL data) to replay against the RTMRs (TDX: SHA-384, CSV v2/v3: SM3)");

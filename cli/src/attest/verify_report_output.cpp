@@ -3,14 +3,14 @@
 #include <cstdio>
 #include <iostream>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 
 namespace ccvm::cli {
 
-int print_verdict(const platform::evidence::CheckList& checks, const json::Value& registers, bool as_json) {
-    using platform::evidence::CheckStatus;
+int print_verdict(const attestation::CheckList& checks, const json::Value& registers, bool as_json) {
+    using attestation::CheckStatus;
     if (as_json) {
         json::Value out;
         out.set("verified", checks.verified());
@@ -34,7 +34,9 @@ int print_verdict(const platform::evidence::CheckList& checks, const json::Value
 }
 
 Bytes read_flag_file(const std::optional<std::string>& path, std::string_view flag, std::string_view mode) {
-    if (!path) throw InputError("attest verify-report --mode " + std::string(mode) + ": " + std::string(flag) + " is required");
+    if (!path)
+        throw InputError("attest verify-report --mode " + std::string(mode) + ": " + std::string(flag) +
+                         " is required");
     return read_file(*path);
 }
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/platform/evidence/checks.hpp"
+#include "ccvm/attestation/checks.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::cli {
 
@@ -16,7 +16,7 @@ namespace ccvm::cli {
 // one line per skipped check when some did not run; one "check <name> failed: <reason>" line per
 // failed check on stderr. With --json: one object {verified, verdict, <registers>...,
 // checks: [{name, status, ok, reason}]} on stdout; verified is true only for verdict "verified".
-int print_verdict(const platform::evidence::CheckList& checks, const json::Value& registers, bool as_json);
+int print_verdict(const attestation::CheckList& checks, const json::Value& registers, bool as_json);
 
 // The file a required flag names; InputError when the flag is missing.
 Bytes read_flag_file(const std::optional<std::string>& path, std::string_view flag, std::string_view mode);

@@ -6,13 +6,13 @@
 #include <iostream>
 #include <memory>
 
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cc_event_log.hpp"
 #include "ccvm/firmware-measure/cc_event_log_diff.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "commands.hpp"
 
 namespace ccvm::cli {
@@ -36,7 +36,9 @@ std::optional<CcPlatform> platform_of_mode(const std::optional<std::string>& mod
 std::string describe(const CcEvent& e) {
     std::string_view s = as_chars(e.data);
     while (!s.empty() && s.back() == '\0') s.remove_suffix(1);
-    const bool printable = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isprint(static_cast<unsigned char>(c)); });
+    const bool printable = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isprint(static_cast<unsigned char>(c));
+    });
     return printable ? std::string(s) : std::to_string(e.data.size()) + " bytes of event data";
 }
 
@@ -44,7 +46,8 @@ Bytes digest_from_hex(const json::Value& v, HashAlgo algo, const std::string& wh
     Bytes b = from_hex(v.as_string(what), what);
     if (b.size() != digest_size(algo))
         throw InputError(what + ": expected " + std::to_string(digest_size(algo)) + " bytes of hex (" +
-                         std::string(to_string(algo)) + ", the event log's algorithm), got " + std::to_string(b.size()));
+                         std::string(to_string(algo)) + ", the event log's algorithm), got " +
+                         std::to_string(b.size()));
     return b;
 }
 
@@ -67,7 +70,8 @@ ExpectedCcRegisters load_expectation(const std::string& path, const CcEventLog& 
         const std::string key = cc_register_name(platform, mr);
         const unsigned n = cc_register_number(platform, mr);
         const json::Value* v = doc.find(key);
-        if (v == nullptr && array != nullptr && array->is_array() && n < array->as_array().size()) v = &array->as_array()[n];
+        if (v == nullptr && array != nullptr && array->is_array() && n < array->as_array().size())
+            v = &array->as_array()[n];
         if (v != nullptr && !v->is_null()) exp.values[mr - 1] = digest_from_hex(*v, log.algorithm, path + ": " + key);
     }
     if (const json::Value* events = doc.find("events")) {
@@ -96,7 +100,8 @@ json::Value to_json(const CcEventLog& log, const CcRegisters& regs) {
     out.set("platform", platform == CcPlatform::csv ? "csv" : "tdx");
     out.set("algorithm", std::string(to_string(log.algorithm)));
     out.set("algorithm_id", hex_number(log.algorithm_id));
-    for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr) out.set(cc_register_name(platform, mr), to_hex(regs.values[mr - 1]));
+    for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
+        out.set(cc_register_name(platform, mr), to_hex(regs.values[mr - 1]));
     json::Value events = json::Array{};
     for (const CcEvent& e : log.events) {
         if (!e.measured()) continue;
@@ -149,8 +154,9 @@ void add_eventlog_command(CLI::App& app, Commands& commands) {
     CLI::App* eventlog = ensure_subcommand(app, "eventlog", "Work with a guest's CC event log (TDX, Hygon CSV)");
     CLI::App* r = eventlog->add_subcommand("replay", "Replay a CC event log (CCEL data) to RTMR values");
     r->add_option("--ccel", args->ccel, "Event log, e.g. a copy of /sys/firmware/acpi/tables/data/CCEL")->required();
-    r->add_option("--expect", args->expect,
-                  "JSON to compare against: `ccvm measure --mode tdx` output, or `ccvm attest verify-report --json` output");
+    r->add_option(
+        "--expect", args->expect,
+        "JSON to compare against: `ccvm measure --mode tdx` output, or `ccvm attest verify-report --json` output");
     r->add_option("--mode", args->mode,
                   "Platform the log is from: tdx (SHA-384, MR index i = RTMR i-1) or csv (SM3, MR index i = RTMR i); "
                   "default: the digest algorithm the log's spec-ID event lists");

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "args.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/kvmtool_layout.hpp"
 #include "ccvm/firmware-measure/cca/qemu_virt_layout.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
 #include "ccvm/firmware-measure/cca/rtt_block_split.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
 #include "measure/measure_args.hpp"
 
 namespace ccvm::cli {
@@ -35,21 +35,33 @@ unsigned parse_small(const std::string& text, std::string_view flag) {
 
 // Flags that only the high-level form reads; with --plan they would be silently ignored.
 void reject_with_plan(const MeasureArgs& a) {
-    const std::pair<bool, const char*> flags[] = {
-        {a.vmm.has_value(), "--vmm"}, {a.kernel.has_value(), "--kernel"}, {a.initrd.has_value(), "--initrd"},
-        {a.firmware.has_value(), "--firmware"}, {a.firmware_address.has_value(), "--firmware-address"},
-        {a.dtb.has_value(), "--dtb"}, {a.memory.has_value(), "--memory"}, {a.vcpus.has_value(), "--vcpus"},
-        {a.hash_algo.has_value(), "--hash-algo"}, {a.ipa_bits.has_value(), "--ipa-bits"}, {a.sve_vl.has_value(), "--sve-vl"},
-        {a.pmu_counters.has_value(), "--pmu-counters"}, {a.num_bps.has_value(), "--num-bps"},
-        {a.num_wps.has_value(), "--num-wps"}, {a.lpa2, "--lpa2"}, {a.measurement_log, "--measurement-log"},
-        {a.rmm_version.has_value(), "--rmm-version"}};
+    const std::pair<bool, const char*> flags[] = {{a.vmm.has_value(), "--vmm"},
+                                                  {a.kernel.has_value(), "--kernel"},
+                                                  {a.initrd.has_value(), "--initrd"},
+                                                  {a.firmware.has_value(), "--firmware"},
+                                                  {a.firmware_address.has_value(), "--firmware-address"},
+                                                  {a.dtb.has_value(), "--dtb"},
+                                                  {a.memory.has_value(), "--memory"},
+                                                  {a.vcpus.has_value(), "--vcpus"},
+                                                  {a.hash_algo.has_value(), "--hash-algo"},
+                                                  {a.ipa_bits.has_value(), "--ipa-bits"},
+                                                  {a.sve_vl.has_value(), "--sve-vl"},
+                                                  {a.pmu_counters.has_value(), "--pmu-counters"},
+                                                  {a.num_bps.has_value(), "--num-bps"},
+                                                  {a.num_wps.has_value(), "--num-wps"},
+                                                  {a.lpa2, "--lpa2"},
+                                                  {a.measurement_log, "--measurement-log"},
+                                                  {a.rmm_version.has_value(), "--rmm-version"}};
     for (const auto& [given, name] : flags)
-        if (given) throw InputError(std::string("measure --mode cca: ") + name + " cannot be combined with --plan (the plan states it)");
+        if (given)
+            throw InputError(std::string("measure --mode cca: ") + name +
+                             " cannot be combined with --plan (the plan states it)");
 }
 
 cca::Plan plan_from_vmm(const MeasureArgs& a) {
     if (!a.vmm) throw InputError("measure --mode cca: give --plan PLAN.json or --vmm qemu|kvmtool");
-    if (*a.vmm != "qemu" && *a.vmm != "kvmtool") throw InputError("--vmm: unknown VMM '" + *a.vmm + "' (expected qemu or kvmtool)");
+    if (*a.vmm != "qemu" && *a.vmm != "kvmtool")
+        throw InputError("--vmm: unknown VMM '" + *a.vmm + "' (expected qemu or kvmtool)");
     if (!a.dtb) throw InputError("--dtb is required: the realm's DTB is measured byte for byte");
     if (!a.memory) throw InputError("--memory is required (guest RAM in bytes, K/M/G suffixes allowed)");
     if (!a.vcpus) throw InputError("--vcpus is required");
@@ -82,11 +94,16 @@ cca::Plan plan_from_vmm(const MeasureArgs& a) {
 
 std::string_view kind_name(cca::TraceKind kind) {
     switch (kind) {
-        case cca::TraceKind::realm_create: return "realm_create";
-        case cca::TraceKind::ripas: return "ripas";
-        case cca::TraceKind::data: return "data";
-        case cca::TraceKind::rec: return "rec";
-        case cca::TraceKind::rem_extend: return "rem_extend";
+        case cca::TraceKind::realm_create:
+            return "realm_create";
+        case cca::TraceKind::ripas:
+            return "ripas";
+        case cca::TraceKind::data:
+            return "data";
+        case cca::TraceKind::rec:
+            return "rec";
+        case cca::TraceKind::rem_extend:
+            return "rem_extend";
     }
     return "?";
 }
@@ -95,7 +112,8 @@ json::Value trace_json(const cca::TraceEntry& e) {
     json::Value o;
     o.set("desc", kind_name(e.kind));
     switch (e.kind) {
-        case cca::TraceKind::realm_create: break;
+        case cca::TraceKind::realm_create:
+            break;
         case cca::TraceKind::ripas:
             o.set("base", hex_addr(e.base));
             o.set("top", hex_addr(e.top));

@@ -1,7 +1,7 @@
 // `ccvm measure`: declares every flag once and hands the parsed set to the family owning --mode.
 #include <iostream>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "commands.hpp"
@@ -63,19 +63,24 @@ void add_measure_command(CLI::App& app, Commands& commands) {
     m->add_option("--vcpu-model", args->vcpu_model, "vCPU model")->group(sev);
     m->add_option("--vcpu-stepping", args->vcpu_stepping, "vCPU stepping")->group(sev);
     m->add_option("--vmm-type", args->vmm_type, "VMM type: QEMU, ec2 or gce")->group(sev);
-    m->add_option("--guest-features", args->guest_features, "SNP guest features (SEV_FEATURES), default 0x1")->group(sev);
+    m->add_option("--guest-features", args->guest_features, "SNP guest features (SEV_FEATURES), default 0x1")
+        ->group(sev);
     m->add_option("--snp-ovmf-hash", args->snp_ovmf_hash, "Precomputed OVMF hash (hex), snp mode only")->group(sev);
     m->add_option("--svsm", args->svsm, "SVSM image (snp:svsm mode)")->group(sev);
     m->add_option("--vars-size", args->vars_size, "OVMF_VARS size in bytes (snp:svsm mode)")->group(sev);
     m->add_option("--vars-file", args->vars_file, "OVMF_VARS file (snp:svsm mode)")->group(sev);
     m->add_option("--vmsa-profile", args->vmsa_profile, "VMSA flavour: modern (default) or legacy")->group(sev);
     m->add_option("--dump-vmsa", args->dump_vmsa, "Write the VMSA pages to this directory")->group(sev);
-    m->add_option("--sweep-vcpus", args->sweep_vcpus, "Print one digest per vCPU count in RANGE (e.g. 1-512)")->group(sev);
+    m->add_option("--sweep-vcpus", args->sweep_vcpus, "Print one digest per vCPU count in RANGE (e.g. 1-512)")
+        ->group(sev);
 
     auto* tdx = "Intel TDX";
     m->add_option("--memory", args->memory, "Guest memory (bytes or with K/M/G suffix)")->group(tdx);
-    m->add_option("--acpi-dir", args->acpi_dir, "Directory with etc_table-loader, etc_acpi_rsdp, etc_acpi_tables")->group(tdx);
-    m->add_option("--smbios", args->smbios, "Guest SMBIOS structure table (/sys/firmware/dmi/tables/DMI), edk2 >= 2025.05")->group(tdx);
+    m->add_option("--acpi-dir", args->acpi_dir, "Directory with etc_table-loader, etc_acpi_rsdp, etc_acpi_tables")
+        ->group(tdx);
+    m->add_option("--smbios", args->smbios,
+                  "Guest SMBIOS structure table (/sys/firmware/dmi/tables/DMI), edk2 >= 2025.05")
+        ->group(tdx);
     m->add_option("--edk2-version", args->edk2_version, "Firmware measurement rules (YYYY.MM)")->group(tdx);
     m->add_option("--qemu-version", args->qemu_version, "QEMU version (X.Y)")->group(tdx);
     m->add_option("--page-add-order", args->page_add_order, "single-pass or two-pass")->group(tdx);

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "commands.hpp"
 #include "measure/sev_trace_io.hpp"
 #include "measure/tdx_trace.hpp"
@@ -45,7 +45,8 @@ std::optional<std::string> first_json_difference(const json::Value& a, const jso
         const auto& xb = b.as_array();
         for (std::size_t i = 0; i < xa.size() && i < xb.size(); ++i)
             if (auto d = first_json_difference(xa[i], xb[i], path + "." + std::to_string(i))) return d;
-        if (xa.size() != xb.size()) return path + " (length " + std::to_string(xa.size()) + " vs " + std::to_string(xb.size()) + ")";
+        if (xa.size() != xb.size())
+            return path + " (length " + std::to_string(xa.size()) + " vs " + std::to_string(xb.size()) + ")";
         return std::nullopt;
     }
     if (a == b) return std::nullopt;
@@ -62,16 +63,18 @@ int compare_traces(const sev::Trace& a, const sev::Trace& b, const std::string& 
         std::cout << "  " << na << ": " << describe(x) << " contents " << to_hex(x.contents) << '\n';
         std::cout << "  " << nb << ": " << describe(y) << " contents " << to_hex(y.contents) << '\n';
         if (const std::string tdx = tdx_step_explanation(x.type, x.contents != y.contents); !tdx.empty()) {
-            std::cout << "  " << (x.type != y.type ? "the event sequence differs (" + x.type + " vs " + y.type + ")" : tdx) << '\n';
+            std::cout << "  "
+                      << (x.type != y.type ? "the event sequence differs (" + x.type + " vs " + y.type + ")" : tdx)
+                      << '\n';
         } else if (x.type != y.type || x.gpa != y.gpa) {
             std::cout << "  the page layout differs (type or GPA): different firmware, metadata, kernel-hashes "
                          "support or VMM type\n";
         } else if (x.contents != y.contents) {
             std::cout << "  the measured contents differ: "
-                      << (x.type == "VMSA"            ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
+                      << (x.type == "VMSA" ? "vCPU state (vCPU type/signature, guest features, VMM type, VMSA profile)"
                           : x.type == "KERNEL_HASHES" ? "kernel, initrd or command line (kernel-hashes table)"
-                          : x.gpa                     ? "firmware page, or the kernel-hashes page (kernel, initrd, command line)"
-                                                      : "firmware bytes")
+                          : x.gpa ? "firmware page, or the kernel-hashes page (kernel, initrd, command line)"
+                                  : "firmware bytes")
                       << '\n';
         } else {
             std::cout << "  the digests before this step already differ (different seed / precomputed OVMF hash)\n";
@@ -98,8 +101,8 @@ int run_diff(const std::string& file_a, const std::string& file_b) {
     if (a.trace && b.trace) return compare_traces(*a.trace, *b.trace, file_a, file_b);
     if (a.json && b.json) {
         // JSON outputs without traces: the inputs section names what differs.
-        for (const char* key : {"mode", "inputs", "firmware", "kernel_hashes", "digest", "mrtd", "events", "rtmr0", "rtmr1",
-                                "rtmr2", "rtmr3"}) {
+        for (const char* key : {"mode", "inputs", "firmware", "kernel_hashes", "digest", "mrtd", "events", "rtmr0",
+                                "rtmr1", "rtmr2", "rtmr3"}) {
             const json::Value* va = a.json->find(key);
             const json::Value* vb = b.json->find(key);
             const json::Value null_value;

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/hex_number.hpp"
 #include "args.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 #include "ccvm/firmware-measure/sev/vcpu_types.hpp"
 #include "measure/measure_args.hpp"
@@ -44,7 +44,6 @@ Format parse_format(const std::string& f) {
     if (f == "json") return Format::json;
     throw InputError("--output-format: unknown format '" + f + "' (known: hex, base64, json)");
 }
-
 
 unsigned parse_count(const std::string& text, const char* flag) {
     const std::uint64_t v = parse_uint(text, flag);
@@ -322,8 +321,12 @@ int run_sev(const MeasureArgs& a) {
     sev::VmsaPage bsp{}, ap{};
 
     switch (in.mode) {
-        case Mode::sev: out.digest = to_bytes(sev::sev_launch_digest(ovmf, table, trace)); break;
-        case Mode::snp_ovmf_hash: out.digest = to_bytes(sev::snp_ovmf_hash(ovmf, trace)); break;
+        case Mode::sev:
+            out.digest = to_bytes(sev::sev_launch_digest(ovmf, table, trace));
+            break;
+        case Mode::snp_ovmf_hash:
+            out.digest = to_bytes(sev::snp_ovmf_hash(ovmf, trace));
+            break;
         case Mode::seves: {
             for (const Sha256Digest& d : sev::seves_launch_digests(ovmf, table, max_vcpus, params, trace))
                 per_count.push_back(to_bytes(d));
@@ -339,7 +342,8 @@ int run_sev(const MeasureArgs& a) {
             if (in.mode == Mode::snp) {
                 const sev::VmsaPages pages = sev::build_vmsa_pages(ovmf.require_sev_es_reset_eip(), params);
                 if (max_vcpus > 1 && !pages.has_ap)
-                    throw InputError(ovmf.source() + ": the SEV-ES reset block gives AP reset EIP 0, so only 1 vCPU can start");
+                    throw InputError(ovmf.source() +
+                                     ": the SEV-ES reset block gives AP reset EIP 0, so only 1 vCPU can start");
                 bsp = pages.bsp, ap = pages.ap;
                 gctx = sev::snp_context_before_vmsas(ovmf, {in.ovmf_hash, table, in.vmm}, trace);
             } else {

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "args.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -36,8 +36,7 @@ bool is_hex_digest(std::string_view s) {
 
 std::string render_trace_text(std::string_view mode, const sev::Trace& trace) {
     std::ostringstream out;
-    out << kHeader << " mode=" << mode << " steps=" << trace.size()
-        << " (index type gpa contents digest-after)\n";
+    out << kHeader << " mode=" << mode << " steps=" << trace.size() << " (index type gpa contents digest-after)\n";
     for (std::size_t i = 0; i < trace.size(); ++i) {
         const sev::MeasureStep& s = trace[i];
         out << i << ' ' << s.type << ' ' << gpa_text(s.gpa) << ' ' << to_hex(s.contents) << ' '

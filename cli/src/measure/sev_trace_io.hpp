@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/sev/measure_trace.hpp"
 
 namespace ccvm::cli {

@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "args.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 #include "measure/measure_args.hpp"
 #include "measure/sev_trace_io.hpp"

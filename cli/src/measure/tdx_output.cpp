@@ -1,6 +1,6 @@
 #include "measure/tdx_output.hpp"
 
-#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/base/encoding.hpp"
 
 namespace ccvm::cli {
 namespace {

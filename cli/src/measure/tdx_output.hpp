@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 
 namespace ccvm::cli {

@@ -34,9 +34,14 @@ std::string tdx_step_explanation(const std::string& type, bool contents_differ) 
         return contents_differ ? "the TDVF section bytes differ: different firmware image"
                                : "same sections, different MRTD: the page-add order (single-pass vs two-pass) differs";
     }
-    if (type.rfind("RTMR0:", 0) == 0) return "an RTMR0 event differs: guest memory (TD HOB), CFV, ACPI tables (vCPUs, devices, QEMU), SMBIOS table (--smbios) or edk2 version";
-    if (type.rfind("RTMR1:", 0) == 0) return "an RTMR1 event differs: kernel, or QEMU version / memory / initrd size through the patched setup header";
-    if (type.rfind("RTMR2:", 0) == 0) return "an RTMR2 event differs: command line, initrd or edk2 version (LoadOptions layout)";
+    if (type.rfind("RTMR0:", 0) == 0)
+        return "an RTMR0 event differs: guest memory (TD HOB), CFV, ACPI tables (vCPUs, devices, QEMU), SMBIOS table "
+               "(--smbios) or edk2 version";
+    if (type.rfind("RTMR1:", 0) == 0)
+        return "an RTMR1 event differs: kernel, or QEMU version / memory / initrd size through the patched setup "
+               "header";
+    if (type.rfind("RTMR2:", 0) == 0)
+        return "an RTMR2 event differs: command line, initrd or edk2 version (LoadOptions layout)";
     return {};
 }
 

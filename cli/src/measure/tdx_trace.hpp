@@ -2,7 +2,7 @@
 // section (MRTD) and one per event (RTMR0..2), each with the RTMR value after it.
 #pragma once
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/sev/measure_trace.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 

@@ -10,13 +10,14 @@ namespace ccvm::cli {
 secret::SecretFileAccess secret_file_access() {
     const char* v = std::getenv("CCVM_ALLOW_READABLE_SECRETS");
     return v != nullptr && std::string_view(v) == "1" ? secret::SecretFileAccess::allow_readable
-                                                       : secret::SecretFileAccess::owner_only;
+                                                      : secret::SecretFileAccess::owner_only;
 }
 
 std::uint64_t parse_bounded(std::string_view text, std::string_view flag, unsigned bits) {
     const std::uint64_t v = parse_uint(text, flag);
     if (bits < 64 && v >> bits != 0) {
-        throw InputError(std::string(flag) + ": " + std::string(text) + " does not fit in " + std::to_string(bits) + " bits");
+        throw InputError(std::string(flag) + ": " + std::string(text) + " does not fit in " + std::to_string(bits) +
+                         " bits");
     }
     return v;
 }

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::cli {
@@ -27,7 +27,8 @@ template <std::size_t N>
 std::array<std::byte, N> parse_fixed_hex(std::string_view text, std::string_view flag) {
     Bytes b = from_hex(text, flag);
     if (b.size() != N) {
-        throw InputError(std::string(flag) + ": " + std::to_string(b.size()) + " bytes of hex, expected " + std::to_string(N));
+        throw InputError(std::string(flag) + ": " + std::to_string(b.size()) + " bytes of hex, expected " +
+                         std::to_string(N));
     }
     std::array<std::byte, N> out{};
     for (std::size_t i = 0; i < N; ++i) out[i] = b[i];

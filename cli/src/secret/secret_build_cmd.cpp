@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/csv/secret_packet.hpp"
 #include "ccvm/launch-secret/launch_secret.hpp"
 #include "ccvm/launch-secret/openssl_handles.hpp"
@@ -39,13 +39,15 @@ secret::SecretEntry parse_secret_arg(const std::string& arg, secret::SecretFileA
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) {
         throw InputError("--secret '" + arg + "': expected GUID=FILE (or luks-key=FILE)");
     }
-    return {secret::parse_secret_guid(std::string_view(arg).substr(0, eq)), secret::read_secret_file(arg.substr(eq + 1), access)};
+    return {secret::parse_secret_guid(std::string_view(arg).substr(0, eq)),
+            secret::read_secret_file(arg.substr(eq + 1), access)};
 }
 
 secret::AesCtrIv packet_iv(const std::optional<std::string>& iv) {
     if (iv) return parse_fixed_hex<secret::kAesCtrIvSize>(*iv, "--iv");
     secret::AesCtrIv out{};
-    secret::check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())), "RAND_bytes");
+    secret::check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())),
+                     "RAND_bytes");
     return out;
 }
 
@@ -69,8 +71,10 @@ std::uint8_t api_version(const std::string& value, std::string_view flag) {
 }
 
 int run_secret_build(const CLI::App& cmd, const SecretBuildArgs& a) {
-    if (a.output_format != "json") throw InputError("secret build: --output-format must be json, not '" + a.output_format + "'");
-    if (a.mode != "sev" && a.mode != "csv") throw InputError("secret build: --mode must be sev or csv, not '" + a.mode + "'");
+    if (a.output_format != "json")
+        throw InputError("secret build: --output-format must be json, not '" + a.output_format + "'");
+    if (a.mode != "sev" && a.mode != "csv")
+        throw InputError("secret build: --mode must be sev or csv, not '" + a.mode + "'");
     refuse_foreign_flags(cmd, a.mode, secret_build_flag_table());
     if (a.secrets.empty()) throw InputError("secret build: give at least one --secret GUID=FILE");
     const auto access = secret_file_access();
@@ -115,13 +119,15 @@ int run_secret_build(const CLI::App& cmd, const SecretBuildArgs& a) {
 void add_secret_build_command(CLI::App& app, Commands& commands) {
     auto a = std::make_shared<SecretBuildArgs>();
     CLI::App* parent = ensure_subcommand(app, "secret", "Build pre-attestation secrets");
-    CLI::App* b = parent->add_subcommand("build", "Build an SEV/SEV-ES LAUNCH_SECRET packet (header + encrypted secret table)");
+    CLI::App* b =
+        parent->add_subcommand("build", "Build an SEV/SEV-ES LAUNCH_SECRET packet (header + encrypted secret table)");
     b->add_option("--tek", a->tek, "File with the raw 16-byte TEK (mode 0600)")->required();
     b->add_option("--tik", a->tik, "File with the raw 16-byte TIK (mode 0600)")->required();
     b->add_option("--measurement", a->measurement, "LAUNCH_MEASURE blob, base64 (48 bytes)")->required();
     b->add_option("--api-major", a->api_major, "Firmware API major version (sev-api-major); --mode sev only, required");
     b->add_option("--api-minor", a->api_minor, "Firmware API minor version (sev-api-minor); --mode sev only, required");
-    b->add_option("--secret", a->secrets, "GUID=FILE (or luks-key=FILE), repeatable; table order follows the flags")->required();
+    b->add_option("--secret", a->secrets, "GUID=FILE (or luks-key=FILE), repeatable; table order follows the flags")
+        ->required();
     b->add_option("--padding", a->padding, "libvirt (default: always 1-16 zero bytes) or sevctl (round up to 16)");
     b->add_option("--ovmf", a->ovmf, "Firmware image: check the table fits its secret area");
     b->add_option("--mode", a->mode, "sev (default; also SEV-ES) or csv (Hygon: SM4-CTR, HMAC-SM3)");

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/atomic_file_set.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/session.hpp"
@@ -98,8 +98,8 @@ SessionOutput csv_session(const SessionArgs& a, std::uint32_t policy) {
 const ModeFlagTable& session_flag_table() {
     static const ModeFlagTable table = {
         "session",
-        {"--mode", "--pdh", "--policy", "--name", "--out-dir", "--output-format", "--nonce", "--tek", "--tik", "--wrap-iv",
-         "--godh-private"},
+        {"--mode", "--pdh", "--policy", "--name", "--out-dir", "--output-format", "--nonce", "--tek", "--tik",
+         "--wrap-iv", "--godh-private"},
         {
             {{"sev", "seves"}, {}},
             {{"csv"}, {"--share-key"}},
@@ -122,7 +122,9 @@ int run_session(const CLI::App& cmd, const SessionArgs& a) {
     }
     const bool write_files = !json || a.out_dir.has_value();
     if (!write_files && (!a.tek || !a.tik)) {
-        throw InputError("session: --output-format json without --out-dir would discard the generated TEK and TIK; add --out-dir DIR");
+        throw InputError(
+            "session: --output-format json without --out-dir would discard the generated TEK and TIK; add --out-dir "
+            "DIR");
     }
     const auto policy = static_cast<std::uint32_t>(parse_bounded(a.policy, "--policy", 32));
     const SessionOutput s = a.mode == "csv" ? csv_session(a, policy) : sev_session(a, policy);
@@ -150,18 +152,23 @@ int run_session(const CLI::App& cmd, const SessionArgs& a) {
 
 void add_session_command(CLI::App& app, Commands& commands) {
     auto a = std::make_shared<SessionArgs>();
-    CLI::App* s = app.add_subcommand("session", "Create an SEV/SEV-ES or Hygon CSV launch session (GODH certificate, session blob, TEK/TIK)");
+    CLI::App* s = app.add_subcommand(
+        "session", "Create an SEV/SEV-ES or Hygon CSV launch session (GODH certificate, session blob, TEK/TIK)");
     s->add_option("--mode", a->mode, "sev (default; also for SEV-ES, which the policy selects), seves, or csv (Hygon)");
-    s->add_option("--pdh", a->pdh, "Platform PDH certificate: a 2084-byte file or its base64 (SEV or Hygon CSV layout)")->required();
+    s->add_option("--pdh", a->pdh, "Platform PDH certificate: a 2084-byte file or its base64 (SEV or Hygon CSV layout)")
+        ->required();
     s->add_option("--policy", a->policy, "Guest policy (u32, e.g. 0x1 NODBG, 0x5 NODBG|ES)")->required();
     s->add_option("--name", a->name, "File-name prefix of the written files (default vm)");
     s->add_option("--out-dir", a->out_dir, "Directory for N_tek.bin, N_tik.bin (mode 0600), N_godh.b64, N_session.b64");
-    s->add_option("--output-format", a->output_format,
-                  "files (default) or json: print {\"session\", \"godh\"}; with json, files are written only with --out-dir");
-    s->add_option("--nonce", a->nonce, "TEST ONLY: fixed 16-byte session nonce (hex)")->group("Test-only (never for real guests)");
+    s->add_option(
+        "--output-format", a->output_format,
+        "files (default) or json: print {\"session\", \"godh\"}; with json, files are written only with --out-dir");
+    s->add_option("--nonce", a->nonce, "TEST ONLY: fixed 16-byte session nonce (hex)")
+        ->group("Test-only (never for real guests)");
     s->add_option("--tek", a->tek, "TEST ONLY: fixed TEK (16 bytes hex)")->group("Test-only (never for real guests)");
     s->add_option("--tik", a->tik, "TEST ONLY: fixed TIK (16 bytes hex)")->group("Test-only (never for real guests)");
-    s->add_option("--wrap-iv", a->wrap_iv, "TEST ONLY: fixed key-wrap IV (16 bytes hex)")->group("Test-only (never for real guests)");
+    s->add_option("--wrap-iv", a->wrap_iv, "TEST ONLY: fixed key-wrap IV (16 bytes hex)")
+        ->group("Test-only (never for real guests)");
     s->add_option("--godh-private", a->godh_private,
                   "TEST ONLY: fixed owner private key, PEM file (P-384 for SEV, SM2 for CSV)")
         ->group("Test-only (never for real guests)");

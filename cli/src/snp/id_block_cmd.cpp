@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/snp_id_block.hpp"
 #include "commands.hpp"
 #include "secret/secret_args.hpp"
@@ -28,7 +28,8 @@ struct IdBlockArgs {
 // 96 hex digits (as `ccvm measure --mode snp` prints) or 64 base64 characters (sev-snp-measure).
 Sha384Digest parse_launch_digest(const std::string& text) {
     Bytes b = text.size() == 2 * 48 ? from_hex(text, "--measurement") : from_base64(text, "--measurement");
-    if (b.size() != 48) throw InputError("--measurement: " + std::to_string(b.size()) + " bytes, expected a 48-byte SNP launch digest");
+    if (b.size() != 48)
+        throw InputError("--measurement: " + std::to_string(b.size()) + " bytes, expected a 48-byte SNP launch digest");
     Sha384Digest d{};
     std::copy(b.begin(), b.end(), d.begin());
     return d;
@@ -78,7 +79,8 @@ int run_id_block(const IdBlockArgs& a) {
 void add_snp_id_block_command(CLI::App& app, Commands& commands) {
     auto a = std::make_shared<IdBlockArgs>();
     CLI::App* snp = ensure_subcommand(app, "snp", "SEV-SNP guest-owner tools");
-    CLI::App* c = snp->add_subcommand("id-block", "Sign an SNP ID block and ID auth structure for an expected launch digest");
+    CLI::App* c =
+        snp->add_subcommand("id-block", "Sign an SNP ID block and ID auth structure for an expected launch digest");
     c->add_option("--measurement", a->measurement, "Expected SNP launch digest (96 hex digits or base64)")->required();
     c->add_option("--policy", a->policy, "SNP guest policy, equal to the launch policy (default 0x30000)");
     c->add_option("--id-key", a->id_key, "ID key: EC P-384 private key, unencrypted PEM (mode 0600)")->required();

@@ -37,9 +37,11 @@ std::size_t bytes_of(const RegisterRow& r) {
 std::vector<RegisterRow> register_rows(const json::Value& expected, const std::string& launch_measurement,
                                        const json::Value& evidence) {
     std::vector<RegisterRow> rows;
-    if (const json::Value* regs = expected.is_object() ? expected.find("registers") : nullptr; regs && regs->is_object())
+    if (const json::Value* regs = expected.is_object() ? expected.find("registers") : nullptr;
+        regs && regs->is_object())
         for (const auto& [name, value] : regs->as_object()) rows.push_back({name, hex_of(&value), std::nullopt, ""});
-    if (const json::Value* why = expected.is_object() ? expected.find("not_computed") : nullptr; why && why->is_object())
+    if (const json::Value* why = expected.is_object() ? expected.find("not_computed") : nullptr;
+        why && why->is_object())
         for (const auto& [name, value] : why->as_object())
             if (RegisterRow* r = find_row(rows, name); r != nullptr && !r->expected)
                 r->note = "not computed: " + (value.is_string() ? value.as_string() : value.dump());

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::cli {
 
 struct RegisterRow {
     std::string name;
     std::optional<std::string> expected, reported;  // lowercase hex
-    std::string note;                                // what the value is, or why it is missing
+    std::string note;                               // what the value is, or why it is missing
 };
 
 // `expected`: ccvmd's ExpectedMeasurement object ({"registers": {...}, "not_computed": {...}});

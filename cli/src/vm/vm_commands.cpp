@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "commands.hpp"
 #include "vm/vm_module.hpp"
 #include "vm/vm_request.hpp"
@@ -44,7 +44,9 @@ int run(ccvm_vm_command command, const VmArgs& a) {
 
 void add_vm_commands(CLI::App& app, Commands& commands) {
     auto a = std::make_shared<VmArgs>();
-    auto add = [&](CLI::App* sub, ccvm_vm_command command) { commands.add(sub, [a, command] { return run(command, *a); }); };
+    auto add = [&](CLI::App* sub, ccvm_vm_command command) {
+        commands.add(sub, [a, command] { return run(command, *a); });
+    };
 
     CLI::App* create = app.add_subcommand("create", "Define a VM from a spec through ccvmd");
     create->add_option("SPEC", a->spec, "VM spec (YAML; - for stdin); paths in it must be absolute")->required();

@@ -6,7 +6,7 @@
 #include <string>
 #include <system_error>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cli {
 namespace {

@@ -27,14 +27,14 @@ enum ccvm_vm_command : std::uint32_t {
 struct ccvm_vm_request {
     std::uint32_t abi;  // kVmRequestAbi of the executable that filled it
     ccvm_vm_command command;
-    const char* spec;         // create: spec path or "-"
-    const char* name;         // status, start, stop, destroy, remove, inject, attest
-    const char* guid;         // inject
-    const char* file;         // inject
-    const char* evidence;     // attest --evidence
-    bool json;                // list, status, attest
-    bool force;               // stop
-    bool all;                 // list
+    const char* spec;      // create: spec path or "-"
+    const char* name;      // status, start, stop, destroy, remove, inject, attest
+    const char* guid;      // inject
+    const char* file;      // inject
+    const char* evidence;  // attest --evidence
+    bool json;             // list, status, attest
+    bool force;            // stop
+    bool all;              // list
 };
 
 // Runs the request; prints its output and any error ("ccvm: error: ...") itself and returns the

@@ -7,10 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/daemon/descriptor.hpp"
-#include "ccvm/firmware-measure/echo_input.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
@@ -157,12 +157,13 @@ void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::str
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
     auto owned = own_files(files);
-    answer_later(service.pool(), {caller, "CreateVM"}, std::move(result), [&service, caller, spec = std::move(spec_yaml), owned] {
-        service.authorizer().require_change(caller, "create VMs");
-        require_root_for_host_programs(caller, spec);
-        const VmRecord record = service.manager().create(spec, std::move(*owned));
-        return sdbus::ObjectPath(vm_object_path(record.name));
-    });
+    answer_later(service.pool(), {caller, "CreateVM"}, std::move(result),
+                 [&service, caller, spec = std::move(spec_yaml), owned] {
+                     service.authorizer().require_change(caller, "create VMs");
+                     require_root_for_host_programs(caller, spec);
+                     const VmRecord record = service.manager().create(spec, std::move(*owned));
+                     return sdbus::ObjectPath(vm_object_path(record.name));
+                 });
 }
 
 std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> ManagerObject::ListVMs() {
@@ -183,16 +184,18 @@ void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>
     const Caller caller = current_caller(getObject());
     BusService& service = service_;
     auto owned = own_files(files);
-    answer_later(service.pool(), {caller, "Measure"}, std::move(result), [&service, caller, spec = std::move(spec_yaml), owned] {
-        // Only the descriptors the caller passed are read and hashed, never a path with root's rights.
-        service.authorizer().require_change(caller, "measure specs");
-        return to_vardict(service.manager().measure(spec, std::move(*owned)));
-    });
+    answer_later(service.pool(), {caller, "Measure"}, std::move(result),
+                 [&service, caller, spec = std::move(spec_yaml), owned] {
+                     // Only the descriptors the caller passed are read and hashed, never a path with root's rights.
+                     service.authorizer().require_change(caller, "measure specs");
+                     return to_vardict(service.manager().measure(spec, std::move(*owned)));
+                 });
 }
 
 std::vector<sdbus::Struct<std::string, std::string>> ManagerObject::ListQuarantined() {
     std::vector<sdbus::Struct<std::string, std::string>> out;
-    for (const auto& q : service_.manager().quarantined()) out.emplace_back(echo_input(q.entry), echo_input(q.reason, 1024));
+    for (const auto& q : service_.manager().quarantined())
+        out.emplace_back(echo_input(q.entry), echo_input(q.reason, 1024));
     return out;
 }
 
@@ -210,8 +213,8 @@ VmObject::VmObject(sdbus::IConnection& connection, BusService& service, std::str
 VmObject::~VmObject() { unregisterAdaptor(); }
 
 void VmObject::announce_change() {
-    getObject().emitPropertiesChangedSignal(
-        INTERFACE_NAME, {"State", "StateReason", "LaunchMeasurement", "Attestation"});
+    getObject().emitPropertiesChangedSignal(INTERFACE_NAME,
+                                            {"State", "StateReason", "LaunchMeasurement", "Attestation"});
 }
 
 VmRecord VmObject::record() const {
@@ -263,25 +266,29 @@ void VmObject::Attest(sdbus::Result<std::map<std::string, sdbus::Variant>>&& res
     // Reading the recorded attestation is open to every local user (bus policy); parsing guest
     // evidence is not: it feeds untrusted CBOR/DER/JSON to a root process.
     const bool with_evidence = options.contains("evidence");
-    answer_later(service.pool(), {caller, "Attest", name_, with_evidence}, std::move(result),
-                 [&service, caller, name = name_, options = std::move(options)] {
-        std::optional<Bytes> evidence;
-        for (const auto& [key, value] : options) {
-            if (key != "evidence")
-                throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + echo_input(key) + "'");
-            service.authorizer().require_change(caller, "verify guest evidence");
-            if (!value.containsValueOfType<std::vector<std::uint8_t>>())
-                throw DaemonError(ErrorCode::invalid_argument, "Attest option 'evidence' must be a byte array (ay)");
-            const auto raw = value.get<std::vector<std::uint8_t>>();
-            if (raw.size() > kMaxEvidenceBytes)
-                throw DaemonError(ErrorCode::invalid_argument,
-                                  "Attest evidence of " + std::to_string(raw.size()) + " bytes is larger than the " +
-                                      std::to_string(kMaxEvidenceBytes) + "-byte (1 MiB) limit");
-            evidence = Bytes(raw.size());
-            std::memcpy(evidence->data(), raw.data(), raw.size());
-        }
-        return to_vardict(service.manager().attest(name, evidence ? std::optional<ByteSpan>(*evidence) : std::nullopt));
-    });
+    answer_later(
+        service.pool(), {caller, "Attest", name_, with_evidence}, std::move(result),
+        [&service, caller, name = name_, options = std::move(options)] {
+            std::optional<Bytes> evidence;
+            for (const auto& [key, value] : options) {
+                if (key != "evidence")
+                    throw DaemonError(ErrorCode::invalid_argument, "unknown Attest option '" + echo_input(key) + "'");
+                service.authorizer().require_change(caller, "verify guest evidence");
+                if (!value.containsValueOfType<std::vector<std::uint8_t>>())
+                    throw DaemonError(ErrorCode::invalid_argument,
+                                      "Attest option 'evidence' must be a byte array (ay)");
+                const auto raw = value.get<std::vector<std::uint8_t>>();
+                if (raw.size() > kMaxEvidenceBytes)
+                    throw DaemonError(ErrorCode::invalid_argument, "Attest evidence of " + std::to_string(raw.size()) +
+                                                                       " bytes is larger than the " +
+                                                                       std::to_string(kMaxEvidenceBytes) +
+                                                                       "-byte (1 MiB) limit");
+                evidence = Bytes(raw.size());
+                std::memcpy(evidence->data(), raw.data(), raw.size());
+            }
+            return to_vardict(
+                service.manager().attest(name, evidence ? std::optional<ByteSpan>(*evidence) : std::nullopt));
+        });
 }
 
 void VmObject::InjectSecret(sdbus::Result<>&& result, std::string guid, sdbus::UnixFd fd) {

@@ -26,9 +26,9 @@ sdbus::Error to_bus_error(std::exception_ptr error);
 // Who called which method on which VM: for the per-caller work limit and the audit log.
 struct CallInfo {
     Caller caller;
-    std::string method;      // D-Bus member, e.g. "CreateVM"
-    std::string vm = "-";    // the VM's name; "-" before a spec names it
-    bool mutating = true;    // audited: every refusal or failure is logged once
+    std::string method;    // D-Bus member, e.g. "CreateVM"
+    std::string vm = "-";  // the VM's name; "-" before a spec names it
+    bool mutating = true;  // audited: every refusal or failure is logged once
 };
 
 // Logs one line for a refused or failed call: uid, method, VM, outcome and the error (never

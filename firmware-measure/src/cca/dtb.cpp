@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -42,7 +42,8 @@ FdtHeader parse_fdt_header(ByteSpan dtb, std::string_view source) {
     h.size_dt_struct = be32(dtb, kSizeDtStructOffset);
     if (h.version < kMinVersion) fail("FDT version " + std::to_string(h.version) + " is older than 17");
     if (h.totalsize < kFdtHeaderSize || h.totalsize > dtb.size())
-        fail("totalsize " + std::to_string(h.totalsize) + " does not fit the " + std::to_string(dtb.size()) + "-byte file");
+        fail("totalsize " + std::to_string(h.totalsize) + " does not fit the " + std::to_string(dtb.size()) +
+             "-byte file");
     auto inside = [&](std::uint64_t off, std::uint64_t len, const char* what) {
         if (off < kFdtHeaderSize || off + len > h.totalsize) fail(std::string(what) + " block lies outside totalsize");
     };

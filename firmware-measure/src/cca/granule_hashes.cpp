@@ -21,12 +21,15 @@ constexpr std::uint64_t kParallelThreshold = 256;
 GranuleView::GranuleView(ByteSpan blob, std::uint64_t lead)
     : blob_(blob), lead_(lead), count_((lead + blob.size() + kGranuleSize - 1) / kGranuleSize) {}
 
-void GranuleView::hash(MeasurementAlgo algo, std::uint64_t first, std::uint64_t end, std::span<MeasurementSlot> out) const {
+void GranuleView::hash(MeasurementAlgo algo, std::uint64_t first, std::uint64_t end,
+                       std::span<MeasurementSlot> out) const {
     const HashAlgo h = hash_algo(algo);
     const std::size_t dsize = digest_size(algo);
     // Granules lying wholly inside the blob are hashed in place; the (at most two) edge granules
     // are zero-filled copies.
-    auto whole = [&](std::uint64_t i) { return i * kGranuleSize >= lead_ && (i + 1) * kGranuleSize - lead_ <= blob_.size(); };
+    auto whole = [&](std::uint64_t i) {
+        return i * kGranuleSize >= lead_ && (i + 1) * kGranuleSize - lead_ <= blob_.size();
+    };
     Hasher hasher(h);
     Bytes scratch;
     std::uint64_t i = first;
@@ -49,7 +52,8 @@ void GranuleView::hash(MeasurementAlgo algo, std::uint64_t first, std::uint64_t 
         const std::uint64_t from = start > lead_ ? start - lead_ : 0;
         const std::uint64_t dst = start > lead_ ? 0 : lead_ - start;
         const std::uint64_t len = std::min<std::uint64_t>(kGranuleSize - dst, blob_.size() - from);
-        std::copy_n(blob_.begin() + static_cast<std::ptrdiff_t>(from), len, scratch.begin() + static_cast<std::ptrdiff_t>(dst));
+        std::copy_n(blob_.begin() + static_cast<std::ptrdiff_t>(from), len,
+                    scratch.begin() + static_cast<std::ptrdiff_t>(dst));
         out[i - first] = measure(hasher, scratch);
         ++i;
     }

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cca/measurement.hpp"
 
 namespace ccvm::cca {

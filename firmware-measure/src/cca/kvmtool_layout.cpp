@@ -4,10 +4,10 @@
 #include <bit>
 #include <string>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/arm64_image.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 #include "vmm_blobs.hpp"
 
 namespace ccvm::cca {
@@ -27,7 +27,8 @@ unsigned kvmtool_ipa_bits(std::uint64_t memory) {
 }
 
 Plan kvmtool_plan(const VmmInputs& in) {
-    if (in.memory == 0 || in.memory % kRamAlign != 0) throw InputError("--memory must be a non-zero multiple of 2 MiB for kvmtool");
+    if (in.memory == 0 || in.memory % kRamAlign != 0)
+        throw InputError("--memory must be a non-zero multiple of 2 MiB for kvmtool");
     if (in.memory > (1ull << 48)) throw InputError("--memory is larger than any realm IPA space");
     if (in.vcpus == 0) throw InputError("--vcpus must be at least 1");
     if (in.initrd && !in.kernel) throw InputError("--initrd needs --kernel");
@@ -60,8 +61,8 @@ Plan kvmtool_plan(const VmmInputs& in) {
         // The initrd ends 4 bytes below the DTB, its start rounded up to 4 bytes (not page aligned).
         const std::uint64_t size = file_size_of(*in.initrd);
         if (size + kKvmtoolInitrdAlign > dtb_start - kKvmtoolRamBase)
-            throw InputError(in.initrd->string() + ": initrd of " + std::to_string(size) + " bytes does not fit below the DTB at " +
-                             hex_number(dtb_start));
+            throw InputError(in.initrd->string() + ": initrd of " + std::to_string(size) +
+                             " bytes does not fit below the DTB at " + hex_number(dtb_start));
         const std::uint64_t start = align_up(dtb_start - size - kKvmtoolInitrdAlign, kKvmtoolInitrdAlign);
         blobs.push_back({"initrd " + in.initrd->string(), {start, *in.initrd}, size});
     }
@@ -83,7 +84,8 @@ Plan kvmtool_plan(const VmmInputs& in) {
     rec.gprs[0] = dtb_start;
     for (const LoadedBlob& b : blobs) check_in_ram(b, kKvmtoolRamBase, ram_end);
 
-    return assemble_plan(params, in.realm.rmm_version, kKvmtoolRamBase, in.memory, std::move(blobs), rec, std::move(unmeasured));
+    return assemble_plan(params, in.realm.rmm_version, kKvmtoolRamBase, in.memory, std::move(blobs), rec,
+                         std::move(unmeasured));
 }
 
 }  // namespace ccvm::cca

@@ -2,15 +2,18 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cca {
 
 HashAlgo hash_algo(MeasurementAlgo algo) noexcept {
     switch (algo) {
-        case MeasurementAlgo::sha256: return HashAlgo::sha256;
-        case MeasurementAlgo::sha512: return HashAlgo::sha512;
-        case MeasurementAlgo::sha384: return HashAlgo::sha384;
+        case MeasurementAlgo::sha256:
+            return HashAlgo::sha256;
+        case MeasurementAlgo::sha512:
+            return HashAlgo::sha512;
+        case MeasurementAlgo::sha384:
+            return HashAlgo::sha384;
     }
     return HashAlgo::sha256;
 }
@@ -26,7 +29,8 @@ MeasurementAlgo parse_measurement_algo(std::string_view name, RmmVersion version
     if (name == "sha512") return MeasurementAlgo::sha512;
     if (name == "sha384") {
         if (version == RmmVersion::v1_0)
-            throw InputError(std::string(what) + ": sha384 needs RMM 1.1 or later (rmm_version 2.0); RMM 1.0 knows sha256 and sha512");
+            throw InputError(std::string(what) +
+                             ": sha384 needs RMM 1.1 or later (rmm_version 2.0); RMM 1.0 knows sha256 and sha512");
         return MeasurementAlgo::sha384;
     }
     throw InputError(std::string(what) + ": unknown hash algorithm '" + std::string(name) +

@@ -4,9 +4,9 @@
 #include <limits>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/rem.hpp"
 
 namespace ccvm::cca {
@@ -24,7 +24,9 @@ public:
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
         throw InputError(std::string(source_) + ": " + field + " " + what);
     }
-    std::string path(std::string_view key) const { return where_.empty() ? std::string(key) : where_ + "." + std::string(key); }
+    std::string path(std::string_view key) const {
+        return where_.empty() ? std::string(key) : where_ + "." + std::string(key);
+    }
 
     // Rejects members other than `known`, so a typo never silently changes the measurement.
     void only(std::initializer_list<std::string_view> known) const {
@@ -137,7 +139,8 @@ PlanOp parse_op(const Fields& f, const std::filesystem::path& base_dir) {
         r.index = static_cast<std::size_t>(f.u64("index", kRemCount - 1));
         r.data = f.hex("hex");
         if (r.data.size() > kMaxExtendSize)
-            f.fail(f.path("hex"), "is " + std::to_string(r.data.size()) + " bytes; RSI_MEASUREMENT_EXTEND takes at most 64");
+            f.fail(f.path("hex"),
+                   "is " + std::to_string(r.data.size()) + " bytes; RSI_MEASUREMENT_EXTEND takes at most 64");
         return r;
     }
     f.fail(f.path("op"), "'" + op + "' is not one of init_ripas, data, data_unmeasured, rec, rem_extend");
@@ -150,9 +153,11 @@ Plan parse_plan(std::string_view text, const std::filesystem::path& base_dir, st
     const Fields top(doc, "", source);
     top.only({"hash_algo", "realm_params", "ops", "rmm_version"});
     Plan plan;
-    if (top.has("rmm_version")) plan.rmm_version = parse_rmm_version(top.str("rmm_version"), std::string(source) + ": rmm_version");
+    if (top.has("rmm_version"))
+        plan.rmm_version = parse_rmm_version(top.str("rmm_version"), std::string(source) + ": rmm_version");
     plan.realm_params = parse_realm_params(Fields(top.at("realm_params"), "realm_params", source));
-    plan.realm_params.hash_algo = parse_measurement_algo(top.str("hash_algo"), plan.rmm_version, std::string(source) + ": hash_algo");
+    plan.realm_params.hash_algo =
+        parse_measurement_algo(top.str("hash_algo"), plan.rmm_version, std::string(source) + ": hash_algo");
     validate(plan.realm_params, plan.rmm_version, source);
     const json::Value& ops = top.at("ops");
     if (!ops.is_array()) top.fail("ops", "must be a list");

@@ -4,9 +4,9 @@
 #include <bit>
 #include <string>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/arm64_image.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "vmm_blobs.hpp"
 
 namespace ccvm::cca {
@@ -34,7 +34,8 @@ unsigned qemu_virt_ipa_bits(std::uint64_t memory) {
 }
 
 Plan qemu_virt_plan(const VmmInputs& in) {
-    if (in.memory == 0 || !is_granule_aligned(in.memory)) throw InputError("--memory must be a non-zero multiple of 4 KiB");
+    if (in.memory == 0 || !is_granule_aligned(in.memory))
+        throw InputError("--memory must be a non-zero multiple of 4 KiB");
     if (in.memory > (1ull << 48)) throw InputError("--memory is larger than any realm IPA space");
     if (in.vcpus == 0) throw InputError("--vcpus must be at least 1");
     if (in.firmware_address) throw InputError("--firmware-address applies to kvmtool; QEMU loads -bios at IPA 0");
@@ -61,14 +62,16 @@ Plan qemu_virt_plan(const VmmInputs& in) {
         if (!in.firmware) blobs.push_back({"kernel " + in.kernel->string(), {kernel_start, *in.kernel}, kernel.size()});
         if (in.initrd) {
             initrd_size = file_size_of(*in.initrd);
-            if (!in.firmware) blobs.push_back({"initrd " + in.initrd->string(), {initrd_start, *in.initrd}, initrd_size});
+            if (!in.firmware)
+                blobs.push_back({"initrd " + in.initrd->string(), {initrd_start, *in.initrd}, initrd_size});
         }
         dtb_start = align_up(initrd_start + initrd_size, kDtbAlign);
     }
     if (in.firmware) {
         const std::uint64_t size = file_size_of(*in.firmware);
         if (size > kFlashSize)
-            throw InputError(in.firmware->string() + ": firmware of " + std::to_string(size) + " bytes exceeds the 64 MiB flash bank");
+            throw InputError(in.firmware->string() + ": firmware of " + std::to_string(size) +
+                             " bytes exceeds the 64 MiB flash bank");
         blobs.push_back({"firmware " + in.firmware->string(), {0, *in.firmware}, size});
         dtb_start = kQemuVirtRamBase;  // the firmware finds the DTB at the start of RAM
         rec.pc = 0;
@@ -85,7 +88,8 @@ Plan qemu_virt_plan(const VmmInputs& in) {
         check_in_ram({"measurement log", {log.ipa, Bytes{}}, log.size}, kQemuVirtRamBase, ram_end);
         unmeasured.push_back(log);
     }
-    return assemble_plan(params, in.realm.rmm_version, kQemuVirtRamBase, in.memory, std::move(blobs), rec, std::move(unmeasured));
+    return assemble_plan(params, in.realm.rmm_version, kQemuVirtRamBase, in.memory, std::move(blobs), rec,
+                         std::move(unmeasured));
 }
 
 }  // namespace ccvm::cca

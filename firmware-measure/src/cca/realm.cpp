@@ -2,11 +2,11 @@
 
 #include <string>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/cca/data_descriptor.hpp"
 #include "ccvm/firmware-measure/cca/ripas_descriptor.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 #include "granule_hashes.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -61,9 +61,9 @@ void Realm::assign_granules(std::uint64_t first, std::uint64_t end, std::uint64_
     if (next != assigned_.begin()) {
         auto prev = std::prev(next);
         if (prev->second > first)
-            throw InputError("DATA at " + hex_number(ipa) + " (+" + hex_number(size) + ") shares granules with the DATA range [" +
-                             hex_number(prev->first) + ", " + hex_number(prev->second) +
-                             "): RMI_DATA_CREATE fails on an assigned granule");
+            throw InputError("DATA at " + hex_number(ipa) + " (+" + hex_number(size) +
+                             ") shares granules with the DATA range [" + hex_number(prev->first) + ", " +
+                             hex_number(prev->second) + "): RMI_DATA_CREATE fails on an assigned granule");
     }
     assigned_.emplace(first, end);
 }
@@ -72,27 +72,31 @@ void Realm::data_create(std::uint64_t ipa, ByteSpan blob) {
     if (blob.empty()) return;  // nothing is loaded, nothing is created
     const std::uint64_t first = align_down(ipa, kGranuleSize);
     if (ipa > UINT64_MAX - kGranuleSize || blob.size() > UINT64_MAX - kGranuleSize - ipa)
-        throw InputError("DATA at " + hex_number(ipa) + ": blob of " + std::to_string(blob.size()) + " bytes runs past the IPA space");
+        throw InputError("DATA at " + hex_number(ipa) + ": blob of " + std::to_string(blob.size()) +
+                         " bytes runs past the IPA space");
     const GranuleView view(blob, ipa - first);
     assign_granules(first, first + view.count() * kGranuleSize, ipa, blob.size());
     hash_and_chain(view, params_.hash_algo, options_.threads, [&](std::uint64_t i, const MeasurementSlot& content) {
         const std::uint64_t gipa = first + i * kGranuleSize;
         extend_rim(data_descriptor(rim_, gipa, DataFlags::measure_content, content));
-        if (options_.trace) record(data_step(gipa, DataFlags::measure_content, slot_value(content, params_.hash_algo), rim()));
+        if (options_.trace)
+            record(data_step(gipa, DataFlags::measure_content, slot_value(content, params_.hash_algo), rim()));
     });
 }
 
 void Realm::data_create_unmeasured(std::uint64_t ipa, std::uint64_t size) {
     if (size == 0) return;
     if (ipa > UINT64_MAX - kGranuleSize || size > UINT64_MAX - kGranuleSize - ipa)
-        throw InputError("unmeasured DATA at " + hex_number(ipa) + " (+" + hex_number(size) + ") runs past the IPA space");
+        throw InputError("unmeasured DATA at " + hex_number(ipa) + " (+" + hex_number(size) +
+                         ") runs past the IPA space");
     const std::uint64_t first = align_down(ipa, kGranuleSize);
     const std::uint64_t end = align_up(ipa + size, kGranuleSize);
     assign_granules(first, end, ipa, size);
     const MeasurementSlot zero{};  // RMI_NO_MEASURE_CONTENT: the content field stays zero
     for (std::uint64_t g = first; g < end; g += kGranuleSize) {
         extend_rim(data_descriptor(rim_, g, DataFlags::no_measure_content, zero));
-        if (options_.trace) record(data_step(g, DataFlags::no_measure_content, slot_value(zero, params_.hash_algo), rim()));
+        if (options_.trace)
+            record(data_step(g, DataFlags::no_measure_content, slot_value(zero, params_.hash_algo), rim()));
     }
 }
 

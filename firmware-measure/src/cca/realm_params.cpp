@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -42,13 +42,16 @@ void validate(const RealmParams& p, RmmVersion version, std::string_view source)
         reject(source, "realm_params.s2sz " + std::to_string(p.s2sz) + " is outside " + std::to_string(kMinIpaBits) +
                            ".." + std::to_string(max_bits) + ((p.flags & kRealmFlagLpa2) ? "" : " (52 needs LPA2)"));
     if (p.sve_vl > kMaxSveVl)
-        reject(source, "realm_params.sve_vl " + std::to_string(p.sve_vl) + " is not a raw encoding 0..15 (VL_bits/128 - 1)");
+        reject(source,
+               "realm_params.sve_vl " + std::to_string(p.sve_vl) + " is not a raw encoding 0..15 (VL_bits/128 - 1)");
     if (p.sve_vl != 0 && !(p.flags & kRealmFlagSve))
         reject(source, "realm_params.sve_vl is set but flags bit1 (SVE) is clear");
     if (p.num_bps == 0 || p.num_bps > kMaxDebugEncoding)
-        reject(source, "realm_params.num_bps " + std::to_string(p.num_bps) + " is not a raw encoding 1..63 (count - 1, at least 2 breakpoints)");
+        reject(source, "realm_params.num_bps " + std::to_string(p.num_bps) +
+                           " is not a raw encoding 1..63 (count - 1, at least 2 breakpoints)");
     if (p.num_wps == 0 || p.num_wps > kMaxDebugEncoding)
-        reject(source, "realm_params.num_wps " + std::to_string(p.num_wps) + " is not a raw encoding 1..63 (count - 1, at least 2 watchpoints)");
+        reject(source, "realm_params.num_wps " + std::to_string(p.num_wps) +
+                           " is not a raw encoding 1..63 (count - 1, at least 2 watchpoints)");
     if (p.pmu_num_ctrs > kMaxPmuCounters)
         reject(source, "realm_params.pmu_num_ctrs " + std::to_string(p.pmu_num_ctrs) + " exceeds 31");
     if (p.hash_algo == MeasurementAlgo::sha384 && version == RmmVersion::v1_0)

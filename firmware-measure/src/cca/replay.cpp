@@ -1,7 +1,7 @@
 #include "ccvm/firmware-measure/cca/replay.hpp"
 
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/realm.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 
 namespace ccvm::cca {
 namespace {

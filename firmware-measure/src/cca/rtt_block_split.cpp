@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/cca/measurement.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -37,13 +37,16 @@ std::uint64_t KvmBlockSplit::entry_size(std::uint64_t cur, std::uint64_t top) co
 
 std::vector<RttEntry> split_ripas_range(const RttBlockSplitPolicy& policy, std::uint64_t base, std::uint64_t top) {
     if (!is_granule_aligned(base) || !is_granule_aligned(top))
-        throw InputError("RTT_INIT_RIPAS range [" + hex_number(base) + ", " + hex_number(top) + ") is not 4 KiB aligned");
-    if (top <= base) throw InputError("RTT_INIT_RIPAS range [" + hex_number(base) + ", " + hex_number(top) + ") is empty");
+        throw InputError("RTT_INIT_RIPAS range [" + hex_number(base) + ", " + hex_number(top) +
+                         ") is not 4 KiB aligned");
+    if (top <= base)
+        throw InputError("RTT_INIT_RIPAS range [" + hex_number(base) + ", " + hex_number(top) + ") is empty");
     std::vector<RttEntry> entries;
     for (std::uint64_t cur = base; cur < top;) {
         const std::uint64_t size = policy.entry_size(cur, top);
         if (size == 0 || !is_granule_aligned(size) || (cur & (size - 1)) != 0 || size > top - cur)
-            throw SystemError("internal: RTT split policy returned entry size " + hex_number(size) + " at " + hex_number(cur));
+            throw SystemError("internal: RTT split policy returned entry size " + hex_number(size) + " at " +
+                              hex_number(cur));
         entries.push_back({cur, size});
         cur += size;
     }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/dtb.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::cca {
 
@@ -23,7 +23,8 @@ Bytes read_dtb(const std::filesystem::path& path, std::uint64_t max_size, const 
 void check_in_ram(const LoadedBlob& blob, std::uint64_t ram_base, std::uint64_t ram_end) {
     if (blob.op.ipa < ram_base || blob.op.ipa > ram_end || blob.size > ram_end - blob.op.ipa)
         throw InputError(blob.what + " of " + std::to_string(blob.size) + " bytes at " + hex_number(blob.op.ipa) +
-                         " does not fit in guest RAM [" + hex_number(ram_base) + ", " + hex_number(ram_end) + "); raise --memory");
+                         " does not fit in guest RAM [" + hex_number(ram_base) + ", " + hex_number(ram_end) +
+                         "); raise --memory");
 }
 
 Plan assemble_plan(const RealmParams& params, RmmVersion version, std::uint64_t ram_base, std::uint64_t ram_size,
@@ -33,7 +34,8 @@ Plan assemble_plan(const RealmParams& params, RmmVersion version, std::uint64_t 
     plan.rmm_version = version;
     plan.ops.emplace_back(InitRipasOp{ram_base, ram_base + ram_size});
     // QEMU loads its ROM list sorted by address; kvmtool's order is the same by construction.
-    std::stable_sort(blobs.begin(), blobs.end(), [](const LoadedBlob& a, const LoadedBlob& b) { return a.op.ipa < b.op.ipa; });
+    std::stable_sort(blobs.begin(), blobs.end(),
+                     [](const LoadedBlob& a, const LoadedBlob& b) { return a.op.ipa < b.op.ipa; });
     for (LoadedBlob& b : blobs) plan.ops.emplace_back(std::move(b.op));
     plan.ops.emplace_back(RecOp{rec});
     for (const DataUnmeasuredOp& u : unmeasured) plan.ops.emplace_back(u);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::cca {
 namespace {
@@ -32,7 +32,8 @@ RealmParams realm_params_for(const RealmConfig& config, MeasurementAlgo vmm_defa
     if (config.lpa2) p.flags |= kRealmFlagLpa2;
     if (config.sve_vl_bits != 0) {
         if (config.sve_vl_bits % kSveGranuleBits != 0 || config.sve_vl_bits > kMaxSveBits)
-            throw InputError("--sve-vl " + std::to_string(config.sve_vl_bits) + ": must be a multiple of 128 up to 2048 bits (0 = no SVE)");
+            throw InputError("--sve-vl " + std::to_string(config.sve_vl_bits) +
+                             ": must be a multiple of 128 up to 2048 bits (0 = no SVE)");
         p.flags |= kRealmFlagSve;
         p.sve_vl = config.sve_vl_bits / kSveGranuleBits - 1;
     }

@@ -1,6 +1,6 @@
 #include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::csv {

@@ -70,8 +70,8 @@ __attribute__((always_inline)) inline void compress(typename P::Word* state, con
                                          Ops::template ror<P::kS1[2]>(e));
                 const Vec S0 = Ops::xor3(Ops::template ror<P::kS0[0]>(a), Ops::template ror<P::kS0[1]>(a),
                                          Ops::template ror<P::kS0[2]>(a));
-                const Vec t1 = Ops::add(Ops::add(Ops::add(h, S1), Ops::add(Ops::ch(e, f, g), w[i])),
-                                        Ops::bcast(P::kK[r + i]));
+                const Vec t1 =
+                    Ops::add(Ops::add(Ops::add(h, S1), Ops::add(Ops::ch(e, f, g), w[i])), Ops::bcast(P::kK[r + i]));
                 const Vec t2 = Ops::add(S0, Ops::maj(a, b, c));
                 h = g;
                 g = f;

@@ -16,7 +16,8 @@ namespace {
 
 __m256i lane_addresses(const unsigned char* const* lanes, std::size_t first) {
     alignas(32) long long addr[4];
-    for (std::size_t i = 0; i < 4; ++i) addr[i] = static_cast<long long>(reinterpret_cast<std::uintptr_t>(lanes[first + i]));
+    for (std::size_t i = 0; i < 4; ++i)
+        addr[i] = static_cast<long long>(reinterpret_cast<std::uintptr_t>(lanes[first + i]));
     return _mm256_load_si256(reinterpret_cast<const __m256i*>(addr));
 }
 
@@ -31,8 +32,14 @@ struct Ops64 {
     static Vec maj(Vec a, Vec b, Vec c) {
         return _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(c, _mm256_or_si256(a, b)));
     }
-    template <int N> static Vec ror(Vec x) { return _mm256_or_si256(_mm256_srli_epi64(x, N), _mm256_slli_epi64(x, 64 - N)); }
-    template <int N> static Vec shr(Vec x) { return _mm256_srli_epi64(x, N); }
+    template <int N>
+    static Vec ror(Vec x) {
+        return _mm256_or_si256(_mm256_srli_epi64(x, N), _mm256_slli_epi64(x, 64 - N));
+    }
+    template <int N>
+    static Vec shr(Vec x) {
+        return _mm256_srli_epi64(x, N);
+    }
     static Vec bcast(std::uint64_t k) { return _mm256_set1_epi64x(static_cast<long long>(k)); }
     class LaneLoader {
     public:
@@ -40,8 +47,8 @@ struct Ops64 {
         Vec load(std::size_t off) const {
             const __m256i idx = _mm256_add_epi64(addr_, _mm256_set1_epi64x(static_cast<long long>(off)));
             const __m256i v = _mm256_i64gather_epi64(static_cast<const long long*>(nullptr), idx, 1);
-            const __m256i bswap = _mm256_set_epi64x(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f,
-                                                    0x0001020304050607);
+            const __m256i bswap =
+                _mm256_set_epi64x(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607);
             return _mm256_shuffle_epi8(v, bswap);  // FIPS 180-4 §3.1: words are big-endian
         }
 
@@ -61,8 +68,14 @@ struct Ops32 {
     static Vec maj(Vec a, Vec b, Vec c) {
         return _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(c, _mm256_or_si256(a, b)));
     }
-    template <int N> static Vec ror(Vec x) { return _mm256_or_si256(_mm256_srli_epi32(x, N), _mm256_slli_epi32(x, 32 - N)); }
-    template <int N> static Vec shr(Vec x) { return _mm256_srli_epi32(x, N); }
+    template <int N>
+    static Vec ror(Vec x) {
+        return _mm256_or_si256(_mm256_srli_epi32(x, N), _mm256_slli_epi32(x, 32 - N));
+    }
+    template <int N>
+    static Vec shr(Vec x) {
+        return _mm256_srli_epi32(x, N);
+    }
     static Vec bcast(std::uint32_t k) { return _mm256_set1_epi32(static_cast<int>(k)); }
     class LaneLoader {
     public:
@@ -73,8 +86,8 @@ struct Ops32 {
             const __m128i lo = _mm256_i64gather_epi32(static_cast<const int*>(nullptr), _mm256_add_epi64(lo_, o), 1);
             const __m128i hi = _mm256_i64gather_epi32(static_cast<const int*>(nullptr), _mm256_add_epi64(hi_, o), 1);
             const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
-            const __m256i bswap = _mm256_set_epi64x(0x0c0d0e0f08090a0b, 0x0405060700010203, 0x0c0d0e0f08090a0b,
-                                                    0x0405060700010203);
+            const __m256i bswap =
+                _mm256_set_epi64x(0x0c0d0e0f08090a0b, 0x0405060700010203, 0x0c0d0e0f08090a0b, 0x0405060700010203);
             return _mm256_shuffle_epi8(v, bswap);
         }
 

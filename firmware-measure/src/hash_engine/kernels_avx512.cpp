@@ -19,7 +19,8 @@ namespace {
 // padded tail buffer on the stack).
 __m512i lane_addresses(const unsigned char* const* lanes, std::size_t first) {
     alignas(64) long long addr[8];
-    for (std::size_t i = 0; i < 8; ++i) addr[i] = static_cast<long long>(reinterpret_cast<std::uintptr_t>(lanes[first + i]));
+    for (std::size_t i = 0; i < 8; ++i)
+        addr[i] = static_cast<long long>(reinterpret_cast<std::uintptr_t>(lanes[first + i]));
     return _mm512_load_si512(addr);
 }
 
@@ -32,8 +33,14 @@ struct Ops64 {
     static Vec xor3(Vec a, Vec b, Vec c) { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
     static Vec ch(Vec e, Vec f, Vec g) { return _mm512_ternarylogic_epi64(e, f, g, 0xCA); }   // (e&f)^(~e&g)
     static Vec maj(Vec a, Vec b, Vec c) { return _mm512_ternarylogic_epi64(a, b, c, 0xE8); }  // majority
-    template <int N> static Vec ror(Vec x) { return _mm512_ror_epi64(x, N); }
-    template <int N> static Vec shr(Vec x) { return _mm512_srli_epi64(x, N); }
+    template <int N>
+    static Vec ror(Vec x) {
+        return _mm512_ror_epi64(x, N);
+    }
+    template <int N>
+    static Vec shr(Vec x) {
+        return _mm512_srli_epi64(x, N);
+    }
     static Vec bcast(std::uint64_t k) { return _mm512_set1_epi64(static_cast<long long>(k)); }
     class LaneLoader {
     public:
@@ -62,8 +69,14 @@ struct Ops32 {
     static Vec xor3(Vec a, Vec b, Vec c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
     static Vec ch(Vec e, Vec f, Vec g) { return _mm512_ternarylogic_epi32(e, f, g, 0xCA); }
     static Vec maj(Vec a, Vec b, Vec c) { return _mm512_ternarylogic_epi32(a, b, c, 0xE8); }
-    template <int N> static Vec ror(Vec x) { return _mm512_ror_epi32(x, N); }
-    template <int N> static Vec shr(Vec x) { return _mm512_srli_epi32(x, N); }
+    template <int N>
+    static Vec ror(Vec x) {
+        return _mm512_ror_epi32(x, N);
+    }
+    template <int N>
+    static Vec shr(Vec x) {
+        return _mm512_srli_epi32(x, N);
+    }
     static Vec bcast(std::uint32_t k) { return _mm512_set1_epi32(static_cast<int>(k)); }
     class LaneLoader {
     public:

@@ -1,6 +1,6 @@
 #include "digest_stream.hpp"
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "openssl_md.hpp"
 
 namespace ccvm::sev {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::sev {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/sev/sev_hashes.hpp"
 
 namespace ccvm::sev {
@@ -41,13 +41,15 @@ std::optional<std::uint32_t> FirmwareImage::sev_es_reset_eip() const {
 std::uint32_t FirmwareImage::require_sev_es_reset_eip() const {
     if (auto eip = sev_es_reset_eip()) return *eip;
     if (!footer_.present()) {
-        throw InputError(source_ + ": no OVMF footer table (GUID 96b582de-1fb2-45f7-baea-a366c55a082d 50 bytes "
-                                   "before the end): not an OVMF image? SEV-ES and SNP need the unified OVMF.fd or "
-                                   "OVMF_CODE.fd, not OVMF_VARS (Can't find SEV_ES_RESET_BLOCK_GUID)");
+        throw InputError(source_ +
+                         ": no OVMF footer table (GUID 96b582de-1fb2-45f7-baea-a366c55a082d 50 bytes "
+                         "before the end): not an OVMF image? SEV-ES and SNP need the unified OVMF.fd or "
+                         "OVMF_CODE.fd, not OVMF_VARS (Can't find SEV_ES_RESET_BLOCK_GUID)");
     }
-    throw InputError(source_ + ": the OVMF footer table has no SEV-ES reset block (Can't find "
-                               "SEV_ES_RESET_BLOCK_GUID): this firmware was built without SEV-ES support; use an "
-                               "OvmfPkgX64 or AmdSevX64 build");
+    throw InputError(source_ +
+                     ": the OVMF footer table has no SEV-ES reset block (Can't find "
+                     "SEV_ES_RESET_BLOCK_GUID): this firmware was built without SEV-ES support; use an "
+                     "OvmfPkgX64 or AmdSevX64 build");
 }
 
 std::optional<std::uint32_t> FirmwareImage::hashes_table_gpa() const {

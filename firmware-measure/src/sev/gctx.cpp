@@ -9,19 +9,25 @@
 #include <thread>
 #include <vector>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm::sev {
 
 std::string_view to_string(PageType type) noexcept {
     switch (type) {
-        case PageType::normal: return "NORMAL";
-        case PageType::vmsa: return "VMSA";
-        case PageType::zero: return "ZERO";
-        case PageType::unmeasured: return "UNMEASURED";
-        case PageType::secrets: return "SECRETS";
-        case PageType::cpuid: return "CPUID";
+        case PageType::normal:
+            return "NORMAL";
+        case PageType::vmsa:
+            return "VMSA";
+        case PageType::zero:
+            return "ZERO";
+        case PageType::unmeasured:
+            return "UNMEASURED";
+        case PageType::secrets:
+            return "SECRETS";
+        case PageType::cpuid:
+            return "CPUID";
     }
     return "UNKNOWN";
 }

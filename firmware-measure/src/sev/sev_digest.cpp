@@ -1,7 +1,7 @@
 // SEV and SEV-ES launch digests (sev.md §4, §5): SHA-256 over the launch data stream.
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 #include "digest_stream.hpp"
@@ -40,8 +40,7 @@ DigestStream launch_data_stream(const FirmwareImage& ovmf, const std::optional<K
 
 }  // namespace
 
-Sha256Digest sev_launch_digest(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table,
-                               Trace* trace) {
+Sha256Digest sev_launch_digest(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table, Trace* trace) {
     return to_sha256(launch_data_stream(ovmf, table, trace).peek());
 }
 
@@ -52,8 +51,7 @@ Sha256Digest sev_launch_digest(ByteSpan ovmf, std::optional<ByteSpan> kernel, st
     return sev_launch_digest(FirmwareImage::parse(ovmf), table);
 }
 
-std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf,
-                                               const std::optional<KernelHashesTable>& table,
+std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table,
                                                unsigned max_vcpus, const VmsaParams& params, Trace* trace) {
     if (max_vcpus == 0) throw InputError("--vcpus: SEV-ES needs at least 1 vCPU");
     const std::uint32_t ap_eip = ovmf.require_sev_es_reset_eip();
@@ -72,7 +70,8 @@ std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf,
         out.push_back(to_sha256(stream.peek()));
         if (trace != nullptr) {
             const Sha256Digest h = sha256(page);
-            trace->push_back({"VMSA", std::nullopt, Bytes(h.begin(), h.end()), Bytes(out.back().begin(), out.back().end())});
+            trace->push_back(
+                {"VMSA", std::nullopt, Bytes(h.begin(), h.end()), Bytes(out.back().begin(), out.back().end())});
         }
     }
     return out;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::sev {

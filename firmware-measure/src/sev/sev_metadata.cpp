@@ -1,13 +1,12 @@
-#include "ccvm/firmware-measure/hex_number.hpp"
 #include "ccvm/firmware-measure/sev/sev_metadata.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::sev {
 namespace {
-
 
 bool known_type(std::uint32_t t) {
     switch (static_cast<SectionType>(t)) {
@@ -15,7 +14,8 @@ bool known_type(std::uint32_t t) {
         case SectionType::snp_secrets:
         case SectionType::cpuid:
         case SectionType::svsm_caa:
-        case SectionType::snp_kernel_hashes: return true;
+        case SectionType::snp_kernel_hashes:
+            return true;
     }
     return false;
 }
@@ -24,11 +24,16 @@ bool known_type(std::uint32_t t) {
 
 std::string_view to_string(SectionType type) noexcept {
     switch (type) {
-        case SectionType::snp_sec_mem: return "SNP_SEC_MEM";
-        case SectionType::snp_secrets: return "SNP_SECRETS";
-        case SectionType::cpuid: return "CPUID";
-        case SectionType::svsm_caa: return "SVSM_CAA";
-        case SectionType::snp_kernel_hashes: return "SNP_KERNEL_HASHES";
+        case SectionType::snp_sec_mem:
+            return "SNP_SEC_MEM";
+        case SectionType::snp_secrets:
+            return "SNP_SECRETS";
+        case SectionType::cpuid:
+            return "CPUID";
+        case SectionType::svsm_caa:
+            return "SVSM_CAA";
+        case SectionType::snp_kernel_hashes:
+            return "SNP_KERNEL_HASHES";
     }
     return "UNKNOWN";
 }
@@ -71,8 +76,8 @@ std::vector<MetadataSection> parse_sev_metadata(ByteSpan image, const ovmf::Foot
         s.size = load_le<std::uint32_t>(image, off + 4);
         const std::uint32_t type = load_le<std::uint32_t>(image, off + 8);
         if (!known_type(type)) {
-            throw InputError(src + ": SEV metadata section " + std::to_string(i) + " (offset " +
-                             std::to_string(off) + ") has unknown type " + hex_number(type) +
+            throw InputError(src + ": SEV metadata section " + std::to_string(i) + " (offset " + std::to_string(off) +
+                             ") has unknown type " + hex_number(type) +
                              " (known: 0x1 SNP_SEC_MEM, 0x2 SNP_SECRETS, 0x3 CPUID, 0x4 SVSM_CAA, "
                              "0x10 SNP_KERNEL_HASHES); a newer firmware needs a newer ccvm");
         }

@@ -1,7 +1,7 @@
 // SEV-SNP launch digests (sev.md §6): firmware pages, metadata sections, VMSA pages.
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 
 namespace ccvm::sev {
@@ -17,13 +17,14 @@ void update_kernel_hashes_section(GuestContext& gctx, const FirmwareImage& image
     }
     const auto base = image.hashes_table_gpa();
     if (!base) {
-        throw InputError(image.source() + ": kernel hashes: the OVMF footer table has no kernel hashes table entry "
-                                          "(Can't find SEV_HASH_TABLE_RV_GUID) but its metadata has an "
-                                          "SNP_KERNEL_HASHES section");
+        throw InputError(image.source() +
+                         ": kernel hashes: the OVMF footer table has no kernel hashes table entry "
+                         "(Can't find SEV_HASH_TABLE_RV_GUID) but its metadata has an "
+                         "SNP_KERNEL_HASHES section");
     }
     if (s.size != kPageSize) {
-        throw InputError(image.source() + ": SNP_KERNEL_HASHES section at GPA " + std::to_string(s.gpa) +
-                         " has size " + std::to_string(s.size) + " (must be 4096)");
+        throw InputError(image.source() + ": SNP_KERNEL_HASHES section at GPA " + std::to_string(s.gpa) + " has size " +
+                         std::to_string(s.size) + " (must be 4096)");
     }
     const Page page = kernel_hashes_page(*table, *base & kPageMask);
     gctx.update_normal_pages(s.gpa, page, "kernel hashes page");
@@ -39,12 +40,18 @@ void update_section(GuestContext& gctx, const FirmwareImage& image, const Metada
             else
                 gctx.update_zero_pages(s.gpa, s.size);
             return;
-        case SectionType::snp_secrets: gctx.update_secrets_page(s.gpa); return;
+        case SectionType::snp_secrets:
+            gctx.update_secrets_page(s.gpa);
+            return;
         case SectionType::cpuid:
             if (vmm != VmmType::ec2) gctx.update_cpuid_page(s.gpa);  // EC2 measures CPUID last
             return;
-        case SectionType::snp_kernel_hashes: update_kernel_hashes_section(gctx, image, s, table); return;
-        case SectionType::svsm_caa: gctx.update_zero_pages(s.gpa, s.size); return;
+        case SectionType::snp_kernel_hashes:
+            update_kernel_hashes_section(gctx, image, s, table);
+            return;
+        case SectionType::svsm_caa:
+            gctx.update_zero_pages(s.gpa, s.size);
+            return;
     }
     throw InputError(image.source() + ": unknown SEV metadata section type " +
                      std::to_string(static_cast<std::uint32_t>(s.type)));
@@ -102,8 +109,9 @@ Sha384Digest snp_launch_digest(const FirmwareImage& ovmf, const SnpInputs& input
 std::uint64_t svsm_entry_eip(const FirmwareImage& svsm) {
     const auto off = svsm.svsm_info_offset();
     if (!off) {
-        throw InputError(svsm.source() + ": no SVSM info entry (a789a612-0597-4c4b-a49f-cbb1fe9d1ddd) in the footer "
-                                         "table (Can't find SVSM_INFO_GUID): is this a Coconut-SVSM image?");
+        throw InputError(svsm.source() +
+                         ": no SVSM info entry (a789a612-0597-4c4b-a49f-cbb1fe9d1ddd) in the footer "
+                         "table (Can't find SVSM_INFO_GUID): is this a Coconut-SVSM image?");
     }
     return svsm.gpa() + *off;
 }

@@ -13,11 +13,11 @@ std::uint32_t cpu_sig(std::uint32_t family, std::uint32_t model, std::uint32_t s
 const std::vector<VcpuType>& vcpu_types() {
     // sev.md §7 table; names as in QEMU's builtin_x86_defs / sev-snp-measure 0.0.13 CPU_SIGS.
     static const std::vector<VcpuType> types = {
-        {"EPYC", 23, 1, 2},       {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},
-        {"EPYC-IBPB", 23, 1, 2},  {"EPYC-v3", 23, 1, 2},       {"EPYC-v4", 23, 1, 2},
-        {"EPYC-Rome", 23, 49, 0}, {"EPYC-Rome-v1", 23, 49, 0}, {"EPYC-Rome-v2", 23, 49, 0},
-        {"EPYC-Rome-v3", 23, 49, 0}, {"EPYC-Milan", 25, 1, 1}, {"EPYC-Milan-v1", 25, 1, 1},
-        {"EPYC-Milan-v2", 25, 1, 1}, {"EPYC-Genoa", 25, 17, 0}, {"EPYC-Genoa-v1", 25, 17, 0},
+        {"EPYC", 23, 1, 2},          {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},
+        {"EPYC-IBPB", 23, 1, 2},     {"EPYC-v3", 23, 1, 2},       {"EPYC-v4", 23, 1, 2},
+        {"EPYC-Rome", 23, 49, 0},    {"EPYC-Rome-v1", 23, 49, 0}, {"EPYC-Rome-v2", 23, 49, 0},
+        {"EPYC-Rome-v3", 23, 49, 0}, {"EPYC-Milan", 25, 1, 1},    {"EPYC-Milan-v1", 25, 1, 1},
+        {"EPYC-Milan-v2", 25, 1, 1}, {"EPYC-Genoa", 25, 17, 0},   {"EPYC-Genoa-v1", 25, 17, 0},
         {"EPYC-Turin", 26, 0, 0},
     };
     return types;

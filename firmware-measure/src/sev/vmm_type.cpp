@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::sev {
 
@@ -16,9 +16,12 @@ VmmType parse_vmm_type(std::string_view text) {
 
 std::string_view to_string(VmmType vmm) noexcept {
     switch (vmm) {
-        case VmmType::qemu: return "QEMU";
-        case VmmType::ec2: return "ec2";
-        case VmmType::gce: return "gce";
+        case VmmType::qemu:
+            return "QEMU";
+        case VmmType::ec2:
+            return "ec2";
+        case VmmType::gce:
+            return "gce";
     }
     return "?";
 }

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::sev {
 namespace {
@@ -15,11 +15,11 @@ constexpr std::size_t kRflags = 0x170, kRip = 0x178, kGPat = 0x268, kRdx = 0x310
 constexpr std::size_t kSevFeatures = 0x3B0, kXcr0 = 0x3E8, kMxcsr = 0x408, kX87Fcw = 0x410;
 
 // sev.md §7 register values at reset.
-constexpr std::uint64_t kEferSvme = 0x1000;     // KVM enables EFER.SVME
-constexpr std::uint64_t kCr4Mce = 0x40;         // KVM enables CR4.MCE
+constexpr std::uint64_t kEferSvme = 0x1000;                 // KVM enables EFER.SVME
+constexpr std::uint64_t kCr4Mce = 0x40;                     // KVM enables CR4.MCE
 constexpr std::uint64_t kDefaultGPat = 0x0007040600070406;  // AMD APM Vol 2 A.3 PAT reset value
-constexpr std::uint64_t kGceGPat = 0x00070106;  // GCE's hypervisor overwrites G_PAT
-constexpr std::uint64_t kCloudRdx = 0x600;      // EC2 and GCE put 0x600 in RDX whatever the vCPU model
+constexpr std::uint64_t kGceGPat = 0x00070106;              // GCE's hypervisor overwrites G_PAT
+constexpr std::uint64_t kCloudRdx = 0x600;                  // EC2 and GCE put 0x600 in RDX whatever the vCPU model
 constexpr std::uint32_t kMxcsrReset = 0x1F80;
 constexpr std::uint16_t kFcwReset = 0x037F;
 

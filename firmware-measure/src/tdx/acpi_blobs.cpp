@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <system_error>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -44,7 +44,8 @@ std::vector<AcpiBlob> load_acpi_blobs(const std::filesystem::path& dir) {
     if (!std::filesystem::is_directory(dir, ec)) throw InputError("--acpi-dir " + dir.string() + ": not a directory");
     std::vector<AcpiBlob> blobs;
     blobs.push_back({std::string(kTableLoaderName), read_file(dir / acpi_file_name(kTableLoaderName))});
-    for (const std::string& name : loader_allocations(blobs.front().data, (dir / acpi_file_name(kTableLoaderName)).string())) {
+    for (const std::string& name :
+         loader_allocations(blobs.front().data, (dir / acpi_file_name(kTableLoaderName)).string())) {
         blobs.push_back({name, read_file(dir / acpi_file_name(name))});
     }
     return blobs;

@@ -1,6 +1,6 @@
 #include "ccvm/firmware-measure/tdx/event.hpp"
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::tdx {

@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <future>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/load_options.hpp"
 #include "ccvm/firmware-measure/tdx/pe_authenticode.hpp"
@@ -11,14 +12,12 @@
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
 #include "ccvm/firmware-measure/tdx/smbios_measurement.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {
 
 // tdx.md §7: the first Linux release whose EFI stub uses EFI_CC_MEASUREMENT_PROTOCOL.
 constexpr std::pair<int, int> kFirstMeasuringStub{6, 9};
-
 
 struct KernelDigest {
     Sha384Digest digest{};
@@ -39,8 +38,8 @@ KernelDigest kernel_digest(const TdxInputs& in, bool patch) {
     k.digest = authenticode_sha384(*in.kernel, setup, in.kernel_name);
     k.description = "kernel Authenticode SHA-384 (setup header patched by QEMU " + in.qemu->to_string();
     if (in.initrd) {
-        k.description += ": ramdisk_image " + hex_number(load_le<std::uint32_t>(setup, kRamdiskImage)) + ", ramdisk_size " +
-                         hex_number(in.initrd->size());
+        k.description += ": ramdisk_image " + hex_number(load_le<std::uint32_t>(setup, kRamdiskImage)) +
+                         ", ramdisk_size " + hex_number(in.initrd->size());
     }
     k.description += ")";
     return k;
@@ -59,13 +58,15 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     // Independent digests, each on its own thread: MRTD stream, CFV, kernel, initrd.
     std::future<Sha384Digest> mrtd;
     if (in.page_add_order) {
-        mrtd = std::async(std::launch::async, [&] { return compute_mrtd(in.firmware, md, *in.page_add_order, &out.mrtd_stats); });
+        mrtd = std::async(std::launch::async,
+                          [&] { return compute_mrtd(in.firmware, md, *in.page_add_order, &out.mrtd_stats); });
     }
     const TdvfSection* cfv_section = md.find(SectionType::cfv);
     std::future<Sha384Digest> cfv;
     if (cfv_section != nullptr) {
         cfv = std::async(std::launch::async, [&] {
-            return sha384(checked_subspan(in.firmware, cfv_section->data_offset, cfv_section->raw_data_size, "CFV section"));
+            return sha384(
+                checked_subspan(in.firmware, cfv_section->data_offset, cfv_section->raw_data_size, "CFV section"));
         });
     }
     std::future<Sha384Digest> initrd;
@@ -77,8 +78,9 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
         kernel = std::async(std::launch::async, [&] { return kernel_digest(in, patch); });
     }
 
-    out.mrtd = in.page_add_order ? computed(mrtd.get())
-                                 : missing("no page-add order given (single-pass: upstream KVM; two-pass: QEMU 8.x TDX trees)");
+    out.mrtd = in.page_add_order
+                   ? computed(mrtd.get())
+                   : missing("no page-add order given (single-pass: upstream KVM; two-pass: QEMU 8.x TDX trees)");
     out.rtmr[3] = computed(Sha384Digest{}, "firmware never extends RTMR3; only runtime TDG.MR.RTMR.EXTEND does");
 
     if (!in.edk2) {
@@ -90,8 +92,8 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     const Edk2Version edk2 = *in.edk2;
     if (firmware_generation(edk2) == FirmwareGeneration::no_measurement) {
         // tdx.md §5.3: no TdTcg2Dxe before edk2-stable202302: nothing is measured.
-        out.rtmr[0] = out.rtmr[1] = out.rtmr[2] = computed(Sha384Digest{}, "edk2 " + edk2.to_string() +
-                                                   " (< 2023.02) has no TDX measurement (no TdTcg2Dxe)");
+        out.rtmr[0] = out.rtmr[1] = out.rtmr[2] =
+            computed(Sha384Digest{}, "edk2 " + edk2.to_string() + " (< 2023.02) has no TDX measurement (no TdTcg2Dxe)");
         if (kernel.valid()) kernel.get();  // still validates the kernel
         return out;
     }
@@ -103,7 +105,8 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     } else if (!in.memory) {
         out.rtmr[0] = missing("no guest memory size given: the TD HOB depends on it");
     } else if (!in.acpi) {
-        out.rtmr[0] = missing("no ACPI tables given (etc/table-loader, etc/acpi/rsdp, etc/acpi/tables from `ccvm acpi dump`)");
+        out.rtmr[0] =
+            missing("no ACPI tables given (etc/table-loader, etc/acpi/rsdp, etc/acpi/tables from `ccvm acpi dump`)");
     } else if (cfv_section == nullptr) {
         out.rtmr[0] = missing("the firmware's TDX metadata has no CFV section");
     } else {
@@ -116,9 +119,10 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
             out.rtmr[0] = computed(replay(*ev)[0]);
             events.insert(events.end(), ev->begin(), ev->end());
         } else {
-            out.rtmr[0] = missing("edk2 " + edk2.to_string() +
-                                  " (>= 2025.05) measures the guest's SMBIOS table into RTMR0 (SmbiosMeasurementDxe): give it with "
-                                  "--smbios (/sys/firmware/dmi/tables/DMI of a guest with the same QEMU and VM configuration)");
+            out.rtmr[0] = missing(
+                "edk2 " + edk2.to_string() +
+                " (>= 2025.05) measures the guest's SMBIOS table into RTMR0 (SmbiosMeasurementDxe): give it with "
+                "--smbios (/sys/firmware/dmi/tables/DMI of a guest with the same QEMU and VM configuration)");
         }
     }
 
@@ -128,7 +132,8 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     } else if (!in.qemu) {
         out.rtmr[1] = missing("no QEMU version given: QEMU <= 10.1 patches the kernel setup header, >= 10.2 does not");
     } else if (kernel_needs_memory) {
-        out.rtmr[1] = missing("no guest memory size given: QEMU places the initrd by RAM size in the patched setup header");
+        out.rtmr[1] =
+            missing("no guest memory size given: QEMU places the initrd by RAM size in the patched setup header");
     } else {
         KernelDigest k = kernel.get();
         auto ev = rtmr1_events(edk2, k.digest, std::move(k.description));
@@ -142,10 +147,13 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     if (!in.kernel) {
         out.rtmr[2] = missing("no kernel: only direct kernel boot (-kernel) is modelled");
     } else if (!release) {
-        out.rtmr[2] = missing("the kernel's setup header carries no Linux version: cannot tell whether its EFI stub measures LoadOptions/initrd");
+        out.rtmr[2] = missing(
+            "the kernel's setup header carries no Linux version: cannot tell whether its EFI stub measures "
+            "LoadOptions/initrd");
     } else if (*release < kFirstMeasuringStub) {
-        out.rtmr[2] = computed(Sha384Digest{}, "Linux " + std::to_string(release->first) + "." + std::to_string(release->second) +
-                                               " EFI stub does not measure LoadOptions/initrd (CC measurement needs >= 6.9)");
+        out.rtmr[2] =
+            computed(Sha384Digest{}, "Linux " + std::to_string(release->first) + "." + std::to_string(release->second) +
+                                         " EFI stub does not measure LoadOptions/initrd (CC measurement needs >= 6.9)");
     } else {
         const Bytes opts = load_options(in.cmdline, in.initrd.has_value(), edk2);
         std::optional<Sha384Digest> initrd_digest;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::tdx {
@@ -83,7 +83,8 @@ void extend_page(RecordStream& out, ByteSpan image, const TdvfSection& s, std::u
 PageAddOrder parse_page_add_order(std::string_view text, std::string_view what) {
     if (text == "single-pass") return PageAddOrder::single_pass;
     if (text == "two-pass") return PageAddOrder::two_pass;
-    throw InputError(std::string(what) + ": '" + std::string(text) + "' is not a page-add order (single-pass or two-pass)");
+    throw InputError(std::string(what) + ": '" + std::string(text) +
+                     "' is not a page-add order (single-pass or two-pass)");
 }
 
 std::string_view to_string(PageAddOrder order) noexcept {

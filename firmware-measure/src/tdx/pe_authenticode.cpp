@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::tdx {
@@ -98,7 +98,8 @@ Bytes authenticode_digest(HashAlgo algo, ByteSpan image, ByteSpan header_overrid
     const std::size_t table = opt + opt_size;
     for (std::size_t i = 0; i < num_sections; ++i) {
         const std::size_t sh = table + i * kSectionHeaderSize;
-        Section s{pe.load<std::uint32_t>(sh + 20, "PointerToRawData"), pe.load<std::uint32_t>(sh + 16, "SizeOfRawData")};
+        Section s{pe.load<std::uint32_t>(sh + 20, "PointerToRawData"),
+                  pe.load<std::uint32_t>(sh + 16, "SizeOfRawData")};
         if (s.raw_size != 0) sections.push_back(s);
     }
     std::stable_sort(sections.begin(), sections.end(),

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/tdx/q35_memory.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -35,7 +35,6 @@ constexpr std::uint32_t kRealAddr = 0x10000;
 constexpr std::uint32_t kCmdlineAddr = 0x20000;
 constexpr std::uint32_t kDefaultInitrdMax = 0x37ffffff;
 
-
 // x86_load_linux "handle vga= parameter".
 std::optional<std::uint16_t> vga_mode(std::string_view cmdline) {
     std::size_t at = cmdline.find("vga=");
@@ -62,7 +61,8 @@ SetupHeader parse_setup_header(ByteSpan kernel, std::string_view source) {
     if (h.protocol >= 0x20c) h.xloadflags = load_le<std::uint16_t>(kernel, kXloadflags, what);
     const std::uint16_t version_ptr = load_le<std::uint16_t>(kernel, kKernelVersion, what);
     if (version_ptr != 0 && version_ptr + 0x200u < kernel.size()) {
-        ByteSpan text = kernel.subspan(version_ptr + 0x200u, std::min<std::size_t>(256, kernel.size() - version_ptr - 0x200u));
+        ByteSpan text =
+            kernel.subspan(version_ptr + 0x200u, std::min<std::size_t>(256, kernel.size() - version_ptr - 0x200u));
         std::string_view s = as_chars(text);
         h.kernel_version = std::string(s.substr(0, s.find('\0')));
     }
@@ -101,13 +101,15 @@ Bytes qemu_patched_setup(ByteSpan kernel, const QemuLoadParams& params, std::str
             initrd_max = hdr.initrd_addr_max;
         }
         const std::uint64_t below_4g = q35_memory_map(params.memory).below_4g;
-        if (below_4g <= kQemuAcpiDataSize) throw InputError("guest memory of " + hex_number(params.memory) + " bytes is too small for the ACPI data");
+        if (below_4g <= kQemuAcpiDataSize)
+            throw InputError("guest memory of " + hex_number(params.memory) + " bytes is too small for the ACPI data");
         if (initrd_max >= below_4g - kQemuAcpiDataSize) initrd_max = below_4g - kQemuAcpiDataSize - 1;
         if (*params.initrd_size >= initrd_max) {
-            throw InputError("initrd of " + std::to_string(*params.initrd_size) + " bytes is too large for " + hex_number(params.memory) +
-                             " bytes of guest RAM (QEMU: \"initrd is too large\")");
+            throw InputError("initrd of " + std::to_string(*params.initrd_size) + " bytes is too large for " +
+                             hex_number(params.memory) + " bytes of guest RAM (QEMU: \"initrd is too large\")");
         }
-        const std::uint32_t initrd_addr = static_cast<std::uint32_t>((initrd_max - *params.initrd_size) & ~std::uint64_t{0xfff});
+        const std::uint32_t initrd_addr =
+            static_cast<std::uint32_t>((initrd_max - *params.initrd_size) & ~std::uint64_t{0xfff});
         store_le<std::uint32_t>(setup, kRamdiskImage, initrd_addr);
         store_le<std::uint32_t>(setup, kRamdiskSize, static_cast<std::uint32_t>(*params.initrd_size));
     }

@@ -1,6 +1,6 @@
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
 
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/load_options.hpp"
 #include "ccvm/firmware-measure/tdx/qemu_fw_cfg_items.hpp"
@@ -30,7 +30,9 @@ Event make(unsigned rtmr, EventType type, ByteSpan data, std::string description
 
 Event separator(unsigned rtmr) { return make(rtmr, EventType::separator, kSeparatorData, "separator"); }
 
-Event action(unsigned rtmr, std::string_view text) { return make(rtmr, EventType::efi_action, as_bytes(text), std::string(text)); }
+Event action(unsigned rtmr, std::string_view text) {
+    return make(rtmr, EventType::efi_action, as_bytes(text), std::string(text));
+}
 
 void append_device_path(Bytes& out, std::uint8_t type, std::uint8_t subtype, const Guid& guid) {
     out.push_back(std::byte{type});
@@ -62,8 +64,8 @@ Bytes boot_order(std::span<const std::uint16_t> options) {
 
 Bytes fv_load_option(std::uint32_t attributes, std::string_view description, const Guid& fv, const Guid& file) {
     Bytes path;
-    append_device_path(path, 0x04, 0x07, fv);    // MEDIA_PIWG_FW_VOL_DP
-    append_device_path(path, 0x04, 0x06, file);  // MEDIA_PIWG_FW_FILE_DP
+    append_device_path(path, 0x04, 0x07, fv);                                      // MEDIA_PIWG_FW_VOL_DP
+    append_device_path(path, 0x04, 0x06, file);                                    // MEDIA_PIWG_FW_FILE_DP
     for (std::uint8_t b : {0x7f, 0xff, 0x04, 0x00}) path.push_back(std::byte{b});  // END_ENTIRE
     Bytes out;
     append_le<std::uint32_t>(out, attributes);
@@ -91,7 +93,9 @@ Bytes boot0000_boot_manager_menu_app() {
     return fv_load_option(kBootManagerMenuAttributes, "BootManagerMenuApp", kDxeFvGuid, kBootManagerMenuAppFileGuid);
 }
 
-Bytes boot0001_firmware_setup() { return fv_load_option(kFirmwareSetupAttributes, "EFI Firmware Setup", kDxeFvGuid, kUiAppFileGuid); }
+Bytes boot0001_firmware_setup() {
+    return fv_load_option(kFirmwareSetupAttributes, "EFI Firmware Setup", kDxeFvGuid, kUiAppFileGuid);
+}
 
 std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inputs& in) {
     const FirmwareGeneration gen = firmware_generation(edk2);
@@ -107,7 +111,7 @@ std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inpu
             ev.push_back(make(0, EventType::platform_config_flags, item.data, "QEMU FW CFG " + item.name));
     }
     const std::pair<const Guid*, const char*> vars[] = {
-        {&kEfiGlobalVariableGuid, "SecureBoot"}, {&kEfiGlobalVariableGuid, "PK"}, {&kEfiGlobalVariableGuid, "KEK"},
+        {&kEfiGlobalVariableGuid, "SecureBoot"}, {&kEfiGlobalVariableGuid, "PK"},      {&kEfiGlobalVariableGuid, "KEK"},
         {&kImageSecurityDatabaseGuid, "db"},     {&kImageSecurityDatabaseGuid, "dbx"},
     };
     for (const auto& [guid, name] : vars)
@@ -118,9 +122,11 @@ std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inpu
         ev.push_back({0, EventType::platform_config_flags, digest, "ACPI DATA " + name});
     if (gen == FirmwareGeneration::v202505) {
         // SmbiosMeasurementDxe's ReadyToBoot callback runs before TdTcg2Dxe measures the boot variables.
-        ev.push_back({0, EventType::efi_handoff_tables, *in.smbios, "SMBIOS structure table (SmbiosMeasurementDxe, host fields blanked)"});
+        ev.push_back({0, EventType::efi_handoff_tables, *in.smbios,
+                      "SMBIOS structure table (SmbiosMeasurementDxe, host fields blanked)"});
         ev.push_back(make(0, EventType::efi_variable_boot, boot_order_direct_boot_202505(), "BootOrder (0000,0001)"));
-        ev.push_back(make(0, EventType::efi_variable_boot, boot0000_boot_manager_menu_app(), "Boot0000 (BootManagerMenuApp)"));
+        ev.push_back(
+            make(0, EventType::efi_variable_boot, boot0000_boot_manager_menu_app(), "Boot0000 (BootManagerMenuApp)"));
         ev.push_back(make(0, EventType::efi_variable_boot, boot0001_firmware_setup(), "Boot0001 (EFI Firmware Setup)"));
         return ev;
     }
@@ -148,8 +154,9 @@ std::vector<Event> rtmr2_events(Edk2Version edk2, ByteSpan load_options, std::st
     if (firmware_generation(edk2) == FirmwareGeneration::no_measurement) return {};
     std::vector<Event> ev;
     if (!load_options.empty())
-        ev.push_back(make(2, EventType::event_tag, load_options,
-                          "LOADED_IMAGE::LoadOptions (tag " + tag_hex(kTagLoadOptions) + "): \"" + load_options_text + "\""));
+        ev.push_back(
+            make(2, EventType::event_tag, load_options,
+                 "LOADED_IMAGE::LoadOptions (tag " + tag_hex(kTagLoadOptions) + "): \"" + load_options_text + "\""));
     if (initrd) ev.push_back({2, EventType::event_tag, *initrd, "Linux initrd (tag " + tag_hex(kTagInitrd) + ")"});
     return ev;
 }

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <span>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -27,45 +27,54 @@ struct TypeFilter {
 };
 
 // SmbiosMeasurementDxe.c mSmbiosFilterType*BlackList (offsets of the SMBIOS_TABLE_TYPE* fields).
-constexpr FieldFilter kType1[] = {{0x07, 1, true}, {0x08, 16, false}, {0x18, 1, false}};  // SerialNumber, Uuid, WakeUpType
-constexpr FieldFilter kType2[] = {{0x07, 1, true}, {0x0A, 1, true}};                     // SerialNumber, LocationInChassis
-constexpr FieldFilter kType3[] = {{0x07, 1, true}, {0x08, 1, true}};                     // SerialNumber, AssetTag
+constexpr FieldFilter kType1[] = {
+    {0x07, 1, true}, {0x08, 16, false}, {0x18, 1, false}};            // SerialNumber, Uuid, WakeUpType
+constexpr FieldFilter kType2[] = {{0x07, 1, true}, {0x0A, 1, true}};  // SerialNumber, LocationInChassis
+constexpr FieldFilter kType3[] = {{0x07, 1, true}, {0x08, 1, true}};  // SerialNumber, AssetTag
 constexpr FieldFilter kType4[] = {
-    {0x20, 1, true},   {0x21, 1, true},   {0x22, 1, true},  // SerialNumber, AssetTag, PartNumber
-    {0x23, 1, false},  {0x24, 1, false},  {0x25, 1, false}, // CoreCount, EnabledCoreCount, ThreadCount
-    {0x2A, 2, false},  {0x2C, 2, false},  {0x2E, 2, false}, // CoreCount2, EnabledCoreCount2, ThreadCount2
-    {0x11, 1, false},  {0x16, 2, false},                    // Voltage, CurrentSpeed
+    {0x20, 1, true},  {0x21, 1, true},  {0x22, 1, true},   // SerialNumber, AssetTag, PartNumber
+    {0x23, 1, false}, {0x24, 1, false}, {0x25, 1, false},  // CoreCount, EnabledCoreCount, ThreadCount
+    {0x2A, 2, false}, {0x2C, 2, false}, {0x2E, 2, false},  // CoreCount2, EnabledCoreCount2, ThreadCount2
+    {0x11, 1, false}, {0x16, 2, false},                    // Voltage, CurrentSpeed
 };
-constexpr FieldFilter kType17[] = {{0x18, 1, true}, {0x19, 1, true}, {0x1A, 1, true}};    // SerialNumber, AssetTag, PartNumber
-constexpr FieldFilter kType22[] = {{0x07, 1, true}, {0x10, 2, false}, {0x12, 2, false}};  // SerialNumber, SBDS serial, SBDS date
-constexpr FieldFilter kType23[] = {{0x05, 2, false}};                                    // ResetCount
-constexpr FieldFilter kType27[] = {{0x0C, 2, false}};                                    // NominalSpeed
-constexpr FieldFilter kType39[] = {{0x08, 1, true}, {0x09, 1, true}, {0x0A, 1, true}};    // SerialNumber, AssetTagNumber, ModelPartNumber
+constexpr FieldFilter kType17[] = {
+    {0x18, 1, true}, {0x19, 1, true}, {0x1A, 1, true}};  // SerialNumber, AssetTag, PartNumber
+constexpr FieldFilter kType22[] = {
+    {0x07, 1, true}, {0x10, 2, false}, {0x12, 2, false}};  // SerialNumber, SBDS serial, SBDS date
+constexpr FieldFilter kType23[] = {{0x05, 2, false}};      // ResetCount
+constexpr FieldFilter kType27[] = {{0x0C, 2, false}};      // NominalSpeed
+constexpr FieldFilter kType39[] = {
+    {0x08, 1, true}, {0x09, 1, true}, {0x0A, 1, true}};  // SerialNumber, AssetTagNumber, ModelPartNumber
 
 // SmbiosMeasurementDxe.c mSmbiosFilterStandardTableBlackList.
 constexpr TypeFilter kFilters[] = {
-    {0x01, kType1},  {0x02, kType2},  {0x03, kType3},   {0x04, kType4}, {0x0B, {}},      {0x0F, {}},      {0x11, kType17},
-    {0x12, {}},      {0x16, kType22}, {0x17, kType23},  {0x1B, kType27}, {0x1F, {}},     {0x21, {}},      {0x27, kType39},
+    {0x01, kType1}, {0x02, kType2},  {0x03, kType3},  {0x04, kType4},  {0x0B, {}}, {0x0F, {}}, {0x11, kType17},
+    {0x12, {}},     {0x16, kType22}, {0x17, kType23}, {0x1B, kType27}, {0x1F, {}}, {0x21, {}}, {0x27, kType39},
 };
 
-std::string where(std::string_view source, std::size_t off) { return std::string(source) + ": SMBIOS structure at " + hex_number(off); }
+std::string where(std::string_view source, std::size_t off) {
+    return std::string(source) + ": SMBIOS structure at " + hex_number(off);
+}
 
 std::uint8_t at(ByteSpan t, std::size_t i, std::string_view source, std::size_t start) {
-    if (i >= t.size()) throw InputError(where(source, start) + " runs past the end of the table (no double-NUL string terminator)");
+    if (i >= t.size())
+        throw InputError(where(source, start) + " runs past the end of the table (no double-NUL string terminator)");
     return std::to_integer<std::uint8_t>(t[i]);
 }
 
 // GetSmbiosStructureSize: formatted area, then strings up to and including the double NUL.
 std::size_t structure_size(ByteSpan t, std::size_t start, std::string_view source) {
     const std::uint8_t length = at(t, start + 1, source, start);
-    if (length < kHeaderSize) throw InputError(where(source, start) + " has Length " + std::to_string(length) + " (< 4)");
+    if (length < kHeaderSize)
+        throw InputError(where(source, start) + " has Length " + std::to_string(length) + " (< 4)");
     std::size_t i = start + length;
     while (at(t, i, source, start) != 0 || at(t, i + 1, source, start) != 0) ++i;
     return i + 2 - start;
 }
 
 // GetSmbiosStringById: the id-th string; past the last string edk2 stops at the last one.
-std::pair<std::size_t, std::size_t> string_by_id(ByteSpan s, std::uint8_t id, std::string_view source, std::size_t start) {
+std::pair<std::size_t, std::size_t> string_by_id(ByteSpan s, std::uint8_t id, std::string_view source,
+                                                 std::size_t start) {
     std::size_t i = std::to_integer<std::uint8_t>(s[1]);
     std::size_t found = 0, len = 0, count = 0;
     bool any = false;
@@ -77,7 +86,8 @@ std::pair<std::size_t, std::size_t> string_by_id(ByteSpan s, std::uint8_t id, st
         i += len;
         if (++count == id) break;
     }
-    if (!any) throw InputError(where(source, start) + " refers to string " + std::to_string(id) + " but has no strings");
+    if (!any)
+        throw InputError(where(source, start) + " refers to string " + std::to_string(id) + " but has no strings");
     return {found, len};
 }
 
@@ -120,7 +130,8 @@ Bytes smbios_measured_table(ByteSpan table, std::string_view source) {
     }
     if (structures.empty()) throw InputError(std::string(source) + ": empty SMBIOS table");
     Bytes out(table.begin(), table.begin() + static_cast<std::ptrdiff_t>(off));
-    for (const auto& [start, size] : structures) filter_structure(std::span<std::byte>(out).subspan(start, size), source, start);
+    for (const auto& [start, size] : structures)
+        filter_structure(std::span<std::byte>(out).subspan(start, size), source, start);
     return out;
 }
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/tdx/q35_memory.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -17,7 +17,6 @@ constexpr std::uint16_t kPhitLength = 56;
 constexpr std::uint16_t kResourceLength = 48;
 constexpr std::uint16_t kEndHobLength = 8;
 constexpr std::uint32_t kPhitVersion = 9;
-
 
 void append_header(Bytes& out, std::uint16_t type, std::uint16_t length) {
     append_le<std::uint16_t>(out, type);
@@ -42,9 +41,9 @@ std::vector<RamRange> td_ram_ranges(const TdvfMetadata& metadata, std::uint64_t 
             return !r.accepted && r.start <= start && end <= r.start + r.length;
         });
         if (it == ranges.end()) {
-            throw InputError("TDX metadata section " + std::to_string(i) + " (" + std::string(to_string(s.type)) + " [" +
-                             hex_number(start) + ", " + hex_number(end) + ")) is not inside guest RAM of " + hex_number(memory) +
-                             " bytes (or overlaps another section)");
+            throw InputError("TDX metadata section " + std::to_string(i) + " (" + std::string(to_string(s.type)) +
+                             " [" + hex_number(start) + ", " + hex_number(end) + ")) is not inside guest RAM of " +
+                             hex_number(memory) + " bytes (or overlaps another section)");
         }
         const RamRange whole = *it;
         std::vector<RamRange> parts;
@@ -64,15 +63,15 @@ Bytes build_td_hob(const TdvfMetadata& metadata, std::uint64_t memory) {
     const std::vector<RamRange> ranges = td_ram_ranges(metadata, memory);
     const std::uint64_t size = kPhitLength + ranges.size() * kResourceLength;
     if (size + kEndHobLength > hob->memory_data_size) {
-        throw InputError("TD HOB of " + std::to_string(size) + " bytes does not fit the " + hex_number(hob->memory_data_size) +
-                         "-byte TD_HOB section");
+        throw InputError("TD HOB of " + std::to_string(size) + " bytes does not fit the " +
+                         hex_number(hob->memory_data_size) + "-byte TD_HOB section");
     }
     Bytes out;
     out.reserve(size);
     append_header(out, kHobTypeHandoff, kPhitLength);
     append_le<std::uint32_t>(out, kPhitVersion);
-    append_le<std::uint32_t>(out, 0);  // BootMode
-    for (int i = 0; i < 4; ++i) append_le<std::uint64_t>(out, 0);  // memory top/bottom, free top/bottom
+    append_le<std::uint32_t>(out, 0);                                           // BootMode
+    for (int i = 0; i < 4; ++i) append_le<std::uint64_t>(out, 0);               // memory top/bottom, free top/bottom
     append_le<std::uint64_t>(out, hob->memory_address + size + kEndHobLength);  // EfiEndOfHobList
     for (const RamRange& r : ranges) {
         append_header(out, kHobTypeResourceDescriptor, kResourceLength);

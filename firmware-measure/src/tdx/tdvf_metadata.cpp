@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <optional>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -17,7 +17,6 @@ constexpr std::size_t kSectionSize = 32;
 constexpr std::uint32_t kTdvfSignature = 0x46564454;  // "TDVF"
 // tdx.md §2 step 3: old TDVF/td-shim keep the metadata offset at N-0x20.
 constexpr std::size_t kLegacyOffsetFromEnd = 0x20;
-
 
 // File offset of the descriptor, from the footer entry or the legacy location, if it holds "TDVF".
 std::optional<std::size_t> locate_descriptor(ByteSpan image, std::string_view source) {
@@ -30,7 +29,8 @@ std::optional<std::size_t> locate_descriptor(ByteSpan image, std::string_view so
     };
     auto table = ovmf::FooterTable::parse(image, source);
     if (const auto* entry = table.find(ovmf::kTdxMetadataGuid)) {
-        std::uint32_t from_end = load_le<std::uint32_t>(entry->payload, 0, std::string(source) + ": TDX metadata offset entry");
+        std::uint32_t from_end =
+            load_le<std::uint32_t>(entry->payload, 0, std::string(source) + ": TDX metadata offset entry");
         auto off = offset_to_descriptor(from_end);
         if (!off) {
             throw InputError(std::string(source) + ": TDX metadata offset entry points to " + hex_number(from_end) +
@@ -53,17 +53,21 @@ void validate_section(const TdvfSection& s, std::size_t index, ByteSpan image, s
             break;
         case SectionType::td_hob:
         case SectionType::temp_mem:
-            if (s.raw_data_size != 0) throw InputError(where + ": RawDataSize must be 0, is " + hex_number(s.raw_data_size));
+            if (s.raw_data_size != 0)
+                throw InputError(where + ": RawDataSize must be 0, is " + hex_number(s.raw_data_size));
             break;
     }
     if (s.memory_address % kPageSize != 0 || s.memory_data_size % kPageSize != 0) {
-        throw InputError(where + ": MemoryAddress/MemoryDataSize " + hex_number(s.memory_data_size) + " not 4 KiB aligned");
+        throw InputError(where + ": MemoryAddress/MemoryDataSize " + hex_number(s.memory_data_size) +
+                         " not 4 KiB aligned");
     }
     if (s.memory_data_size == 0) throw InputError(where + ": MemoryDataSize is 0");
     if (s.memory_data_size < s.raw_data_size) {
-        throw InputError(where + ": MemoryDataSize " + hex_number(s.memory_data_size) + " smaller than RawDataSize " + hex_number(s.raw_data_size));
+        throw InputError(where + ": MemoryDataSize " + hex_number(s.memory_data_size) + " smaller than RawDataSize " +
+                         hex_number(s.raw_data_size));
     }
-    if (s.memory_address + s.memory_data_size < s.memory_address) throw InputError(where + ": memory range wraps around");
+    if (s.memory_address + s.memory_data_size < s.memory_address)
+        throw InputError(where + ": memory range wraps around");
     if (static_cast<std::uint64_t>(s.data_offset) + s.raw_data_size > image.size()) {
         throw InputError(where + ": raw data [" + hex_number(s.data_offset) + ", +" + hex_number(s.raw_data_size) +
                          ") runs past the end of the " + std::to_string(image.size()) + "-byte image");
@@ -77,10 +81,14 @@ void validate_section(const TdvfSection& s, std::size_t index, ByteSpan image, s
 
 std::string_view to_string(SectionType type) noexcept {
     switch (type) {
-        case SectionType::bfv: return "BFV";
-        case SectionType::cfv: return "CFV";
-        case SectionType::td_hob: return "TD_HOB";
-        case SectionType::temp_mem: return "TempMem";
+        case SectionType::bfv:
+            return "BFV";
+        case SectionType::cfv:
+            return "CFV";
+        case SectionType::td_hob:
+            return "TD_HOB";
+        case SectionType::temp_mem:
+            return "TempMem";
     }
     return "unknown";
 }
@@ -103,10 +111,12 @@ TdvfMetadata parse_tdvf_metadata(ByteSpan image, std::string_view source) {
     const std::uint32_t length = load_le<std::uint32_t>(image, *desc + 4, what);
     md.version = load_le<std::uint32_t>(image, *desc + 8, what);
     const std::uint32_t count = load_le<std::uint32_t>(image, *desc + 12, what);
-    if (md.version != 1) throw InputError(what + ": unsupported version " + std::to_string(md.version) + " (expected 1)");
+    if (md.version != 1)
+        throw InputError(what + ": unsupported version " + std::to_string(md.version) + " (expected 1)");
     if (count < 2) throw InputError(what + ": " + std::to_string(count) + " sections (at least 2 required)");
     if (static_cast<std::uint64_t>(length) != kDescriptorSize + kSectionSize * static_cast<std::uint64_t>(count)) {
-        throw InputError(what + ": Length " + std::to_string(length) + " does not match " + std::to_string(count) + " sections");
+        throw InputError(what + ": Length " + std::to_string(length) + " does not match " + std::to_string(count) +
+                         " sections");
     }
     checked_subspan(image, *desc, length, what);
     for (std::uint32_t i = 0; i < count; ++i) {

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::tdx {
 namespace {
@@ -29,7 +29,8 @@ Edk2Version Edk2Version::parse(std::string_view text, std::string_view what) {
         ok = parse_int(t.substr(0, 4), v.year) && parse_int(t.substr(4, 2), v.month);
     }
     if (!ok || v.month < 1 || v.month > 12 || v.year < 2000) {
-        throw InputError(std::string(what) + ": '" + std::string(text) + "' is not an edk2 release (expected YYYY.MM, e.g. 2025.02)");
+        throw InputError(std::string(what) + ": '" + std::string(text) +
+                         "' is not an edk2 release (expected YYYY.MM, e.g. 2025.02)");
     }
     return v;
 }
@@ -50,7 +51,9 @@ QemuVersion QemuVersion::parse(std::string_view text, std::string_view what) {
         ok = parse_int(text.substr(0, dot), v.major) && parse_int(rest.substr(0, dot2), v.minor) &&
              (dot2 == std::string_view::npos || parse_int(rest.substr(dot2 + 1), micro));
     }
-    if (!ok) throw InputError(std::string(what) + ": '" + std::string(text) + "' is not a QEMU version (expected X.Y, e.g. 10.1)");
+    if (!ok)
+        throw InputError(std::string(what) + ": '" + std::string(text) +
+                         "' is not a QEMU version (expected X.Y, e.g. 10.1)");
     return v;
 }
 

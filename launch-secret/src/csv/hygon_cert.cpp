@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret::csv {
 namespace {

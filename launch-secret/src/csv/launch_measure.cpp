@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 
 namespace ccvm::secret::csv {

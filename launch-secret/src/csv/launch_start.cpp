@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 #include "ccvm/launch-secret/csv/sm3_kdf.hpp"
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"

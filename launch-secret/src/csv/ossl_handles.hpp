@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::secret::csv::ossl {
 

@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"
 

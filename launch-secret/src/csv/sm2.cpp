@@ -1,7 +1,7 @@
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
@@ -216,13 +216,15 @@ Sm2PrivateKey Sm2PrivateKey::from_pem(ByteSpan pem, std::string_view source) {
     ossl::check(bio != nullptr, "BIO_new_mem_buf");
     // An empty passphrase refuses encrypted keys instead of prompting on the terminal.
     char empty[] = "";
-    std::unique_ptr<EVP_PKEY, ossl::Deleter<EVP_PKEY_free>> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty));
+    std::unique_ptr<EVP_PKEY, ossl::Deleter<EVP_PKEY_free>> key(
+        PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty));
     ERR_clear_error();
     if (!key) throw InputError(std::string(source) + ": not an unencrypted PEM private key");
     char group[32] = {};
-    const bool sm2 = EVP_PKEY_is_a(key.get(), "SM2") ||
-                     (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1 &&
-                      std::string_view(group) == "SM2");
+    const bool sm2 =
+        EVP_PKEY_is_a(key.get(), "SM2") ||
+        (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) == 1 &&
+         std::string_view(group) == "SM2");
     if (!sm2) throw InputError(std::string(source) + ": not an SM2 private key");
     BIGNUM* d = nullptr;
     ossl::check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1, "read SM2 private scalar");

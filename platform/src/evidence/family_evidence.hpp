@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/platform/evidence/verify_evidence.hpp"
+#include "ccvm/platform/verify_evidence.hpp"
 
 namespace ccvm::platform::evidence {
 

@@ -1,7 +1,7 @@
-#include "ccvm/platform/evidence/verify_evidence.hpp"
+#include "ccvm/platform/verify_evidence.hpp"
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "evidence/family_evidence.hpp"
 
@@ -9,10 +9,14 @@ namespace ccvm::platform::evidence {
 
 std::string_view evidence_family_name(EvidenceFamily family) noexcept {
     switch (family) {
-        case EvidenceFamily::snp: return "snp";
-        case EvidenceFamily::tdx: return "tdx";
-        case EvidenceFamily::csv: return "csv";
-        case EvidenceFamily::cca: return "cca";
+        case EvidenceFamily::snp:
+            return "snp";
+        case EvidenceFamily::tdx:
+            return "tdx";
+        case EvidenceFamily::csv:
+            return "csv";
+        case EvidenceFamily::cca:
+            return "cca";
     }
     return "?";
 }
@@ -25,15 +29,20 @@ std::optional<EvidenceFamily> evidence_family_from_name(std::string_view name) n
 
 EvidenceFamily evidence_family_of(TeeKind tee) {
     switch (tee) {
-        case TeeKind::sev_snp: return EvidenceFamily::snp;
-        case TeeKind::tdx: return EvidenceFamily::tdx;
-        case TeeKind::cca: return EvidenceFamily::cca;
+        case TeeKind::sev_snp:
+            return EvidenceFamily::snp;
+        case TeeKind::tdx:
+            return EvidenceFamily::tdx;
+        case TeeKind::cca:
+            return EvidenceFamily::cca;
         case TeeKind::csv:
         case TeeKind::csv2:
-        case TeeKind::csv3: return EvidenceFamily::csv;
+        case TeeKind::csv3:
+            return EvidenceFamily::csv;
         case TeeKind::none:
         case TeeKind::sev:
-        case TeeKind::sev_es: break;
+        case TeeKind::sev_es:
+            break;
     }
     throw InputError("a " + std::string(tee_name(tee)) +
                      " VM produces no runtime attestation evidence (SEV and SEV-ES are attested at launch: "
@@ -78,7 +87,8 @@ std::optional<Bytes> SpecRegisters::blob(const std::optional<std::string>& base6
 void SpecRegisters::note_not_compared(CheckList& out, const std::map<std::string, std::string>& rename) const {
     for (const auto& [name, why] : not_computed_) {
         const auto it = rename.find(name);
-        out.skip(it == rename.end() ? name : it->second, "not compared: the spec's " + name + " is not computed (" + why + ")");
+        out.skip(it == rename.end() ? name : it->second,
+                 "not compared: the spec's " + name + " is not computed (" + why + ")");
     }
 }
 
@@ -99,10 +109,14 @@ EvidenceResult verify_evidence(const EvidenceRequest& request) {
                              std::string(evidence_family_name(request.family)));
     }
     switch (request.family) {
-        case EvidenceFamily::snp: return verify_snp_evidence(request);
-        case EvidenceFamily::tdx: return verify_tdx_evidence(request);
-        case EvidenceFamily::csv: return verify_csv_evidence(request);
-        case EvidenceFamily::cca: return verify_cca_evidence(request);
+        case EvidenceFamily::snp:
+            return verify_snp_evidence(request);
+        case EvidenceFamily::tdx:
+            return verify_tdx_evidence(request);
+        case EvidenceFamily::csv:
+            return verify_csv_evidence(request);
+        case EvidenceFamily::cca:
+            return verify_cca_evidence(request);
     }
     throw InputError("unknown evidence family");
 }

@@ -1,6 +1,6 @@
 // Arm CCA realms: libvirt has no launchSecurity type for them, so the rme-guest object and the
 // confidential-guest-support link go through <qemu:commandline> (libvirt.md §9, cca.md §7).
-#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "families/cca_measure.hpp"
 #include "families/families.hpp"
 #include "families/registers.hpp"

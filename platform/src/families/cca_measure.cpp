@@ -1,10 +1,10 @@
 #include "families/cca_measure.hpp"
 
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/measurement.hpp"
 #include "ccvm/firmware-measure/cca/qemu_virt_layout.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
 #include "ccvm/firmware-measure/cca/vmm_layout.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 namespace ccvm::platform {
 
@@ -12,12 +12,14 @@ void measure_cca_rim(const VmSpec& spec, Registers& regs) {
     const CcaOptions& o = *spec.options<CcaOptions>();
     // cca.md §8 trap: the RIM covers the DTB byte for byte, and QEMU generates it per host.
     if (!o.dtb) {
-        return regs.not_computed("rim", "the RIM covers the realm's DTB byte for byte: set tee.dtb to the DTB QEMU "
-                                        "passes (dump it with -machine dumpdtb=FILE)");
+        return regs.not_computed("rim",
+                                 "the RIM covers the realm's DTB byte for byte: set tee.dtb to the DTB QEMU "
+                                 "passes (dump it with -machine dumpdtb=FILE)");
     }
     if (!spec.host.num_bps || !spec.host.num_wps)
-        return regs.not_computed("rim", "the realm parameters include the host's debug resources: set host.num-bps "
-                                        "and host.num-wps");
+        return regs.not_computed("rim",
+                                 "the realm parameters include the host's debug resources: set host.num-bps "
+                                 "and host.num-wps");
     cca::VmmInputs in;
     in.kernel = spec.kernel;
     in.initrd = spec.initrd;

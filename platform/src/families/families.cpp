@@ -27,15 +27,21 @@ XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& o, st
 
 const TeeFamily& tee_family(TeeKind kind) {
     switch (kind) {
-        case TeeKind::none: return no_tee_family();
+        case TeeKind::none:
+            return no_tee_family();
         case TeeKind::sev:
-        case TeeKind::sev_es: return sev_family(kind);
-        case TeeKind::sev_snp: return sev_snp_family();
-        case TeeKind::tdx: return tdx_family();
+        case TeeKind::sev_es:
+            return sev_family(kind);
+        case TeeKind::sev_snp:
+            return sev_snp_family();
+        case TeeKind::tdx:
+            return tdx_family();
         case TeeKind::csv:
         case TeeKind::csv2:
-        case TeeKind::csv3: return csv_family(kind);
-        case TeeKind::cca: return cca_family();
+        case TeeKind::csv3:
+            return csv_family(kind);
+        case TeeKind::cca:
+            return cca_family();
     }
     return no_tee_family();
 }

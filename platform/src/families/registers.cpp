@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 
 namespace ccvm::platform {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::platform {
 

@@ -1,8 +1,8 @@
 #include "families/sev_measure.hpp"
 
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
 #include "ccvm/firmware-measure/sev/sev_hashes.hpp"

@@ -1,7 +1,7 @@
 // AMD SEV-SNP guests: <launchSecurity type='sev-snp'> (libvirt.md §8.1, libvirt >= 10.5).
 #include "blob_file.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/p384.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/launch-secret/snp_id_block.hpp"
@@ -38,7 +38,8 @@ secret::SignedIdBlock sign_id_block(const VmSpec& spec, const SnpOptions& o) {
     const json::Value out = regs.to_json();
     const json::Value& digest = out.at("registers").at("launch_digest");
     if (!digest.is_string()) {
-        throw InputError(spec.where("tee.id-key") + ": tee.id-key: cannot sign an ID block without the launch digest: " +
+        throw InputError(spec.where("tee.id-key") +
+                         ": tee.id-key: cannot sign an ID block without the launch digest: " +
                          out.at("not_computed").at("launch_digest").as_string());
     }
     secret::IdBlock block;

@@ -11,7 +11,7 @@ class TdxFamily final : public TeeFamily {
 public:
     TeeKind kind() const noexcept override { return TeeKind::tdx; }
 
-    void shape_domain(const VmSpec&spec, DomainParts& parts) const override {
+    void shape_domain(const VmSpec& spec, DomainParts& parts) const override {
         const TdxOptions& o = *spec.options<TdxOptions>();
         parts.loader_type = "rom";
         parts.loader_stateless = false;

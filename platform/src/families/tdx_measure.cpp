@@ -1,7 +1,7 @@
 #include "families/tdx_measure.hpp"
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/tdx/acpi_blobs.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 #include "ccvm/firmware-measure/tdx/mrtd.hpp"
@@ -11,8 +11,10 @@ namespace ccvm::platform {
 namespace {
 
 void report(Registers& regs, const std::string& name, const tdx::RegisterValue& v) {
-    if (v.value) regs.set(name, to_hex(*v.value));
-    else regs.not_computed(name, v.reason.empty() ? "not computed" : v.reason);
+    if (v.value)
+        regs.set(name, to_hex(*v.value));
+    else
+        regs.not_computed(name, v.reason.empty() ? "not computed" : v.reason);
 }
 
 }  // namespace

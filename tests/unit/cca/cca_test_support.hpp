@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "support/paths.hpp"
 
 namespace ccvm::test {
@@ -24,6 +24,8 @@ inline std::string expected_rim(const std::string& file, const std::string& id) 
     return cca_case(file, id).at("expect").at("json").at("rim").as_string();
 }
 
-inline std::filesystem::path cca_plan_path(const std::string& name) { return inputs_dir() / ("cca-plan-" + name + ".json"); }
+inline std::filesystem::path cca_plan_path(const std::string& name) {
+    return inputs_dir() / ("cca-plan-" + name + ".json");
+}
 
 }  // namespace ccvm::test

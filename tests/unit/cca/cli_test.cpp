@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "cca_test_support.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "support/process.hpp"
 
 using namespace ccvm;
@@ -17,7 +17,8 @@ std::string plan(const std::string& name) { return test::cca_plan_path(name).str
 // --trace lists every descriptor: kvm01 = REALM_CREATE, 256 RIPAS entries (2 MiB blocks over
 // 512 MiB, s2sz 33), 16 DTB granules (the 64 KiB kvmtool blob) and the REC; the last RIM is the result.
 TEST(CcaCli, TraceListsEveryDescriptor) {
-    const auto r = ccvm_run({"measure", "--mode", "cca", "--plan", plan("kvm01_min"), "--output-format", "json", "--trace"});
+    const auto r =
+        ccvm_run({"measure", "--mode", "cca", "--plan", plan("kvm01_min"), "--output-format", "json", "--trace"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     const json::Array& trace = out.at("trace").as_array();
@@ -38,7 +39,8 @@ TEST(CcaCli, HexAndBase64PrintTheRim) {
     const auto hex = ccvm_run({"measure", "--mode", "cca", "--plan", plan("ll01_create_only_sha256")});
     ASSERT_EQ(hex.exit_code, 0) << hex.err;
     EXPECT_EQ(hex.out, want + "\n");
-    const auto b64 = ccvm_run({"measure", "--mode", "cca", "--plan", plan("ll01_create_only_sha256"), "--output-format", "base64"});
+    const auto b64 =
+        ccvm_run({"measure", "--mode", "cca", "--plan", plan("ll01_create_only_sha256"), "--output-format", "base64"});
     EXPECT_EQ(b64.out, to_base64(from_hex(want)) + "\n");
 }
 
@@ -58,9 +60,11 @@ TEST(CcaCli, UsageErrorsExit2) {
         {{"--vmm", "kvmtool", "--memory", "512M", "--vcpus", "1", "--num-bps", "6", "--num-wps", "6"}, "--dtb"},
         {{"--vmm", "kvmtool", "--dtb", dtb, "--memory", "512M", "--vcpus", "1", "--num-wps", "6"}, "--num-bps"},
         {{"--vmm", "kvmtool", "--dtb", dtb, "--memory", "512M", "--vcpus", "1", "--num-bps", "6", "--num-wps", "6",
-          "--hash-algo", "sha384"}, "sha384"},
+          "--hash-algo", "sha384"},
+         "sha384"},
         {{"--vmm", "qemu", "--dtb", dtb, "--memory", "1G", "--vcpus", "1", "--num-bps", "6", "--num-wps", "6",
-          "--firmware-address", "0x1000"}, "--firmware"},
+          "--firmware-address", "0x1000"},
+         "--firmware"},
     };
     for (const Case& c : cases) {
         std::vector<std::string> args{"measure", "--mode", "cca"};

@@ -16,7 +16,8 @@ MeasurementSlot pattern(std::uint8_t seed) {
     return s;
 }
 bool zero_from(const Descriptor& d, std::size_t off) {
-    return std::all_of(d.begin() + static_cast<std::ptrdiff_t>(off), d.end(), [](std::byte b) { return b == std::byte{0}; });
+    return std::all_of(d.begin() + static_cast<std::ptrdiff_t>(off), d.end(),
+                       [](std::byte b) { return b == std::byte{0}; });
 }
 void expect_header(const Descriptor& d, std::uint8_t type, const MeasurementSlot& rim) {
     EXPECT_EQ(load_le<std::uint8_t>(d, 0x00), type);

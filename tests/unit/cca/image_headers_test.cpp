@@ -14,7 +14,8 @@ TEST(CcaImageHeaders, Arm64Header) {
     EXPECT_EQ(h.text_offset, 0u);
     EXPECT_EQ(h.image_size, 0x1a0000u);
     EXPECT_EQ(h.flags, 0xau);
-    EXPECT_EQ(parse_arm64_image_header(read_file(test::inputs_dir() / "cca" / "kernelB.bin"), "kernelB").image_size, 0x8400000u);
+    EXPECT_EQ(parse_arm64_image_header(read_file(test::inputs_dir() / "cca" / "kernelB.bin"), "kernelB").image_size,
+              0x8400000u);
     EXPECT_THROW(parse_arm64_image_header(ByteSpan(a).first(63), "short"), InputError);
     Bytes gz = a;
     gz[56] = std::byte{0x1f};

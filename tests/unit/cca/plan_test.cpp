@@ -1,15 +1,16 @@
 #include <gtest/gtest.h>
 
 #include "cca_test_support.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 using namespace ccvm;
 using namespace ccvm::cca;
 
 namespace {
-const char* kHead = R"({"hash_algo": "sha256", "realm_params": {"flags": 0, "s2sz": 40, "sve_vl": 0, "num_bps": 1, "num_wps": 1, "pmu_num_ctrs": 0}, )";
+const char* kHead =
+    R"({"hash_algo": "sha256", "realm_params": {"flags": 0, "s2sz": 40, "sve_vl": 0, "num_bps": 1, "num_wps": 1, "pmu_num_ctrs": 0}, )";
 
 Plan parse(const std::string& rest) { return parse_plan(std::string(kHead) + rest, "/plans", "p.json"); }
 
@@ -36,7 +37,8 @@ TEST(CcaPlan, ParsesEveryOp) {
     ASSERT_EQ(plan.ops.size(), 6u);
     EXPECT_EQ(std::get<InitRipasOp>(plan.ops[0]).top, 2684354560u);
     EXPECT_EQ(std::get<Bytes>(std::get<DataOp>(plan.ops[1]).source), from_hex("00ff"));
-    EXPECT_EQ(std::get<std::filesystem::path>(std::get<DataOp>(plan.ops[2]).source), std::filesystem::path("/plans/cca/blob.bin"));
+    EXPECT_EQ(std::get<std::filesystem::path>(std::get<DataOp>(plan.ops[2]).source),
+              std::filesystem::path("/plans/cca/blob.bin"));
     EXPECT_EQ(std::get<RecOp>(plan.ops[3]).params.gprs[7], UINT64_MAX);
     EXPECT_EQ(std::get<DataUnmeasuredOp>(plan.ops[4]).size, 65536u);
     EXPECT_EQ(std::get<RemExtendOp>(plan.ops[5]).index, 3u);
@@ -56,25 +58,31 @@ TEST(CcaPlan, ErrorsNameTheField) {
     expect_error(R"("ops": [{"op": "rec", "flags": 1, "pc": 0, "gprs": [0,0,0]}]})", "ops[0].gprs");
     expect_error(R"("ops": [{"op": "rec", "flags": 1, "pc": 0, "gprs": [0,0,0,0,0,0,0,"1"]}]})", "ops[0].gprs[7]");
     expect_error(R"("ops": [{"op": "rem_extend", "index": 4, "hex": "00"}]})", "ops[0].index");
-    expect_error(R"("ops": [{"op": "rem_extend", "index": 0, "hex": ")" + std::string(130, 'a') + R"("}]})", "at most 64");
+    expect_error(R"("ops": [{"op": "rem_extend", "index": 0, "hex": ")" + std::string(130, 'a') + R"("}]})",
+                 "at most 64");
     expect_error(R"("ops": [{"op": "data_unmeasured", "ipa": 0, "size": 0}]})", "ops[0].size");
     expect_error(R"("ops": [{"op": "jump"}]})", "ops[0].op");
     expect_error(R"("ops": [7]})", "ops[0] must be a JSON object");
     expect_error(R"("ops": {}})", "ops must be a list");
     expect_error(R"("ops": [], "rmm_version": "1.1"})", "rmm_version");
     expect_error(R"("ops": [], "extra": 1})", "extra is not a known field");
-    EXPECT_THROW(parse_plan(R"({"hash_algo": "sha384", "realm_params": {"flags": 0, "s2sz": 40, "sve_vl": 0, "num_bps": 1,
-        "num_wps": 1, "pmu_num_ctrs": 0}, "ops": []})", "/", "p.json"), InputError);
-    EXPECT_THROW(parse_plan(R"({"hash_algo": "sha256", "realm_params": {"flags": 0, "s2sz": 40}, "ops": []})", "/", "p.json"),
-                 InputError);
+    EXPECT_THROW(
+        parse_plan(R"({"hash_algo": "sha384", "realm_params": {"flags": 0, "s2sz": 40, "sve_vl": 0, "num_bps": 1,
+        "num_wps": 1, "pmu_num_ctrs": 0}, "ops": []})",
+                   "/", "p.json"),
+        InputError);
+    EXPECT_THROW(
+        parse_plan(R"({"hash_algo": "sha256", "realm_params": {"flags": 0, "s2sz": 40}, "ops": []})", "/", "p.json"),
+        InputError);
     EXPECT_THROW(parse_plan("{", "/", "p.json"), InputError);
 }
 
 // SHA-384 is an RMM 1.1+ algorithm: accepted with rmm_version 2.0, 48-byte RIM.
 TEST(CcaPlan, Sha384WithRmm2) {
-    const Plan plan = parse_plan(R"({"hash_algo": "sha384", "rmm_version": "2.0", "realm_params": {"flags": 0, "s2sz": 40,
+    const Plan plan =
+        parse_plan(R"({"hash_algo": "sha384", "rmm_version": "2.0", "realm_params": {"flags": 0, "s2sz": 40,
         "sve_vl": 0, "num_bps": 1, "num_wps": 1, "pmu_num_ctrs": 0}, "ops": [{"op": "rem_extend", "index": 1, "hex": "01"}]})",
-                                 "/", "p.json");
+                   "/", "p.json");
     const RealmMeasurements m = replay(plan);
     EXPECT_EQ(m.rim.size(), 48u);
     EXPECT_EQ(m.rems[1].size(), 48u);

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "cca_test_support.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/realm.hpp"
 #include "ccvm/firmware-measure/cca/realm_params.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 using namespace ccvm;
 using namespace ccvm::cca;

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "cca_test_support.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/data_descriptor.hpp"
 #include "ccvm/firmware-measure/cca/realm.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 using namespace ccvm;

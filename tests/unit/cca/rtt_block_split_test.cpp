@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "cca_test_support.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/realm.hpp"
 #include "ccvm/firmware-measure/cca/ripas_descriptor.hpp"
 #include "ccvm/firmware-measure/cca/rtt_block_split.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 using namespace ccvm;
 using namespace ccvm::cca;
@@ -55,7 +55,8 @@ TEST(CcaRttBlockSplit, RunsQuotedByVectors) {
         const Plan plan = load_plan(test::cca_plan_path(name));
         const auto& ripas = std::get<InitRipasOp>(plan.ops.at(0));
         const std::string note = test::cca_case("cca_rim", std::string("cca-plan-") + name).at("note").as_string();
-        EXPECT_EQ(ripas_runs(split_ripas_range(KvmBlockSplit(plan.realm_params.s2sz), ripas.base, ripas.top)), runs_from_note(note))
+        EXPECT_EQ(ripas_runs(split_ripas_range(KvmBlockSplit(plan.realm_params.s2sz), ripas.base, ripas.top)),
+                  runs_from_note(note))
             << name;
         ++checked;
     }

@@ -3,10 +3,10 @@
 #include <fstream>
 
 #include "cca_test_support.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/cca/kvmtool_layout.hpp"
 #include "ccvm/firmware-measure/cca/qemu_virt_layout.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 
 using namespace ccvm;
 using namespace ccvm::cca;

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 // No bus at this address: a VM command that got as far as the module fails on connecting.
 const std::map<std::string, std::string> kNoBus = {{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/ccvm-test-bus"}};
-constexpr const char* kNotReachable = "ccvm: error: ccvmd is not reachable on the system bus: cannot connect to the bus (";
+constexpr const char* kNotReachable =
+    "ccvm: error: ccvmd is not reachable on the system bus: cannot connect to the bus (";
 
 // Everything the dynamic loader maps to start ccvm (ld.so lists it instead of running the program).
 std::string loaded_libraries() {
@@ -61,7 +62,8 @@ TEST(VmModule, MissingModuleIsOneLineNamingItsPath) {
 
     const ProcessResult r = run_process({exe.string(), "list"}, kNoBus);
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_TRUE(r.err.starts_with("ccvm: error: cannot load the VM client module " + expected.string() + ": ")) << r.err;
+    EXPECT_TRUE(r.err.starts_with("ccvm: error: cannot load the VM client module " + expected.string() + ": "))
+        << r.err;
     EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
     EXPECT_TRUE(r.err.ends_with(" (VM commands need it; is ccvm installed completely?)\n")) << r.err;
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 using namespace ccvm;

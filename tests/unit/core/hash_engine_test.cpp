@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 #include "support/paths.hpp"
@@ -38,9 +38,8 @@ std::vector<Case> all_cases() {
 // Lengths around every padding boundary: FIPS 180-4 §5.1.1 (SHA-256: 55 bytes is the longest tail
 // that fits one block with its 1 bit and 64-bit length) and §5.1.2 (SHA-384/512: 111 bytes, 128-bit
 // length), block multiples, a 4 KiB page and multi-block lengths.
-const std::size_t kLengths[] = {0,   1,   2,   55,  56,  57,  63,   64,   65,   111,  112,  113,
-                                119, 120, 127, 128, 129, 191, 192,  255,  256,  1000, 4095, 4096,
-                                4097, 8192};
+const std::size_t kLengths[] = {0,   1,   2,   55,  56,  57,  63,  64,  65,   111,  112,  113,  119,
+                                120, 127, 128, 129, 191, 192, 255, 256, 1000, 4095, 4096, 4097, 8192};
 
 class HashEngineTest : public testing::TestWithParam<Case> {
 protected:
@@ -88,7 +87,8 @@ TEST_P(HashEngineTest, StridedPagesWithGapsMatchOpenSsl) {
     Bytes out(37 * dsize);
     hash_strided(algo, level, data.data(), 4100, 4096, 37, out);
     for (std::size_t i = 0; i < 37; ++i)
-        ASSERT_EQ(to_hex(ByteSpan(out).subspan(i * dsize, dsize)), to_hex(hash(algo, ByteSpan(data).subspan(i * 4100, 4096))))
+        ASSERT_EQ(to_hex(ByteSpan(out).subspan(i * dsize, dsize)),
+                  to_hex(hash(algo, ByteSpan(data).subspan(i * 4100, 4096))))
             << "message " << i;
 }
 
@@ -96,17 +96,19 @@ TEST_P(HashEngineTest, KnownAnswerAbc) {
     // FIPS 180-4 examples (NIST CSRC "Examples with intermediate values"), message "abc", hashed in
     // every lane at once.
     const auto [algo, level] = GetParam();
-    const std::string expected = algo == HashAlgo::sha256
-        ? "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    const std::string expected =
+        algo == HashAlgo::sha256 ? "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         : algo == HashAlgo::sha384
-        ? "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"
-        : "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f";
+            ? "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"
+            : "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423"
+              "643ce80e2a9ac94fa54ca49f";
     const std::size_t lanes = hash_lanes(algo, level);
     const std::vector<ByteSpan> msgs(lanes, as_bytes("abc"));
     const std::size_t dsize = digest_size(algo);
     Bytes out(lanes * dsize);
     hash_many(algo, level, msgs, out);
-    for (std::size_t i = 0; i < lanes; ++i) EXPECT_EQ(to_hex(ByteSpan(out).subspan(i * dsize, dsize)), expected) << "lane " << i;
+    for (std::size_t i = 0; i < lanes; ++i)
+        EXPECT_EQ(to_hex(ByteSpan(out).subspan(i * dsize, dsize)), expected) << "lane " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, HashEngineTest, testing::ValuesIn(all_cases()), case_name);
@@ -122,7 +124,8 @@ TEST(HashEngine, ChunksWithShortLastChunkMatchOpenSsl) {
         Bytes out(n * dsize);
         hash_chunks(algo, data, 4096, out, 3);
         for (std::size_t i = 0; i < n; ++i) {
-            const ByteSpan chunk = ByteSpan(data).subspan(i * 4096, std::min<std::size_t>(4096, data.size() - i * 4096));
+            const ByteSpan chunk =
+                ByteSpan(data).subspan(i * 4096, std::min<std::size_t>(4096, data.size() - i * 4096));
             ASSERT_EQ(to_hex(ByteSpan(out).subspan(i * dsize, dsize)), to_hex(hash(algo, chunk)))
                 << to_string(algo) << " chunk " << i;
         }
@@ -144,8 +147,15 @@ TEST(HashEngine, UnsupportedLevelIsRefused) {
 
 TEST(HashEngine, CliRejectsUnknownOrUnavailableLevelWithExitCode2) {
     // The level is checked when the first digest is taken, i.e. by any measurement.
-    const std::vector<std::string> argv = {test::ccvm_cli().string(), "measure", "--mode", "snp", "--vcpus", "1",
-                                           "--vcpu-type", "EPYC-v4", "--ovmf",
+    const std::vector<std::string> argv = {test::ccvm_cli().string(),
+                                           "measure",
+                                           "--mode",
+                                           "snp",
+                                           "--vcpus",
+                                           "1",
+                                           "--vcpu-type",
+                                           "EPYC-v4",
+                                           "--ovmf",
                                            test::substitute("@inputs/firmware/debian12/OVMF.fd")};
     const auto bad = test::run_process(argv, {{"CCVM_HASH_ENGINE", "avx1024"}});
     EXPECT_EQ(bad.exit_code, 2) << bad.err;
@@ -161,7 +171,8 @@ TEST(HashEngine, CliRejectsUnknownOrUnavailableLevelWithExitCode2) {
         if (const auto level = parse_hash_level(l); level && !cpu_supports(*level)) continue;
         const auto r = test::run_process(argv, {{"CCVM_HASH_ENGINE", l}});
         EXPECT_EQ(r.exit_code, 0) << l << ": " << r.err;
-        EXPECT_EQ(r.out, "11570979c77a0adb515761a702527c8b9e11554e730552621d950988613a3a75c6ff1703f540bd22a9beede8fe7a97e3\n")
+        EXPECT_EQ(r.out,
+                  "11570979c77a0adb515761a702527c8b9e11554e730552621d950988613a3a75c6ff1703f540bd22a9beede8fe7a97e3\n")
             << l;
     }
 }

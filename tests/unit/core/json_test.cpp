@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 
 using ccvm::json::parse;
 using ccvm::json::Value;

@@ -2,9 +2,9 @@
 // the same file, the registers against an independent replay, and the logs ccvm must refuse.
 #include <gtest/gtest.h>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/cc_event_log.hpp"
 #include "ccvm/firmware-measure/cc_event_log_diff.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/ccel.hpp"
 #include "trustee_csv_log.hpp"
@@ -81,7 +81,8 @@ TEST(CcEventLogCsv, TruncatedLogNamesTheOffset) {
     char where[32];
     std::snprintf(where, sizeof where, "csv.log at offset 0x%zx", last.offset);
     EXPECT_NE(error_of(cut).find(where), std::string::npos) << error_of(cut);
-    EXPECT_NE(error_of(ByteSpan(raw).first(40)).find("csv.log at offset 0x0 (Spec ID header event)"), std::string::npos);
+    EXPECT_NE(error_of(ByteSpan(raw).first(40)).find("csv.log at offset 0x0 (Spec ID header event)"),
+              std::string::npos);
 }
 
 TEST(CcEventLogCsv, UnsupportedAlgorithmIsNamed) {
@@ -93,12 +94,14 @@ TEST(CcEventLogCsv, UnsupportedAlgorithmIsNamed) {
     // A supported algorithm with another digest size is refused too.
     store_le<std::uint16_t>(raw, kFirstAlgorithmId, 0x0012);
     store_le<std::uint16_t>(raw, kFirstAlgorithmId + 2, 48);
-    EXPECT_NE(error_of(raw).find("digest algorithm 0x0012 a size of 48 bytes, not 32"), std::string::npos) << error_of(raw);
+    EXPECT_NE(error_of(raw).find("digest algorithm 0x0012 a size of 48 bytes, not 32"), std::string::npos)
+        << error_of(raw);
 }
 
 TEST(CcEventLogCsv, PlatformMustMatchTheAlgorithm) {
-    EXPECT_NE(error_of(real_log(), CcPlatform::tdx).find("lists digest algorithm 0x0012, a TDX log needs 0x000c (SHA-384)"),
-              std::string::npos)
+    EXPECT_NE(
+        error_of(real_log(), CcPlatform::tdx).find("lists digest algorithm 0x0012, a TDX log needs 0x000c (SHA-384)"),
+        std::string::npos)
         << error_of(real_log(), CcPlatform::tdx);
     EXPECT_THROW(tdx::parse_ccel(real_log()), InputError);
     EXPECT_EQ(parse_cc_event_log(real_log(), "log", CcPlatform::csv).algorithm, HashAlgo::sm3);

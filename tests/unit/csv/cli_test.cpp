@@ -7,8 +7,8 @@
 
 #include <algorithm>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 #include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"
@@ -115,7 +115,8 @@ namespace {
 std::string private_file(const std::string& name, ccvm::ByteSpan data) {
     const fs::path p = fs::path(testing::TempDir()) / name;
     fs::remove(p);
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<long>(data.size()));
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(data.data()), static_cast<long>(data.size()));
     fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
     return p.string();
 }
@@ -154,7 +155,8 @@ TEST(CsvCli, VerifyLaunchCsvModel) {
     const Bytes tik = from_hex("6a38a8f82a83d72b7ae92244f74c9117");
     const Bytes mnonce(16, std::byte{9});
     Sm3Digest digest{};
-    const Bytes d = from_hex("e0ebcf5414ed03da0e9b1ecce2cb87c31e9198a4f73fbbbf9cf4c8c709ed61dc");  // csv_model OVMF_CODE
+    const Bytes d =
+        from_hex("e0ebcf5414ed03da0e9b1ecce2cb87c31e9198a4f73fbbbf9cf4c8c709ed61dc");  // csv_model OVMF_CODE
     std::copy(d.begin(), d.end(), digest.begin());
     const auto measure = secret::csv::expected_launch_measure(tik, 1, 16, 0x1, digest, mnonce);
     // MEASURE || MNONCE, copied into a buffer of the final size: appending to the 32-byte vector makes

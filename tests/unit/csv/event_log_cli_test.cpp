@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/platform/evidence/csv/attestation_report.hpp"
+#include "ccvm/attestation/csv/attestation_report.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "extended_report.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -69,16 +69,19 @@ const std::array<Bytes, 5>& independent() {
 
 // A V2 report (4116-byte wrapper, flags 1) with these RTMRs, signed by the synthetic PEK.
 fs::path v2_report(const std::string& name, const std::array<Bytes, 5>& rtmr) {
-    const auto v1 = platform::csv::AttestationReport::parse(read_file(input("csv/synthetic/report_v1.bin")), "v1");
+    const auto v1 = attestation::csv::AttestationReport::parse(read_file(input("csv/synthetic/report_v1.bin")), "v1");
     std::array<Sm3Digest, 5> regs{};
     for (std::size_t i = 0; i < regs.size(); ++i) std::copy(rtmr[i].begin(), rtmr[i].end(), regs[i].begin());
     return write(name, test::csv::wrap_extended_report(test::csv::make_extended_report(v1, false, regs), 1));
 }
 
 std::vector<std::string> verify_csv(const fs::path& report) {
-    return {"attest", "verify-report", "--mode", "csv", "--report", report.string(), "--cert-chain",
-            input("csv/synthetic/hrk.cert"), "--cert-chain", input("csv/synthetic/hsk_cek.cert"),
-            "--event-log", trustee_log_path().string()};
+    return {"attest",       "verify-report",
+            "--mode",       "csv",
+            "--report",     report.string(),
+            "--cert-chain", input("csv/synthetic/hrk.cert"),
+            "--cert-chain", input("csv/synthetic/hsk_cek.cert"),
+            "--event-log",  trustee_log_path().string()};
 }
 
 }  // namespace
@@ -90,7 +93,8 @@ TEST(CsvEventLogCli, ReplayReportsSm3AndTheRegisters) {
     EXPECT_EQ(out.at("algorithm").as_string(), "sm3");
     EXPECT_EQ(out.at("algorithm_id").as_string(), "0x12");
     EXPECT_EQ(out.at("platform").as_string(), "csv");
-    for (int i = 1; i <= 4; ++i) EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), to_hex(independent()[i])) << i;
+    for (int i = 1; i <= 4; ++i)
+        EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), to_hex(independent()[i])) << i;
     EXPECT_EQ(out.find("rtmr0"), nullptr);
     const auto& events = out.at("events").as_array();
     const auto want = trustee_events();
@@ -102,7 +106,8 @@ TEST(CsvEventLogCli, ReplayReportsSm3AndTheRegisters) {
     // --mode tdx refuses an SM3 log, naming the algorithm it lists.
     const auto tdx = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--mode", "tdx"});
     EXPECT_EQ(tdx.exit_code, 2);
-    EXPECT_NE(tdx.err.find("lists digest algorithm 0x0012, a TDX log needs 0x000c (SHA-384)"), std::string::npos) << tdx.err;
+    EXPECT_NE(tdx.err.find("lists digest algorithm 0x0012, a TDX log needs 0x000c (SHA-384)"), std::string::npos)
+        << tdx.err;
 }
 
 TEST(CsvEventLogCli, TruncatedAndUnsupportedLogsExitTwo) {
@@ -116,9 +121,10 @@ TEST(CsvEventLogCli, TruncatedAndUnsupportedLogsExitTwo) {
     store_le<std::uint16_t>(sha256, 60, 0x000b);  // the spec-ID event's only digestSizes entry
     r = ccvm_run({"eventlog", "replay", "--ccel", write("sha256.log", sha256).string()});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("sha256.log at offset 0x0 (Spec ID header event): spec-ID event lists digest algorithm 0x000b, "
-                         "ccvm supports 0x000c (SHA-384) and 0x0012 (SM3)"),
-              std::string::npos)
+    EXPECT_NE(
+        r.err.find("sha256.log at offset 0x0 (Spec ID header event): spec-ID event lists digest algorithm 0x000b, "
+                   "ccvm supports 0x000c (SHA-384) and 0x0012 (SM3)"),
+        std::string::npos)
         << r.err;
 }
 
@@ -160,13 +166,18 @@ TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
     // RTMR1..4 from the openssl replay; RTMR0 (not logged) arbitrary.
     std::array<Bytes, 5> rtmr = independent();
     rtmr[0].assign(32, std::byte{0x5a});
-    auto r = ccvm_run([&] { auto a = verify_csv(v2_report("match.bin", rtmr)); a.push_back("--json"); return a; }());
+    auto r = ccvm_run([&] {
+        auto a = verify_csv(v2_report("match.bin", rtmr));
+        a.push_back("--json");
+        return a;
+    }());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     EXPECT_TRUE(out.at("verified").as_bool());
     std::vector<std::string> names;
     for (const auto& c : out.at("checks").as_array()) names.push_back(c.at("name").as_string());
-    for (const char* n : {"report.signature", "event_log.rtmr1", "event_log.rtmr2", "event_log.rtmr3", "event_log.rtmr4"})
+    for (const char* n :
+         {"report.signature", "event_log.rtmr1", "event_log.rtmr2", "event_log.rtmr3", "event_log.rtmr4"})
         EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
     EXPECT_EQ(std::find(names.begin(), names.end(), "event_log.rtmr0"), names.end());
 
@@ -177,8 +188,8 @@ TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
     early[3] = replay_with_openssl(trustee_events(), {0, 0, 0, n3 - 3, 0})[3];
     r = ccvm_run(verify_csv(v2_report("early.bin", early)));
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("check event_log.rtmr3 failed: rtmr3: replaying the log's " + std::to_string(n3) + " events gives " +
-                         to_hex(independent()[3]) + ", the report's RTMR3 is " + to_hex(early[3]) +
+    EXPECT_NE(r.err.find("check event_log.rtmr3 failed: rtmr3: replaying the log's " + std::to_string(n3) +
+                         " events gives " + to_hex(independent()[3]) + ", the report's RTMR3 is " + to_hex(early[3]) +
                          "; it is the replay of the first " + std::to_string(n3 - 3) + " events: rtmr3 event " +
                          std::to_string(n3 - 3) + " (EV_IPL "),
               std::string::npos)

@@ -8,23 +8,25 @@
 #include <optional>
 #include <string_view>
 
+#include "ccvm/attestation/csv/attestation_report.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
-#include "ccvm/platform/evidence/csv/attestation_report.hpp"
 #include "csv_test_support.hpp"
 #include "sm2_test_keys.hpp"
 
 namespace ccvm::test::csv {
 
-using platform::csv::AttestationReport;
-using platform::csv::kRtmrCount;
-using platform::csv::kTeeInfoExtSize;
+using attestation::csv::AttestationReport;
+using attestation::csv::kRtmrCount;
+using attestation::csv::kTeeInfoExtSize;
 
 // The fields of `v1` (the synthetic V1 report), plain, with RTMRs (default: bytes 0, 1, 2, ...),
 // optional host data and a raw signer block with its MAC (anonce 0: nothing masked).
 inline Bytes make_extended_report(const AttestationReport& v1, bool host_data,
                                   const std::optional<std::array<Sm3Digest, kRtmrCount>>& rtmr = std::nullopt) {
     Bytes tee(kTeeInfoExtSize);
-    auto put = [&](std::size_t off, ByteSpan v) { std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off)); };
+    auto put = [&](std::size_t off, ByteSpan v) {
+        std::copy(v.begin(), v.end(), tee.begin() + static_cast<long>(off));
+    };
     put(0x20, v1.vm_id);
     put(0x40, v1.report_data);
     put(0x80, v1.mnonce);

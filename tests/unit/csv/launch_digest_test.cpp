@@ -1,8 +1,8 @@
 // CSV launch digest model (csv.md §4) against csv_model.json / csv_primitives.json.
 #include <gtest/gtest.h>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/csv/csv_launch_digest.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "csv_test_support.hpp"
 

@@ -1,7 +1,7 @@
 // CSV pre-attestation primitives against csv_primitives.json (csv-rs unit values and ports).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"

@@ -9,17 +9,17 @@
 #include <algorithm>
 #include <memory>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/attestation/csv/evidence_json.hpp"
+#include "ccvm/attestation/csv/report_verifier.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
-#include "ccvm/platform/evidence/csv/evidence_json.hpp"
-#include "ccvm/platform/evidence/csv/report_verifier.hpp"
 #include "csv_test_support.hpp"
 #include "extended_report.hpp"
 #include "sm2_test_keys.hpp"
 
 using namespace ccvm;
-using namespace ccvm::platform::csv;
+using namespace ccvm::attestation::csv;
 using ccvm::test::csv::hex;
 using ccvm::test::csv::input_file;
 using ccvm::test::csv::make_extended_report;

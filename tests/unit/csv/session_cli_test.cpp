@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/csv/hygon_cert.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"
@@ -43,7 +43,8 @@ fs::path fresh_dir(const std::string& name) {
 }
 
 void write(const fs::path& p, ByteSpan data) {
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
 }
 
 // The platform's PDH: a PDH-usage certificate for the synthetic PEK key, whose private half the
@@ -76,8 +77,9 @@ OwnerKey openssl_owner_key(const fs::path& dir) {
 }
 
 std::vector<std::string> fixed_session_args(const json::Value& in) {
-    return {"--nonce", in.at("nonce").as_string(), "--tek", in.at("tek").as_string(), "--tik", in.at("tik").as_string(),
-            "--wrap-iv", in.at("wrap_iv").as_string(), "--share-key", in.at("z_share_key").as_string()};
+    return {"--nonce",     in.at("nonce").as_string(),      "--tek",     in.at("tek").as_string(),
+            "--tik",       in.at("tik").as_string(),        "--wrap-iv", in.at("wrap_iv").as_string(),
+            "--share-key", in.at("z_share_key").as_string()};
 }
 
 }  // namespace
@@ -87,10 +89,21 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
     const auto& want = primitive("csv-session.0").at("expected");
     const fs::path dir = fresh_dir("csv-session-cli");
     const OwnerKey owner = openssl_owner_key(dir);
-    std::vector<std::string> args = {"session", "--mode", "csv", "--pdh", write_platform_pdh(dir).string(),
-                                     "--policy", std::to_string(in.at("policy").as_u64()), "--name", "guest",
-                                     "--out-dir", (dir / "out").string(), "--godh-private", owner.pem.string(),
-                                     "--output-format", "json"};
+    std::vector<std::string> args = {"session",
+                                     "--mode",
+                                     "csv",
+                                     "--pdh",
+                                     write_platform_pdh(dir).string(),
+                                     "--policy",
+                                     std::to_string(in.at("policy").as_u64()),
+                                     "--name",
+                                     "guest",
+                                     "--out-dir",
+                                     (dir / "out").string(),
+                                     "--godh-private",
+                                     owner.pem.string(),
+                                     "--output-format",
+                                     "json"};
     for (auto& a : fixed_session_args(in)) args.push_back(a);
     fs::create_directories(dir / "out");
     const auto r = ccvm_run(args);
@@ -125,7 +138,8 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
     EXPECT_EQ(cert.usage, static_cast<std::uint32_t>(KeyUsage::pdh));
     const Sm2PublicKey owner_pub = cert.pubkey.to_sm2("owner");
     EXPECT_EQ(Bytes(owner_pub.point().begin(), owner_pub.point().end()), owner.point);
-    EXPECT_TRUE(owner_pub.verify(s.first(kSessionBodySize), as_bytes(kGuestUserId), s.subspan(708, 32), s.subspan(740, 32)));
+    EXPECT_TRUE(
+        owner_pub.verify(s.first(kSessionBodySize), as_bytes(kGuestUserId), s.subspan(708, 32), s.subspan(740, 32)));
 }
 
 TEST(CsvSessionCli, RandomSessionsDifferAndAcceptBase64Pdh) {
@@ -142,7 +156,8 @@ TEST(CsvSessionCli, RandomSessionsDifferAndAcceptBase64Pdh) {
     const Bytes session = from_base64(as_chars(read_file(dir / "a_session.b64")), "session");
     const auto cert = CsvCertificate::parse(from_base64(as_chars(read_file(dir / "a_godh.b64")), "godh"), "godh");
     EXPECT_TRUE(cert.pubkey.to_sm2("owner").verify(ByteSpan(session).first(kSessionBodySize), as_bytes(kGuestUserId),
-                                                   ByteSpan(session).subspan(708, 32), ByteSpan(session).subspan(740, 32)));
+                                                   ByteSpan(session).subspan(708, 32),
+                                                   ByteSpan(session).subspan(740, 32)));
 }
 
 TEST(CsvSessionCli, BadInputExitsTwoWithoutWritingFiles) {
@@ -153,7 +168,8 @@ TEST(CsvSessionCli, BadInputExitsTwoWithoutWritingFiles) {
     // A CEK is not a PDH.
     const Bytes hsk_cek = test::csv::input_file("csv/csv-rs/hsk_cek.cert");
     write(dir / "cek.cert", ByteSpan(hsk_cek).subspan(kCaCertSize));
-    auto r = ccvm_run({"session", "--mode", "csv", "--pdh", (dir / "cek.cert").string(), "--policy", "1", "--out-dir", out});
+    auto r =
+        ccvm_run({"session", "--mode", "csv", "--pdh", (dir / "cek.cert").string(), "--policy", "1", "--out-dir", out});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("expected PDH (0x1003)"), std::string::npos) << r.err;
     // Neither a file nor base64.
@@ -173,13 +189,13 @@ TEST(CsvSessionCli, BadInputExitsTwoWithoutWritingFiles) {
     EXPECT_NE(r.err.find(owner.pem.string()), std::string::npos) << r.err;
     // A P-384 key is not an SM2 key.
     const fs::path p384 = dir / "p384.pem";
-    ASSERT_EQ(test::run_process({test::openssl_cli(), "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384",
-                                 "-out", p384.string()})
+    ASSERT_EQ(test::run_process({test::openssl_cli(), "genpkey", "-algorithm", "EC", "-pkeyopt",
+                                 "ec_paramgen_curve:P-384", "-out", p384.string()})
                   .exit_code,
               0);
     fs::permissions(p384, fs::perms::owner_read | fs::perms::owner_write);
-    r = ccvm_run({"session", "--mode", "csv", "--pdh", pdh, "--policy", "1", "--godh-private", p384.string(),
-                  "--out-dir", out});
+    r = ccvm_run(
+        {"session", "--mode", "csv", "--pdh", pdh, "--policy", "1", "--godh-private", p384.string(), "--out-dir", out});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("not an SM2 private key"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::is_empty(out));

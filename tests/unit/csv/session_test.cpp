@@ -2,11 +2,11 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/attestation/csv/attestation_report.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"
-#include "ccvm/platform/evidence/csv/attestation_report.hpp"
 #include "csv_test_support.hpp"
 #include "sm2_test_keys.hpp"
 
@@ -32,7 +32,7 @@ std::array<std::byte, N> arr(const Bytes& b) {
 }  // namespace
 
 TEST(CsvSm2KeyPair, PublicKeyMatchesSyntheticPekCertificate) {
-    const auto report = platform::csv::AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
+    const auto report = attestation::csv::AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
     const auto key = Sm2PrivateKey::from_be(synthetic_key("PEK"));
     const auto x = key.public_key().x_le();
     EXPECT_TRUE(std::equal(x.begin(), x.end(), report.pek.pubkey.x.begin()));
@@ -49,7 +49,7 @@ TEST(CsvCertificateLayout, SerializeRoundTripsRealCertificates) {
     const auto cek = CsvCertificate::parse(ByteSpan(hsk_cek).subspan(kCaCertSize), "cek");
     // The reserved bytes of a real certificate are zero, so the fields reproduce it exactly.
     EXPECT_EQ(cek.serialize(), Bytes(hsk_cek.begin() + kCaCertSize, hsk_cek.end()));
-    const auto report = platform::csv::AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
+    const auto report = attestation::csv::AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
     EXPECT_EQ(report.pek.serialize(), report.pek.raw);
 }
 

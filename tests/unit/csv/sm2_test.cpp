@@ -1,7 +1,7 @@
 // ccvm's SM2 (Hygon encoding) against OpenSSL's own SM2 signing and decryption.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/csv/sm2.hpp"
 #include "csv_test_support.hpp"

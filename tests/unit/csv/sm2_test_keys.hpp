@@ -12,7 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::test::csv {
 

@@ -9,16 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 
 namespace ccvm::test::csv {
 
-inline std::filesystem::path trustee_log_path() { return source_dir() / "tests" / "data" / "csv" / "trustee-CCEL_data_csv"; }
+inline std::filesystem::path trustee_log_path() {
+    return source_dir() / "tests" / "data" / "csv" / "trustee-CCEL_data_csv";
+}
 
 // One event of trustee's CCEL_data_csv_out.json: its "index" (the log's MR index), type and SM3 digest.
 struct TrusteeEvent {

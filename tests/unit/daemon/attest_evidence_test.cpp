@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ccvm/attestation/tdx/quote.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/evidence_verifier.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/tdx/quote.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "fake_backend.hpp"
@@ -98,7 +98,7 @@ TEST_F(AttestEvidenceTest, TdxQuoteAgainstTheRecordedRegisters) {
     EXPECT_TRUE(check(r, "quote.signature").at("ok").as_bool());
     EXPECT_FALSE(check(r, "mrtd").at("ok").as_bool());
     EXPECT_NE(r.at("reason").as_string().find("mrtd"), std::string::npos);
-    const auto parsed = platform::tdx::parse_quote(quote, "quote");
+    const auto parsed = attestation::tdx::parse_quote(quote, "quote");
     EXPECT_EQ(r.at("registers").at("mrtd").as_string(), to_hex(parsed.body.mrtd));
     // The expected value is the one recorded at create.
     EXPECT_EQ(check(r, "mrtd").at("reason").as_string().find(r.at("expected").at("registers").at("mrtd").as_string()) !=
@@ -110,8 +110,10 @@ TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
     trust("snp", "snp/milan-vcek.der", "vcek.der");
     trust("snp", "snp/milan-ask.pem", "ask.pem");
     trust("snp", "snp/milan-ark.pem", "ark.pem");
-    manager_->create("name: snp1\ntee:\n  type: sev-snp\n  policy: 0x30000\nvcpus: 1\nmemory: 2G\ncpu-model: EPYC-v4\n"
-                     "firmware: " + (ccvm::test::inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
+    manager_->create(
+        "name: snp1\ntee:\n  type: sev-snp\n  policy: 0x30000\nvcpus: 1\nmemory: 2G\ncpu-model: EPYC-v4\n"
+        "firmware: " +
+        (ccvm::test::inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
     std::string hex;
     for (char c : read_text_file(ccvm::test::source_dir() / "tests/data/snp/milan-report.hex"))
         if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
@@ -127,8 +129,9 @@ TEST_F(AttestEvidenceTest, CcaTokenIsUnverifiedWhenNoRegisterIsComputable) {
     trust("cca", "cca/tf-rmm-cpak.pem", "cpak.pem");
     // Without tee.dtb the RIM cannot be precomputed: the signatures and binding pass, but a verdict
     // over a register nobody compared is "unverified", never "verified".
-    manager_->create("name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " +
-                     (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() + "\ntee:\n  type: cca\n  hash-algo: sha256\n");
+    manager_->create(
+        "name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " + (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() +
+        "\ntee:\n  type: cca\n  hash-algo: sha256\n");
     const json::Value r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
     EXPECT_EQ(r.at("verdict").as_string(), "unverified") << r.dump(true);
     EXPECT_EQ(check(r, "rim").at("status").as_string(), "skipped");

@@ -9,11 +9,11 @@
 #include <filesystem>
 
 #include "../platform/platform_test_util.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/platform/spec_files.hpp"
-#include "platform/caller_inputs.hpp"
+#include "launch_backends/caller_inputs.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,11 +31,11 @@ protected:
     }
 
     platform::VmSpec spec() const {
-        return platform::parse_vm_spec("name: vm1\ntee:\n  type: sev\nmemory: 256M\nfirmware: " + firmware_.string() +
-                                           "\ndisks:\n  - file: " + disk_.string() +
-                                           "\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: " +
-                                           key_.string() + "\n",
-                                       "vm1.yaml");
+        return platform::parse_vm_spec(
+            "name: vm1\ntee:\n  type: sev\nmemory: 256M\nfirmware: " + firmware_.string() +
+                "\ndisks:\n  - file: " + disk_.string() +
+                "\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: " + key_.string() + "\n",
+            "vm1.yaml");
     }
 
     static secret::FileDescriptor open(const fs::path& p, int flags) {
@@ -87,7 +87,8 @@ TEST_F(CallerInputsTest, CopiesWhatItReadsAndPointsTheSpecAtTheCopies) {
 }
 
 TEST_F(CallerInputsTest, EveryUnusableDescriptorGetsTheSameMessage) {
-    const std::string expected_firmware = "vm1.yaml:5:1: firmware: " + firmware_.string() + ": not accessible to the caller";
+    const std::string expected_firmware =
+        "vm1.yaml:5:1: firmware: " + firmware_.string() + ": not accessible to the caller";
     CallerFiles files = honest();
     files.erase(firmware_.string());  // not passed (the caller could not open it)
     EXPECT_EQ(refusal(files), expected_firmware);
@@ -134,9 +135,10 @@ TEST_F(CallerInputsTest, SecretKeepsTheModeRuleOfSecretFiles) {
 TEST_F(CallerInputsTest, MessagesAboutCopiesNameTheCallersFiles) {
     const platform::VmSpec original = spec();
     const fs::path copies = tmp_.path() / "copies";
-    EXPECT_EQ(name_originals((copies / "firmware").string() + ": no OVMF footer table; " + (copies / "secret-0").string(),
-                             original, copies),
-              firmware_.string() + ": no OVMF footer table; " + key_.string());
+    EXPECT_EQ(
+        name_originals((copies / "firmware").string() + ": no OVMF footer table; " + (copies / "secret-0").string(),
+                       original, copies),
+        firmware_.string() + ": no OVMF footer table; " + key_.string());
 }
 
 // host.acpi-dir: the caller passes each file of the directory as "<dir>/<name>"; only names directly

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/daemon/config.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 
 namespace ccvm::daemon {
 namespace {

@@ -7,9 +7,9 @@
 #include <future>
 #include <string>
 
+#include "ccvm/base/echo_input.hpp"
 #include "ccvm/daemon/descriptor.hpp"
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/echo_input.hpp"
 #include "dbus/work_pool.hpp"
 
 namespace ccvm::daemon {

@@ -11,17 +11,17 @@
 #include <fstream>
 #include <map>
 
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/daemon/errors.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/spec_files.hpp"
 #include "ccvm/platform/vm_spec.hpp"
-#include "platform/libvirt_backend.hpp"
-#include "platform/platform_planner.hpp"
-#include "platform/pre_attestation.hpp"
-#include "platform/sev_launch.hpp"
-#include "platform/simulated_firmware.hpp"
+#include "launch_backends/libvirt_backend.hpp"
+#include "launch_backends/platform_planner.hpp"
+#include "launch_backends/pre_attestation.hpp"
+#include "launch_backends/sev_launch.hpp"
+#include "launch_backends/simulated_firmware.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,10 +33,11 @@ const fs::path kOvmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 constexpr const char* kLuksGuid = "736869e5-84f0-4973-92ec-06879ce3da0b";
 
 std::string plain_sev_xml(const std::string& name) {
-    return platform::render_domain_xml(platform::parse_vm_spec(
-        "name: " + name + "\nmemory: 512M\nfirmware: /fw/OVMF.fd\ntee:\n  type: sev\n  policy: 0x1\n"
-        "libvirt:\n  domain-type: test\n",
-        "sev.yaml"));
+    return platform::render_domain_xml(
+        platform::parse_vm_spec("name: " + name +
+                                    "\nmemory: 512M\nfirmware: /fw/OVMF.fd\ntee:\n  type: sev\n  policy: 0x1\n"
+                                    "libvirt:\n  domain-type: test\n",
+                                "sev.yaml"));
 }
 
 std::string message_of(const std::function<void()>& fn) {
@@ -77,11 +78,13 @@ TEST(LibvirtBackendTestDriver, HostWithoutSevSaysSoInOneLineWithLibvirtsText) {
     b.define(plain_sev_xml("lvb-nosev"));
     b.start("lvb-nosev", false);
     // libvirt.md §4 / §12: the test driver's own refusals reach the caller with libvirt's message.
-    EXPECT_NE(message_of([&] { b.launch_measurement("lvb-nosev"); })
-                  .find("unsupported flags (0x4) in function testDomainGetLaunchSecurityInfo"),
+    EXPECT_NE(message_of([&] {
+                  b.launch_measurement("lvb-nosev");
+              }).find("unsupported flags (0x4) in function testDomainGetLaunchSecurityInfo"),
               std::string::npos);
-    EXPECT_NE(message_of([&] { b.inject_launch_secret("lvb-nosev", "aGVhZGVy", "c2VjcmV0"); })
-                  .find("not supported by the connection driver: virDomainSetLaunchSecurityState"),
+    EXPECT_NE(message_of([&] {
+                  b.inject_launch_secret("lvb-nosev", "aGVhZGVy", "c2VjcmV0");
+              }).find("not supported by the connection driver: virDomainSetLaunchSecurityState"),
               std::string::npos);
     b.destroy("lvb-nosev");
     b.undefine("lvb-nosev");
@@ -144,9 +147,12 @@ private:
         *n = 0;
         const std::string m = to_base64(it->second.measurement);
         EXPECT_EQ(virTypedParamsAddString(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, m.c_str()), 0);
-        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, kSimulatedApiMajor), 0);
-        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR, kSimulatedApiMinor), 0);
-        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID, kSimulatedBuildId), 0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, kSimulatedApiMajor),
+                  0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MINOR, kSimulatedApiMinor),
+                  0);
+        EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_BUILD_ID, kSimulatedBuildId),
+                  0);
         EXPECT_EQ(virTypedParamsAddUInt(params, n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_POLICY, it->second.policy), 0);
         return 0;
     }
@@ -157,9 +163,9 @@ private:
         EXPECT_EQ(flags, 0u);
         platform::TypedParams p = platform::typed_params_to_map(params, n);
         injected[name] = p;
-        const secret::SecretBytes data = firmware_.launch_secret(
-            guests_.at(name), from_base64(std::get<std::string>(p.at("sev-secret-header"))),
-            from_base64(std::get<std::string>(p.at("sev-secret"))));
+        const secret::SecretBytes data =
+            firmware_.launch_secret(guests_.at(name), from_base64(std::get<std::string>(p.at("sev-secret-header"))),
+                                    from_base64(std::get<std::string>(p.at("sev-secret"))));
         accepted[name] = data.size();
         return 0;
     }

@@ -4,13 +4,13 @@
 
 #include <filesystem>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"
-#include "platform/pre_attestation.hpp"
-#include "platform/simulated_firmware.hpp"
+#include "launch_backends/pre_attestation.hpp"
+#include "launch_backends/simulated_firmware.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,8 +33,7 @@ protected:
         spec_ = platform::parse_vm_spec(std::string("name: fw\ntee:\n  type: ") + GetParam().tee +
                                             "\n  policy: 0x1\nmemory: 512M\nfirmware: " + kOvmf.string() + "\n",
                                         "fw.yaml");
-        const std::string ld =
-            platform::measure_spec(spec_).at("registers").at("launch_digest").as_string();
+        const std::string ld = platform::measure_spec(spec_).at("registers").at("launch_digest").as_string();
         const Bytes raw = from_hex(ld);
         std::copy(raw.begin(), raw.end(), digest_.begin());
     }
@@ -62,8 +61,8 @@ TEST_P(SimulatedFirmwareTest, MeasuresWhatTheOwnerExpectsAndTakesItsPacket) {
     EXPECT_FALSE(scheme().measurement_matches(s.tik, report(g), other));
 
     std::vector<secret::SecretEntry> entries;
-    entries.push_back({Guid::parse("736869e5-84f0-4973-92ec-06879ce3da0b"),
-                       secret::SecretBytes(as_bytes(std::string_view("k")))});
+    entries.push_back(
+        {Guid::parse("736869e5-84f0-4973-92ec-06879ce3da0b"), secret::SecretBytes(as_bytes(std::string_view("k")))});
     const secret::SecretBytes table = secret::build_secret_table(entries, secret::Padding::libvirt);
     const PreAttestation::Packet p = scheme().build_packet(s.tek, s.tik, report(g), table);
     const secret::SecretBytes got = fw_->launch_secret(g, p.header, p.ciphertext);

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ccvm/base/error.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/state_store.hpp"
-#include "ccvm/firmware-measure/error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,7 +46,7 @@ TEST_F(StateStoreTest, CreateWritesSpecDomainAndRecordPrivately) {
     EXPECT_EQ(record_to_json(back), record_to_json(sample("vm1")));
     EXPECT_EQ(back.state, VmState::failed);
     EXPECT_EQ(back.state_reason, "launch measurement mismatch: \"quoted\"");
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((dir_ / "vms/vm1/state.json").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     ASSERT_EQ(::stat((dir_ / "vms/vm1").c_str(), &st), 0);

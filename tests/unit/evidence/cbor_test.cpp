@@ -1,11 +1,11 @@
 // The CBOR reader and head encoder against RFC 8949 Appendix A examples and hostile input.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/cca/cbor.hpp"
+#include "ccvm/attestation/cca/cbor.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 
-namespace ccvm::platform::cca {
+namespace ccvm::attestation::cca {
 namespace {
 
 CborItem decode_hex(std::string_view hex, Bytes& storage) {
@@ -16,8 +16,8 @@ CborItem decode_hex(std::string_view hex, Bytes& storage) {
 TEST(Cbor, Rfc8949Integers) {
     Bytes b;
     const std::pair<const char*, std::int64_t> cases[] = {
-        {"00", 0},        {"17", 23},      {"1818", 24},     {"1903e8", 1000}, {"1b000000e8d4a51000", 1000000000000},
-        {"20", -1},       {"3863", -100},  {"3903e7", -1000}, {"1a000f4240", 1000000},
+        {"00", 0},  {"17", 23},     {"1818", 24},      {"1903e8", 1000},        {"1b000000e8d4a51000", 1000000000000},
+        {"20", -1}, {"3863", -100}, {"3903e7", -1000}, {"1a000f4240", 1000000},
     };
     for (const auto& [hex, value] : cases) EXPECT_EQ(decode_hex(hex, b).as_int("n"), value) << hex;
     const CborItem max = decode_hex("1bffffffffffffffff", b);
@@ -43,7 +43,7 @@ TEST(Cbor, Rfc8949StringsArraysMapsTags) {
     ASSERT_NE(map.find(3, "m"), nullptr);
     EXPECT_EQ(map.find(3, "m")->as_int("v"), 4);
     EXPECT_EQ(map.find(2, "m"), nullptr);
-    EXPECT_THROW(decode_hex("a20102", b), InputError);                    // count exceeds the input
+    EXPECT_THROW(decode_hex("a20102", b), InputError);                   // count exceeds the input
     EXPECT_THROW(decode_hex("a201020103", b).find(1, "m"), InputError);  // duplicate key
 
     const CborItem tag = decode_hex("c11a514b67b0", b);  // 1(1363896240)
@@ -72,17 +72,17 @@ TEST(Cbor, TypeMismatchNamesOffset) {
 TEST(Cbor, HostileInputIsRefused) {
     Bytes b;
     for (const char* hex : {
-             "",                     // nothing
-             "5f42010243030405ff",   // indefinite byte string
-             "9fff",                 // indefinite array
-             "ff",                   // stray break
-             "1c",                   // reserved additional information
-             "19ff",                 // truncated argument
-             "45010203",             // string runs past the end
-             "9bffffffffffffffff",   // array count far beyond the input
-             "bbffffffffffffffff",   // map count far beyond the input
-             "0000",                 // trailing bytes
-             "d8",                   // truncated tag
+             "",                    // nothing
+             "5f42010243030405ff",  // indefinite byte string
+             "9fff",                // indefinite array
+             "ff",                  // stray break
+             "1c",                  // reserved additional information
+             "19ff",                // truncated argument
+             "45010203",            // string runs past the end
+             "9bffffffffffffffff",  // array count far beyond the input
+             "bbffffffffffffffff",  // map count far beyond the input
+             "0000",                // trailing bytes
+             "d8",                  // truncated tag
          })
         EXPECT_THROW(decode_hex(hex, b), InputError) << hex;
     std::string deep(2 * (kMaxCborDepth + 2), '8');
@@ -93,7 +93,11 @@ TEST(Cbor, HostileInputIsRefused) {
 
 TEST(Cbor, HeadEncodingIsShortestForm) {
     const std::pair<std::uint64_t, const char*> cases[] = {
-        {0, "00"}, {23, "17"}, {24, "1818"}, {1000, "1903e8"}, {1000000, "1a000f4240"},
+        {0, "00"},
+        {23, "17"},
+        {24, "1818"},
+        {1000, "1903e8"},
+        {1000000, "1a000f4240"},
         {1000000000000, "1b000000e8d4a51000"},
     };
     for (const auto& [value, hex] : cases) {
@@ -108,4 +112,4 @@ TEST(Cbor, HeadEncodingIsShortestForm) {
 }
 
 }  // namespace
-}  // namespace ccvm::platform::cca
+}  // namespace ccvm::attestation::cca

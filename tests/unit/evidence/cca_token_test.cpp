@@ -5,20 +5,20 @@
 
 #include <algorithm>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/cca/verify_token.hpp"
+#include "ccvm/attestation/cca/verify_token.hpp"
+#include "ccvm/base/error.hpp"
 #include "evidence_data.hpp"
 
-namespace ccvm::platform::cca {
+namespace ccvm::attestation::cca {
 namespace {
 
 using test::flipped;
 using test::load_evidence;
 
-evidence::EvpPkeyPtr cpak() { return evidence::load_public_key(load_evidence("cca/tf-rmm-cpak.pem"), "cpak"); }
+attestation::EvpPkeyPtr cpak() { return attestation::load_public_key(load_evidence("cca/tf-rmm-cpak.pem"), "cpak"); }
 
-const evidence::Check& check(const evidence::CheckList& list, std::string_view name) {
-    const evidence::Check* c = list.find(name);
+const attestation::Check& check(const attestation::CheckList& list, std::string_view name) {
+    const attestation::Check* c = list.find(name);
     if (c == nullptr) throw std::runtime_error("no check " + std::string(name));
     return *c;
 }
@@ -91,11 +91,11 @@ TEST(CcaToken, MissingOrWrongCpakFails) {
     EXPECT_TRUE(check(none, "realm.signature").ok);
 
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> other(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"),
-                                                             EVP_PKEY_free);
+                                                              EVP_PKEY_free);
     ASSERT_TRUE(other);
     EXPECT_FALSE(check(verify_token(t, other.get(), {}), "platform.signature").ok);
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> p256(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"),
-                                                            EVP_PKEY_free);
+                                                             EVP_PKEY_free);
     EXPECT_FALSE(check(verify_token(t, p256.get(), {}), "platform.signature").ok);
 }
 
@@ -112,12 +112,14 @@ TEST(CcaToken, FlippedClaimsBreakSignatureAndBinding) {
     EXPECT_FALSE(check(nonce, "binding").ok);
     EXPECT_TRUE(check(nonce, "realm.signature").ok);
     // The RAK itself (claim 44237, 97-byte bstr): the realm signature and the binding fail.
-    const auto rak = verify_token(parse_attestation_token(flipped(raw, after(raw, "19accd5861") + 40), "t"), pk.get(), {});
+    const auto rak =
+        verify_token(parse_attestation_token(flipped(raw, after(raw, "19accd5861") + 40), "t"), pk.get(), {});
     EXPECT_FALSE(check(rak, "realm.signature").ok);
     EXPECT_FALSE(check(rak, "binding").ok);
     // Last byte = end of the realm signature.
-    EXPECT_FALSE(check(verify_token(parse_attestation_token(flipped(raw, raw.size() - 1), "t"), pk.get(), {}),
-                       "realm.signature").ok);
+    EXPECT_FALSE(
+        check(verify_token(parse_attestation_token(flipped(raw, raw.size() - 1), "t"), pk.get(), {}), "realm.signature")
+            .ok);
 }
 
 TEST(CcaToken, ExpectedValuesAreCompared) {
@@ -149,4 +151,4 @@ TEST(CcaToken, TruncatedOrForeignInputIsAnInputError) {
 }
 
 }  // namespace
-}  // namespace ccvm::platform::cca
+}  // namespace ccvm::attestation::cca

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/platform/evidence/tdx/quote.hpp"
+#include "ccvm/attestation/tdx/quote.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "evidence_data.hpp"
 #include "support/process.hpp"
 
@@ -86,26 +86,34 @@ void rewrite(Bytes& data, std::size_t offset, const Bytes& current, const Bytes&
 
 std::string tdx_spec(const std::filesystem::path& dir, const std::string& extra_tee = "",
                      const std::string& edk2 = "  edk2-version: \"2022.11\"\n") {
-    return write(dir / "tdx.yaml", "name: tdx-guest\n"
-                                   "tee:\n"
-                                   "  type: tdx\n" + extra_tee +
-                                   "vcpus: 1\n"
-                                   "memory: 2G\n"
-                                   "firmware: " + (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n"
-                                   "host:\n"
-                                   "  page-add-order: single-pass\n" + edk2);
+    return write(dir / "tdx.yaml",
+                 "name: tdx-guest\n"
+                 "tee:\n"
+                 "  type: tdx\n" +
+                     extra_tee +
+                     "vcpus: 1\n"
+                     "memory: 2G\n"
+                     "firmware: " +
+                     (inputs_dir() / "firmware/debian12/OVMF.fd").string() +
+                     "\n"
+                     "host:\n"
+                     "  page-add-order: single-pass\n" +
+                     edk2);
 }
 
 // The reference MRTD of the Debian 12 OVMF, single-pass.
 std::string vector_mrtd() {
-    return vector_expect("tdx_measure.json", {"@inputs/firmware/debian12/OVMF.fd", "single-pass"}).at("json").at("mrtd").as_string();
+    return vector_expect("tdx_measure.json", {"@inputs/firmware/debian12/OVMF.fd", "single-pass"})
+        .at("json")
+        .at("mrtd")
+        .as_string();
 }
 
 // TD Quote Body offsets (Intel TDX DCAP quote spec, "TD Quote Body").
 constexpr std::size_t kTdAttributes = 120, kMrtd = 136, kMrConfigId = 184, kRtmr0 = 328;
 
 Bytes tdx_quote_with(const json::Value& regs) {
-    using platform::tdx::kHeaderSize;
+    using attestation::tdx::kHeaderSize;
     Bytes quote = load_evidence("tdx/trustee-quote-v4.dat");
     auto put = [&quote](std::size_t body_offset, const Bytes& value) {
         std::copy(value.begin(), value.end(), quote.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + body_offset));
@@ -145,8 +153,8 @@ TEST(CliVerifyReportSpec, TdxRegistersFromTheSpec) {
     EXPECT_EQ(check(out, "td_attributes"), nullptr);
 
     // The unmodified quote is another TD.
-    const auto other = verify({"--mode", "tdx", "--quote", data_path("tdx/trustee-quote-v4.dat"), "--no-signature-check",
-                               "--spec", spec});
+    const auto other = verify(
+        {"--mode", "tdx", "--quote", data_path("tdx/trustee-quote-v4.dat"), "--no-signature-check", "--spec", spec});
     EXPECT_EQ(other.exit_code, 1);
     EXPECT_NE(other.err.find("check mrtd failed"), std::string::npos) << other.err;
 }
@@ -176,11 +184,12 @@ TEST(CliVerifyReportSpec, TdxOwnerValuesAndAttributesTheSpecSets) {
     const std::string spec = tdx_spec(dir, "  mrconfigid: " + config_id + "\n  attributes: 0x10000000\n");
     const json::Value regs = measured_registers(spec);
     Bytes quote = tdx_quote_with(regs);
-    using platform::tdx::kHeaderSize;
+    using attestation::tdx::kHeaderSize;
     std::fill_n(quote.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + kMrConfigId), 48, std::byte{0});
     Bytes attributes;
     append_le<std::uint64_t>(attributes, 0x10000000);
-    std::copy(attributes.begin(), attributes.end(), quote.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + kTdAttributes));
+    std::copy(attributes.begin(), attributes.end(),
+              quote.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + kTdAttributes));
     const std::string good = write(dir / "good.dat", as_chars(quote));
     const auto ok = verify({"--mode", "tdx", "--quote", good, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
@@ -201,13 +210,16 @@ TEST(CliVerifyReportSpec, TdxOwnerValuesAndAttributesTheSpecSets) {
 // ---- SEV-SNP ------------------------------------------------------------------------------------
 
 std::string snp_spec(const std::filesystem::path& dir, const std::string& extra_tee = "") {
-    return write(dir / "snp.yaml", "name: snp-guest\n"
-                                   "tee:\n"
-                                   "  type: sev-snp\n" + extra_tee +
-                                   "vcpus: 1\n"
-                                   "memory: 2G\n"
-                                   "cpu-model: EPYC-v4\n"
-                                   "firmware: " + (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
+    return write(dir / "snp.yaml",
+                 "name: snp-guest\n"
+                 "tee:\n"
+                 "  type: sev-snp\n" +
+                     extra_tee +
+                     "vcpus: 1\n"
+                     "memory: 2G\n"
+                     "cpu-model: EPYC-v4\n"
+                     "firmware: " +
+                     (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
 }
 
 std::string snp_vector_digest() {
@@ -216,8 +228,8 @@ std::string snp_vector_digest() {
 }
 
 std::vector<std::string> milan_chain() {
-    return {"--vcek", data_path("snp/milan-vcek.der"), "--ask", data_path("snp/milan-ask.pem"), "--ark",
-            data_path("snp/milan-ark.pem")};
+    return {"--vcek", data_path("snp/milan-vcek.der"), "--ask", data_path("snp/milan-ask.pem"),
+            "--ark",  data_path("snp/milan-ark.pem")};
 }
 
 // SEV-SNP ABI, ATTESTATION_REPORT: POLICY at 0x08, MEASUREMENT at 0x90, HOST_DATA at 0xC0.
@@ -232,7 +244,8 @@ TEST(CliVerifyReportSpec, SnpMeasurementPolicyAndHostData) {
     ASSERT_EQ(digest, snp_vector_digest());
 
     // The real Milan report, fully verified: only the measurement and host data differ.
-    std::vector<std::string> args = {"--mode", "snp", "--report", data_path("snp/milan-report.hex"), "--spec", spec, "--json"};
+    std::vector<std::string> args = {"--mode", "snp", "--report", data_path("snp/milan-report.hex"),
+                                     "--spec", spec,  "--json"};
     for (auto& a : milan_chain()) args.push_back(a);
     const auto real = verify(args);
     EXPECT_EQ(real.exit_code, 1);
@@ -285,19 +298,25 @@ TEST(CliVerifyReportSpec, SnpPolicyAndHostDataOnlyWhenTheSpecSetsThem) {
 // The spec of vector case cca-qemu02_kernel_initrd_sha256 (a SHA-256 realm like the sample token).
 std::string cca_spec(const std::filesystem::path& dir, const std::string& extra_tee = "") {
     const auto in = inputs_dir() / "cca";
-    return write(dir / "cca.yaml", "name: realm\n"
-                                   "memory: 536870912\n"
-                                   "vcpus: 1\n"
-                                   "kernel: " + (in / "kernelA.bin").string() + "\n"
-                                   "initrd: " + (in / "initrdA.cpio").string() + "\n"
-                                   "tee:\n"
-                                   "  type: cca\n"
-                                   "  hash-algo: sha256\n"
-                                   "  dtb: " + (in / "qemu02_kernel_initrd_sha256.dtb").string() + "\n" + extra_tee +
-                                   "host:\n"
-                                   "  ipa-bits: 52\n"
-                                   "  num-bps: 6\n"
-                                   "  num-wps: 6\n");
+    return write(dir / "cca.yaml",
+                 "name: realm\n"
+                 "memory: 536870912\n"
+                 "vcpus: 1\n"
+                 "kernel: " +
+                     (in / "kernelA.bin").string() +
+                     "\n"
+                     "initrd: " +
+                     (in / "initrdA.cpio").string() +
+                     "\n"
+                     "tee:\n"
+                     "  type: cca\n"
+                     "  hash-algo: sha256\n"
+                     "  dtb: " +
+                     (in / "qemu02_kernel_initrd_sha256.dtb").string() + "\n" + extra_tee +
+                     "host:\n"
+                     "  ipa-bits: 52\n"
+                     "  num-bps: 6\n"
+                     "  num-wps: 6\n");
 }
 
 // The RIM claim of a realm token: key 44238 (0x19 0xACCE), then a 32-byte bstr (0x58 0x20).
@@ -318,7 +337,10 @@ TEST(CliVerifyReportSpec, CcaRimAndPersonalizationValue) {
     const std::string spec = cca_spec(dir, "  personalization-value: " + to_base64(from_hex(rpv)) + "\n");
     const json::Value regs = measured_registers(spec);
     const std::string rim = regs.at("rim").as_string();
-    ASSERT_EQ(rim, vector_expect("cca_rim.json", {"@inputs/cca/qemu02_kernel_initrd_sha256.dtb"}).at("json").at("rim").as_string());
+    ASSERT_EQ(rim, vector_expect("cca_rim.json", {"@inputs/cca/qemu02_kernel_initrd_sha256.dtb"})
+                       .at("json")
+                       .at("rim")
+                       .as_string());
 
     const auto real = verify({"--mode", "cca", "--token", data_path("cca/tf-rmm-token.cbor"), "--cpak",
                               data_path("cca/tf-rmm-cpak.pem"), "--spec", spec, "--json"});
@@ -338,8 +360,10 @@ TEST(CliVerifyReportSpec, CcaRimAndPersonalizationValue) {
 
     Bytes patched = token;
     const std::size_t at = rim_offset(patched);
-    rewrite(patched, at, Bytes(patched.begin() + static_cast<std::ptrdiff_t>(at),
-                               patched.begin() + static_cast<std::ptrdiff_t>(at + 32)), from_hex(rim));
+    rewrite(patched, at,
+            Bytes(patched.begin() + static_cast<std::ptrdiff_t>(at),
+                  patched.begin() + static_cast<std::ptrdiff_t>(at + 32)),
+            from_hex(rim));
     const std::string file = write(dir / "token.cbor", as_chars(patched));
     const auto ok = verify({"--mode", "cca", "--token", file, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
@@ -356,18 +380,26 @@ TEST(CliVerifyReportSpec, CcaRimAndPersonalizationValue) {
 
 std::vector<std::string> csv_real(const std::string& report) {
     const auto in = inputs_dir() / "csv/csv-rs";
-    return {"--mode", "csv", "--report", report, "--cert-chain", (in / "hrk.cert").string(), "--cert-chain",
-            (in / "hsk_cek.cert").string()};
+    return {"--mode",       "csv",
+            "--report",     report,
+            "--cert-chain", (in / "hrk.cert").string(),
+            "--cert-chain", (in / "hsk_cek.cert").string()};
 }
 
 std::string csv_spec(const std::filesystem::path& dir, const std::string& type, const std::string& policy) {
-    return write(dir / (type + ".yaml"), "name: csv-guest\n"
-                                         "tee:\n"
-                                         "  type: " + type + "\n"
-                                         "  policy: " + policy + "\n"
-                                         "vcpus: 1\n"
-                                         "memory: 2G\n"
-                                         "firmware: " + (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
+    return write(dir / (type + ".yaml"),
+                 "name: csv-guest\n"
+                 "tee:\n"
+                 "  type: " +
+                     type +
+                     "\n"
+                     "  policy: " +
+                     policy +
+                     "\n"
+                     "vcpus: 1\n"
+                     "memory: 2G\n"
+                     "firmware: " +
+                     (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
 }
 
 // CSV attestation report (csv.md §7): MEASURE at 0x90, POLICY at 0xB0.
@@ -445,9 +477,10 @@ TEST(CliVerifyReportSpec, SpecMustMatchTheModeAndReplaceFlags) {
                               "--spec", spec, "--expected-mrtd", std::string(96, '0')});
     EXPECT_EQ(both.exit_code, 2);
     EXPECT_NE(both.err.find("--spec replaces"), std::string::npos);
-    const auto sev = verify({"--mode", "snp", "--report", data_path("snp/milan-report.hex"), "--no-signature-check",
-                             "--spec", write(dir / "sev.yaml", "name: s\ntee:\n  type: sev\nmemory: 1G\nfirmware: " +
-                                                                  (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n")});
+    const auto sev =
+        verify({"--mode", "snp", "--report", data_path("snp/milan-report.hex"), "--no-signature-check", "--spec",
+                write(dir / "sev.yaml", "name: s\ntee:\n  type: sev\nmemory: 1G\nfirmware: " +
+                                            (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n")});
     EXPECT_EQ(sev.exit_code, 2);
     EXPECT_NE(sev.err.find("no runtime attestation evidence"), std::string::npos) << sev.err;
 }

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "evidence_data.hpp"
 #include "support/process.hpp"
 
@@ -23,8 +23,8 @@ std::string scratch(const std::string& name, const Bytes& bytes) {
     const auto dir = binary_dir() / "evidence-cli";
     std::filesystem::create_directories(dir);
     const auto path = dir / name;
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     return path.string();
 }
 
@@ -38,8 +38,11 @@ std::string collateral() {
 }
 
 std::vector<std::string> snp_args(const std::string& report, const std::string& vcek = data("snp/milan-vcek.der")) {
-    return {"--mode", "snp", "--report", report, "--vcek", vcek, "--ask", data("snp/milan-ask.pem"),
-            "--ark", data("snp/milan-ark.pem")};
+    return {"--mode",   "snp",
+            "--report", report,
+            "--vcek",   vcek,
+            "--ask",    data("snp/milan-ask.pem"),
+            "--ark",    data("snp/milan-ark.pem")};
 }
 
 bool failed_check(const json::Value& out, std::string_view name) {
@@ -123,8 +126,11 @@ TEST(CliVerifyReport, SnpBadInputExitsTwo) {
 TEST(CliVerifyReport, SnpChainFromKdsFileOrCacheDirectory) {
     const std::string report = data("snp/milan-report.hex");
     const std::string chain = data("snp/milan-cert-chain.pem");  // ASK then ARK, as AMD KDS serves it
-    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--ask", chain}).exit_code, 0);
-    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--cert-chain", chain}).exit_code, 0);
+    EXPECT_EQ(
+        ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--ask", chain}).exit_code, 0);
+    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--cert-chain", chain})
+                  .exit_code,
+              0);
 
     const auto dir = binary_dir() / "evidence-cli" / "snp-cache";
     std::filesystem::create_directories(dir);
@@ -134,15 +140,20 @@ TEST(CliVerifyReport, SnpChainFromKdsFileOrCacheDirectory) {
     std::filesystem::copy_file(evidence_data("snp/milan-vcek.der"), dir / "vcek.der", copy);
     EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--cert-chain", dir.string()}).exit_code, 0);
     // An explicit flag overrides the cache: the Genoa ARK did not sign the Milan ASK.
-    EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--cert-chain", dir.string(), "--ark", data("snp/genoa-ark.pem")})
-                  .exit_code, 1);
+    EXPECT_EQ(
+        ccvm({"--mode", "snp", "--report", report, "--cert-chain", dir.string(), "--ark", data("snp/genoa-ark.pem")})
+            .exit_code,
+        1);
     // Without an ARK anywhere.
     EXPECT_EQ(ccvm({"--mode", "snp", "--report", report, "--vcek", data("snp/milan-vcek.der"), "--ask",
-                    data("snp/milan-ask.pem")}).exit_code, 2);
+                    data("snp/milan-ask.pem")})
+                  .exit_code,
+              2);
 }
 
 TEST(CliVerifyReport, TdxQuoteWithCollateral) {
-    const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--collateral", collateral(), "--json"});
+    const auto r =
+        ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--collateral", collateral(), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     const json::Value want = json::parse(read_text_file(evidence_data("tdx/trustee-quote-v4-claims.json")));
@@ -162,26 +173,28 @@ TEST(CliVerifyReport, TdxExitCodes) {
     EXPECT_EQ(no_root.exit_code, 1);
     EXPECT_NE(no_root.err.find("--collateral"), std::string::npos);
     // --no-signature-check with the right and a wrong MRTD.
-    const std::string mrtd = "dfba221b48a22af8511542ee796603f37382800840dcd978703909bf8e64d4c8a1e9de86e7c9638bfcba422f3886400a";
+    const std::string mrtd =
+        "dfba221b48a22af8511542ee796603f37382800840dcd978703909bf8e64d4c8a1e9de86e7c9638bfcba422f3886400a";
     EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", quote, "--no-signature-check", "--expected-mrtd", mrtd}).exit_code, 0);
-    const auto wrong = ccvm({"--mode", "tdx", "--quote", quote, "--no-signature-check", "--expected-mrtd",
-                             std::string(96, 'a')});
+    const auto wrong =
+        ccvm({"--mode", "tdx", "--quote", quote, "--no-signature-check", "--expected-mrtd", std::string(96, 'a')});
     EXPECT_EQ(wrong.exit_code, 1);
     EXPECT_NE(wrong.err.find("mrtd"), std::string::npos);
     // A flipped MRTD byte (v5 body starts at 54, MRTD at +136).
-    const std::string flipped_quote = scratch("tdx-flipped.dat", flipped(load_evidence("tdx/trustee-quote-v5.dat"), 54 + 136));
+    const std::string flipped_quote =
+        scratch("tdx-flipped.dat", flipped(load_evidence("tdx/trustee-quote-v5.dat"), 54 + 136));
     const auto sig = ccvm({"--mode", "tdx", "--quote", flipped_quote, "--collateral", collateral()});
     EXPECT_EQ(sig.exit_code, 1);
     EXPECT_NE(sig.err.find("quote.signature"), std::string::npos);
     // Bad input.
     EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", scratch("tdx-short.dat", Bytes(600))}).exit_code, 2);
-    EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", quote, "--collateral", data("tdx")  + "/none"}).exit_code, 2);
+    EXPECT_EQ(ccvm({"--mode", "tdx", "--quote", quote, "--collateral", data("tdx") + "/none"}).exit_code, 2);
     EXPECT_EQ(ccvm({"--mode", "tdx"}).exit_code, 2);
 }
 
 TEST(CliVerifyReport, TdxEventLogReplay) {
-    const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/go-tdx-guest-cos-quote.dat"), "--collateral", collateral(),
-                         "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat"), "--json"});
+    const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/go-tdx-guest-cos-quote.dat"), "--collateral",
+                         collateral(), "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(json::parse(r.out).at("checks").as_array().size(), 8u);
     // Another TD's log does not explain this quote's RTMRs.
@@ -192,8 +205,8 @@ TEST(CliVerifyReport, TdxEventLogReplay) {
 }
 
 TEST(CliVerifyReport, CcaTokenWithCpak) {
-    const auto r = ccvm({"--mode", "cca", "--token", data("cca/tf-rmm-token-cmw.cbor"), "--cpak", data("cca/tf-rmm-cpak.pem"),
-                         "--json"});
+    const auto r = ccvm({"--mode", "cca", "--token", data("cca/tf-rmm-token-cmw.cbor"), "--cpak",
+                         data("cca/tf-rmm-cpak.pem"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     EXPECT_TRUE(out.at("verified").as_bool());
@@ -212,16 +225,19 @@ TEST(CliVerifyReport, CcaExitCodes) {
     const auto rim = ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--json"});
     ASSERT_EQ(rim.exit_code, 0) << rim.err;
     const std::string rim_hex = json::parse(rim.out).at("rim").as_string();
-    EXPECT_EQ(ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--expected-measurement", rim_hex}).exit_code, 0);
-    const auto wrong = ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--expected-measurement",
-                             std::string(128, '1')});
+    EXPECT_EQ(ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--expected-measurement", rim_hex}).exit_code,
+              0);
+    const auto wrong =
+        ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--expected-measurement", std::string(128, '1')});
     EXPECT_EQ(wrong.exit_code, 1);
     EXPECT_NE(wrong.err.find("rim"), std::string::npos);
     // A CPAK that is not the platform's (the Intel root's P-256 key).
     EXPECT_EQ(ccvm({"--mode", "cca", "--token", token, "--cpak", data("tdx/intel-sgx-root-ca.pem")}).exit_code, 1);
     // Bad input.
     const Bytes raw = load_evidence("cca/trustee-token.cbor");
-    EXPECT_EQ(ccvm({"--mode", "cca", "--token", scratch("cca-short.cbor", Bytes(raw.begin(), raw.begin() + 100))}).exit_code, 2);
+    EXPECT_EQ(
+        ccvm({"--mode", "cca", "--token", scratch("cca-short.cbor", Bytes(raw.begin(), raw.begin() + 100))}).exit_code,
+        2);
     EXPECT_EQ(ccvm({"--mode", "cca", "--token", token, "--cpak", token}).exit_code, 2);
 }
 

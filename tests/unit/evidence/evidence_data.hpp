@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "support/paths.hpp"
 
 namespace ccvm::test {

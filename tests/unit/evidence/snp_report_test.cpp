@@ -1,12 +1,12 @@
 // SEV-SNP attestation report parsing and verification against real sample reports.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/platform/evidence/snp/vcek_extensions.hpp"
-#include "ccvm/platform/evidence/snp/verify_report.hpp"
+#include "ccvm/attestation/snp/vcek_extensions.hpp"
+#include "ccvm/attestation/snp/verify_report.hpp"
+#include "ccvm/base/error.hpp"
 #include "evidence_data.hpp"
 
-namespace ccvm::platform::snp {
+namespace ccvm::attestation::snp {
 namespace {
 
 using test::flipped;
@@ -15,14 +15,14 @@ using test::load_evidence;
 SigningChain chain(const std::string& vek, const std::string& ask = "snp/milan-ask.pem",
                    const std::string& ark = "snp/milan-ark.pem") {
     SigningChain c;
-    c.vek = evidence::load_certificate(load_evidence(vek), vek);
-    c.ask = evidence::load_certificate(load_evidence(ask), ask);
-    c.ark = evidence::load_certificate(load_evidence(ark), ark);
+    c.vek = attestation::load_certificate(load_evidence(vek), vek);
+    c.ask = attestation::load_certificate(load_evidence(ask), ask);
+    c.ark = attestation::load_certificate(load_evidence(ark), ark);
     return c;
 }
 
-const evidence::Check& check(const evidence::CheckList& list, std::string_view name) {
-    const evidence::Check* c = list.find(name);
+const attestation::Check& check(const attestation::CheckList& list, std::string_view name) {
+    const attestation::Check* c = list.find(name);
     if (c == nullptr) throw std::runtime_error("no check " + std::string(name));
     return *c;
 }
@@ -45,7 +45,7 @@ TEST(SnpReport, ParsesVirteeMilanReport) {
 }
 
 TEST(SnpReport, VcekExtensionsMatchOpenSslDump) {
-    auto vcek = evidence::load_certificate(load_evidence("snp/milan-vcek.der"), "vcek");
+    auto vcek = attestation::load_certificate(load_evidence("snp/milan-vcek.der"), "vcek");
     const VcekExtensions e = read_vcek_extensions(vcek.get(), "vcek");
     EXPECT_EQ(e.product_name, "Milan-B0");
     EXPECT_FALSE(e.is_vlek());
@@ -72,10 +72,10 @@ TEST(SnpReport, TcbLayoutsFollowTheAbiSpec) {
 }
 
 TEST(SnpReport, RealReportsVerify) {
-    for (const auto& [report, vcek] : {std::pair{std::string("snp/milan-report.hex"), std::string("snp/milan-vcek.der")},
-                                       std::pair{std::string("snp/trustee-report.bin"), std::string("snp/trustee-vcek.der")},
-                                       std::pair{std::string("snp/go-sev-guest-report.bin"),
-                                                 std::string("snp/go-sev-guest-vcek.der")}}) {
+    for (const auto& [report, vcek] :
+         {std::pair{std::string("snp/milan-report.hex"), std::string("snp/milan-vcek.der")},
+          std::pair{std::string("snp/trustee-report.bin"), std::string("snp/trustee-vcek.der")},
+          std::pair{std::string("snp/go-sev-guest-report.bin"), std::string("snp/go-sev-guest-vcek.der")}}) {
         const Bytes raw = report.ends_with(".hex") ? test::load_hex_evidence(report) : load_evidence(report);
         const auto checks = verify_report(parse_attestation_report(raw, report), chain(vcek), {});
         for (const auto& c : checks.checks()) EXPECT_TRUE(c.ok) << report << ": " << c.name << ": " << c.reason;
@@ -108,15 +108,17 @@ TEST(SnpReport, ExpectedValuesAreCompared) {
 
 TEST(SnpReport, EveryFlippedSignedFieldBreaksTheSignature) {
     const Bytes raw = test::load_hex_evidence("snp/milan-report.hex");
-    for (std::size_t offset : {std::size_t{0x08}, std::size_t{0x50}, std::size_t{0x90}, std::size_t{0xC0},
-                               std::size_t{0x180}, std::size_t{0x1A0}, std::size_t{0x29F}, std::size_t{0x2A0},
-                               std::size_t{0x2A0 + 72}}) {
-        const auto checks = verify_report(parse_attestation_report(flipped(raw, offset), "r"), chain("snp/milan-vcek.der"), {});
+    for (std::size_t offset :
+         {std::size_t{0x08}, std::size_t{0x50}, std::size_t{0x90}, std::size_t{0xC0}, std::size_t{0x180},
+          std::size_t{0x1A0}, std::size_t{0x29F}, std::size_t{0x2A0}, std::size_t{0x2A0 + 72}}) {
+        const auto checks =
+            verify_report(parse_attestation_report(flipped(raw, offset), "r"), chain("snp/milan-vcek.der"), {});
         EXPECT_FALSE(check(checks, "report.signature").ok) << "offset " << offset;
         EXPECT_FALSE(checks.all_ok());
     }
     // Bytes after the signature's r and s are not signed and not part of the signature.
-    EXPECT_TRUE(verify_report(parse_attestation_report(flipped(raw, 0x400), "r"), chain("snp/milan-vcek.der"), {}).all_ok());
+    EXPECT_TRUE(
+        verify_report(parse_attestation_report(flipped(raw, 0x400), "r"), chain("snp/milan-vcek.der"), {}).all_ok());
 }
 
 TEST(SnpReport, SwappedCertificatesFail) {
@@ -151,12 +153,14 @@ TEST(SnpReport, VlekReportIsSignedByTheVlek) {
     // A VLEK is issued by the ASVK (SEV-VLEK-Milan), not by the ASK.
     EXPECT_FALSE(check(checks, "chain.vek").ok);
     // With the ASVK the signatures hold, but this sample VLEK's validity has ended.
-    const auto asvk_chain = evidence::load_certificates(load_evidence("snp/milan-vlek-cert-chain.pem"), "vlek chain");
+    const auto asvk_chain =
+        attestation::load_certificates(load_evidence("snp/milan-vlek-cert-chain.pem"), "vlek chain");
     ASSERT_EQ(asvk_chain.size(), 2u);
     SigningChain vlek;
-    vlek.vek = evidence::load_certificate(load_evidence("snp/trustee-vlek.der"), "vlek");
-    vlek.ask = evidence::load_certificate(load_evidence("snp/milan-vlek-cert-chain.pem"), "asvk");  // the first PEM block
-    vlek.ark = evidence::load_certificate(load_evidence("snp/milan-ark.pem"), "ark");
+    vlek.vek = attestation::load_certificate(load_evidence("snp/trustee-vlek.der"), "vlek");
+    vlek.ask =
+        attestation::load_certificate(load_evidence("snp/milan-vlek-cert-chain.pem"), "asvk");  // the first PEM block
+    vlek.ark = attestation::load_certificate(load_evidence("snp/milan-ark.pem"), "ark");
     const auto with_asvk = verify_report(r, vlek, {});
     EXPECT_TRUE(check(with_asvk, "chain.ark").ok);
     EXPECT_TRUE(check(with_asvk, "chain.ask").ok);
@@ -210,4 +214,4 @@ TEST(SnpReport, TurinLayoutIsChosenByFamily) {
 }
 
 }  // namespace
-}  // namespace ccvm::platform::snp
+}  // namespace ccvm::attestation::snp

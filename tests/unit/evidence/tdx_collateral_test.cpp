@@ -10,13 +10,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/crypto.hpp"
-#include "ccvm/platform/evidence/tdx/pck_extensions.hpp"
-#include "ccvm/platform/evidence/tdx/tcb_collateral.hpp"
-#include "ccvm/platform/evidence/tdx/verify_quote.hpp"
+#include "ccvm/attestation/crypto.hpp"
+#include "ccvm/attestation/tdx/pck_extensions.hpp"
+#include "ccvm/attestation/tdx/tcb_collateral.hpp"
+#include "ccvm/attestation/tdx/verify_quote.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "evidence_data.hpp"
 #include "support/process.hpp"
 
@@ -24,22 +24,23 @@ namespace ccvm::test {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace ccvm::platform::tdx;
-namespace evidence = ccvm::platform::evidence;
+using namespace ccvm::attestation::tdx;
+namespace evidence = ccvm::attestation;
 
 constexpr const char* kQuote = "tdx/go-tdx-guest-quote-v4.dat";
 constexpr std::int64_t kJuly2023 = 1688173200;  // 2023-07-01T01:00:00Z, go-tdx-guest's test time
 
-evidence::X509Ptr quote_pck() {
+attestation::X509Ptr quote_pck() {
     const Quote q = parse_quote(load_evidence(kQuote), "quote");
     std::string_view pem = as_chars(q.qe_cert_data);
     while (!pem.empty() && pem.back() == '\0') pem.remove_suffix(1);
-    return std::move(evidence::load_pem_certificates(pem, "quote").front());
+    return std::move(attestation::load_pem_certificates(pem, "quote").front());
 }
 
 // A collateral directory: the Intel root plus the named test data files under their PCS names.
 fs::path collateral_dir(const std::vector<std::pair<std::string, std::string>>& files) {
-    const fs::path dir = binary_dir() / "tdx-collateral" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const fs::path dir =
+        binary_dir() / "tdx-collateral" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir);
     fs::create_directories(dir);
     fs::copy_file(evidence_data("tdx/intel-sgx-root-ca.pem"), dir / "root.pem");
@@ -55,13 +56,14 @@ const std::vector<std::pair<std::string, std::string>> kFull = {
     {"tdx/go-tdx-guest-qe-identity.json", "qe_identity.json"},
 };
 
-const evidence::Check& check(const evidence::CheckList& list, std::string_view name) {
-    const evidence::Check* c = list.find(name);
+const attestation::Check& check(const attestation::CheckList& list, std::string_view name) {
+    const attestation::Check* c = list.find(name);
     if (c == nullptr) throw std::runtime_error("no check " + std::string(name));
     return *c;
 }
 
-evidence::CheckList verify_at(const fs::path& dir, std::optional<std::int64_t> time, const Bytes& quote = load_evidence(kQuote)) {
+attestation::CheckList verify_at(const fs::path& dir, std::optional<std::int64_t> time,
+                                 const Bytes& quote = load_evidence(kQuote)) {
     const Collateral c = load_collateral(dir.string());
     QuoteVerifyOptions options;
     options.verification_time = time;
@@ -83,14 +85,17 @@ TEST(TdxCollateral, TruncatedSgxExtensionIsAnInputError) {
     X509* pck_raw = pck.get();
     // The extension value as openssl asn1parse shows it: 554 bytes starting 30 82 02 26.
     const Bytes der = [&] {
-        std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1), ASN1_OBJECT_free);
-        const ASN1_OCTET_STRING* d = X509_EXTENSION_get_data(X509_get_ext(pck_raw, X509_get_ext_by_OBJ(pck_raw, oid.get(), -1)));
+        std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1),
+                                                                      ASN1_OBJECT_free);
+        const ASN1_OCTET_STRING* d =
+            X509_EXTENSION_get_data(X509_get_ext(pck_raw, X509_get_ext_by_OBJ(pck_raw, oid.get(), -1)));
         return Bytes(reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(d)),
                      reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(d)) + ASN1_STRING_length(d));
     }();
     ASSERT_EQ(der.size(), 554u);
     EXPECT_NO_THROW(parse_pck_extensions(der, "ext"));
-    for (std::size_t n = 0; n < der.size(); n += 7) EXPECT_THROW(parse_pck_extensions(ByteSpan(der).first(n), "ext"), InputError) << n;
+    for (std::size_t n = 0; n < der.size(); n += 7)
+        EXPECT_THROW(parse_pck_extensions(ByteSpan(der).first(n), "ext"), InputError) << n;
 }
 
 TEST(TdxCollateral, Rfc3339Times) {
@@ -119,9 +124,10 @@ TEST(TdxCollateral, SignedBodyIsTheMemberTextAsServed) {
 
 TEST(TdxCollateral, FullCollateralAtItsTime) {
     const auto checks = verify_at(collateral_dir(kFull), kJuly2023);
-    for (const char* name : {"pck.chain", "pck.revocation", "tcb_info.signature", "tcb_info.validity", "tcb_info.platform",
-                             "tcb_info.tdx_module", "qe_report.signature", "qe_identity.signature", "qe_identity.validity",
-                             "qe_identity.match", "qe_identity.tcb", "qe_report.binding", "quote.signature"})
+    for (const char* name :
+         {"pck.chain", "pck.revocation", "tcb_info.signature", "tcb_info.validity", "tcb_info.platform",
+          "tcb_info.tdx_module", "qe_report.signature", "qe_identity.signature", "qe_identity.validity",
+          "qe_identity.match", "qe_identity.tcb", "qe_report.binding", "quote.signature"})
         EXPECT_TRUE(check(checks, name).ok) << name << ": " << check(checks, name).reason;
     EXPECT_NE(check(checks, "qe_identity.tcb").reason.find("UpToDate"), std::string::npos);
     // The sample TCB info's levels are above this quote's SVNs.
@@ -208,8 +214,16 @@ TEST(TdxCollateral, WithoutTheTcbSigningCertificate) {
 TEST(TdxCollateral, CliVerificationTime) {
     const fs::path dir = collateral_dir(kFull);
     auto run = [&](std::vector<std::string> extra) {
-        std::vector<std::string> args = {ccvm_cli().string(), "attest", "verify-report", "--mode", "tdx", "--quote",
-                                         evidence_data(kQuote).string(), "--collateral", dir.string(), "--json"};
+        std::vector<std::string> args = {ccvm_cli().string(),
+                                         "attest",
+                                         "verify-report",
+                                         "--mode",
+                                         "tdx",
+                                         "--quote",
+                                         evidence_data(kQuote).string(),
+                                         "--collateral",
+                                         dir.string(),
+                                         "--json"};
         args.insert(args.end(), extra.begin(), extra.end());
         return run_process(args);
     };
@@ -228,7 +242,8 @@ TEST(TdxCollateral, CliVerificationTime) {
                                   "--verification-time", "2023-07-01T01:00:00Z"});
     EXPECT_EQ(snp.exit_code, 2);
     EXPECT_EQ(snp.err,
-              "ccvm: error: --verification-time is not a flag of attest verify-report --mode snp (it belongs to --mode tdx)\n");
+              "ccvm: error: --verification-time is not a flag of attest verify-report --mode snp (it belongs to --mode "
+              "tdx)\n");
 }
 
 }  // namespace

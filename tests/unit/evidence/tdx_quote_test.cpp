@@ -4,13 +4,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/platform/evidence/tdx/event_log_check.hpp"
-#include "ccvm/platform/evidence/tdx/verify_quote.hpp"
+#include "ccvm/attestation/tdx/event_log_check.hpp"
+#include "ccvm/attestation/tdx/verify_quote.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "evidence_data.hpp"
 
-namespace ccvm::platform::tdx {
+namespace ccvm::attestation::tdx {
 namespace {
 
 using test::flipped;
@@ -23,14 +23,15 @@ std::string collateral_dir(const std::string& name, const std::vector<std::strin
                      ::testing::UnitTest::GetInstance()->current_test_info()->name() / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    for (const auto& f : files) std::filesystem::copy_file(test::evidence_data(f), dir / std::filesystem::path(f).filename());
+    for (const auto& f : files)
+        std::filesystem::copy_file(test::evidence_data(f), dir / std::filesystem::path(f).filename());
     return dir.string();
 }
 
 Collateral intel_root() { return load_collateral(collateral_dir("intel", {"tdx/intel-sgx-root-ca.pem"})); }
 
-const evidence::Check& check(const evidence::CheckList& list, std::string_view name) {
-    const evidence::Check* c = list.find(name);
+const attestation::Check& check(const attestation::CheckList& list, std::string_view name) {
+    const attestation::Check* c = list.find(name);
     if (c == nullptr) throw std::runtime_error("no check " + std::string(name));
     return *c;
 }
@@ -136,8 +137,8 @@ TEST(TdxQuote, ExpectedRegistersAreCompared) {
 TEST(TdxQuote, NoSignatureCheckWithoutExpectationsStillReports) {
     QuoteVerifyOptions no_sig;
     no_sig.check_signatures = false;
-    const auto checks = verify_quote(parse_quote(flipped(load_evidence("tdx/trustee-quote-v4.dat"), 640), "q"),
-                                     nullptr, {}, no_sig);
+    const auto checks =
+        verify_quote(parse_quote(flipped(load_evidence("tdx/trustee-quote-v4.dat"), 640), "q"), nullptr, {}, no_sig);
     ASSERT_EQ(checks.checks().size(), 1u);
     EXPECT_NE(checks.checks()[0].reason.find("--no-signature-check"), std::string::npos);
 }
@@ -167,12 +168,12 @@ TEST(TdxQuote, WrongHeadersAreInputErrors) {
 TEST(TdxQuote, EventLogReplayMatchesTheQuote) {
     const Bytes ccel = load_evidence("tdx/go-tdx-guest-cos-ccel.dat");
     const Bytes raw = load_evidence("tdx/go-tdx-guest-cos-quote.dat");
-    evidence::CheckList good;
+    attestation::CheckList good;
     check_event_log(parse_quote(raw, "q"), ccel, "ccel", good);
     ASSERT_EQ(good.checks().size(), 4u);
     for (const auto& c : good.checks()) EXPECT_TRUE(c.ok) << c.name << ": " << c.reason;
     // RTMR1 of the quote (body offset 376) no longer matches its events.
-    evidence::CheckList bad;
+    attestation::CheckList bad;
     check_event_log(parse_quote(flipped(raw, kHeaderSize + 376), "q"), ccel, "ccel", bad);
     EXPECT_TRUE(check(bad, "event_log.rtmr0").ok);
     EXPECT_FALSE(check(bad, "event_log.rtmr1").ok);
@@ -186,4 +187,4 @@ TEST(TdxQuote, CollateralDirectoryNeedsARoot) {
 }
 
 }  // namespace
-}  // namespace ccvm::platform::tdx
+}  // namespace ccvm::attestation::tdx

@@ -38,11 +38,13 @@ TEST(HostSupport, LaunchSecurityTypesFromDomainCapabilities) {
         "</enum></launchSecurity></features></domainCapabilities>";
     EXPECT_EQ(launch_security_types(modern), (std::vector<std::string>{"sev", "sev-snp"}));
     // libvirt 9.0: per-feature elements only.
-    const std::string old = "<domainCapabilities><features><gic supported='no'/><sev supported='yes'>"
-                            "<cbitpos>47</cbitpos></sev><sgx supported='no'/></features></domainCapabilities>";
+    const std::string old =
+        "<domainCapabilities><features><gic supported='no'/><sev supported='yes'>"
+        "<cbitpos>47</cbitpos></sev><sgx supported='no'/></features></domainCapabilities>";
     EXPECT_EQ(launch_security_types(old), std::vector<std::string>{"sev"});
-    const std::string none = "<domainCapabilities><features><sev supported='no'/><sgx supported='no'/>"
-                             "<launchSecurity supported='no'/></features></domainCapabilities>";
+    const std::string none =
+        "<domainCapabilities><features><sev supported='no'/><sgx supported='no'/>"
+        "<launchSecurity supported='no'/></features></domainCapabilities>";
     EXPECT_TRUE(launch_security_types(none).empty());
 }
 
@@ -56,14 +58,16 @@ TEST(HostSupport, RefusalNamesFamilyNeedsAndHost) {
     EXPECT_EQ(host_cannot_launch(TeeKind::none, debian12), std::nullopt);
 
     // Versions suffice but the capabilities lack the type: still refused.
-    HostCapabilities new_without_tdx{"qemu:///system", {11, 8, 0}, Version{10, 1, 0}, std::vector<std::string>{"sev-snp"}};
+    HostCapabilities new_without_tdx{
+        "qemu:///system", {11, 8, 0}, Version{10, 1, 0}, std::vector<std::string>{"sev-snp"}};
     EXPECT_EQ(host_cannot_launch(TeeKind::tdx, new_without_tdx),
               "TDX needs libvirt >= 11.8.0, QEMU >= 10.1.0 and Linux >= 6.16 (host qemu:///system: libvirt 11.8.0, "
               "QEMU 10.1.0, launch security: sev-snp)");
     EXPECT_EQ(host_cannot_launch(TeeKind::sev_snp, new_without_tdx), std::nullopt);
 
     // An old QEMU under a new libvirt.
-    HostCapabilities old_qemu{"qemu:///system", {10, 5, 0}, Version{8, 2, 2}, std::vector<std::string>{"sev", "sev-snp"}};
+    HostCapabilities old_qemu{
+        "qemu:///system", {10, 5, 0}, Version{8, 2, 2}, std::vector<std::string>{"sev", "sev-snp"}};
     EXPECT_NE(host_cannot_launch(TeeKind::sev_snp, old_qemu), std::nullopt);
 
     // The test driver: no QEMU, no domain capabilities.

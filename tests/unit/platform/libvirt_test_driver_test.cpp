@@ -88,7 +88,8 @@ TEST(LibvirtTestDriver, UnsupportedCallsAreLibvirtErrors) {
         FAIL() << "the test driver has no paused start";
     } catch (const LibvirtError& e) {
         EXPECT_EQ(e.code, VIR_ERR_INVALID_ARG);
-        EXPECT_EQ(std::string(e.what()), "libvirt: start ccvm-sev-3: unsupported flags (0x1) in function testDomainCreateWithFlags");
+        EXPECT_EQ(std::string(e.what()),
+                  "libvirt: start ccvm-sev-3: unsupported flags (0x1) in function testDomainCreateWithFlags");
     }
     dom.start(false);
     try {
@@ -122,8 +123,9 @@ TEST(LibvirtTestDriver, Libvirt9RejectsSnpAtParse) {
         conn.define_domain(xml);
         FAIL() << "libvirt 9.0 has no sev-snp";
     } catch (const LibvirtError& e) {
-        EXPECT_EQ(std::string(e.what()), "libvirt: define domain: XML error: Invalid value for attribute 'type' in element "
-                                         "'launchSecurity': 'sev-snp'.");
+        EXPECT_EQ(std::string(e.what()),
+                  "libvirt: define domain: XML error: Invalid value for attribute 'type' in element "
+                  "'launchSecurity': 'sev-snp'.");
     }
 }
 
@@ -146,7 +148,8 @@ TEST(LibvirtTypedParams, ConvertsEveryType) {
     ASSERT_EQ(virInitialize(), 0);  // the typed-parameter helpers need libvirt's allocator set up
     virTypedParameterPtr params = nullptr;
     int n = 0, max = 0;
-    ASSERT_EQ(virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, "bWVhc3VyZQ=="), 0);
+    ASSERT_EQ(virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_MEASUREMENT, "bWVhc3VyZQ=="),
+              0);
     ASSERT_EQ(virTypedParamsAddUInt(&params, &n, &max, VIR_DOMAIN_LAUNCH_SECURITY_SEV_API_MAJOR, 1), 0);
     ASSERT_EQ(virTypedParamsAddULLong(&params, &n, &max, "sev-snp-policy", 0x30000), 0);
     ASSERT_EQ(virTypedParamsAddInt(&params, &n, &max, "i", -5), 0);
@@ -329,8 +332,9 @@ TEST(SevNodeInfo, ComesFromTheConnectionsLaunchSecurityCalls) {
 TEST(DomainXmlText, NameAndUuidInsertion) {
     std::string xml = "<domain type='kvm'>\n  <name>a&amp;b</name>\n</domain>\n";
     EXPECT_EQ(domain_xml_name(xml), "a&b");
-    EXPECT_EQ(domain_xml_with_uuid(xml, "0f0e0d0c-0b0a-0908-0706-050403020100"),
-              "<domain type='kvm'>\n  <name>a&amp;b</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>\n</domain>\n");
+    EXPECT_EQ(
+        domain_xml_with_uuid(xml, "0f0e0d0c-0b0a-0908-0706-050403020100"),
+        "<domain type='kvm'>\n  <name>a&amp;b</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>\n</domain>\n");
     EXPECT_EQ(domain_xml_name("<domain/>"), std::nullopt);
 }
 

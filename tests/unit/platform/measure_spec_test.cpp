@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/tee_family.hpp"
 #include "ccvm/platform/vm_spec.hpp"
@@ -19,15 +19,16 @@ namespace {
 // for cases using flags a spec does not express (sweeps, precomputed hashes, SVSM, traces).
 std::optional<std::string> spec_for_case(const json::Array& argv) {
     std::map<std::string, std::string> flags;
-    for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+    for (std::size_t i = 1; i + 1 < argv.size(); i += 2)
+        flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
     if (argv.size() % 2 == 0) return std::nullopt;  // a bare flag
     static const std::map<std::string, std::string> tees = {
         {"sev", "sev"}, {"seves", "sev-es"}, {"snp", "sev-snp"}, {"csv", "csv"}};
     if (!tees.contains(flags["--mode"])) return std::nullopt;
     for (const auto& [flag, value] : flags) {
-        static const std::set<std::string> known = {"--mode", "--ovmf", "--kernel", "--initrd", "--append", "--vcpus",
-                                                   "--vcpu-type", "--vcpu-sig", "--vmm-type", "--guest-features",
-                                                   "--vmsa-profile"};
+        static const std::set<std::string> known = {"--mode",     "--ovmf",           "--kernel",      "--initrd",
+                                                    "--append",   "--vcpus",          "--vcpu-type",   "--vcpu-sig",
+                                                    "--vmm-type", "--guest-features", "--vmsa-profile"};
         if (!known.contains(flag)) return std::nullopt;
     }
     std::string tee = tees.at(flags["--mode"]);
@@ -39,7 +40,8 @@ std::optional<std::string> spec_for_case(const json::Array& argv) {
     if (flags.contains("--append")) y += "cmdline: " + json::escape(flags["--append"]) + "\n";
     y += "tee:\n  type: " + tee + "\n";
     if (flags.contains("--kernel")) y += "  kernel-hashes: true\n";
-    if (flags.contains("--guest-features") && tee == "sev-snp") y += "  guest-features: " + flags["--guest-features"] + "\n";
+    if (flags.contains("--guest-features") && tee == "sev-snp")
+        y += "  guest-features: " + flags["--guest-features"] + "\n";
     std::string host;
     if (flags.contains("--vmm-type")) host += "  vmm-type: " + flags["--vmm-type"] + "\n";
     if (flags.contains("--vmsa-profile")) host += "  vmsa-profile: " + flags["--vmsa-profile"] + "\n";
@@ -73,8 +75,9 @@ TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
 TEST(MeasureSpec, CsvMatchesTheReferenceModel) {
     EXPECT_EQ(check_launch_digest_cases("csv_model.json"), 3);
     // csv.md §4: generic OVMF has an empty hash-table area, so kernel hashes are refused.
-    std::string yaml = "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
-                       "\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee:\n  type: csv\n  kernel-hashes: true\n";
+    std::string yaml =
+        "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
+        "\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee:\n  type: csv\n  kernel-hashes: true\n";
     EXPECT_THROW(measure_spec(parse_vm_spec(yaml, "c.yaml")), InputError);
 }
 
@@ -84,15 +87,18 @@ std::optional<std::string> cca_spec_for_case(const json::Array& argv) {
     bool measurement_log = false, lpa2 = false;
     for (std::size_t i = 1; i < argv.size(); ++i) {
         const std::string& f = argv[i].as_string();
-        if (f == "--measurement-log") measurement_log = true;
-        else if (f == "--lpa2") lpa2 = true;
-        else if (i + 1 < argv.size()) flags[f] = test::substitute(argv[++i].as_string());
+        if (f == "--measurement-log")
+            measurement_log = true;
+        else if (f == "--lpa2")
+            lpa2 = true;
+        else if (i + 1 < argv.size())
+            flags[f] = test::substitute(argv[++i].as_string());
     }
     if (flags["--mode"] != "cca" || flags["--vmm"] != "qemu") return std::nullopt;
-    static const std::set<std::string> known = {"--mode", "--vmm", "--kernel", "--initrd", "--firmware", "--dtb",
-                                               "--memory", "--vcpus", "--hash-algo", "--ipa-bits", "--sve-vl",
-                                               "--pmu-counters", "--num-bps", "--num-wps", "--rmm-version",
-                                               "--output-format"};
+    static const std::set<std::string> known = {"--mode",      "--vmm",      "--kernel",      "--initrd",
+                                                "--firmware",  "--dtb",      "--memory",      "--vcpus",
+                                                "--hash-algo", "--ipa-bits", "--sve-vl",      "--pmu-counters",
+                                                "--num-bps",   "--num-wps",  "--rmm-version", "--output-format"};
     for (const auto& [flag, value] : flags)
         if (!known.contains(flag)) return std::nullopt;
     if (flags.contains("--hash-algo") && flags["--hash-algo"] == "sha384") return std::nullopt;
@@ -106,7 +112,8 @@ std::optional<std::string> cca_spec_for_case(const json::Array& argv) {
     y += "host:\n  num-bps: " + flags["--num-bps"] + "\n  num-wps: " + flags["--num-wps"] + "\n";
     if (lpa2) y += "  lpa2: true\n";
     for (const char* k : {"ipa-bits", "sve-vl", "pmu-counters"})
-        if (flags.contains(std::string("--") + k)) y += std::string("  ") + k + ": " + flags[std::string("--") + k] + "\n";
+        if (flags.contains(std::string("--") + k))
+            y += std::string("  ") + k + ": " + flags[std::string("--") + k] + "\n";
     if (flags.contains("--rmm-version")) y += "  rmm-version: \"" + flags["--rmm-version"] + "\"\n";
     return y;
 }
@@ -129,11 +136,12 @@ TEST(MeasureSpec, CcaMatchesTheReferenceVectors) {
 // The same for `ccvm measure --mode tdx ... --output-format json` cases.
 std::optional<std::string> tdx_spec_for_case(const json::Array& argv) {
     std::map<std::string, std::string> flags;
-    for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+    for (std::size_t i = 1; i + 1 < argv.size(); i += 2)
+        flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
     if (argv.size() % 2 == 0 || flags["--mode"] != "tdx") return std::nullopt;
-    static const std::set<std::string> known = {"--mode", "--ovmf", "--kernel", "--initrd", "--append", "--memory",
-                                               "--vcpus", "--acpi-dir", "--edk2-version", "--qemu-version",
-                                               "--page-add-order", "--output-format"};
+    static const std::set<std::string> known = {
+        "--mode",  "--ovmf",     "--kernel",       "--initrd",       "--append",         "--memory",
+        "--vcpus", "--acpi-dir", "--edk2-version", "--qemu-version", "--page-add-order", "--output-format"};
     for (const auto& [flag, value] : flags)
         if (!known.contains(flag)) return std::nullopt;
     // Registers that do not depend on RAM (MRTD) are checked with any size.
@@ -171,10 +179,10 @@ TEST(MeasureSpec, TdxMatchesTheReferenceVectors) {
 }
 
 TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
-    VmSpec s = parse_vm_spec("name: t\nmemory: 1G\nfirmware: " +
-                                 (test::inputs_dir() / "firmware" / "debian13" / "OVMF.fd").string() +
-                                 "\ntee: tdx\nhost:\n  page-add-order: single-pass\n",
-                             "t");
+    VmSpec s = parse_vm_spec(
+        "name: t\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian13" / "OVMF.fd").string() +
+            "\ntee: tdx\nhost:\n  page-add-order: single-pass\n",
+        "t");
     json::Value m = measure_spec(s);
     EXPECT_EQ(m.at("name"), json::Value("t"));
     EXPECT_EQ(m.at("tee"), json::Value("tdx"));
@@ -205,8 +213,9 @@ TEST(MeasureSpec, SevEsWithoutVcpuSignatureSaysWhy) {
             "\ntee: sev-es\n",
         "t"));
     EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
-    EXPECT_EQ(m.at("not_computed").at("launch_digest"),
-              json::Value("the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature"));
+    EXPECT_EQ(
+        m.at("not_computed").at("launch_digest"),
+        json::Value("the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature"));
 }
 
 TEST(MeasureSpec, PlainGuestHasNoRegisters) {

@@ -34,8 +34,6 @@ private:
 
 std::vector<std::filesystem::path> example_specs();  // configs/examples/*.yaml, sorted
 
-
-
 inline TempDir::TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "ccvm-platform-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

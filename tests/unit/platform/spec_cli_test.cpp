@@ -1,8 +1,8 @@
 // `ccvm spec validate|render` and `ccvm measure SPEC` through the real binary: output and exit codes.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "platform_test_util.hpp"
 
 namespace ccvm::test {
@@ -40,14 +40,17 @@ TEST(SpecCli, BadSpecIsExitTwoWithPosition) {
     for (const char* cmd : {"validate", "render"}) {
         auto r = ccvm({"spec", cmd, spec.string()});
         EXPECT_EQ(r.exit_code, 2);
-        EXPECT_EQ(r.err, "ccvm: error: " + spec.string() + ":6:11: tee.policy: policy 0x5 sets the ES bit (0x4): use tee type sev-es\n");
+        EXPECT_EQ(r.err, "ccvm: error: " + spec.string() +
+                             ":6:11: tee.policy: policy 0x5 sets the ES bit (0x4): use tee type sev-es\n");
     }
     // measure SPEC and attest verify-report --spec read the file the same way and name it the same.
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"measure", spec.string()}, {"attest", "verify-report", "--mode", "snp", "--report", spec.string(), "--spec", spec.string()}}) {
+             {"measure", spec.string()},
+             {"attest", "verify-report", "--mode", "snp", "--report", spec.string(), "--spec", spec.string()}}) {
         auto m = ccvm(args);
         EXPECT_EQ(m.exit_code, 2) << args[0];
-        EXPECT_EQ(m.err, "ccvm: error: " + spec.string() + ":6:11: tee.policy: policy 0x5 sets the ES bit (0x4): use tee type sev-es\n");
+        EXPECT_EQ(m.err, "ccvm: error: " + spec.string() +
+                             ":6:11: tee.policy: policy 0x5 sets the ES bit (0x4): use tee type sev-es\n");
     }
     auto r = ccvm({"spec", "validate", (dir.path() / "missing.yaml").string()});
     EXPECT_EQ(r.exit_code, 2);

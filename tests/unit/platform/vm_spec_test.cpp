@@ -1,7 +1,7 @@
 // ccvm-spec(5) parser: typed fields, defaults, and errors with file:line:col.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "platform_test_util.hpp"
 
@@ -130,8 +130,10 @@ TEST(VmSpec, WrongTypesNamePosition) {
               "t.yaml:6:12: tee.mrowner: expected 48 bytes as hex or base64, got '#'");
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\ntee: sgx\n"),
               "t.yaml:4:6: tee: unknown TEE 'sgx' (known: none, sev, sev-es, sev-snp, tdx, csv, csv2, csv3, cca)");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nvcpus: 0x1ff\nvcpus2: 1\n").substr(0, 20), "t.yaml:5:1: vcpus2: ");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nvcpus: 513\n"), "t.yaml:4:8: vcpus: value 513 is larger than 512");
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nvcpus: 0x1ff\nvcpus2: 1\n").substr(0, 20),
+              "t.yaml:5:1: vcpus2: ");
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nvcpus: 513\n"),
+              "t.yaml:4:8: vcpus: value 513 is larger than 512");
 }
 
 TEST(VmSpec, ImpossibleCombinations) {
@@ -150,24 +152,29 @@ TEST(VmSpec, ImpossibleCombinations) {
     // Kernel hashes without a kernel; initrd without a kernel.
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee:\n  type: sev\n  kernel-hashes: true\n"),
               "t.yaml:5:3: tee.kernel-hashes: measures the kernel, initrd and cmdline: set kernel");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ninitrd: /i\n"), "t.yaml:4:9: initrd: needs a kernel (direct kernel boot)");
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ninitrd: /i\n"),
+              "t.yaml:4:9: initrd: needs a kernel (direct kernel boot)");
     // A confidential guest cannot run under TCG.
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nlibvirt:\n  domain-type: qemu\n"),
               "t.yaml:6:3: libvirt.domain-type: sev guests need hardware virtualization (kvm), not TCG");
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: tdx\nmachine: pc\n"),
               "t.yaml:5:10: machine: machine pc cannot run tdx guests");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: /s\n"),
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    "
+                       "file: /s\n"),
               "t.yaml:5:3: secrets: secrets are released to confidential guests only; tee is none");
     EXPECT_EQ(error_of("name: a\nmemory: 1000K\nkernel: /k\n"),
               "t.yaml:2:9: memory: expected a whole number of MiB, at least 16M, got 1000K");
 }
 
 TEST(VmSpec, SecretsAreReferencesNeverValues) {
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n"
-                       "    value: hunter2\n"),
-              "t.yaml:7:5: secrets[0].value: unknown key (known: guid, file)");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: not-a-guid\n    file: /s\n"),
-              "t.yaml:6:11: secrets[0].guid: expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got 'not-a-guid'");
+    EXPECT_EQ(
+        error_of(
+            "name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n"
+            "    value: hunter2\n"),
+        "t.yaml:7:5: secrets[0].value: unknown key (known: guid, file)");
+    EXPECT_EQ(
+        error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: not-a-guid\n    file: /s\n"),
+        "t.yaml:6:11: secrets[0].guid: expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got 'not-a-guid'");
 }
 
 TEST(VmSpec, SyntaxErrorsNamePosition) {
@@ -175,7 +182,8 @@ TEST(VmSpec, SyntaxErrorsNamePosition) {
     EXPECT_TRUE(e.starts_with("t.yaml:3:1: ")) << e;
     EXPECT_EQ(error_of("- a\n- b\n"), "t.yaml:1:1: spec: expected a mapping, got a list");
     EXPECT_EQ(error_of(""), "t.yaml: spec: expected a mapping, got nothing");
-    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\n---\nname: b\n"), "t.yaml: expected one YAML document, found more ('---')");
+    EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\n---\nname: b\n"),
+              "t.yaml: expected one YAML document, found more ('---')");
     // yaml-cpp 0.7's LoadAll() never returns on a stray comma (jbeder/yaml-cpp#1040).
     EXPECT_EQ(error_of(","), "t.yaml:1:1: spec: expected a mapping, got nothing");
     EXPECT_EQ(error_of("name: a\n,\n"), "t.yaml:2:1: end of map not found");
@@ -224,17 +232,19 @@ TEST(VmSpecInputs, MissingFilesAndOpenSecrets) {
     test::TempDir dir;
     auto kernel = dir.write("vmlinuz", "kernel");
     auto open_secret = dir.write("secret", "x", 0644);
-    std::string yaml = "name: a\nmemory: 1G\nfirmware: " +
-                       (test::inputs_dir() / "firmware" / "debian12" / "OVMF_CODE_4M.fd").string() + "\nkernel: " + kernel.string() +
-                       "\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: " +
-                       open_secret.string() + "\n";
+    std::string yaml =
+        "name: a\nmemory: 1G\nfirmware: " +
+        (test::inputs_dir() / "firmware" / "debian12" / "OVMF_CODE_4M.fd").string() + "\nkernel: " + kernel.string() +
+        "\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n    file: " + open_secret.string() +
+        "\n";
     try {
         check_spec_inputs(parse_vm_spec(yaml, "t.yaml"));
         FAIL() << "expected an error";
     } catch (const InputError& e) {
-        EXPECT_EQ(std::string(e.what()), "t.yaml:8:5: secrets[0].file: secret file '" + open_secret.string() +
-                                             "' is readable by group or others (mode 0644); restrict it with: chmod 600 '" +
-                                             open_secret.string() + "'");
+        EXPECT_EQ(std::string(e.what()),
+                  "t.yaml:8:5: secrets[0].file: secret file '" + open_secret.string() +
+                      "' is readable by group or others (mode 0644); restrict it with: chmod 600 '" +
+                      open_secret.string() + "'");
     }
     ::chmod(open_secret.c_str(), 0600);
     EXPECT_NO_THROW(check_spec_inputs(parse_vm_spec(yaml, "t.yaml")));

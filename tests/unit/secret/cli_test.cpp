@@ -5,9 +5,9 @@
 
 #include <sys/stat.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/p384.hpp"
 #include "ccvm/launch-secret/snp_id_block.hpp"
 #include "secret_test_util.hpp"
@@ -33,15 +33,20 @@ protected:
         return test::run_process(args, {{"CCVM_ALLOW_READABLE_SECRETS", "0"}});
     }
     std::vector<std::string> verify_args(const std::string& policy, const std::string& measurement = kMeasurement) {
-        return {"attest", "verify-launch", "--tik", priv("sev/secrets/tik.bin").string(), "--measurement", measurement,
-                "--api-major", "1", "--api-minor", "55", "--build-id", "24", "--policy", policy,
-                "--ovmf", (test::inputs_dir() / "firmware/debian12/OVMF.fd").string()};
+        return {"attest",        "verify-launch",
+                "--tik",         priv("sev/secrets/tik.bin").string(),
+                "--measurement", measurement,
+                "--api-major",   "1",
+                "--api-minor",   "55",
+                "--build-id",    "24",
+                "--policy",      policy,
+                "--ovmf",        (test::inputs_dir() / "firmware/debian12/OVMF.fd").string()};
     }
 };
 
 const std::vector<std::string> kFixedSession = {
-    "--nonce", "00112233445566778899aabbccddeeff", "--tek", "000102030405060708090a0b0c0d0e0f",
-    "--tik", "101112131415161718191a1b1c1d1e1f", "--wrap-iv", "0f0e0d0c0b0a09080706050403020100"};
+    "--nonce", "00112233445566778899aabbccddeeff", "--tek",     "000102030405060708090a0b0c0d0e0f",
+    "--tik",   "101112131415161718191a1b1c1d1e1f", "--wrap-iv", "0f0e0d0c0b0a09080706050403020100"};
 
 mode_t file_mode(const std::filesystem::path& p) {
     struct stat st {};
@@ -92,25 +97,34 @@ TEST_F(Cli, ReadableSecretFileRefused) {
 TEST_F(Cli, SecretBuildOversizedForFirmwareArea) {
     // 3072-byte AmdSev secret area: 3060 bytes of data make a 3100-byte table.
     auto big = test::write_file(dir / "big.bin", Bytes(3060, std::byte{0x5a}));
-    auto r = ccvm({"secret", "build", "--tek", priv("sev/secrets/tek.bin").string(), "--tik", priv("sev/secrets/tik.bin").string(),
-                   "--measurement", kMeasurement, "--api-major", "1", "--api-minor", "55", "--secret", "luks-key=" + big.string(),
-                   "--ovmf", (test::inputs_dir() / "firmware/fixtures/ovmf_AmdSev_suffix.bin").string()});
+    auto r = ccvm({"secret", "build", "--tek", priv("sev/secrets/tek.bin").string(), "--tik",
+                   priv("sev/secrets/tik.bin").string(), "--measurement", kMeasurement, "--api-major", "1",
+                   "--api-minor", "55", "--secret", "luks-key=" + big.string(), "--ovmf",
+                   (test::inputs_dir() / "firmware/fixtures/ovmf_AmdSev_suffix.bin").string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("3072-byte secret area"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty());
     // Generic OVMF has no secret area at all.
-    r = ccvm({"secret", "build", "--tek", priv("sev/secrets/tek.bin").string(), "--tik", priv("sev/secrets/tik.bin").string(),
-              "--measurement", kMeasurement, "--api-major", "1", "--api-minor", "55", "--secret",
-              "luks-key=" + priv("sev/secrets/luks.txt").string(), "--ovmf",
+    r = ccvm({"secret", "build", "--tek", priv("sev/secrets/tek.bin").string(), "--tik",
+              priv("sev/secrets/tik.bin").string(), "--measurement", kMeasurement, "--api-major", "1", "--api-minor",
+              "55", "--secret", "luks-key=" + priv("sev/secrets/luks.txt").string(), "--ovmf",
               (test::inputs_dir() / "firmware/debian12/OVMF.fd").string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("no SEV secret area"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, SessionWritesSevctlFileSet) {
-    std::vector<std::string> args = {"session", "--pdh", (test::inputs_dir() / "sev/pdh-naples.cert").string(), "--policy", "1",
-                                     "--godh-private", priv("sev/godh-v1.pem").string(), "--out-dir", dir.path().string(),
-                                     "--name", "guest"};
+    std::vector<std::string> args = {"session",
+                                     "--pdh",
+                                     (test::inputs_dir() / "sev/pdh-naples.cert").string(),
+                                     "--policy",
+                                     "1",
+                                     "--godh-private",
+                                     priv("sev/godh-v1.pem").string(),
+                                     "--out-dir",
+                                     dir.path().string(),
+                                     "--name",
+                                     "guest"};
     args.insert(args.end(), kFixedSession.begin(), kFixedSession.end());
     auto r = ccvm(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -132,13 +146,14 @@ TEST_F(Cli, SessionWritesSevctlFileSet) {
     EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
     EXPECT_EQ(to_hex(read_file(dir / "guest_tek.bin")), "000102030405060708090a0b0c0d0e0f");
     std::size_t entries = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path())) entries += e.path().filename().string()[0] == '.' ? 100 : 1;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        entries += e.path().filename().string()[0] == '.' ? 100 : 1;
     EXPECT_EQ(entries, 5u);  // godh-v1.pem + the four outputs
 }
 
 TEST_F(Cli, SessionRandomKeysAndNoPartialFilesOnError) {
-    auto r = ccvm({"session", "--pdh", (test::inputs_dir() / "sev/pdh-naples.cert").string(), "--policy", "5", "--out-dir",
-                   dir.path().string()});
+    auto r = ccvm({"session", "--pdh", (test::inputs_dir() / "sev/pdh-naples.cert").string(), "--policy", "5",
+                   "--out-dir", dir.path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_file(dir / "vm_tek.bin").size(), 16u);
     EXPECT_EQ(from_base64(read_text_file(dir / "vm_session.b64")).size(), 128u);
@@ -149,17 +164,20 @@ TEST_F(Cli, SessionRandomKeysAndNoPartialFilesOnError) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_FALSE(std::filesystem::exists(dir / "x_tek.bin"));
     // JSON without --out-dir would lose random keys.
-    r = ccvm({"session", "--pdh", (test::inputs_dir() / "sev/pdh-naples.cert").string(), "--policy", "1", "--output-format", "json"});
+    r = ccvm({"session", "--pdh", (test::inputs_dir() / "sev/pdh-naples.cert").string(), "--policy", "1",
+              "--output-format", "json"});
     EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST_F(Cli, SnpIdBlockOutputsVerify) {
     auto key = dir / "id.pem";
-    auto g = test::run_process({test::openssl_cli(), "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", key.string()});
+    auto g = test::run_process(
+        {test::openssl_cli(), "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", key.string()});
     ASSERT_EQ(g.exit_code, 0) << g.err;
     ::chmod(key.c_str(), 0600);
     const std::string ld(96, 'a');
-    auto r = ccvm({"snp", "id-block", "--measurement", ld, "--policy", "0x30000", "--id-key", key.string(), "--output-format", "json"});
+    auto r = ccvm({"snp", "id-block", "--measurement", ld, "--policy", "0x30000", "--id-key", key.string(),
+                   "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto out = json::parse(r.out);
     Bytes block = from_base64(out.at("id_block").as_string());
@@ -168,7 +186,8 @@ TEST_F(Cli, SnpIdBlockOutputsVerify) {
     ASSERT_EQ(auth.size(), 4096u);
     EXPECT_EQ(to_hex(ByteSpan(block).first(48)), ld);
     const auto point = secret::parse_snp_public_key(ByteSpan(auth).subspan(0x240, 0x404), "id key");
-    EXPECT_TRUE(secret::p384_verify_sha384(point, block, secret::parse_snp_signature(ByteSpan(auth).subspan(0x40, 0x200), "sig")));
+    EXPECT_TRUE(secret::p384_verify_sha384(point, block,
+                                           secret::parse_snp_signature(ByteSpan(auth).subspan(0x40, 0x200), "sig")));
     EXPECT_TRUE(out.at("author_key_digest").is_null());
     // The ID key is a secret file too.
     ::chmod(key.c_str(), 0640);
@@ -181,12 +200,22 @@ TEST_F(Cli, SnpIdBlockOutputsVerify) {
 // family/model/stepping 23/49/0 (the case's note) instead of the EPYC-Rome name.
 TEST_F(Cli, VerifyLaunchSevEsByFamilyModelStepping) {
     std::vector<std::string> args = {
-        "attest", "verify-launch", "--tik", priv("sev/secrets/tik.bin").string(), "--measurement",
-        "0Ao2JBikg3FvfhvTLd26JYgXdZKJ4l40udzdiVT/NRvw4dLDtKWWh3hpWks8LR4P", "--api-major", "1", "--api-minor", "49",
-        "--build-id", "6", "--policy", "5", "--ovmf", (test::inputs_dir() / "firmware/fixtures/sevctl-OVMF.amdsev.fd_trimmed").string(),
-        "--kernel", (test::inputs_dir() / "kernel/vmlinuz-6.1.0-50-cloud-amd64").string(), "--initrd",
-        (test::gen_dir() / "initrd-synth.img").string(), "--append", "console=ttyS0 root=/dev/vda", "--vcpus", "4",
-        "--vcpu-family", "23", "--vcpu-model", "49", "--vcpu-stepping", "0", "--vmsa-profile", "legacy"};
+        "attest",          "verify-launch",
+        "--tik",           priv("sev/secrets/tik.bin").string(),
+        "--measurement",   "0Ao2JBikg3FvfhvTLd26JYgXdZKJ4l40udzdiVT/NRvw4dLDtKWWh3hpWks8LR4P",
+        "--api-major",     "1",
+        "--api-minor",     "49",
+        "--build-id",      "6",
+        "--policy",        "5",
+        "--ovmf",          (test::inputs_dir() / "firmware/fixtures/sevctl-OVMF.amdsev.fd_trimmed").string(),
+        "--kernel",        (test::inputs_dir() / "kernel/vmlinuz-6.1.0-50-cloud-amd64").string(),
+        "--initrd",        (test::gen_dir() / "initrd-synth.img").string(),
+        "--append",        "console=ttyS0 root=/dev/vda",
+        "--vcpus",         "4",
+        "--vcpu-family",   "23",
+        "--vcpu-model",    "49",
+        "--vcpu-stepping", "0",
+        "--vmsa-profile",  "legacy"};
     auto r = ccvm(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "ok\n");

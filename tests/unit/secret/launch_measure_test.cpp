@@ -1,8 +1,8 @@
 // LAUNCH_MEASURE check (sev.md §9).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 
 using namespace ccvm;

@@ -2,9 +2,9 @@
 // openssl command-line tool (AES-128-CTR decryption and HMAC-SHA256 of the header message).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/launch_secret.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "secret_test_util.hpp"
@@ -40,10 +40,11 @@ struct Fixture {
 
 Bytes openssl_hmac(ByteSpan key, ByteSpan message, const test::TempDir& dir) {
     auto msg = test::write_file(dir / "msg.bin", message);
-    auto r = test::run_process({test::openssl_cli(), "dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:" + to_hex(key), "-binary",
-                                msg.string()});
+    auto r = test::run_process({test::openssl_cli(), "dgst", "-sha256", "-mac", "HMAC", "-macopt",
+                                "hexkey:" + to_hex(key), "-binary", msg.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    return Bytes(reinterpret_cast<const std::byte*>(r.out.data()), reinterpret_cast<const std::byte*>(r.out.data()) + r.out.size());
+    return Bytes(reinterpret_cast<const std::byte*>(r.out.data()),
+                 reinterpret_cast<const std::byte*>(r.out.data()) + r.out.size());
 }
 
 Bytes header_message(const LaunchSecretPacket& p, std::size_t len, ByteSpan measure) {
@@ -62,7 +63,8 @@ TEST(LaunchSecret, MatchesLibvirtVector) {
     Fixture f;
     auto p = build_launch_secret(f.tek, f.tik, from_base64(kMeasurement), 1, 55, f.table, iv());
     EXPECT_EQ(to_base64(p.header), "AAAAAKChoqOkpaanqKmqq6ytrq/vhgUEkGqgQKpmvl8wLTXQk2a3HLQRCwanx9gHjejkOQ==");
-    EXPECT_EQ(to_base64(p.ciphertext), "HO2l4CtsbjNWndGVs1iGtCDCv9xynBHioWXL+qcALFw4p71AXM21/kRb4jI7iqNISlmBYcMZvtSdIyyED3F+Cg==");
+    EXPECT_EQ(to_base64(p.ciphertext),
+              "HO2l4CtsbjNWndGVs1iGtCDCv9xynBHioWXL+qcALFw4p71AXM21/kRb4jI7iqNISlmBYcMZvtSdIyyED3F+Cg==");
 }
 
 TEST(LaunchSecret, CiphertextDecryptsWithOpensslCli) {
@@ -70,7 +72,8 @@ TEST(LaunchSecret, CiphertextDecryptsWithOpensslCli) {
     test::TempDir dir;
     auto p = build_launch_secret(f.tek, f.tik, from_base64(kMeasurement), 1, 55, f.table, iv());
     auto ct = test::write_file(dir / "ct.bin", p.ciphertext);
-    auto r = test::run_process({test::openssl_cli(), "enc", "-d", "-aes-128-ctr", "-K", to_hex(f.tek), "-iv", kIv, "-in", ct.string()});
+    auto r = test::run_process(
+        {test::openssl_cli(), "enc", "-d", "-aes-128-ctr", "-K", to_hex(f.tek), "-iv", kIv, "-in", ct.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(to_hex(as_bytes(r.out)), to_hex(f.table));
 }

@@ -1,8 +1,8 @@
 // Secret size limits against the firmware's secret area (sev.md §10).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "support/paths.hpp"
 

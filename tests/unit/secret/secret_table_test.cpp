@@ -1,8 +1,8 @@
 // Secret table layout and the libvirt/sevctl padding trap (sev.md §10).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 
 using namespace ccvm;
@@ -32,7 +32,9 @@ TEST(SecretTable, Layout) {
 
 TEST(SecretTable, LuksKeyGuidBytes) {
     // sev.md conventions: first three GUID fields byte-swapped.
-    EXPECT_EQ(to_hex(kLuksKeyGuid.bytes), "e5696873f08473" "4992ec06879ce3da0b");
+    EXPECT_EQ(to_hex(kLuksKeyGuid.bytes),
+              "e5696873f08473"
+              "4992ec06879ce3da0b");
     EXPECT_EQ(parse_secret_guid("luks-key"), kLuksKeyGuid);
     EXPECT_THROW(parse_secret_guid("not-a-guid"), InputError);
 }

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
 
 namespace ccvm::test {
 

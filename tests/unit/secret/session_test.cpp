@@ -2,10 +2,10 @@
 // the whole session against the shared vector built from the Naples PDH.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/kdf.hpp"
 #include "ccvm/launch-secret/session.hpp"
 #include "secret_test_util.hpp"

@@ -1,9 +1,9 @@
 // SEV certificate v1 layout (sev.md §8 table).
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/launch-secret/sev_cert.hpp"
 #include "support/paths.hpp"
 

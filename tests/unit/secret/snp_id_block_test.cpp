@@ -2,10 +2,10 @@
 // command-line tool against keys that tool generated.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
 #include "ccvm/launch-secret/snp_id_block.hpp"
 #include "secret_test_util.hpp"
 #include "snp_openssl_util.hpp"
@@ -16,9 +16,9 @@ using namespace ccvm::secret;
 
 namespace {
 
-using test::CliKey;
 using test::cli_key;
 using test::cli_verifies;
+using test::CliKey;
 
 std::string le_hex(ByteSpan be) { return to_hex(Bytes(be.rbegin(), be.rend())); }
 
@@ -97,7 +97,8 @@ TEST(SnpIdBlock, WithoutAuthorKeyAuthorFieldsAreZero) {
     const ByteSpan auth(r.id_auth.bytes);
     EXPECT_TRUE(is_all_zero(auth.subspan(0x680, 0x200 + 0x404)));
     EXPECT_FALSE(r.author_key_digest.has_value());
-    EXPECT_TRUE(p384_verify_sha384(id_key.public_point(), r.id_block, parse_snp_signature(auth.subspan(0x40, 0x200), "sig")));
+    EXPECT_TRUE(
+        p384_verify_sha384(id_key.public_point(), r.id_block, parse_snp_signature(auth.subspan(0x40, 0x200), "sig")));
     EXPECT_TRUE(parse_snp_public_key(auth.subspan(0x240, 0x404), "id key") == id_key.public_point());
 }
 
@@ -110,7 +111,8 @@ TEST(SnpIdBlock, PolicyWithoutReservedBitRejected) {
 TEST(SnpIdBlock, RejectsNonP384Key) {
     test::TempDir dir;
     auto pem = dir / "p256.pem";
-    auto r = test::run_process({test::openssl_cli(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", pem.string()});
+    auto r = test::run_process(
+        {test::openssl_cli(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", pem.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THROW(P384PrivateKey::from_pem(read_file(pem), "p256.pem"), InputError);
     EXPECT_THROW(P384PrivateKey::from_pem(as_bytes("not a key"), "junk"), InputError);

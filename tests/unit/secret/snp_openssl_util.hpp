@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "secret_test_util.hpp"
 #include "support/process.hpp"
 
@@ -23,13 +23,15 @@ struct CliKey {
 
 inline CliKey cli_key(const test::TempDir& dir, const std::string& name) {
     CliKey k{dir / (name + ".pem"), dir / (name + "_pub.pem"), {}};
-    auto r = test::run_process({test::openssl_cli(), "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", k.pem.string()});
+    auto r = test::run_process(
+        {test::openssl_cli(), "ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", k.pem.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     r = test::run_process({test::openssl_cli(), "ec", "-in", k.pem.string(), "-pubout", "-out", k.pub_pem.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     r = test::run_process({test::openssl_cli(), "ec", "-in", k.pem.string(), "-pubout", "-outform", "DER"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    Bytes der(reinterpret_cast<const std::byte*>(r.out.data()), reinterpret_cast<const std::byte*>(r.out.data()) + r.out.size());
+    Bytes der(reinterpret_cast<const std::byte*>(r.out.data()),
+              reinterpret_cast<const std::byte*>(r.out.data()) + r.out.size());
     k.point.assign(der.end() - 97, der.end());  // SubjectPublicKeyInfo ends with the 97-byte point
     return k;
 }

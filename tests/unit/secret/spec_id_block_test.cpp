@@ -2,8 +2,8 @@
 // `ccvm measure` computes for the same spec (sev.md §11a); checked by layout and with the openssl CLI.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/snp_id_block.hpp"
 #include "secret_test_util.hpp"
 #include "snp_openssl_util.hpp"
@@ -47,10 +47,10 @@ TEST(SpecIdBlock, RenderSignsTheMeasuredDigest) {
     test::TempDir dir;
     const auto id = cli_key(dir, "id");
     const auto author = cli_key(dir, "author");
-    const auto spec = write_spec(dir, "snp.yaml", snp_spec("  id-key: " + id.pem.string() + "\n  id-author-key: " +
-                                                     author.pem.string() +
-                                                     "\n  family-id: 00112233445566778899aabbccddeeff\n"
-                                                     "  guest-svn: 7\n"));
+    const auto spec = write_spec(dir, "snp.yaml",
+                                 snp_spec("  id-key: " + id.pem.string() + "\n  id-author-key: " + author.pem.string() +
+                                          "\n  family-id: 00112233445566778899aabbccddeeff\n"
+                                          "  guest-svn: 7\n"));
     const auto m = ccvm_run({"measure", spec.string()});
     ASSERT_EQ(m.exit_code, 0) << m.err;
     const std::string digest = json::parse(m.out).at("registers").at("launch_digest").as_string();
@@ -98,13 +98,15 @@ TEST(SpecIdBlock, BadKeysAndCombinationsAreExitTwo) {
     auto spec = write_spec(dir, "both.yaml", snp_spec("  id-key: " + id.pem.string() + "\n  id-block-file: /x\n"));
     auto r = ccvm_run({"spec", "validate", "--no-files", spec.string()});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("tee.id-key: sign the ID block from the spec or give id-block-file, not both"), std::string::npos)
+    EXPECT_NE(r.err.find("tee.id-key: sign the ID block from the spec or give id-block-file, not both"),
+              std::string::npos)
         << r.err;
     // ID block fields without a key.
     spec = write_spec(dir, "svn.yaml", snp_spec("  guest-svn: 3\n"));
     r = ccvm_run({"spec", "validate", "--no-files", spec.string()});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find(":9:14: tee.guest-svn: belongs to the ID block ccvm signs: set tee.id-key too"), std::string::npos)
+    EXPECT_NE(r.err.find(":9:14: tee.guest-svn: belongs to the ID block ccvm signs: set tee.id-key too"),
+              std::string::npos)
         << r.err;
     // A readable key file is refused before anything is signed.
     ::chmod(id.pem.c_str(), 0644);
@@ -117,8 +119,8 @@ TEST(SpecIdBlock, BadKeysAndCombinationsAreExitTwo) {
     EXPECT_TRUE(r.out.empty());
     // A key of the wrong curve.
     const auto p256 = dir.path() / "p256.pem";
-    ASSERT_EQ(test::run_process({test::openssl_cli(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out",
-                                 p256.string()})
+    ASSERT_EQ(test::run_process(
+                  {test::openssl_cli(), "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", p256.string()})
                   .exit_code,
               0);
     ::chmod(p256.c_str(), 0600);

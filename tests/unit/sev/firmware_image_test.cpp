@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/launch_digest.hpp"
@@ -73,8 +73,11 @@ std::string error_of(const Bytes& img) {
 }  // namespace
 
 TEST(SevMetadata, ParsesAllSectionTypes) {
-    const Bytes img = image_with_metadata(1, {{0x800000, 0x1000, 1}, {0x801000, 0x1000, 2}, {0x802000, 0x1000, 3},
-                                              {0x803000, 0x1000, 4}, {0x804000, 0x1000, 0x10}});
+    const Bytes img = image_with_metadata(1, {{0x800000, 0x1000, 1},
+                                              {0x801000, 0x1000, 2},
+                                              {0x802000, 0x1000, 3},
+                                              {0x803000, 0x1000, 4},
+                                              {0x804000, 0x1000, 0x10}});
     const auto fw = sev::FirmwareImage::parse(img, "test.fd");
     ASSERT_EQ(fw.metadata().size(), 5u);
     EXPECT_EQ(fw.metadata()[3].type, sev::SectionType::svsm_caa);

@@ -16,7 +16,8 @@ TEST(GuestContext, ReproducesReferencePageTrace) {
     MappedFile initrd(vec::file_path("initrd-synth.img"));
     const auto fw = sev::FirmwareImage::parse(ovmf.bytes(), "ovmf_AmdSev_suffix.bin");
     sev::SnpInputs inputs;
-    inputs.kernel_hashes = sev::build_kernel_hashes_table(kernel.bytes(), initrd.bytes(), "console=ttyS0 root=/dev/vda");
+    inputs.kernel_hashes =
+        sev::build_kernel_hashes_table(kernel.bytes(), initrd.bytes(), "console=ttyS0 root=/dev/vda");
     const sev::VmsaParams params{0x1, 0xA00F11, sev::VmmType::qemu, sev::VmsaProfile::modern};
 
     sev::Trace trace;
@@ -40,7 +41,9 @@ TEST(GuestContext, PageInfoLayout) {
     ld.fill(std::byte{0xAA});
     contents.fill(std::byte{0xBB});
     const auto info = sev::make_page_info(ld, contents, sev::PageType::cpuid, 0x1122334455667788ULL);
-    EXPECT_EQ(vec::hex(ByteSpan(info).subspan(0x60)), "7000060000000000" "8877665544332211");
+    EXPECT_EQ(vec::hex(ByteSpan(info).subspan(0x60)),
+              "7000060000000000"
+              "8877665544332211");
     EXPECT_EQ(info[0x2F], std::byte{0xAA});
     EXPECT_EQ(info[0x30], std::byte{0xBB});
     sev::GuestContext g(ld);

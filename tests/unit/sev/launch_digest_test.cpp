@@ -33,8 +33,8 @@ std::string library_digest(const std::map<std::string, std::string>& f) {
         if (f.count("--initrd")) initrd.emplace(test::substitute(f.at("--initrd")));
         std::optional<std::string_view> append;
         if (f.count("--append")) append = f.at("--append");
-        table = sev::build_kernel_hashes_table(kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt,
-                                               append);
+        table = sev::build_kernel_hashes_table(
+            kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt, append);
     }
     sev::VmsaParams params;
     params.vcpu_sig = sig_of(f);

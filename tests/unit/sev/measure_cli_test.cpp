@@ -79,10 +79,20 @@ TEST(MeasureCli, JsonKernelHashesMatchTablePrimitive) {
 }
 
 TEST(MeasureCli, TraceMatchesPageTracePrimitiveAndDiffFindsVmsaStep) {
-    const std::vector<std::string> base = {"measure", "--mode", "snp", "--vcpus", "2", "--ovmf",
-                                           "@inputs/firmware/fixtures/ovmf_AmdSev_suffix.bin", "--kernel",
-                                           "@gen/vmlinuz-synth", "--initrd", "@gen/initrd-synth.img", "--append",
-                                           "console=ttyS0 root=/dev/vda", "--trace"};
+    const std::vector<std::string> base = {"measure",
+                                           "--mode",
+                                           "snp",
+                                           "--vcpus",
+                                           "2",
+                                           "--ovmf",
+                                           "@inputs/firmware/fixtures/ovmf_AmdSev_suffix.bin",
+                                           "--kernel",
+                                           "@gen/vmlinuz-synth",
+                                           "--initrd",
+                                           "@gen/initrd-synth.img",
+                                           "--append",
+                                           "console=ttyS0 root=/dev/vda",
+                                           "--trace"};
     auto milan = base, v4 = base;
     milan.insert(milan.end(), {"--vcpu-type", "EPYC-Milan"});
     v4.insert(v4.end(), {"--vcpu-type", "EPYC-v4"});
@@ -131,8 +141,8 @@ TEST(MeasureCli, DiffOfJsonOutputsNamesTheInput) {
 }
 
 TEST(MeasureCli, SweepEqualsSingleRuns) {
-    auto r = ccvm_run({"measure", "--mode", "snp", "--sweep-vcpus", "1-64", "--vcpu-type", "EPYC-Milan", "--ovmf",
-                       kDebOvmf});
+    auto r = ccvm_run(
+        {"measure", "--mode", "snp", "--sweep-vcpus", "1-64", "--vcpu-type", "EPYC-Milan", "--ovmf", kDebOvmf});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto l = lines(r.out);
     ASSERT_EQ(l.size(), 64u);
@@ -140,8 +150,8 @@ TEST(MeasureCli, SweepEqualsSingleRuns) {
     EXPECT_EQ(l[3], "4 " + case_stdout("snp-qemu-deb-EPYC-Milan-4"));
     EXPECT_EQ(l[63], "64 " + case_stdout("snp-qemu-deb-EPYC-Milan-64"));
 
-    auto es = ccvm_run({"measure", "--mode", "seves", "--sweep-vcpus", "4-64", "--vcpu-type", "EPYC-Genoa", "--ovmf",
-                        kDebOvmf});
+    auto es = ccvm_run(
+        {"measure", "--mode", "seves", "--sweep-vcpus", "4-64", "--vcpu-type", "EPYC-Genoa", "--ovmf", kDebOvmf});
     ASSERT_EQ(es.exit_code, 0) << es.err;
     const auto le = lines(es.out);
     ASSERT_EQ(le.size(), 61u);
@@ -166,12 +176,14 @@ TEST(MeasureCli, LegacyProfileGivesLibvirtDigest) {
     auto r = ccvm_run({"measure", "--mode", "seves", "--vcpus", "2", "--vcpu-family", "23", "--vcpu-model", "1",
                        "--vcpu-stepping", "2", "--ovmf", kDebOvmf, "--vmsa-profile", "legacy"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(lines(r.out).at(0),
-              vec::primitive("sev-seves-legacy-vs-modern-vmsa").at("legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0").as_string());
+    EXPECT_EQ(lines(r.out).at(0), vec::primitive("sev-seves-legacy-vs-modern-vmsa")
+                                      .at("legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0")
+                                      .as_string());
 }
 
 TEST(MeasureCli, ErrorsSayWhatToDo) {
-    auto unknown = ccvm_run({"measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-Bergamo", "--ovmf", kDebOvmf});
+    auto unknown =
+        ccvm_run({"measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-Bergamo", "--ovmf", kDebOvmf});
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_NE(unknown.err.find("EPYC-Genoa"), std::string::npos) << unknown.err;  // lists the known types
 
@@ -196,10 +208,13 @@ TEST(MeasureCli, ErrorsSayWhatToDo) {
 
     auto hash = ccvm_run({"measure", "--mode", "sev", "--ovmf", kDebOvmf, "--snp-ovmf-hash", std::string(96, '0')});
     EXPECT_EQ(hash.exit_code, 2);
-    EXPECT_EQ(hash.err, "ccvm: error: --snp-ovmf-hash is not a flag of measure --mode sev (it belongs to --mode snp, snp:ovmf-hash)\n");
+    EXPECT_EQ(
+        hash.err,
+        "ccvm: error: --snp-ovmf-hash is not a flag of measure --mode sev (it belongs to --mode snp, snp:ovmf-hash)\n");
     // snp:ovmf-hash computes the hash itself and ignores a given one, as sev-snp-measure does.
     auto computed = ccvm_run({"measure", "--mode", "snp:ovmf-hash", "--ovmf", kDebOvmf});
-    auto ignored = ccvm_run({"measure", "--mode", "snp:ovmf-hash", "--ovmf", kDebOvmf, "--snp-ovmf-hash", std::string(96, '0')});
+    auto ignored =
+        ccvm_run({"measure", "--mode", "snp:ovmf-hash", "--ovmf", kDebOvmf, "--snp-ovmf-hash", std::string(96, '0')});
     ASSERT_EQ(computed.exit_code, 0) << computed.err;
     EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
     EXPECT_EQ(ignored.out, computed.out);

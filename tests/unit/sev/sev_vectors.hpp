@@ -4,17 +4,18 @@
 #include <stdexcept>
 #include <string>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "support/paths.hpp"
 
 namespace ccvm::test::sev_vectors {
 
 inline const json::Value& doc() {
-    static const json::Value d = json::parse(read_text_file(vectors_dir() / "sev_primitives.json"), "sev_primitives.json");
+    static const json::Value d =
+        json::parse(read_text_file(vectors_dir() / "sev_primitives.json"), "sev_primitives.json");
     return d;
 }
 

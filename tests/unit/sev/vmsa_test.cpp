@@ -97,15 +97,15 @@ TEST(Vmsa, LegacyVersusModern) {
 // sev.md §6: SVSM entry state. Reference quirks: GS stays a 16-bit segment, FCW is 0.
 TEST(Vmsa, SvsmPageLayout) {
     const auto page = sev::build_svsm_vmsa(0xFFB84000, 0x800F12);
-    EXPECT_EQ(load_le<std::uint16_t>(page, 0x10), 8u);                  // CS selector
-    EXPECT_EQ(load_le<std::uint16_t>(page, 0x12), 0xC9Bu);              // CS attributes
-    EXPECT_EQ(load_le<std::uint32_t>(page, 0x14), 0xFFFFFFFFu);         // CS limit
-    EXPECT_EQ(load_le<std::uint16_t>(page, 0x52), 0x93u);               // GS attributes
-    EXPECT_EQ(load_le<std::uint64_t>(page, 0x158), 0x11u);              // CR0
-    EXPECT_EQ(load_le<std::uint64_t>(page, 0x178), 0xFFB84000u);        // RIP = full EIP
-    EXPECT_EQ(load_le<std::uint64_t>(page, 0x3B0), 0x1u);               // sev_features
-    EXPECT_EQ(load_le<std::uint32_t>(page, 0x408), 0x1F80u);            // MXCSR
-    EXPECT_EQ(load_le<std::uint16_t>(page, 0x410), 0u);                 // FCW
+    EXPECT_EQ(load_le<std::uint16_t>(page, 0x10), 8u);            // CS selector
+    EXPECT_EQ(load_le<std::uint16_t>(page, 0x12), 0xC9Bu);        // CS attributes
+    EXPECT_EQ(load_le<std::uint32_t>(page, 0x14), 0xFFFFFFFFu);   // CS limit
+    EXPECT_EQ(load_le<std::uint16_t>(page, 0x52), 0x93u);         // GS attributes
+    EXPECT_EQ(load_le<std::uint64_t>(page, 0x158), 0x11u);        // CR0
+    EXPECT_EQ(load_le<std::uint64_t>(page, 0x178), 0xFFB84000u);  // RIP = full EIP
+    EXPECT_EQ(load_le<std::uint64_t>(page, 0x3B0), 0x1u);         // sev_features
+    EXPECT_EQ(load_le<std::uint32_t>(page, 0x408), 0x1F80u);      // MXCSR
+    EXPECT_EQ(load_le<std::uint16_t>(page, 0x410), 0u);           // FCW
 }
 
 TEST(Vmsa, ProfileNames) {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/pe_authenticode.hpp"
 #include "ccvm/firmware-measure/tdx/qemu_kernel_loader.hpp"
@@ -57,7 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
     Reference, PatchedKernel,
     testing::Values(std::pair{"tdx-kernel.authenticode_sha384.qemu_patched.initrd_8MiB.mem_0x40000000", 0x40000000ull},
                     std::pair{"tdx-kernel.authenticode_sha384.qemu_patched.initrd_8MiB.mem_0x80000000", 0x80000000ull},
-                    std::pair{"tdx-kernel.authenticode_sha384.qemu_patched.initrd_8MiB.mem_0x100000000", 0x100000000ull},
+                    std::pair{"tdx-kernel.authenticode_sha384.qemu_patched.initrd_8MiB.mem_0x100000000",
+                              0x100000000ull},
                     std::pair{"tdx-kernel.authenticode_sha384.qemu_patched.no_initrd", 0x80000000ull}));
 
 TEST(QemuKernelLoader, SetupHeaderFields) {

@@ -31,9 +31,12 @@ TEST(CcelRealLog, ParsesAndReplays) {
     EXPECT_EQ(measured, 20u);  // trustee's CCEL_data_ovmf_out.json lists 20 events
     const Rtmrs r = replay_ccel(log);
     // Replay (python hashlib) of the digests in trustee's CCEL_data_ovmf_out.json.
-    EXPECT_EQ(to_hex(r[0]), "8566f998798db09443b244c62de9a3041fb02e2e6936c4396d784bba2e90177329ec5aba3bb484404f2ab9cc90abe193");
-    EXPECT_EQ(to_hex(r[1]), "775b9f6bfe99f8a31396f0d0218e67ffa796d3b96ccf961cbb0deba48c79c00f082cda1a5567c1c16305f1fc210c13c6");
-    EXPECT_EQ(to_hex(r[2]), "94eaf7a7bf398ed8d888c91057ae0261802e4f3df084213a76ca7f0b5055ac9d2241de43cd58d9e8b49c503bbf25f34a");
+    EXPECT_EQ(to_hex(r[0]),
+              "8566f998798db09443b244c62de9a3041fb02e2e6936c4396d784bba2e90177329ec5aba3bb484404f2ab9cc90abe193");
+    EXPECT_EQ(to_hex(r[1]),
+              "775b9f6bfe99f8a31396f0d0218e67ffa796d3b96ccf961cbb0deba48c79c00f082cda1a5567c1c16305f1fc210c13c6");
+    EXPECT_EQ(to_hex(r[2]),
+              "94eaf7a7bf398ed8d888c91057ae0261802e4f3df084213a76ca7f0b5055ac9d2241de43cd58d9e8b49c503bbf25f34a");
     EXPECT_EQ(r[3], Sha384Digest{});
 }
 
@@ -48,7 +51,8 @@ TEST(CcelRealLog, MatchesPre202411Templates) {
         if (e.type != static_cast<std::uint32_t>(EventType::no_action)) by_rtmr[e.mr_index - 1].push_back(&e);
     ASSERT_EQ(by_rtmr[0].size(), 14u);
     ASSERT_EQ(by_rtmr[1].size(), 4u);
-    EXPECT_EQ(to_hex(digest_of(*by_rtmr[0][0])), test::tdx::primitive("tdx-td-hob.sid_ovmf-inteltdx.mem_0x80000000").at("sha384").as_string());
+    EXPECT_EQ(to_hex(digest_of(*by_rtmr[0][0])),
+              test::tdx::primitive("tdx-td-hob.sid_ovmf-inteltdx.mem_0x80000000").at("sha384").as_string());
 
     Rtmr0Inputs in;
     in.td_hob = digest_of(*by_rtmr[0][0]);

@@ -2,7 +2,7 @@
 // malformed logs are rejected with the offset.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/tdx/ccel.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 #include "tdx_vectors.hpp"
@@ -43,7 +43,8 @@ TEST(Ccel, BuiltLogReplaysToComputedRegisters) {
     const Rtmrs r = replay_ccel(parsed);
     for (unsigned i = 0; i < 3; ++i) EXPECT_EQ(r[i], *m.rtmr[i].value) << "rtmr" << i;
     // Cross-check against the reference vector (tdx_measure.json tdx-rtmr0-deb13-q35-4cpu-2G).
-    EXPECT_EQ(to_hex(r[0]), "4d88060e79b30a53f79c459414b2392303a483dfa9f75f950ce0bb6ca32e2f37d95688a5fdb3c91068cd9813b0f16c0d");
+    EXPECT_EQ(to_hex(r[0]),
+              "4d88060e79b30a53f79c459414b2392303a483dfa9f75f950ce0bb6ca32e2f37d95688a5fdb3c91068cd9813b0f16c0d");
 }
 
 TEST(Ccel, ChangedDigestChangesOnlyItsRegister) {

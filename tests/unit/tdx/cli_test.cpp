@@ -43,14 +43,30 @@ void write(const std::filesystem::path& p, ByteSpan data) {
 }
 
 std::vector<std::string> measure_argv() {
-    return {test::ccvm_cli().string(), "measure", "--mode", "tdx",
-            "--ovmf", test::tdx::firmware_path("tdx-tdvf.deb13"),
-            "--kernel", test::tdx::kernel_path().string(),
-            "--initrd", (test::gen_dir() / "initrd-synth.img").string(),
-            "--append", "console=ttyS0 root=/dev/vda",
-            "--memory", "2G", "--acpi-dir", test::tdx::acpi_dir("q35-4cpu-2G").string(),
-            "--edk2-version", "2025.02", "--qemu-version", "10.1", "--page-add-order", "single-pass",
-            "--output-format", "json"};
+    return {test::ccvm_cli().string(),
+            "measure",
+            "--mode",
+            "tdx",
+            "--ovmf",
+            test::tdx::firmware_path("tdx-tdvf.deb13"),
+            "--kernel",
+            test::tdx::kernel_path().string(),
+            "--initrd",
+            (test::gen_dir() / "initrd-synth.img").string(),
+            "--append",
+            "console=ttyS0 root=/dev/vda",
+            "--memory",
+            "2G",
+            "--acpi-dir",
+            test::tdx::acpi_dir("q35-4cpu-2G").string(),
+            "--edk2-version",
+            "2025.02",
+            "--qemu-version",
+            "10.1",
+            "--page-add-order",
+            "single-pass",
+            "--output-format",
+            "json"};
 }
 
 // Events of a measure JSON output, as the engine's Event type.
@@ -73,7 +89,8 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
     auto m = test::run_process(measure_argv());
     ASSERT_EQ(m.exit_code, 0) << m.err;
     const json::Value doc = json::parse(m.out);
-    EXPECT_EQ(doc.at("rtmr1").as_string(), "2144ca16a5899df6cbf4aa5d3704ebc7c851027b476c9e677d2d0503bca4c4b8a30ed00449d3231264d61e380cfdf455");
+    EXPECT_EQ(doc.at("rtmr1").as_string(),
+              "2144ca16a5899df6cbf4aa5d3704ebc7c851027b476c9e677d2d0503bca4c4b8a30ed00449d3231264d61e380cfdf455");
     const std::filesystem::path expect = dir.path() / "expect.json";
     write(expect, as_bytes(m.out));
     std::vector<tdx::Event> events = events_of(doc);
@@ -81,7 +98,8 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
 
     const std::filesystem::path good = dir.path() / "good.ccel";
     write(good, tdx::build_ccel(events));
-    auto r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", good.string(), "--expect", expect.string()});
+    auto r = test::run_process(
+        {test::ccvm_cli().string(), "eventlog", "replay", "--ccel", good.string(), "--expect", expect.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const json::Value replayed = json::parse(r.out);
     for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) EXPECT_EQ(replayed.at(reg), doc.at(reg)) << reg;
@@ -91,7 +109,8 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
     bad_events[13].digest[5] ^= std::byte{0x40};
     const std::filesystem::path bad = dir.path() / "bad.ccel";
     write(bad, tdx::build_ccel(bad_events));
-    r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
+    r = test::run_process(
+        {test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("rtmr1 event 0"), std::string::npos) << r.err;
 
@@ -99,7 +118,8 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
     std::vector<tdx::Event> short_events = events;
     short_events.erase(short_events.begin() + 12);
     write(bad, tdx::build_ccel(short_events));
-    r = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
+    r = test::run_process(
+        {test::ccvm_cli().string(), "eventlog", "replay", "--ccel", bad.string(), "--expect", expect.string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("rtmr0 event 12"), std::string::npos) << r.err;
 
@@ -110,8 +130,9 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
 }
 
 TEST(TdxCli, HexOutputReportsNotComputedRegisters) {
-    auto r = test::run_process({test::ccvm_cli().string(), "measure", "--mode", "tdx", "--ovmf", test::tdx::firmware_path("tdx-tdvf.deb13"),
-                                "--page-add-order", "two-pass", "--output-format", "hex"});
+    auto r = test::run_process({test::ccvm_cli().string(), "measure", "--mode", "tdx", "--ovmf",
+                                test::tdx::firmware_path("tdx-tdvf.deb13"), "--page-add-order", "two-pass",
+                                "--output-format", "hex"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> lines;
     std::string line;
@@ -124,9 +145,13 @@ TEST(TdxCli, HexOutputReportsNotComputedRegisters) {
 
 TEST(TdxCli, UsageErrorsExitTwo) {
     const std::string fw = test::tdx::firmware_path("tdx-tdvf.deb13");
-    for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
-             {"--page-add-order", "three-pass"}, {"--edk2-version", "25.2"}, {"--qemu-version", "x"}, {"--memory", "lots"},
-             {"--initrd", fw}, {"--output-format", "base64"}}) {
+    for (const std::vector<std::string>& extra :
+         std::vector<std::vector<std::string>>{{"--page-add-order", "three-pass"},
+                                               {"--edk2-version", "25.2"},
+                                               {"--qemu-version", "x"},
+                                               {"--memory", "lots"},
+                                               {"--initrd", fw},
+                                               {"--output-format", "base64"}}) {
         std::vector<std::string> argv{test::ccvm_cli().string(), "measure", "--mode", "tdx", "--ovmf", fw};
         argv.insert(argv.end(), extra.begin(), extra.end());
         auto r = test::run_process(argv);
@@ -147,12 +172,14 @@ TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
         ASSERT_EQ(r.exit_code, 0) << r.err;
         write(dir.path() / qemu, as_bytes(r.out));
     }
-    auto r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.2").string()});
+    auto r = test::run_process(
+        {test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.2").string()});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.out.find("RTMR1:EV_EFI_BOOT_SERVICES_APPLICATION"), std::string::npos) << r.out;
     // 6 MRTD section steps and 13 RTMR0 events come first.
     EXPECT_NE(r.out.find("first difference at step 19"), std::string::npos) << r.out;
-    r = test::run_process({test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.1").string()});
+    r = test::run_process(
+        {test::ccvm_cli().string(), "measure", "diff", (dir.path() / "10.1").string(), (dir.path() / "10.1").string()});
     EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
@@ -163,8 +190,10 @@ TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
 TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     TempDir dir;
     // Type 1 (serial string and UUID to blank) and the end structure.
-    const Bytes smbios = from_hex("011b0001010200031111111111111111111111111111111106000051454d55005374642050430053"
-                                  "4e3132330000" "7f04007f0000");
+    const Bytes smbios = from_hex(
+        "011b0001010200031111111111111111111111111111111106000051454d55005374642050430053"
+        "4e3132330000"
+        "7f04007f0000");
     write(dir.path() / "dmi.bin", smbios);
     MappedFile original(test::tdx::kernel_path());
     Bytes kernel(original.bytes().begin(), original.bytes().end());
@@ -223,8 +252,9 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     // A log built from these events replays to the printed registers.
     write(dir.path() / "expect.json", as_bytes(r.out));
     write(dir.path() / "log.ccel", tdx::build_ccel(events_of(doc)));
-    auto replay = test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel", (dir.path() / "log.ccel").string(),
-                                     "--expect", (dir.path() / "expect.json").string()});
+    auto replay =
+        test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel",
+                           (dir.path() / "log.ccel").string(), "--expect", (dir.path() / "expect.json").string()});
     EXPECT_EQ(replay.exit_code, 0) << replay.err;
     EXPECT_EQ(json::parse(replay.out).at("rtmr0"), doc.at("rtmr0"));
 
@@ -233,26 +263,27 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
             if (e.at("rtmr").as_u64() == 2) return e.at("description").as_string();
         return std::string();
     };
-    EXPECT_NE(load_options_event(doc).find("\"console=ttyS0 root=/dev/vda initrd=initrd\""), std::string::npos) << load_options_event(doc);
+    EXPECT_NE(load_options_event(doc).find("\"console=ttyS0 root=/dev/vda initrd=initrd\""), std::string::npos)
+        << load_options_event(doc);
     *std::find(argv.begin(), argv.end(), "2025.05") = "2025.08";
     r = test::run_process(argv);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value later = json::parse(r.out);
     EXPECT_EQ(later.at("rtmr0"), doc.at("rtmr0"));
-    EXPECT_NE(load_options_event(later).find("\"initrd=initrd console=ttyS0 root=/dev/vda\""), std::string::npos) << load_options_event(later);
+    EXPECT_NE(load_options_event(later).find("\"initrd=initrd console=ttyS0 root=/dev/vda\""), std::string::npos)
+        << load_options_event(later);
     EXPECT_NE(later.at("rtmr2"), doc.at("rtmr2"));
 }
 
-bool have_qemu() {
-    return test::run_process({"/bin/sh", "-c", "command -v qemu-system-x86_64"}).exit_code == 0;
-}
+bool have_qemu() { return test::run_process({"/bin/sh", "-c", "command -v qemu-system-x86_64"}).exit_code == 0; }
 
 TEST(TdxCli, AcpiDumpReproducesShippedQemu72Dumps) {
     if (!have_qemu()) GTEST_SKIP() << "qemu-system-x86_64 not installed";
     auto version = test::run_process({"/bin/sh", "-c", "qemu-system-x86_64 --version"});
     if (version.out.find("version 7.2") == std::string::npos) GTEST_SKIP() << "shipped dumps are from QEMU 7.2";
     TempDir dir;
-    auto r = test::run_process({test::ccvm_cli().string(), "acpi", "dump", "--memory", "2G", "--vcpus", "4", "--out", dir.path().string()});
+    auto r = test::run_process(
+        {test::ccvm_cli().string(), "acpi", "dump", "--memory", "2G", "--vcpus", "4", "--out", dir.path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const char* f : {"etc_table-loader", "etc_acpi_rsdp", "etc_acpi_tables"}) {
         EXPECT_EQ(read_file(dir.path() / f), read_file(test::tdx::acpi_dir("q35-4cpu-2G") / f)) << f;

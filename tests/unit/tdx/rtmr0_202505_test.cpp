@@ -4,7 +4,7 @@
 // structures (FW_CFG_EVENT, EFI_LOAD_OPTION, SMBIOS_TABLE_TYPE*) field by field.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 #include "ccvm/firmware-measure/tdx/qemu_fw_cfg_items.hpp"
@@ -27,7 +27,10 @@ TEST(FwCfgEvents, EventDataIsTagAndPaddedName) {
     const Bytes d = fw_cfg_event_data("bootorder");
     ASSERT_EQ(d.size(), 12u + 56u);
     // "QEMU FW CFG\0" then "bootorder" in a 56-byte zero-padded field.
-    EXPECT_EQ(to_hex(d), "51454d552046572043464700" "626f6f746f72646572" + std::string(2 * (56 - 9), '0'));
+    EXPECT_EQ(to_hex(d),
+              "51454d552046572043464700"
+              "626f6f746f72646572" +
+                  std::string(2 * (56 - 9), '0'));
     EXPECT_THROW(fw_cfg_event_data(std::string(56, 'x')), SystemError);
 }
 
@@ -40,20 +43,25 @@ TEST(FwCfgEvents, DirectBootItemsInEdk2ListOrder) {
     EXPECT_EQ(as_chars(items[1].data), std::string_view("/rom@genroms/linuxboot_dma.bin\0", 31));
 }
 
-const std::string kDxeFv = "c9bdb87cebf8344faaea3ee4af6516a1";       // 7cb8bdc9-f8eb-4f34-aaea-3ee4af6516a1
-const std::string kBmmApp = "dc5bc2eef267954db1d5f81b2039d11d";       // eec25bdc-67f2-4d95-b1d5-f81b2039d11d
-const std::string kUiApp = "21aa2c4614760345836e8ab6f4662331";        // 462caa21-7614-4503-836e-8ab6f4662331
+const std::string kDxeFv = "c9bdb87cebf8344faaea3ee4af6516a1";   // 7cb8bdc9-f8eb-4f34-aaea-3ee4af6516a1
+const std::string kBmmApp = "dc5bc2eef267954db1d5f81b2039d11d";  // eec25bdc-67f2-4d95-b1d5-f81b2039d11d
+const std::string kUiApp = "21aa2c4614760345836e8ab6f4662331";   // 462caa21-7614-4503-836e-8ab6f4662331
 
 std::string fv_file_path(const std::string& file) { return "04071400" + kDxeFv + "04061400" + file + "7fff0400"; }
 
 TEST(BootVariables202505, LoadOptionBytes) {
     EXPECT_EQ(to_hex(boot_order_direct_boot_202505()), "00000100");
     EXPECT_EQ(to_hex(boot0000_boot_manager_menu_app()),
-              "09010000" "2c00" + utf16_hex("BootManagerMenuApp") + "0000" + fv_file_path(kBmmApp));
+              "09010000"
+              "2c00" +
+                  utf16_hex("BootManagerMenuApp") + "0000" + fv_file_path(kBmmApp));
     EXPECT_EQ(to_hex(boot0001_firmware_setup()),
-              "01010000" "2c00" + utf16_hex("EFI Firmware Setup") + "0000" + fv_file_path(kUiApp));
+              "01010000"
+              "2c00" +
+                  utf16_hex("EFI Firmware Setup") + "0000" + fv_file_path(kUiApp));
     // The same builder gives the pre-202505 Boot0000 whose digest real TD logs carry (tdx.md §10).
-    EXPECT_EQ(to_hex(sha384(boot0000_uiapp())), test::tdx::primitive("tdx-const.boot0000.uiapp_pre202505").at("sha384").as_string());
+    EXPECT_EQ(to_hex(sha384(boot0000_uiapp())),
+              test::tdx::primitive("tdx-const.boot0000.uiapp_pre202505").at("sha384").as_string());
 }
 
 Bytes hex(std::string_view h) { return from_hex(h); }
@@ -69,37 +77,100 @@ TEST(BootVariables202505, MatchDigestsOfARealStable202505Log) {
     const auto ev = rtmr0_events(Edk2Version::parse("2025.05"), in);
     ASSERT_TRUE(ev.has_value());
     ASSERT_EQ(ev->size(), 17u);
-    EXPECT_EQ(to_hex((*ev)[3].digest), "53d3dbc00691328371e74c1b1c77bdf1bf4ff79dd1b55222b694fe8341cd8b0adb3a9ab9286552c681272883b9b0fc1d");
-    EXPECT_EQ(to_hex((*ev)[14].digest), "52b9a02de946b947364b57d8210c63113b9058996e2a3ba7cead54af11ae0873b085d1e52bc01e4febe57ca05ca1332b");
-    EXPECT_EQ(to_hex((*ev)[15].digest), "5068e6a9ded2a1c3a8ebb5d26004410ea8670742d8f444c5c3d161b76c66fa23a7b1d2fb3f9840570b675384b5818f2d");
-    EXPECT_EQ(to_hex((*ev)[16].digest), "dd424f2eeb35f3e8a2c2f50f6cc87ff90b7577e92ce63e13a22869d07d104fd5ea9800e6e4f12c5058fc4eaa78374f20");
+    EXPECT_EQ(to_hex((*ev)[3].digest),
+              "53d3dbc00691328371e74c1b1c77bdf1bf4ff79dd1b55222b694fe8341cd8b0adb3a9ab9286552c681272883b9b0fc1d");
+    EXPECT_EQ(to_hex((*ev)[14].digest),
+              "52b9a02de946b947364b57d8210c63113b9058996e2a3ba7cead54af11ae0873b085d1e52bc01e4febe57ca05ca1332b");
+    EXPECT_EQ(to_hex((*ev)[15].digest),
+              "5068e6a9ded2a1c3a8ebb5d26004410ea8670742d8f444c5c3d161b76c66fa23a7b1d2fb3f9840570b675384b5818f2d");
+    EXPECT_EQ(to_hex((*ev)[16].digest),
+              "dd424f2eeb35f3e8a2c2f50f6cc87ff90b7577e92ce63e13a22869d07d104fd5ea9800e6e4f12c5058fc4eaa78374f20");
 }
-
 
 // A table with a blacklisted type 1, an SMBIOS 2.0-length type 4 (only the fields it has are
 // filtered), a whole-struct type 11, an OEM type, the end structure and bytes past it.
-const std::string kType1 = "011b0001" "010200" "03" "11111111111111111111111111111111" "06" "0000"  // fields to 0x1A
-                           "51454d5500" "53746420504300" "534e31323300" "00";                        // QEMU, Std PC, SN123
-const std::string kType4 = "041a0004" "0001" "0200" "0102030405060708" "00" "aa" "bbbb" "cccc" "dddd" "41" "42" "0000";
-const std::string kType11 = "0b05000b" "01" "61626300" "00";
-const std::string kOem = "c8060000" "aabb" "0000";
-const std::string kEnd = "7f04007f" "0000";
+const std::string kType1 =
+    "011b0001"
+    "010200"
+    "03"
+    "11111111111111111111111111111111"
+    "06"
+    "0000"  // fields to 0x1A
+    "51454d5500"
+    "53746420504300"
+    "534e31323300"
+    "00";  // QEMU, Std PC, SN123
+const std::string kType4 =
+    "041a0004"
+    "0001"
+    "0200"
+    "0102030405060708"
+    "00"
+    "aa"
+    "bbbb"
+    "cccc"
+    "dddd"
+    "41"
+    "42"
+    "0000";
+const std::string kType11 =
+    "0b05000b"
+    "01"
+    "61626300"
+    "00";
+const std::string kOem =
+    "c8060000"
+    "aabb"
+    "0000";
+const std::string kEnd =
+    "7f04007f"
+    "0000";
 
 TEST(SmbiosMeasurement, FiltersAsSmbiosMeasurementDxe) {
     ASSERT_EQ(kType1.size() / 2, 0x1bu + 5 + 7 + 6 + 1);
     ASSERT_EQ(kType4.size() / 2, 0x1au + 2);
     const Bytes table = hex(kType1 + kType4 + kType11 + kOem + kEnd + "deadbeef");
-    const std::string want1 = "011b0001" "010200" "00" + std::string(32, '0') + "00" "0000"
-                              "51454d5500" "53746420504300" "202020202000" "00";  // serial string blanked to spaces
-    const std::string want4 = "041a0004" "0001" "0200" "0102030405060708" "00" "00" "bbbb" "cccc" "0000" "41" "42" "0000";
-    const std::string want11 = "0b05000b" "0000000000" "00";
-    const std::string wantOem = "c8060000" "0000" "0000";
+    const std::string want1 =
+        "011b0001"
+        "010200"
+        "00" +
+        std::string(32, '0') +
+        "00"
+        "0000"
+        "51454d5500"
+        "53746420504300"
+        "202020202000"
+        "00";  // serial string blanked to spaces
+    const std::string want4 =
+        "041a0004"
+        "0001"
+        "0200"
+        "0102030405060708"
+        "00"
+        "00"
+        "bbbb"
+        "cccc"
+        "0000"
+        "41"
+        "42"
+        "0000";
+    const std::string want11 =
+        "0b05000b"
+        "0000000000"
+        "00";
+    const std::string wantOem =
+        "c8060000"
+        "0000"
+        "0000";
     EXPECT_EQ(to_hex(smbios_measured_table(table, "t")), want1 + want4 + want11 + wantOem + kEnd);
 }
 
 TEST(SmbiosMeasurement, StopsAtEndStructureOrTableEnd) {
     EXPECT_EQ(to_hex(smbios_measured_table(hex(kEnd + kOem), "t")), kEnd);
-    EXPECT_EQ(to_hex(smbios_measured_table(hex(kType11), "t")), "0b05000b" "0000000000" "00");
+    EXPECT_EQ(to_hex(smbios_measured_table(hex(kType11), "t")),
+              "0b05000b"
+              "0000000000"
+              "00");
 }
 
 TEST(SmbiosMeasurement, MalformedTablesAreInputErrors) {
@@ -110,17 +181,26 @@ TEST(SmbiosMeasurement, MalformedTablesAreInputErrors) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("dmi.bin: SMBIOS structure at 0x0"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(smbios_measured_table(hex("01030001" "0000"), "t"), InputError);  // Length < 4
+    EXPECT_THROW(smbios_measured_table(hex("01030001"
+                                           "0000"),
+                                       "t"),
+                 InputError);  // Length < 4
     EXPECT_THROW(smbios_measured_table({}, "t"), InputError);
     // A string field whose structure has no strings at all (edk2 would dereference NULL).
-    EXPECT_THROW(smbios_measured_table(hex("03090003" "0000000005" "0000"), "t"), InputError);
+    EXPECT_THROW(smbios_measured_table(hex("03090003"
+                                           "0000000005"
+                                           "0000"),
+                                       "t"),
+                 InputError);
 }
 
 TEST(Rtmr0Template202505, SeventeenEventsInLogOrder) {
     Rtmr0Inputs in;
     in.td_hob = sha384(as_bytes("hob"));
     in.cfv = sha384(as_bytes("cfv"));
-    in.acpi = {{"etc/table-loader", sha384(as_bytes("l"))}, {"etc/acpi/rsdp", sha384(as_bytes("r"))}, {"etc/acpi/tables", sha384(as_bytes("t"))}};
+    in.acpi = {{"etc/table-loader", sha384(as_bytes("l"))},
+               {"etc/acpi/rsdp", sha384(as_bytes("r"))},
+               {"etc/acpi/tables", sha384(as_bytes("t"))}};
     EXPECT_FALSE(rtmr0_events(Edk2Version::parse("2025.05"), in).has_value());  // SMBIOS digest needed
     in.smbios = sha384(as_bytes("smbios"));
     const auto ev = rtmr0_events(Edk2Version::parse("2025.05"), in);
@@ -188,7 +268,8 @@ TEST(Measurement202505, SmbiosInputCompletesRtmr0) {
     const auto& ref = test::tdx::primitive("rtmr0-events.q35-4cpu-2G").at("events").as_array();
     EXPECT_EQ(to_hex(rtmr0[0].digest), ref[0].at("sha384").as_string());
     EXPECT_EQ(to_hex(rtmr0[1].digest), ref[1].at("sha384").as_string());
-    for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(to_hex(rtmr0[10 + i].digest), ref[8 + i].at("sha384").as_string()) << i;
+    for (std::size_t i = 0; i < 3; ++i)
+        EXPECT_EQ(to_hex(rtmr0[10 + i].digest), ref[8 + i].at("sha384").as_string()) << i;
     EXPECT_EQ(rtmr0[13].digest, sha384(smbios_measured_table(table, "t")));
     EXPECT_EQ(*m.rtmr[0].value, replay(rtmr0)[0]);
 }

@@ -60,13 +60,15 @@ TEST_P(Rtmr0Log, EveryEventDigestMatches) {
     const auto& want = p.at("events").as_array();
     ASSERT_EQ(rtmr0.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i)
-        EXPECT_EQ(to_hex(rtmr0[i].digest), want[i].at("sha384").as_string()) << i << " " << want[i].at("name").as_string();
+        EXPECT_EQ(to_hex(rtmr0[i].digest), want[i].at("sha384").as_string())
+            << i << " " << want[i].at("name").as_string();
     ASSERT_TRUE(m.rtmr[0].value.has_value());
     EXPECT_EQ(to_hex(*m.rtmr[0].value), p.at("rtmr0").as_string());
 }
 
 INSTANTIATE_TEST_SUITE_P(Reference, Rtmr0Log,
-                         testing::Values(std::pair{"q35-4cpu-2G", 0x80000000ull}, std::pair{"q35-16cpu-8G", 0x200000000ull},
+                         testing::Values(std::pair{"q35-4cpu-2G", 0x80000000ull},
+                                         std::pair{"q35-16cpu-8G", 0x200000000ull},
                                          std::pair{"q35-4cpu-2G-hpet", 0x80000000ull}));
 
 TEST(Rtmr0Template, VersionRules) {
@@ -88,7 +90,8 @@ TEST(Rtmr1Template, ReferenceReplayAndSeparatorMove) {
     const auto ev = rtmr1_events(Edk2Version::parse("2025.02"), k, "kernel");
     ASSERT_EQ(ev.size(), 5u);
     // tdx_measure.json tdx-rtmr1-unpatched-qemu10.2-initrd-2G: the replay of exactly these five digests.
-    EXPECT_EQ(to_hex(replay(ev)[1]), "d6d8b20f84328086e9a9baa2e37918d2b14f18e8b77927c56edb7a32819cadd67c866111eef7134b04b67add2dff004a");
+    EXPECT_EQ(to_hex(replay(ev)[1]),
+              "d6d8b20f84328086e9a9baa2e37918d2b14f18e8b77927c56edb7a32819cadd67c866111eef7134b04b67add2dff004a");
     const auto old = rtmr1_events(Edk2Version::parse("2023.05"), k, "kernel");
     ASSERT_EQ(old.size(), 4u);
     for (const Event& e : old) EXPECT_NE(e.type, EventType::separator);
@@ -136,7 +139,8 @@ TEST(Measurement, MeasuringStubKernelGivesReferenceRtmr2) {
     in.edk2 = Edk2Version::parse("2025.02");
     const TdxMeasurement m = measure_tdx(in);
     ASSERT_TRUE(m.rtmr[2].value.has_value()) << m.rtmr[2].reason;
-    EXPECT_EQ(to_hex(*m.rtmr[2].value), test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd").at("rtmr2").as_string());
+    EXPECT_EQ(to_hex(*m.rtmr[2].value),
+              test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd").at("rtmr2").as_string());
     // edk2 >= 2025.08 moves initrd=initrd to the front: a different LoadOptions digest.
     in.edk2 = Edk2Version::parse("2025.08");
     const TdxMeasurement later = measure_tdx(in);

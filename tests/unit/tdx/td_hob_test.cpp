@@ -1,7 +1,7 @@
 // TD HOB bytes against tdx_primitives.json (tdx-td-hob.*), layout per tdx.md §5.1.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/td_hob.hpp"
 #include "tdx_vectors.hpp"
@@ -24,7 +24,7 @@ TdvfSection section(std::uint64_t gpa, std::uint64_t size, SectionType type) {
 // tdx.md §2 "Known images": ovmf-inteltdx has the deb12 layout scaled to 4 MiB (image not shipped).
 TdvfMetadata inteltdx_layout() {
     TdvfMetadata md;
-    md.sections = {section(0xffc84000, 0x37c000, SectionType::bfv), section(0xffc00000, 0x84000, SectionType::cfv),
+    md.sections = {section(0xffc84000, 0x37c000, SectionType::bfv),   section(0xffc00000, 0x84000, SectionType::cfv),
                    section(0x810000, 0x10000, SectionType::temp_mem), section(0x80b000, 0x2000, SectionType::temp_mem),
                    section(0x809000, 0x2000, SectionType::td_hob),    section(0x800000, 0x6000, SectionType::temp_mem)};
     return md;
@@ -66,9 +66,7 @@ TEST(TdHob, RamRangesSplitAroundSectionsAndAt2G) {
     EXPECT_EQ(accepted, 0x10000u + 0x2000 + 0x2000 + 0x6000);
 }
 
-TEST(TdHob, SectionOutsideRamIsAnError) {
-    EXPECT_THROW(build_td_hob(inteltdx_layout(), 0x800000), InputError);
-}
+TEST(TdHob, SectionOutsideRamIsAnError) { EXPECT_THROW(build_td_hob(inteltdx_layout(), 0x800000), InputError); }
 
 TEST(TdHob, MetadataWithoutHobSectionIsAnError) {
     TdvfMetadata md = inteltdx_layout();

@@ -1,7 +1,7 @@
 // TDVF metadata parsing and MRTD against tdx_primitives.json (tdx-tdvf.*) and malformed images.
 #include <gtest/gtest.h>
 
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/firmware-measure/tdx/mrtd.hpp"
@@ -39,7 +39,8 @@ TEST_P(TdvfImages, SectionsMrtdAndCfvMatchReference) {
     EXPECT_EQ(to_hex(sha384(f.bytes().subspan(cfv->data_offset, cfv->raw_data_size))), p.at("sha384").as_string());
 }
 
-INSTANTIATE_TEST_SUITE_P(Reference, TdvfImages, testing::Values("tdx-tdvf.deb12", "tdx-tdvf.deb13", "tdx-tdvf.generic"));
+INSTANTIATE_TEST_SUITE_P(Reference, TdvfImages,
+                         testing::Values("tdx-tdvf.deb12", "tdx-tdvf.deb13", "tdx-tdvf.generic"));
 
 // Stream layout from tdx.md §3: 128-byte PAGE.ADD per page, 16 x (128 + 256) per extended page.
 TEST(Mrtd, StreamSizeFollowsRecordLayout) {
@@ -74,7 +75,8 @@ struct Synthetic {
         store_le<std::uint16_t>(image, footer, 18 + 22);
         std::copy(ovmf::kFooterTableGuid.bytes.begin(), ovmf::kFooterTableGuid.bytes.end(), image.begin() + footer + 2);
         store_le<std::uint16_t>(image, entry_tail, 22);
-        std::copy(ovmf::kTdxMetadataGuid.bytes.begin(), ovmf::kTdxMetadataGuid.bytes.end(), image.begin() + entry_tail + 2);
+        std::copy(ovmf::kTdxMetadataGuid.bytes.begin(), ovmf::kTdxMetadataGuid.bytes.end(),
+                  image.begin() + entry_tail + 2);
         store_le<std::uint32_t>(image, entry_tail - 4, static_cast<std::uint32_t>(image.size() - kDesc));
         set_count(2);
         section(0, 0x2000, 0x1000, 0xfffff000, 0x1000, 0, 1);  // BFV
@@ -86,8 +88,8 @@ struct Synthetic {
         store_le<std::uint32_t>(image, kDesc + 8, 1);
         store_le<std::uint32_t>(image, kDesc + 12, n);
     }
-    void section(std::size_t i, std::uint32_t off, std::uint32_t raw, std::uint64_t gpa, std::uint64_t size, std::uint32_t type,
-                 std::uint32_t attr) {
+    void section(std::size_t i, std::uint32_t off, std::uint32_t raw, std::uint64_t gpa, std::uint64_t size,
+                 std::uint32_t type, std::uint32_t attr) {
         const std::size_t s = kDesc + 16 + 32 * i;
         store_le<std::uint32_t>(image, s, off);
         store_le<std::uint32_t>(image, s + 4, raw);

@@ -4,15 +4,16 @@
 #include <stdexcept>
 #include <string>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/json.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "support/paths.hpp"
 
 namespace ccvm::test::tdx {
 
 inline const json::Value& primitives() {
-    static const json::Value doc = json::parse(read_text_file(vectors_dir() / "tdx_primitives.json"), "tdx_primitives.json");
+    static const json::Value doc =
+        json::parse(read_text_file(vectors_dir() / "tdx_primitives.json"), "tdx_primitives.json");
     return doc;
 }
 

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/daemon/spec_planner.hpp"
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/json.hpp"
 
 namespace ccvm::daemon {
 
@@ -17,7 +17,8 @@ public:
     // `expected` is the measure_spec() output recorded when the VM was created. Returns
     // {"verdict": "verified"|"mismatch", "reason", "evidence": family, "registers": {...},
     // "checks": [{name, ok, reason}]}; throws InputError for unusable evidence.
-    virtual ccvm::json::Value verify(const VmPlan& plan, const ccvm::json::Value& expected, ByteSpan evidence) const = 0;
+    virtual ccvm::json::Value verify(const VmPlan& plan, const ccvm::json::Value& expected,
+                                     ByteSpan evidence) const = 0;
 };
 
 // The verifier on the platform library, for plans made by the PlatformPlanner. Trust anchors come

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::daemon {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::daemon {
 

@@ -12,12 +12,12 @@ enum class Phase { creating, ready, removing };
 
 // The VM's life as D-Bus callers see it (property State).
 enum class VmState {
-    defined,    // known to libvirt, not running
-    starting,   // launch in progress
-    paused,     // launched and measured, waiting for its secret (InjectSecret) before it resumes
+    defined,   // known to libvirt, not running
+    starting,  // launch in progress
+    paused,    // launched and measured, waiting for its secret (InjectSecret) before it resumes
     running,
     stopping,
-    failed,     // the last launch was refused (StateReason says why); defined again, not running
+    failed,  // the last launch was refused (StateReason says why); defined again, not running
 };
 
 std::string_view to_string(Phase phase);

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/tcg_event.hpp"
 

@@ -38,7 +38,7 @@ std::optional<CcLogDifference> first_difference(const CcEventLog& log, const Exp
 
 // "rtmr2: log replays to X, expected Y" plus, when a proper prefix of the log's events replays to
 // `value`, the first event past it. `value_name` says whose value it is ("expected", "the report's").
-std::string describe_register_mismatch(const CcEventLog& log, std::uint32_t mr_index, ByteSpan replayed,
-                                       ByteSpan value, std::string_view value_name);
+std::string describe_register_mismatch(const CcEventLog& log, std::uint32_t mr_index, ByteSpan replayed, ByteSpan value,
+                                       std::string_view value_name);
 
 }  // namespace ccvm

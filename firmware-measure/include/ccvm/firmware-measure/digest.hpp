@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm {
 
@@ -13,10 +13,14 @@ enum class HashAlgo { sha256, sha384, sha512, sm3 };
 
 constexpr std::size_t digest_size(HashAlgo algo) noexcept {
     switch (algo) {
-        case HashAlgo::sha256: return 32;
-        case HashAlgo::sha384: return 48;
-        case HashAlgo::sha512: return 64;
-        case HashAlgo::sm3: return 32;
+        case HashAlgo::sha256:
+            return 32;
+        case HashAlgo::sha384:
+            return 48;
+        case HashAlgo::sha512:
+            return 64;
+        case HashAlgo::sm3:
+            return 32;
     }
     return 0;
 }

@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/guid.hpp"
 
 namespace ccvm::ovmf {
 

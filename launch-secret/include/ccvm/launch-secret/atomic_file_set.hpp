@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::secret {
 

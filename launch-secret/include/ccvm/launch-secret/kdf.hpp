@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::secret {

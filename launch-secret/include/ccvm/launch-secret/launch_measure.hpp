@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::secret {
@@ -35,10 +35,12 @@ struct PlatformVersion {
 
 // The MEASURE value the firmware computes for these inputs.
 Sha256Digest expected_launch_measure(ByteSpan tik, const PlatformVersion& platform, std::uint32_t policy,
-                                     const Sha256Digest& launch_digest, const std::array<std::byte, kMnonceSize>& mnonce);
+                                     const Sha256Digest& launch_digest,
+                                     const std::array<std::byte, kMnonceSize>& mnonce);
 
 // True iff the blob's MEASURE equals expected_launch_measure (constant-time comparison).
-bool launch_measurement_matches(ByteSpan tik, ByteSpan measurement_blob48, std::uint8_t api_major, std::uint8_t api_minor,
-                                std::uint8_t build_id, std::uint32_t policy, const Sha256Digest& launch_digest);
+bool launch_measurement_matches(ByteSpan tik, ByteSpan measurement_blob48, std::uint8_t api_major,
+                                std::uint8_t api_minor, std::uint8_t build_id, std::uint32_t policy,
+                                const Sha256Digest& launch_digest);
 
 }  // namespace ccvm::secret

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/launch-secret/sev_crypto.hpp"
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::secret {
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::secret {

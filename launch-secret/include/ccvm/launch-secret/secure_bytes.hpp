@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::secret {
 
@@ -72,7 +72,8 @@ private:
 // Opens a secret file for reading after the checks read_secret_file describes (regular file, size
 // limit, mode), made on the open descriptor so the file checked is the file read. Every reader of
 // secret files (the CLI, spec checks, the daemon's clients) goes through here.
-FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
+FileDescriptor open_secret_file(const std::filesystem::path& path,
+                                SecretFileAccess access = SecretFileAccess::owner_only);
 
 // The checks of open_secret_file on a descriptor opened elsewhere (a secret file passed over D-Bus):
 // InputError naming `name` when it is not a regular file, too big, or readable by group or others.

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/launch-secret/p384.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
@@ -45,10 +45,10 @@ struct SessionOptions {
 };
 
 struct LaunchSession {
-    SevCertificate godh;  // send to the platform (libvirt <dhCert>, QEMU dh-cert-file)
+    SevCertificate godh;    // send to the platform (libvirt <dhCert>, QEMU dh-cert-file)
     SessionBlob session{};  // send to the platform (libvirt <session>, QEMU session-file)
-    SecretBytes tek;  // keep: encrypts the LAUNCH_SECRET packet
-    SecretBytes tik;  // keep: checks LAUNCH_MEASURE and MACs the packet
+    SecretBytes tek;        // keep: encrypts the LAUNCH_SECRET packet
+    SecretBytes tik;        // keep: checks LAUNCH_MEASURE and MACs the packet
 };
 
 // sev.md §8 steps 3-4, given the ECDH shared secret `z`: master/KEK/KIK derivation, the key wrap and
@@ -57,6 +57,7 @@ SessionFields derive_session_fields(ByteSpan z, const SessionNonce& nonce, const
                                     ByteSpan tik, std::uint32_t policy);
 
 // The whole LAUNCH_START package for the platform key `pdh`.
-LaunchSession create_launch_session(const SevCertificate& pdh, std::uint32_t policy, const SessionOptions& options = {});
+LaunchSession create_launch_session(const SevCertificate& pdh, std::uint32_t policy,
+                                    const SessionOptions& options = {});
 
 }  // namespace ccvm::secret

@@ -7,15 +7,15 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/launch-secret/p384.hpp"
 
 namespace ccvm::secret {
 
 // sev.md §8: total size 0x824.
 inline constexpr std::size_t kSevCertSize = 0x824;
-inline constexpr std::size_t kSevCertKeyFieldSize = 72;       // QX, QY: little-endian, zero-padded
-inline constexpr std::size_t kSevCertKeyReservedSize = 880;   // rest of the 1028-byte pubkey union
+inline constexpr std::size_t kSevCertKeyFieldSize = 72;      // QX, QY: little-endian, zero-padded
+inline constexpr std::size_t kSevCertKeyReservedSize = 880;  // rest of the 1028-byte pubkey union
 inline constexpr std::size_t kSevCertSignatureSize = 512;
 
 // sev.md §8: usage field values.

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <initializer_list>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::secret {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/launch-secret/p384.hpp"
 
@@ -52,8 +52,8 @@ struct IdAuth {
 struct SignedIdBlock {
     std::array<std::byte, kIdBlockSize> id_block{};
     IdAuth id_auth;
-    Sha384Digest id_key_digest{};                     // report field ID_KEY_DIGEST
-    std::optional<Sha384Digest> author_key_digest;    // report field AUTHOR_KEY_DIGEST
+    Sha384Digest id_key_digest{};                   // report field ID_KEY_DIGEST
+    std::optional<Sha384Digest> author_key_digest;  // report field AUTHOR_KEY_DIGEST
 };
 
 // sev.md §11a public key structure: u32 curve || QX (72 LE) || QY (72 LE) || zeros.
@@ -66,6 +66,7 @@ P384Point parse_snp_public_key(ByteSpan data, std::string_view what);
 
 // Signs `block` with the ID key and, when given, the ID key with the author key. Rejects a policy
 // without the must-be-one bit 17.
-SignedIdBlock make_id_block(const IdBlock& block, const P384PrivateKey& id_key, const P384PrivateKey* author_key = nullptr);
+SignedIdBlock make_id_block(const IdBlock& block, const P384PrivateKey& id_key,
+                            const P384PrivateKey* author_key = nullptr);
 
 }  // namespace ccvm::secret

@@ -13,8 +13,8 @@
 #include <variant>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/error.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/error.hpp"
 #include "ccvm/platform/host_support.hpp"
 
 struct _virConnect;
@@ -89,7 +89,7 @@ struct DomainEvent {
     std::string domain;  // name
     std::string uuid;
     LifecycleEvent event;
-    int detail;          // virDomainEvent*DetailType of `event`
+    int detail;  // virDomainEvent*DetailType of `event`
 };
 
 class Domain {
@@ -100,9 +100,9 @@ public:
     std::string xml() const;
     void start(bool paused);  // paused: stop before the first vCPU instruction (secret injection)
     void resume();
-    void shutdown();          // ACPI power button
-    void destroy();           // immediate stop
-    void undefine();          // also removes a varstore libvirt created
+    void shutdown();  // ACPI power button
+    void destroy();   // immediate stop
+    void undefine();  // also removes a varstore libvirt created
     TypedParams launch_security_info() const;
     SevLaunchInfo sev_launch_info() const { return platform::sev_launch_info(launch_security_info()); }
     // The LAUNCH_SECRET packet: header and ciphertext in base64; `gpa` overrides where it lands.

@@ -1,7 +1,7 @@
 // The launch measurement a spec's VM will report, computed from the same VmSpec the XML comes from.
 #pragma once
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::platform {

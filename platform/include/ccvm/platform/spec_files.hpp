@@ -22,11 +22,11 @@ enum class SpecFileUse {
 };
 
 struct SpecFile {
-    std::string key;               // where in the spec: "firmware", "disks[0].file", "tee.id-key"
-    std::filesystem::path* path;   // the spec's own field
+    std::string key;              // where in the spec: "firmware", "disks[0].file", "tee.id-key"
+    std::filesystem::path* path;  // the spec's own field
     SpecFileUse use;
-    bool read_only = false;        // disks: a read-only disk needs only read access
-    std::string copy_name;         // measured, secret, directory: the name of ccvmd's copy
+    bool read_only = false;  // disks: a read-only disk needs only read access
+    std::string copy_name;   // measured, secret, directory: the name of ccvmd's copy
 };
 
 // The files `spec` names, in a fixed order. The pointers are into `spec`.

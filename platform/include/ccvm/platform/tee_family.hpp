@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/firmware-measure/json.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "ccvm/platform/xml_element.hpp"
 
@@ -21,14 +21,14 @@ struct DomainParts {
     std::string loader_type = "pflash";
     bool loader_stateless = false;
     std::vector<XmlElement> features = {XmlElement("acpi"), XmlElement("apic")};
-    std::vector<XmlElement> timers;             // <clock> children
-    bool private_memory = false;                // <memoryBacking> anonymous + private access
-    bool iommu_platform = false;                // virtio devices use the DMA API (bounce buffers)
-    bool disable_suspend = false;               // <pm> suspend-to-mem/disk off
-    std::optional<std::filesystem::path> dtb;   // <os><dtb>
+    std::vector<XmlElement> timers;            // <clock> children
+    bool private_memory = false;               // <memoryBacking> anonymous + private access
+    bool iommu_platform = false;               // virtio devices use the DMA API (bounce buffers)
+    bool disable_suspend = false;              // <pm> suspend-to-mem/disk off
+    std::optional<std::filesystem::path> dtb;  // <os><dtb>
     std::string on_reboot = "restart";
     std::optional<XmlElement> launch_security;
-    std::vector<std::string> qemu_args;         // <qemu:commandline> passthrough arguments
+    std::vector<std::string> qemu_args;  // <qemu:commandline> passthrough arguments
 };
 
 class TeeFamily {

@@ -21,21 +21,21 @@ std::optional<TeeKind> tee_from_name(std::string_view name) noexcept;
 
 // SEV, SEV-ES and Hygon CSV/CSV2/CSV3 share QEMU's sev-guest object (libvirt.md §9, csv.md §3).
 struct SevOptions {
-    std::uint32_t policy = 0;                  // guest policy (sev.md §8, csv.md §2)
-    bool kernel_hashes = false;                // measured direct boot (sev.md §3)
-    std::optional<std::uint32_t> handle;       // launch handle of a guest sharing keys
+    std::uint32_t policy = 0;                           // guest policy (sev.md §8, csv.md §2)
+    bool kernel_hashes = false;                         // measured direct boot (sev.md §3)
+    std::optional<std::uint32_t> handle;                // launch handle of a guest sharing keys
     std::optional<std::filesystem::path> dh_cert_file;  // guest owner's GODH certificate
     std::optional<std::filesystem::path> session_file;  // LAUNCH_START session blob
-    std::optional<std::uint32_t> user_id;      // Hygon ASID_REUSE user id (csv.md §3)
+    std::optional<std::uint32_t> user_id;               // Hygon ASID_REUSE user id (csv.md §3)
 };
 
 struct SnpOptions {
-    std::uint64_t policy = 0x30000;            // libvirt.md §8.1 default
-    std::uint64_t guest_features = 0x1;        // SEV_FEATURES of the VMSA (sev.md §7)
+    std::uint64_t policy = 0x30000;      // libvirt.md §8.1 default
+    std::uint64_t guest_features = 0x1;  // SEV_FEATURES of the VMSA (sev.md §7)
     bool kernel_hashes = false;
     bool author_key = false;
-    bool vcek = true;                          // false = VLEK (vcek='no')
-    std::optional<std::string> host_data;      // base64, 32 bytes
+    bool vcek = true;                                      // false = VLEK (vcek='no')
+    std::optional<std::string> host_data;                  // base64, 32 bytes
     std::optional<std::string> guest_visible_workarounds;  // base64, 16 bytes
     std::optional<std::filesystem::path> id_block_file;    // 96 bytes (raw or base64)
     std::optional<std::filesystem::path> id_auth_file;     // 4096 bytes (raw or base64)
@@ -49,8 +49,8 @@ struct SnpOptions {
 };
 
 struct TdxOptions {
-    std::uint64_t attributes = 0x10000000;     // libvirt <policy>: bit 0 debug, bit 28 sept-ve-disable
-    std::optional<std::string> mrconfigid;     // base64, 48 bytes
+    std::uint64_t attributes = 0x10000000;  // libvirt <policy>: bit 0 debug, bit 28 sept-ve-disable
+    std::optional<std::string> mrconfigid;  // base64, 48 bytes
     std::optional<std::string> mrowner;
     std::optional<std::string> mrownerconfig;
     std::optional<std::filesystem::path> quote_generation_socket;
@@ -59,7 +59,7 @@ struct TdxOptions {
 enum class CcaHashAlgo { sha256, sha512 };
 
 struct CcaOptions {
-    CcaHashAlgo hash_algo = CcaHashAlgo::sha512;  // QEMU rme-guest default (cca.md §7)
+    CcaHashAlgo hash_algo = CcaHashAlgo::sha512;       // QEMU rme-guest default (cca.md §7)
     std::optional<std::string> personalization_value;  // base64, 64 bytes
     bool measurement_log = false;
     std::optional<std::filesystem::path> dtb;
@@ -75,8 +75,8 @@ struct Disk {
 };
 
 struct NetworkInterface {
-    std::string type = "user";   // user | network | bridge
-    std::string source;          // network or bridge name
+    std::string type = "user";  // user | network | bridge
+    std::string source;         // network or bridge name
     std::string model = "virtio";
     std::optional<std::string> mac;
 };
@@ -89,17 +89,17 @@ struct SecretRef {
 // What the measurement depends on besides the guest's own inputs: fixed per host (sev.md §7,
 // tdx.md §8, cca.md §2). Unset fields fall back to each family's documented default.
 struct HostProfile {
-    std::optional<std::string> qemu_version;   // "X.Y"
-    std::optional<std::string> edk2_version;   // "YYYY.MM"
-    std::optional<std::string> vmsa_profile;   // modern | legacy
-    std::optional<std::string> vmm_type;       // QEMU | ec2 | gce
+    std::optional<std::string> qemu_version;  // "X.Y"
+    std::optional<std::string> edk2_version;  // "YYYY.MM"
+    std::optional<std::string> vmsa_profile;  // modern | legacy
+    std::optional<std::string> vmm_type;      // QEMU | ec2 | gce
     std::optional<std::uint32_t> vcpu_signature;
     std::uint32_t cbitpos = 51;
     std::uint32_t reduced_phys_bits = 1;
-    std::optional<std::string> page_add_order;  // single-pass | two-pass (TDX)
+    std::optional<std::string> page_add_order;      // single-pass | two-pass (TDX)
     std::optional<std::filesystem::path> acpi_dir;  // captured QEMU ACPI blobs (TDX)
     // Arm CCA realm parameters (cca.md §2).
-    std::optional<std::string> rmm_version;    // 1.0 | 2.0
+    std::optional<std::string> rmm_version;  // 1.0 | 2.0
     std::optional<std::uint32_t> ipa_bits, sve_vl, pmu_counters, num_bps, num_wps;
     bool lpa2 = false;
 };
@@ -111,8 +111,8 @@ struct VmSpec {
     TeeOptions tee_options;
     std::uint32_t vcpus = 1;
     std::uint64_t memory_bytes = 0;
-    std::optional<std::string> cpu_model;       // QEMU model (EPYC-v4, ...); host-passthrough if unset
-    std::optional<std::string> machine;         // q35, pc, virt (family default when unset)
+    std::optional<std::string> cpu_model;  // QEMU model (EPYC-v4, ...); host-passthrough if unset
+    std::optional<std::string> machine;    // q35, pc, virt (family default when unset)
     std::optional<std::filesystem::path> firmware;
     std::optional<std::filesystem::path> kernel, initrd;
     std::optional<std::string> cmdline;
@@ -122,7 +122,7 @@ struct VmSpec {
     std::optional<std::filesystem::path> serial_log;
     HostProfile host;
     std::string libvirt_uri = "qemu:///system";
-    std::string domain_type = "kvm";            // kvm | qemu (TCG) | test (libvirt's test driver)
+    std::string domain_type = "kvm";  // kvm | qemu (TCG) | test (libvirt's test driver)
     std::optional<std::filesystem::path> emulator;
 
     std::string source;  // the file the spec came from, for diagnostics
@@ -133,7 +133,9 @@ struct VmSpec {
     std::string where(const std::string& key) const;
 
     template <class T>
-    const T* options() const noexcept { return std::get_if<T>(&tee_options); }
+    const T* options() const noexcept {
+        return std::get_if<T>(&tee_options);
+    }
 };
 
 // Parses and checks one spec document: unknown keys, wrong types and impossible combinations are

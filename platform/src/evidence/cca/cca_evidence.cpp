@@ -1,8 +1,8 @@
 // verify_evidence() for Arm CCA: the token, the CPAK, and the expected RIM/REMs/RPV from flags or a spec.
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/cca/verify_token.hpp"
+#include "ccvm/attestation/cca/verify_token.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::platform::evidence {

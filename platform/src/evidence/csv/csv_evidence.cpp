@@ -2,20 +2,20 @@
 // chain, and the expected values from flags or a spec.
 #include <filesystem>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/csv/evidence_json.hpp"
-#include "ccvm/platform/evidence/csv/report_verifier.hpp"
-#include "ccvm/platform/evidence/event_log_check.hpp"
+#include "ccvm/attestation/csv/evidence_json.hpp"
+#include "ccvm/attestation/csv/report_verifier.hpp"
+#include "ccvm/attestation/event_log_check.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::platform::evidence {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace ccvm::platform::csv;
+using namespace ccvm::attestation::csv;
 
 // The file names of a chain directory (as csv-rs names them).
 constexpr const char* kHrkFile = "hrk.cert";

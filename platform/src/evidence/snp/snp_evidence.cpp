@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/error.hpp"
-#include "ccvm/firmware-measure/hex_number.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/snp/verify_report.hpp"
+#include "ccvm/attestation/snp/verify_report.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::platform::evidence {
@@ -33,8 +33,8 @@ Bytes strip_space(std::string_view text) {
 
 // --report-format bin|hex; without it a hex text file is recognised by its content.
 Bytes report_bytes(const EvidenceRequest& r) {
-    const std::string format = r.report_format.value_or(
-        r.evidence.size() != snp::kReportSize && is_hex_text(r.evidence) ? "hex" : "bin");
+    const std::string format =
+        r.report_format.value_or(r.evidence.size() != snp::kReportSize && is_hex_text(r.evidence) ? "hex" : "bin");
     if (format == "bin") return r.evidence;
     if (format == "hex") return strip_space(as_chars(r.evidence));
     throw InputError("--report-format: expected bin or hex, got '" + format + "'");

@@ -1,9 +1,9 @@
 // verify_evidence() for TDX: the quote, the collateral directory, the expected registers from
 // flags or a spec, and the optional CC event log replay.
-#include "ccvm/firmware-measure/encoding.hpp"
-#include "ccvm/firmware-measure/mapped_file.hpp"
-#include "ccvm/platform/evidence/tdx/event_log_check.hpp"
-#include "ccvm/platform/evidence/tdx/verify_quote.hpp"
+#include "ccvm/attestation/tdx/event_log_check.hpp"
+#include "ccvm/attestation/tdx/verify_quote.hpp"
+#include "ccvm/base/encoding.hpp"
+#include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::platform::evidence {
@@ -37,7 +37,8 @@ EvidenceResult verify_tdx_evidence(const EvidenceRequest& request) {
     const SpecRegisters spec(request.spec);
     tdx::QuoteVerifyOptions options;
     options.check_signatures = request.check_signatures;
-    if (request.verification_time) options.verification_time = tdx::parse_rfc3339(*request.verification_time, "--verification-time");
+    if (request.verification_time)
+        options.verification_time = tdx::parse_rfc3339(*request.verification_time, "--verification-time");
 
     EvidenceResult out;
     out.checks = tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expectations(request, spec), options);

@@ -17,6 +17,7 @@ inline constexpr std::size_t kDataContentOffset = 0x60;
 enum class DataFlags : std::uint64_t { no_measure_content = 0, measure_content = 1 };
 
 // `content` is H(granule) with measure_content, 64 zero bytes otherwise.
-Descriptor data_descriptor(const MeasurementSlot& rim, std::uint64_t ipa, DataFlags flags, const MeasurementSlot& content);
+Descriptor data_descriptor(const MeasurementSlot& rim, std::uint64_t ipa, DataFlags flags,
+                           const MeasurementSlot& content);
 
 }  // namespace ccvm::cca

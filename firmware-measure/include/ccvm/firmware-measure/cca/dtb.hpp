@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::cca {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 

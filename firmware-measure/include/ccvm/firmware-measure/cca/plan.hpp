@@ -8,10 +8,10 @@
 #include <variant>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/realm_params.hpp"
 #include "ccvm/firmware-measure/cca/rec_descriptor.hpp"
-#include "ccvm/firmware-measure/json.hpp"
 
 namespace ccvm::cca {
 

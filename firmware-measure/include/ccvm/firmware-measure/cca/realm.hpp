@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cca/measurement.hpp"
 #include "ccvm/firmware-measure/cca/realm_params.hpp"
 #include "ccvm/firmware-measure/cca/rec_descriptor.hpp"

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cca/measurement.hpp"
 
 namespace ccvm::cca {

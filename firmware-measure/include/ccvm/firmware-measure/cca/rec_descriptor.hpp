@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cca/measurement_descriptor.hpp"
 
 namespace ccvm::cca {

@@ -4,7 +4,7 @@
 #include <array>
 #include <memory>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/rem.hpp"
 #include "ccvm/firmware-measure/cca/rtt_block_split.hpp"
@@ -20,9 +20,9 @@ struct ReplayOptions {
 
 struct RealmMeasurements {
     MeasurementAlgo algo = MeasurementAlgo::sha256;
-    Bytes rim;                         // digest length
+    Bytes rim;                          // digest length
     std::array<Bytes, kRemCount> rems;  // digest length
-    Trace trace;                       // filled with ReplayOptions::trace
+    Trace trace;                        // filled with ReplayOptions::trace
 };
 
 RealmMeasurements replay(const Plan& plan, const ReplayOptions& options = {});

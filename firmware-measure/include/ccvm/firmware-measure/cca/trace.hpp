@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::cca {
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/sev_hashes.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/firmware-measure/sev/sev_metadata.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/sev/firmware_image.hpp"
 #include "ccvm/firmware-measure/sev/gctx.hpp"
@@ -28,16 +28,14 @@ Sha256Digest sev_launch_digest(ByteSpan ovmf, std::optional<ByteSpan> kernel, st
 Sha256Digest seves_launch_digest(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table,
                                  unsigned vcpus, const VmsaParams& params, Trace* trace = nullptr);
 // The SEV-ES digests for 1..max_vcpus vCPUs from one pass over the firmware (element i: i+1 vCPUs).
-std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf,
-                                               const std::optional<KernelHashesTable>& table,
-                                               unsigned max_vcpus, const VmsaParams& params,
-                                               Trace* trace = nullptr);
+std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table,
+                                               unsigned max_vcpus, const VmsaParams& params, Trace* trace = nullptr);
 
 // sev.md §6 step 1: the LD after the firmware pages ("OVMF hash").
 Sha384Digest snp_ovmf_hash(const FirmwareImage& ovmf, Trace* trace = nullptr);
 
 struct SnpInputs {
-    std::optional<Sha384Digest> ovmf_hash;        // precomputed step 1 (skips hashing the firmware)
+    std::optional<Sha384Digest> ovmf_hash;  // precomputed step 1 (skips hashing the firmware)
     std::optional<KernelHashesTable> kernel_hashes;
     VmmType vmm = VmmType::qemu;
 };

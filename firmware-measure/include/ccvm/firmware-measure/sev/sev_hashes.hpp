@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::sev {

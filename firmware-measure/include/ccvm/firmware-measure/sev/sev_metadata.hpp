@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 
 namespace ccvm::sev {

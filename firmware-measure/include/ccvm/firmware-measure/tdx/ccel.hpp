@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/cc_event_log.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/tdx/event.hpp"

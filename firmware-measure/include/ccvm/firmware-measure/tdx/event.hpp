@@ -14,8 +14,8 @@
 namespace ccvm::tdx {
 
 // TCG event types (shared with every CC event log).
-using ccvm::EventType;
 using ccvm::event_type_name;
+using ccvm::EventType;
 
 inline constexpr std::size_t kRtmrCount = 4;
 

@@ -15,13 +15,13 @@ namespace ccvm::tdx {
 
 struct ExpectedRegisters {
     std::array<std::optional<Sha384Digest>, kRtmrCount> values;  // nullopt = not compared
-    std::vector<Event> events;  // in order within each RTMR
+    std::vector<Event> events;                                   // in order within each RTMR
 };
 
 struct EventLogDifference {
     unsigned rtmr = 0;
-    std::size_t index = 0;     // event index within that RTMR
-    std::string message;       // one line naming the event, both digests and the log offset
+    std::size_t index = 0;  // event index within that RTMR
+    std::string message;    // one line naming the event, both digests and the log offset
 };
 
 // The first event (lowest log offset) at which the log departs from the expectation, checking

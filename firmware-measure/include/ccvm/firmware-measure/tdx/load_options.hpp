@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/tdx/versions.hpp"
 
 namespace ccvm::tdx {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/tdx/acpi_blobs.hpp"
 #include "ccvm/firmware-measure/tdx/event.hpp"

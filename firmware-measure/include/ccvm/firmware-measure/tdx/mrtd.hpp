@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/firmware-measure/tdx/tdvf_metadata.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/tdx/versions.hpp"
 
 namespace ccvm::tdx {
@@ -19,12 +19,12 @@ inline constexpr std::size_t kRamdiskImage = 0x218;
 
 // The fields of the Linux x86 boot protocol setup header that QEMU reads.
 struct SetupHeader {
-    std::uint16_t protocol = 0;     // 0x206, 0 when there is no "HdrS" magic
-    std::size_t setup_size = 0;     // (setup_sects + 1) * 512: the part QEMU serves as "setup"
-    std::uint8_t loadflags = 0;     // 0x211
-    std::uint16_t xloadflags = 0;   // 0x236 (protocol >= 2.12)
+    std::uint16_t protocol = 0;         // 0x206, 0 when there is no "HdrS" magic
+    std::size_t setup_size = 0;         // (setup_sects + 1) * 512: the part QEMU serves as "setup"
+    std::uint8_t loadflags = 0;         // 0x211
+    std::uint16_t xloadflags = 0;       // 0x236 (protocol >= 2.12)
     std::uint32_t initrd_addr_max = 0;  // 0x22c (protocol >= 2.03)
-    std::string kernel_version;     // text at kernel_version + 0x200, empty if absent
+    std::string kernel_version;         // text at kernel_version + 0x200, empty if absent
 };
 
 SetupHeader parse_setup_header(ByteSpan kernel, std::string_view source = "kernel");
@@ -36,9 +36,9 @@ std::optional<std::pair<int, int>> linux_release(const SetupHeader& header);
 constexpr bool qemu_patches_setup_header(QemuVersion qemu) noexcept { return qemu < kQemuUnpatchedCocoKernel; }
 
 struct QemuLoadParams {
-    std::uint64_t memory = 0;                   // guest RAM in bytes (q35 split applies)
-    std::optional<std::uint64_t> initrd_size;   // with -initrd
-    std::string_view cmdline;                   // -append (only vga= matters)
+    std::uint64_t memory = 0;                  // guest RAM in bytes (q35 split applies)
+    std::optional<std::uint64_t> initrd_size;  // with -initrd
+    std::string_view cmdline;                  // -append (only vga= matters)
 };
 
 // The first setup_size bytes of `kernel` after QEMU's patch. Throws InputError naming `source`

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/guid.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
 #include "ccvm/firmware-measure/tdx/event.hpp"
 #include "ccvm/firmware-measure/tdx/versions.hpp"
 
@@ -49,10 +49,10 @@ Bytes boot0000_boot_manager_menu_app();
 Bytes boot0001_firmware_setup();
 
 struct Rtmr0Inputs {
-    Sha384Digest td_hob{};  // SHA-384 of the TD HOB list without the END HOB
-    Sha384Digest cfv{};     // SHA-384 of the CFV section bytes
+    Sha384Digest td_hob{};                                   // SHA-384 of the TD HOB list without the END HOB
+    Sha384Digest cfv{};                                      // SHA-384 of the CFV section bytes
     std::vector<std::pair<std::string, Sha384Digest>> acpi;  // table-loader, then allocated blobs
-    std::optional<Sha384Digest> smbios;  // SHA-384 of smbios_measured_table() (edk2 >= 2025.05)
+    std::optional<Sha384Digest> smbios;                      // SHA-384 of smbios_measured_table() (edk2 >= 2025.05)
 };
 
 // RTMR0 events; nullopt when an input of this generation's template is missing (the SMBIOS

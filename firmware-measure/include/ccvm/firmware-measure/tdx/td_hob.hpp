@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/tdx/tdvf_metadata.hpp"
 
 namespace ccvm::tdx {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/firmware-measure/bytes.hpp"
-#include "ccvm/firmware-measure/guid.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/base/guid.hpp"
 
 namespace ccvm::tdx {
 

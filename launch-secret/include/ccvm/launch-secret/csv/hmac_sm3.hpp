@@ -3,7 +3,7 @@
 
 #include <initializer_list>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::secret::csv {

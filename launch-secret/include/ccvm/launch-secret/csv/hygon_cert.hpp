@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
 namespace ccvm::secret::csv {

@@ -5,11 +5,11 @@
 #include <array>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include <optional>
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 #include "ccvm/launch-secret/csv/hygon_cert.hpp"
 #include "ccvm/launch-secret/csv/sm2.hpp"
-#include <optional>
 
 namespace ccvm::secret::csv {
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::secret::csv {

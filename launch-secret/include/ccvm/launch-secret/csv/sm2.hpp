@@ -6,7 +6,7 @@
 #include <array>
 #include <memory>
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;

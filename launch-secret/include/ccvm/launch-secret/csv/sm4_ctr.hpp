@@ -1,7 +1,7 @@
 // SM4 in CTR mode (128-bit big-endian counter block = IV), the CSV key-wrap and secret cipher.
 #pragma once
 
-#include "ccvm/firmware-measure/bytes.hpp"
+#include "ccvm/base/bytes.hpp"
 
 namespace ccvm::secret::csv {
 
