@@ -5,7 +5,7 @@
 
 namespace ccvm::platform {
 
-json::Value measure_spec(const VmSpec& spec) {
+Measurement measure_spec(const VmSpec& spec) {
     const TeeFamily& family = tee_family(spec.tee);
     // The boot files the families measure; a missing one is the spec's error, not the engine's.
     if (!family.registers().empty()) {
@@ -13,12 +13,9 @@ json::Value measure_spec(const VmSpec& spec) {
         if (spec.kernel) require_spec_file(spec, "kernel", *spec.kernel);
         if (spec.initrd) require_spec_file(spec, "initrd", *spec.initrd);
     }
-    json::Value out = json::Object{};
-    out.set("name", spec.name);
-    out.set("tee", std::string(tee_name(spec.tee)));
-    json::Value registers = family.measure(spec);
-    for (auto& [key, value] : registers.as_object_mut()) out.set(key, std::move(value));
-    return out;
+    return {spec.name, spec.tee, family.measure(spec)};
 }
+
+std::vector<std::string> register_names(TeeKind tee) { return tee_family(tee).registers(); }
 
 }  // namespace ccvm::platform

@@ -24,9 +24,8 @@ LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityC
     : connection_(
           libvirt_call("connect to", uri, [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
 
-void LibvirtBackend::check_can_launch(std::string_view tee) {
-    const std::optional<platform::TeeKind> kind = platform::tee_from_name(tee);
-    if (!kind || *kind == platform::TeeKind::none) return;
+void LibvirtBackend::check_can_launch(platform::TeeKind tee) {
+    if (tee == platform::TeeKind::none) return;
     std::lock_guard lock(probe_mutex_);
     if (!host_) {
         host_ = libvirt_call("probe", connection_.uri(), [&] { return connection_.probe_host(); });
@@ -36,7 +35,7 @@ void LibvirtBackend::check_can_launch(std::string_view tee) {
         spdlog::info("host {}: libvirt {}, QEMU {}, launch security: {}", host_->uri, host_->libvirt.str(),
                      host_->qemu ? host_->qemu->str() : "-", types.empty() ? "none" : types);
     }
-    if (const auto why = platform::host_cannot_launch(*kind, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
+    if (const auto why = platform::host_cannot_launch(tee, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
 }
 
 platform::Domain LibvirtBackend::domain(const std::string& name) {

@@ -17,7 +17,7 @@ public:
                             platform::LaunchSecurityCalls calls = platform::LaunchSecurityCalls::libvirt());
 
     // Probes the host once (libvirt and QEMU versions, domain capabilities), on the first TEE spec.
-    void check_can_launch(std::string_view tee) override;
+    void check_can_launch(platform::TeeKind tee) override;
     std::vector<std::string> list_domains() override;
     DomainState state(const std::string& name) override;
     void define(const std::string& domain_xml) override;

@@ -34,8 +34,8 @@ VmPlan PlatformPlanner::plan(std::string_view spec_yaml, std::string_view source
         platform::check_spec_inputs(spec);
         VmPlan plan;
         plan.name = spec.name;
-        plan.tee = std::string(platform::tee_name(spec.tee));
-        plan.expected = platform::measure_spec(spec);
+        plan.tee = spec.tee;
+        plan.expected = platform::measure_spec(spec).registers;
         point_at_copies(spec, inputs.inputs_dir);
         plan.domain_xml = platform::render_domain_xml(spec);
         for (const platform::SecretRef& s : spec.secrets) plan.secrets.push_back({s.guid, s.file});

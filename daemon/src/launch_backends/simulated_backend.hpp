@@ -24,7 +24,7 @@ public:
     // `vms_dir`: the state directory's VM folders, where each VM's spec names its real inputs.
     SimulatedLaunchBackend(std::unique_ptr<LibvirtBackend> libvirt, std::filesystem::path vms_dir);
 
-    void check_can_launch(std::string_view tee) override;
+    void check_can_launch(platform::TeeKind tee) override;
     std::vector<std::string> list_domains() override { return libvirt_->list_domains(); }
     DomainState state(const std::string& name) override;
     void define(const std::string& domain_xml) override { libvirt_->define(domain_xml); }

@@ -248,14 +248,17 @@ protected:
 TEST_P(PreAttestedOnLibvirt, VerifiedLaunchInjectsThroughSetLaunchSecurityState) {
     const std::string name = std::string("lvb-ok-") + GetParam().tee;
     const VmPlan p = plan(name);
-    ASSERT_TRUE(p.expected.at("registers").at("launch_digest").is_string()) << p.expected.dump();
+    ASSERT_TRUE(p.expected.values.contains("launch_digest"));
     RunInsteadOfPaused backend(*backend_);
     PreAttestedLaunch flow("libvirt", dir_ / "vms", GetParam().scheme());
     const LaunchOutcome out = flow.launch(backend, p, luks_key());
     EXPECT_EQ(out.state, VmState::running) << out.reason;
-    EXPECT_EQ(out.attestation.at("verdict").as_string(), "ok");
-    EXPECT_EQ(out.attestation.at("backend").as_string(), "libvirt");
-    EXPECT_EQ(out.launch_measurement.size(), 96u);
+    ASSERT_TRUE(out.attestation.has_value());
+    EXPECT_EQ(out.attestation->verdict, LaunchVerdict::ok);
+    EXPECT_EQ(out.attestation->backend, "libvirt");
+    ASSERT_TRUE(out.attestation->platform.has_value());
+    EXPECT_EQ(out.attestation->platform->policy, 0x1u);
+    EXPECT_EQ(out.launch_measurement.size(), 48u);  // MEASURE || MNONCE
 
     // The order the firmware needs: PDH, (define + start), LAUNCH_MEASURE, LAUNCH_SECRET, resume.
     EXPECT_EQ(host_->calls_made, (std::vector<std::string>{"node-sev-info", "launch-security-info " + name,
@@ -293,7 +296,8 @@ TEST_P(PreAttestedOnLibvirt, MismatchDestroysTheDomainWithoutInjecting) {
     EXPECT_EQ(out.state, VmState::failed);
     EXPECT_NE(out.reason.find("launch measurement mismatch"), std::string::npos) << out.reason;
     EXPECT_NE(out.reason.find("no secret injected, domain destroyed"), std::string::npos) << out.reason;
-    EXPECT_EQ(out.attestation.at("verdict").as_string(), "mismatch");
+    ASSERT_TRUE(out.attestation.has_value());
+    EXPECT_EQ(out.attestation->verdict, LaunchVerdict::mismatch);
     EXPECT_EQ(host_->calls_made, (std::vector<std::string>{"node-sev-info", "launch-security-info " + name}));
     EXPECT_TRUE(host_->injected.empty());
     EXPECT_TRUE(backend.resumed.empty());

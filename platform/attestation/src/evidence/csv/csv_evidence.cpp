@@ -1,5 +1,5 @@
 // verify_evidence() for Hygon CSV: the report (raw or trustee JSON evidence), the HRK -> HSK -> CEK
-// chain, and the expected values from flags or a spec.
+// chain, and the expected values.
 #include <filesystem>
 
 #include "ccvm/attestation/csv/evidence_json.hpp"
@@ -11,7 +11,7 @@
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
-namespace ccvm::platform::evidence {
+namespace ccvm::attestation {
 namespace {
 
 namespace fs = std::filesystem;
@@ -30,9 +30,9 @@ CertChain load_chain(const std::vector<std::string>& paths) {
         hrk = paths[0];
         hsk_cek = paths[1];
     } else {
-        throw InputError(
-            "attest verify-report --mode csv: --cert-chain takes the HRK file then the HSK||CEK file "
-            "(or one directory holding hrk.cert and hsk_cek.cert)");
+        throw RequestError(RequestField::cert_chain,
+                           "CSV takes the HRK file then the HSK||CEK file (or one directory holding hrk.cert and "
+                           "hsk_cek.cert)");
     }
     return CertChain::parse(read_file(hrk), hrk, read_file(hsk_cek), hsk_cek);
 }
@@ -46,27 +46,17 @@ std::optional<std::array<std::byte, N>> fixed(const std::optional<Bytes>& b) {
 }
 
 std::uint32_t policy32(std::uint64_t p) {
-    if (p > 0xFFFFFFFFu) throw InputError("--expected-policy: a CSV guest policy is 32 bits");
+    if (p > 0xFFFFFFFFu) throw RequestError(RequestField::policy, "a CSV guest policy is 32 bits");
     return static_cast<std::uint32_t>(p);
 }
 
-// The report's MEASURE is the launch digest (csv.md §4); the policy is compared when the spec sets it.
-ReportExpectations expectations(const EvidenceRequest& r, const SpecRegisters& spec) {
+// The report's MEASURE is the SM3 launch digest (csv.md §4).
+ReportExpectations expectations(const ExpectedValues& x) {
     ReportExpectations e;
-    e.report_data = hex_value(r.expected.report_data, "--expected-report-data", 64, true);
-    if (!spec.present()) {
-        e.measurement = fixed<32>(hex_value(r.expected.measurement, "--expected-measurement", 32));
-        e.host_data = fixed<64>(hex_value(r.expected.host_data, "--expected-host-data", 64));
-        if (r.expected.policy) e.policy = policy32(*r.expected.policy);
-        return e;
-    }
-    if (auto digest = spec.computed("launch_digest")) {
-        if (digest->size() != 32)
-            throw InputError("--spec: the computed CSV launch digest is " + std::to_string(digest->size()) +
-                             " bytes, not an SM3 digest");
-        e.measurement = fixed<32>(digest);
-    }
-    if (const auto* o = spec.spec().options<SevOptions>(); o != nullptr && spec.sets("policy")) e.policy = o->policy;
+    e.report_data = sized(x.report_data, RequestField::report_data, 64, true);
+    e.measurement = fixed<32>(expected_register(x, "launch_digest", {32}));
+    e.host_data = fixed<64>(sized(x.host_data, RequestField::host_data, 64));
+    if (x.policy) e.policy = policy32(*x.policy);
     return e;
 }
 
@@ -93,7 +83,8 @@ json::Value registers(const AttestationReport& r) {
 // deps/verifier/src/csv/mod.rs compares the same registers).
 void check_csv_event_log(const AttestationReport& report, const std::string& path, CheckList& out) {
     if (report.version == ReportVersion::v1)
-        throw InputError("--event-log " + path + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
+        throw RequestError(RequestField::event_log,
+                           path + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
     LoggedRegisters rtmrs{CcPlatform::csv, {}, "report"};
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
         rtmrs.values[mr - 1] = report.rtmr[cc_register_number(CcPlatform::csv, mr)];
@@ -104,12 +95,12 @@ void check_csv_event_log(const AttestationReport& report, const std::string& pat
 
 EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
     if (request.check_signatures && request.anchors.cert_chain.empty())
-        throw InputError("attest verify-report --mode csv: --cert-chain is required (HRK file, then HSK||CEK file)");
+        throw RequestError(RequestField::cert_chain,
+                           "required to check the signature of CSV evidence (HRK file, then HSK||CEK file)");
     Bytes raw = request.evidence;
     // A JSON document is attester evidence (trustee form) wrapping the report.
     if (!raw.empty() && raw.front() == std::byte{'{'}) raw = report_from_evidence_json(as_chars(raw), request.source);
-    const SpecRegisters spec(request.spec);
-    const ReportExpectations expected = expectations(request, spec);
+    const ReportExpectations expected = expectations(request.expected);
     const AttestationReport report = AttestationReport::parse(raw, request.source);
 
     EvidenceResult out;
@@ -119,10 +110,10 @@ EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
         note_signatures_not_checked(out.checks);
         compare_report(report, expected, out.checks);
     }
-    spec.note_not_compared(out.checks, {{"launch_digest", "measurement"}});
+    note_not_compared(out.checks, request.expected, {{"launch_digest", "measurement"}});
     if (request.event_log) check_csv_event_log(report, *request.event_log, out.checks);
     out.registers = registers(report);
     return out;
 }
 
-}  // namespace ccvm::platform::evidence
+}  // namespace ccvm::attestation

@@ -1,5 +1,5 @@
 // verify_evidence() for SEV-SNP: the report (binary or hex text), the VCEK/VLEK chain from files or
-// a cache directory, and the expected values from flags or a spec.
+// a cache directory, and the expected values.
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
-namespace ccvm::platform::evidence {
+namespace ccvm::attestation {
 namespace {
 
 namespace fs = std::filesystem;
@@ -28,16 +28,20 @@ Bytes strip_space(std::string_view text) {
     std::string out;
     for (char c : text)
         if (!std::isspace(static_cast<unsigned char>(c))) out += c;
-    return from_hex(out, "--report (hex)");
+    try {
+        return from_hex(out, "hex report");
+    } catch (const InputError& e) {
+        throw RequestError(RequestField::evidence, e.what());
+    }
 }
 
-// --report-format bin|hex; without it a hex text file is recognised by its content.
+// The report format, bin or hex; without it a hex text file is recognised by its content.
 Bytes report_bytes(const EvidenceRequest& r) {
     const std::string format =
         r.report_format.value_or(r.evidence.size() != snp::kReportSize && is_hex_text(r.evidence) ? "hex" : "bin");
     if (format == "bin") return r.evidence;
     if (format == "hex") return strip_space(as_chars(r.evidence));
-    throw InputError("--report-format: expected bin or hex, got '" + format + "'");
+    throw RequestError(RequestField::report_format, "expected bin or hex, got '" + format + "'");
 }
 
 // The first of dir/<stem>.pem, .der, .crt, .cer that exists.
@@ -48,26 +52,26 @@ std::optional<std::string> cached(const fs::path& dir, std::initializer_list<con
     return std::nullopt;
 }
 
-const std::string& required(const std::optional<std::string>& path, std::string_view flag) {
-    if (!path) throw InputError("attest verify-report --mode snp: " + std::string(flag) + " is required");
+const std::string& required(const std::optional<std::string>& path, RequestField field) {
+    if (!path) throw RequestError(field, "required to check the signature of SNP evidence");
     return *path;
 }
 
-X509Ptr one_certificate(const std::string& path, std::string_view flag) {
+X509Ptr one_certificate(const std::string& path, RequestField field) {
     auto certs = load_certificates(read_file(path), path);
     if (certs.size() != 1)
-        throw InputError(std::string(flag) + ": '" + path + "' holds " + std::to_string(certs.size()) +
-                         " certificates, expected one");
+        throw RequestError(field,
+                           "'" + path + "' holds " + std::to_string(certs.size()) + " certificates, expected one");
     return std::move(certs.front());
 }
 
-// The chain from --vcek/--ask/--ark, where --ask may be the KDS cert_chain (ASK then ARK) and
-// --cert-chain may name such a file or a cache directory (ark, ask, vcek or vlek .pem/.der, as
-// snpguest writes it); explicit flags win.
+// The chain from the VCEK, ASK and ARK files, where the ASK file may be the KDS cert_chain (ASK then
+// ARK) and the certificate chain may name such a file or a cache directory (ark, ask, vcek or vlek
+// .pem/.der, as snpguest writes it); files named one by one win.
 snp::SigningChain signing_chain(const TrustAnchors& a) {
     std::optional<std::string> vek = a.vcek, ask = a.ask, ark = a.ark;
     if (a.cert_chain.size() > 1)
-        throw InputError("--cert-chain: give it once for --mode snp (a directory or the KDS cert_chain file)");
+        throw RequestError(RequestField::cert_chain, "SNP takes one (a directory or the KDS cert_chain file)");
     if (a.cert_chain.size() == 1) {
         const fs::path p = a.cert_chain.front();
         if (fs::is_directory(p)) {
@@ -79,36 +83,29 @@ snp::SigningChain signing_chain(const TrustAnchors& a) {
         }
     }
     snp::SigningChain chain;
-    chain.vek = one_certificate(required(vek, "--vcek"), "--vcek");
-    auto ask_certs = load_certificates(read_file(required(ask, "--ask")), *ask);
-    if (ask_certs.size() > 2) throw InputError("--ask: '" + *ask + "' holds more than ASK and ARK");
+    chain.vek = one_certificate(required(vek, RequestField::vcek), RequestField::vcek);
+    auto ask_certs = load_certificates(read_file(required(ask, RequestField::ask)), *ask);
+    if (ask_certs.size() > 2) throw RequestError(RequestField::ask, "'" + *ask + "' holds more than ASK and ARK");
     chain.ask = std::move(ask_certs.front());
     if (ark)
-        chain.ark = one_certificate(*ark, "--ark");
+        chain.ark = one_certificate(*ark, RequestField::ark);
     else if (ask_certs.size() == 2)
         chain.ark = std::move(ask_certs[1]);
     else
-        throw InputError(
-            "attest verify-report --mode snp: --ark is required (or an --ask / --cert-chain file holding ASK and ARK)");
+        throw RequestError(RequestField::ark,
+                           "required (or an ASK or certificate-chain file holding ASK and ARK) to check the signature "
+                           "of SNP evidence");
     return chain;
 }
 
 // SEV-SNP ABI: the report carries no SEV_FEATURES; the guest features are part of the VMSA and
-// so of the measurement. Policy and HOST_DATA are compared when the spec sets them.
-snp::ReportExpectations expectations(const EvidenceRequest& r, const SpecRegisters& spec) {
+// so of the measurement (launch_digest, 48 bytes).
+snp::ReportExpectations expectations(const ExpectedValues& x) {
     snp::ReportExpectations e;
-    e.report_data = hex_value(r.expected.report_data, "--expected-report-data", 64, true);
-    if (!spec.present()) {
-        e.measurement = hex_value(r.expected.measurement, "--expected-measurement", 48);
-        e.host_data = hex_value(r.expected.host_data, "--expected-host-data", 32);
-        e.policy = r.expected.policy;
-        return e;
-    }
-    e.measurement = spec.computed("launch_digest");
-    if (const auto* o = spec.spec().options<SnpOptions>()) {
-        if (spec.sets("policy")) e.policy = o->policy;
-        if (spec.sets("host-data")) e.host_data = SpecRegisters::blob(o->host_data, "host-data");
-    }
+    e.report_data = sized(x.report_data, RequestField::report_data, 64, true);
+    e.measurement = expected_register(x, "launch_digest", {48});
+    e.host_data = sized(x.host_data, RequestField::host_data, 32);
+    e.policy = x.policy;
     return e;
 }
 
@@ -117,8 +114,7 @@ snp::ReportExpectations expectations(const EvidenceRequest& r, const SpecRegiste
 EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
     const Bytes raw = report_bytes(request);
     const auto report = snp::parse_attestation_report(raw, request.source);
-    const SpecRegisters spec(request.spec);
-    const snp::ReportExpectations expected = expectations(request, spec);
+    const snp::ReportExpectations expected = expectations(request.expected);
 
     EvidenceResult out;
     if (request.check_signatures) {
@@ -127,7 +123,7 @@ EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
         note_signatures_not_checked(out.checks);
         snp::compare_report(report, expected, out.checks);
     }
-    spec.note_not_compared(out.checks, {{"launch_digest", "measurement"}});
+    note_not_compared(out.checks, request.expected, {{"launch_digest", "measurement"}});
     out.registers.set("version", report.version);
     out.registers.set("measurement", to_hex(report.measurement));
     out.registers.set("report_data", to_hex(report.report_data));
@@ -137,4 +133,4 @@ EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
     return out;
 }
 
-}  // namespace ccvm::platform::evidence
+}  // namespace ccvm::attestation

@@ -1,29 +1,21 @@
-// verify_evidence() for Arm CCA: the token, the CPAK, and the expected RIM/REMs/RPV from flags or a spec.
+// verify_evidence() for Arm CCA: the token, the CPAK, and the expected RIM, REMs and RPV.
 #include "ccvm/attestation/cca/verify_token.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
-namespace ccvm::platform::evidence {
+namespace ccvm::attestation {
 namespace {
 
-// The RPV is compared when the spec sets a personalization value.
-cca::TokenExpectations expectations(const EvidenceRequest& r, const SpecRegisters& spec) {
+// A RIM and the REMs are digests of the realm's hash algorithm: 32, 48 or 64 bytes (SHA-256, SHA-384,
+// SHA-512).
+cca::TokenExpectations expectations(const ExpectedValues& x) {
     cca::TokenExpectations e;
-    e.challenge = hex_value(r.expected.report_data, "--expected-report-data", 64, true);
-    if (!spec.present()) {
-        if (r.expected.measurement) {
-            e.rim = from_hex(*r.expected.measurement, "--expected-measurement");
-            if (e.rim->size() != 32 && e.rim->size() != 48 && e.rim->size() != 64)
-                throw InputError("--expected-measurement: a RIM is 32, 48 or 64 bytes of hex");
-        }
-        return e;
-    }
-    e.rim = spec.computed("rim");
-    for (std::size_t i = 0; i < 4; ++i) e.rem[i] = spec.computed("rem" + std::to_string(i));
-    if (const auto* o = spec.spec().options<CcaOptions>())
-        e.rpv = SpecRegisters::blob(o->personalization_value, "personalization-value");
+    e.challenge = sized(x.report_data, RequestField::report_data, 64, true);
+    e.rim = expected_register(x, "rim", {32, 48, 64});
+    for (std::size_t i = 0; i < 4; ++i) e.rem[i] = expected_register(x, "rem" + std::to_string(i), {32, 48, 64});
+    e.rpv = x.rpv;
     return e;
 }
 
@@ -31,8 +23,7 @@ cca::TokenExpectations expectations(const EvidenceRequest& r, const SpecRegister
 
 EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
     const auto token = cca::parse_attestation_token(request.evidence, request.source);
-    const SpecRegisters spec(request.spec);
-    const cca::TokenExpectations expected = expectations(request, spec);
+    const cca::TokenExpectations expected = expectations(request.expected);
 
     EvidenceResult out;
     if (request.check_signatures) {
@@ -43,7 +34,7 @@ EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
         note_signatures_not_checked(out.checks);
         cca::compare_token(token, expected, out.checks);
     }
-    spec.note_not_compared(out.checks);
+    note_not_compared(out.checks, request.expected);
     const auto& realm = token.realm_claims;
     out.registers.set("rim", to_hex(realm.rim));
     json::Value rem = json::Array{};
@@ -57,4 +48,4 @@ EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
     return out;
 }
 
-}  // namespace ccvm::platform::evidence
+}  // namespace ccvm::attestation
