@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 
 #include <memory>
 
@@ -29,6 +30,8 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, Deleter<EVP_CIPHER_CTX_free>>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
 using Mac = std::unique_ptr<EVP_MAC, Deleter<EVP_MAC_free>>;
 using MacCtx = std::unique_ptr<EVP_MAC_CTX, Deleter<EVP_MAC_CTX_free>>;
+using Kdf = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF_free>>;
+using KdfCtx = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
 
 // Throws SystemError naming the OpenSSL call when `ok` is false (allocation or library failure).
 inline void check(bool ok, const char* what) {
