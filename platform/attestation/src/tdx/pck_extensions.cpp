@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::attestation::tdx {
 namespace {
@@ -149,8 +150,7 @@ PckExtensions parse_pck_extensions(ByteSpan der, std::string_view source) {
 }
 
 PckExtensions pck_extensions(X509* pck) {
-    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1),
-                                                                  ASN1_OBJECT_free);
+    Asn1ObjectPtr oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1));
     if (!oid) throw SystemError("OpenSSL: cannot make the SGX extension OID");
     const int index = X509_get_ext_by_OBJ(pck, oid.get(), -1);
     if (index < 0) throw InputError("PCK certificate: no Intel SGX extension (1.2.840.113741.1.13.1)");
