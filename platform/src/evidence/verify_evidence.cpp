@@ -1,5 +1,8 @@
 #include "ccvm/platform/verify_evidence.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/platform/measure_spec.hpp"
@@ -61,7 +64,14 @@ std::optional<Bytes> hex_value(const std::optional<std::string>& value, std::str
 
 std::optional<AgentEvidence> agent_evidence(const EvidenceRequest& request, AgentTee tee, std::string_view flag) {
     const auto detected = detect_agent_evidence(request.evidence);
-    if (!detected) return std::nullopt;
+    if (!detected) {
+        // SNP reports, TDX quotes and CCA tokens never begin with '{': such a file is JSON that is
+        // malformed or not agent evidence, and parsing it says what is wrong. A CSV report can.
+        const auto first = std::find_if(request.evidence.begin(), request.evidence.end(),
+                                        [](std::byte b) { return !std::isspace(static_cast<unsigned char>(b)); });
+        if (tee == AgentTee::csv || first == request.evidence.end() || *first != std::byte{'{'}) return std::nullopt;
+        return parse_agent_evidence(tee, request.evidence, request.source);
+    }
     if (*detected != tee)
         throw InputError(std::string(flag) + ": '" + request.source + "' is " + std::string(agent_tee_name(*detected)) +
                          " attestation-agent evidence, not " + std::string(agent_tee_name(tee)));
