@@ -303,15 +303,16 @@ std::string record_to_json(const VmRecord& r) {
     v.set("expected_measurement", registers_to_json(r.expected));
     v.set("launch_measurement", to_hex(r.launch_measurement));
     v.set("attestation", attestation_to_json(r.attestation));
+    if (!r.init_data.empty()) v.set("init_data", to_hex(r.init_data));
     return v.dump(true) + "\n";
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
     const RecordReader read(source);
     const json::Value v = json::parse(text, source);
-    read.object(
-        v, "",
-        {"name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement", "attestation"});
+    read.object(v, "",
+                {"name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement",
+                 "attestation", "init_data"});
     const auto str = [&](std::string_view key) { return read.string(read.member(v, key, ""), std::string(key)); };
     VmRecord r;
     r.name = str("name");
@@ -324,6 +325,8 @@ VmRecord record_from_json(std::string_view text, std::string_view source) {
     r.expected = read.registers(read.member(v, "expected_measurement", ""));
     r.launch_measurement = read.hex(read.member(v, "launch_measurement", ""), "launch_measurement");
     r.attestation = read.attestation(read.member(v, "attestation", ""));
+    // Records written before initdata existed have none.
+    if (const json::Value* d = v.find("init_data")) r.init_data = read.hex(*d, "init_data");
     return r;
 }
 
