@@ -2,7 +2,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/initdata.hpp"

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ccvm/attestation/crypto.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/jwk.hpp"
 
 namespace ccvm::kbs {
@@ -25,8 +26,8 @@ public:
     EVP_PKEY* get() const noexcept { return key_.get(); }
 
 private:
-    explicit TokenKey(attestation::EvpPkeyPtr key) : key_(std::move(key)) {}
-    attestation::EvpPkeyPtr key_;
+    explicit TokenKey(ccvm::EvpPkeyPtr key) : key_(std::move(key)) {}
+    ccvm::EvpPkeyPtr key_;
 };
 
 // Verifies an ES256 JWT with `public_key` and returns its claims. Throws MismatchError when the
