@@ -19,30 +19,13 @@
 #include "ccvm/platform/libvirt.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ccvm::platform {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "ccvm-it-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-        ::chmod(path_.c_str(), 0755);  // QEMU runs as libvirt-qemu and must reach kernel and initrd
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // A daemon started by this test, stopped by its PID (SIGTERM, then SIGKILL after 10 s).
 class Daemon {
@@ -136,7 +119,8 @@ TEST(LibvirtdBoot, PlainGuestStartsAndPowersOffByItself) {
     if (!kernel_src || !fs::exists("/usr/sbin/libvirtd") || !fs::exists("/usr/bin/qemu-system-x86_64"))
         GTEST_SKIP() << "needs linux-image-amd64, libvirt-daemon-system and qemu-system-x86";
 
-    TempDir dir;
+    test::TempDir dir;
+    ::chmod(dir.path().c_str(), 0755);  // QEMU runs as libvirt-qemu and must reach kernel and initrd
     fs::create_directories(dir.path() / "run");
     fs::create_directories(dir.path() / "log");
     // libvirt relabels the boot files for the guest; private copies keep /boot untouched.

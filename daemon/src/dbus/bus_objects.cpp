@@ -64,7 +64,7 @@ std::map<std::string, sdbus::Variant> to_vardict(const json::Value& object) {
 // that the work-pool lambda holding them stays copyable.
 std::shared_ptr<CallerFiles> own_files(std::map<std::string, sdbus::UnixFd>& files) {
     auto out = std::make_shared<CallerFiles>();
-    for (auto& [path, fd] : files) out->emplace(path, secret::FileDescriptor(fd.release()));
+    for (auto& [path, fd] : files) out->emplace(path, UniqueFd(fd.release()));
     return out;
 }
 

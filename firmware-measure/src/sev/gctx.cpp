@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/thread_pool.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm::sev {
@@ -93,9 +94,8 @@ void GuestContext::update_normal_pages(std::uint64_t gpa, ByteSpan data, std::st
         }
     };
     {
-        std::vector<std::jthread> pool;
-        pool.reserve(workers);
-        for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
+        ThreadPool pool(workers);
+        for (unsigned t = 0; t < workers; ++t) pool.post(worker);
         try {
             for (std::size_t chained = 0; chained < batches;) {
                 if (done[chained].load(std::memory_order_acquire)) {
@@ -113,7 +113,7 @@ void GuestContext::update_normal_pages(std::uint64_t gpa, ByteSpan data, std::st
             }
         } catch (...) {
             stop = true;
-            throw;  // the jthreads join on the way out
+            throw;  // the pool finishes its workers on the way out
         }
     }
     if (error) std::rethrow_exception(error);
