@@ -1,5 +1,6 @@
 // A plain guest rendered from a `tee: none` spec boots under a hand-started libvirtd (TCG) and powers
-// itself off (libvirt.md §5-§7). Every daemon the test starts is stopped by PID; the domain is undefined.
+// itself off (libvirtd(8); Linux Documentation/filesystems/ramfs-rootfs-initramfs.rst). Every daemon the test starts is
+// stopped by PID; the domain is undefined.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -67,7 +68,8 @@ std::optional<fs::path> debian_kernel() {
     return std::nullopt;
 }
 
-// A busybox initramfs whose /init prints a marker and powers the guest off (libvirt.md §6).
+// A busybox initramfs whose /init prints a marker and powers the guest off (Linux
+// Documentation/filesystems/ramfs-rootfs-initramfs.rst).
 fs::path build_initramfs(const fs::path& dir) {
     fs::path root = dir / "initramfs";
     fs::create_directories(root / "bin");

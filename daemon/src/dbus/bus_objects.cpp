@@ -19,7 +19,7 @@ namespace ccvm::daemon {
 namespace {
 
 // The largest guest evidence Attest parses: reports and quotes are a few KiB, CCA tokens with their
-// certificates stay well below this (DESIGN.md "D-Bus API").
+// certificates stay well below this (ccvmd(8) D-BUS INTERFACE, daemon/org.ccvm.ccvm1.xml).
 constexpr std::size_t kMaxEvidenceBytes = 1 << 20;
 // How much of an error message reaches the caller (it already caps the input it repeats).
 constexpr std::size_t kMaxErrorMessage = 2048;

@@ -24,7 +24,8 @@ Backends make_backends(const DaemonConfig& config) {
     b.flows = std::make_unique<LaunchFlows>(name);
     // The firmware enforces (SNP ID block) or reports (TDX, CCA) the measurement itself.
     b.flows->add({"none", "sev-snp", "tdx", "cca"}, std::make_shared<DirectLaunch>(name));
-    // Pre-attestation: measurement checked before any secret leaves (sev.md §9-§11, csv.md §4-§6).
+    // Pre-attestation: measurement checked before any secret leaves (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE,
+    // LAUNCH_SECRET, csv-rs src/session; Hygon QEMU target/i386/csv.c).
     b.flows->add({"sev", "sev-es"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, sev_pre_attestation()));
     b.flows->add({"csv", "csv2", "csv3"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, csv_pre_attestation()));
     return b;

@@ -34,8 +34,8 @@ std::string_view to_string(PageType type) noexcept {
 }
 
 PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, PageType type, std::uint64_t gpa) {
-    // sev.md §6 / SNP ABI Table 67: LD ‖ CONTENTS ‖ u16 length ‖ page_type ‖ is_imi ‖ vmpl3..1 perms ‖
-    // reserved ‖ u64 GPA; ccvm measures no IMI pages and grants no VMPL permissions.
+    // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE / SNP ABI Table 67: LD ‖ CONTENTS ‖ u16 length ‖ page_type ‖
+    // is_imi ‖ vmpl3..1 perms ‖ reserved ‖ u64 GPA; ccvm measures no IMI pages and grants no VMPL permissions.
     PageInfo info{};
     std::copy(ld.begin(), ld.end(), info.begin());
     std::copy(contents.begin(), contents.end(), info.begin() + 0x30);

@@ -74,7 +74,7 @@ TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
 
 TEST(MeasureSpec, CsvMatchesTheReferenceModel) {
     EXPECT_EQ(check_launch_digest_cases("csv_model.json"), 3);
-    // csv.md §4: generic OVMF has an empty hash-table area, so kernel hashes are refused.
+    // Hygon QEMU target/i386/csv.c: generic OVMF has an empty hash-table area, so kernel hashes are refused.
     std::string yaml =
         "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
         "\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee:\n  type: csv\n  kernel-hashes: true\n";
@@ -191,7 +191,7 @@ TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
     EXPECT_EQ(regs[0].first, "mrtd");
     EXPECT_EQ(regs[4].first, "rtmr3");
     EXPECT_FALSE(regs[0].second.is_null());  // MRTD needs only the firmware
-    // tdx.md §0: firmware never extends RTMR3.
+    // Intel TDX module spec, RTMR: firmware never extends RTMR3.
     EXPECT_EQ(regs[4].second, json::Value(std::string(96, '0')));
     EXPECT_TRUE(regs[1].second.is_null());  // RTMR0 needs the host's ACPI tables and edk2 version
     for (const auto& [name, value] : regs)

@@ -50,7 +50,8 @@ std::uint32_t policy32(std::uint64_t p) {
     return static_cast<std::uint32_t>(p);
 }
 
-// The report's MEASURE is the launch digest (csv.md §4); the policy is compared when the spec sets it.
+// The report's MEASURE is the launch digest (Hygon QEMU target/i386/csv.c); the policy is compared when the spec sets
+// it.
 ReportExpectations expectations(const EvidenceRequest& r, const SpecRegisters& spec) {
     ReportExpectations e;
     e.report_data = hex_value(r.expected.report_data, "--expected-report-data", 64, true);
