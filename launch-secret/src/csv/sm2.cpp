@@ -1,5 +1,6 @@
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -44,6 +45,94 @@ Bytes der_signature(ByteSpan r_le, ByteSpan s_le) {
 
 void bn_to_be32(const BIGNUM* bn, std::byte* out) {
     openssl_check(BN_bn2binpad(bn, uc(out), kSm2FieldSize) == static_cast<int>(kSm2FieldSize), "BN_bn2binpad");
+}
+
+void free_sequence(ASN1_SEQUENCE_ANY* seq) { sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free); }
+using Asn1Sequence = std::unique_ptr<ASN1_SEQUENCE_ANY, OpensslFree<free_sequence>>;
+using Asn1Type = std::unique_ptr<ASN1_TYPE, OpensslFree<ASN1_TYPE_free>>;
+
+constexpr std::size_t kC1Size = 1 + 2 * kSm2FieldSize, kC3Size = 32;
+
+void push(ASN1_SEQUENCE_ANY* seq, Asn1Type item) {
+    openssl_check(item != nullptr && sk_ASN1_TYPE_push(seq, item.get()) > 0, "sk_ASN1_TYPE_push");
+    static_cast<void>(item.release());  // owned by the sequence now
+}
+
+Asn1Type integer_item(ByteSpan be) {
+    Asn1Type item(ASN1_TYPE_new());
+    BignumPtr bn(BN_bin2bn(uc(be.data()), static_cast<int>(be.size()), nullptr));
+    std::unique_ptr<ASN1_INTEGER, OpensslFree<ASN1_INTEGER_free>> value(
+        bn != nullptr ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
+    openssl_check(item != nullptr && value != nullptr, "BN_to_ASN1_INTEGER");
+    ASN1_TYPE_set(item.get(), V_ASN1_INTEGER, value.release());
+    return item;
+}
+
+Asn1Type octets_item(ByteSpan bytes) {
+    Asn1Type item(ASN1_TYPE_new());
+    std::unique_ptr<ASN1_OCTET_STRING, OpensslFree<ASN1_OCTET_STRING_free>> value(ASN1_OCTET_STRING_new());
+    openssl_check(item != nullptr && value != nullptr &&
+                      ASN1_OCTET_STRING_set(value.get(), uc(bytes.data()), static_cast<int>(bytes.size())) == 1,
+                  "ASN1_OCTET_STRING_set");
+    ASN1_TYPE_set(item.get(), V_ASN1_OCTET_STRING, value.release());
+    return item;
+}
+
+// An SM2 encryption or decryption context with SM3 for the KDF and C3 (GB/T 32918.4 §6.1), named
+// rather than left to the provider's default.
+EvpPkeyCtxPtr sm2_cipher(EVP_PKEY* key, int (*init)(EVP_PKEY_CTX*, const OSSL_PARAM[]), const char* what) {
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+    char digest[] = "SM3";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    openssl_check(ctx != nullptr && init(ctx.get(), params) == 1, what);
+    return ctx;
+}
+
+// OpenSSL reads and writes SM2 ciphertexts as GM/T 0009 SM2Cipher, SEQUENCE { x INTEGER, y INTEGER,
+// hash OCTET STRING, ciphertext OCTET STRING }; Hygon's firmware (csv-rs crypto/sm.rs) takes the
+// raw C1 || C3 || C2 with C1 = 04 || x || y. `c1c3c2` is exactly one such ciphertext.
+Bytes der_from_c1c3c2(ByteSpan c1c3c2) {
+    if (c1c3c2[0] != std::byte{0x04}) throw InputError("SM2 ciphertext: C1 is not an uncompressed point");
+    Asn1Sequence seq(sk_ASN1_TYPE_new_null());
+    openssl_check(seq != nullptr, "sk_ASN1_TYPE_new_null");
+    push(seq.get(), integer_item(c1c3c2.subspan(1, kSm2FieldSize)));
+    push(seq.get(), integer_item(c1c3c2.subspan(1 + kSm2FieldSize, kSm2FieldSize)));
+    push(seq.get(), octets_item(c1c3c2.subspan(kC1Size, kC3Size)));
+    push(seq.get(), octets_item(c1c3c2.subspan(kC1Size + kC3Size)));
+    const int len = i2d_ASN1_SEQUENCE_ANY(seq.get(), nullptr);
+    openssl_check(len > 0, "i2d_ASN1_SEQUENCE_ANY");
+    Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = uc(der.data());
+    openssl_check(i2d_ASN1_SEQUENCE_ANY(seq.get(), &p) == len, "i2d_ASN1_SEQUENCE_ANY");
+    return der;
+}
+
+// The inverse, for OpenSSL's own encryption output (a malformed one is a library failure).
+Bytes c1c3c2_from_der(ByteSpan der) {
+    const unsigned char* p = uc(der.data());
+    Asn1Sequence seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, static_cast<long>(der.size())));
+    openssl_check(seq != nullptr && p == uc(der.data()) + der.size() && sk_ASN1_TYPE_num(seq.get()) == 4,
+                  "d2i_ASN1_SEQUENCE_ANY(SM2Cipher)");
+    Bytes out(kC1Size);
+    out[0] = std::byte{0x04};
+    for (int i = 0; i < 2; ++i) {
+        const ASN1_TYPE* coordinate = sk_ASN1_TYPE_value(seq.get(), i);
+        openssl_check(coordinate->type == V_ASN1_INTEGER, "SM2Cipher coordinate");
+        BignumPtr bn(ASN1_INTEGER_to_BN(coordinate->value.integer, nullptr));
+        openssl_check(bn != nullptr && !BN_is_negative(bn.get()) && BN_num_bytes(bn.get()) <= int{kSm2FieldSize},
+                      "SM2Cipher coordinate");
+        bn_to_be32(bn.get(), out.data() + 1 + static_cast<std::size_t>(i) * kSm2FieldSize);
+    }
+    for (int i = 2; i < 4; ++i) {
+        const ASN1_TYPE* field = sk_ASN1_TYPE_value(seq.get(), i);
+        openssl_check(field->type == V_ASN1_OCTET_STRING, "SM2Cipher hash and ciphertext");
+        const ASN1_OCTET_STRING* s = field->value.octet_string;
+        const auto* data = reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(s));
+        append(out, ByteSpan(data, static_cast<std::size_t>(ASN1_STRING_length(s))));
+    }
+    openssl_check(out.size() > kC1Size + kC3Size, "SM2Cipher hash and ciphertext");
+    return out;
 }
 
 }  // namespace
@@ -102,47 +191,16 @@ std::array<std::byte, kSm2FieldSize> Sm2PublicKey::y_le() const noexcept {
 
 Bytes Sm2PublicKey::encrypt(ByteSpan plaintext) const {
     if (plaintext.empty()) throw InputError("SM2 encryption of an empty message");
-    EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_sm2));
-    BnCtxPtr bn_ctx(BN_CTX_new());
-    openssl_check(group != nullptr && bn_ctx != nullptr, "EC_GROUP_new_by_curve_name(SM2)");
-    EcPointPtr pub(EC_POINT_new(group.get())), c1(EC_POINT_new(group.get())), shared(EC_POINT_new(group.get()));
-    openssl_check(pub && c1 && shared, "EC_POINT_new");
-    openssl_check(EC_POINT_oct2point(group.get(), pub.get(), uc(point_.data()), point_.size(), bn_ctx.get()) == 1,
-                  "EC_POINT_oct2point");
-    const BIGNUM* order = EC_GROUP_get0_order(group.get());
-    BignumPtr k(BN_secure_new()), x1(BN_new()), y1(BN_new()), x2(BN_secure_new()), y2(BN_secure_new());
-    openssl_check(k && x1 && y1 && x2 && y2, "BN_new");
-    // GB/T 32918.4 §6.1: k in [1, n-1]; retry if the shared point is the point at infinity.
-    do {
-        do openssl_check(BN_priv_rand_range(k.get(), order) == 1, "BN_priv_rand_range");
-        while (BN_is_zero(k.get()));
-        openssl_check(EC_POINT_mul(group.get(), c1.get(), k.get(), nullptr, nullptr, bn_ctx.get()) == 1 &&
-                          EC_POINT_mul(group.get(), shared.get(), nullptr, pub.get(), k.get(), bn_ctx.get()) == 1,
-                      "EC_POINT_mul");
-    } while (EC_POINT_is_at_infinity(group.get(), shared.get()));
-    openssl_check(EC_POINT_get_affine_coordinates(group.get(), c1.get(), x1.get(), y1.get(), bn_ctx.get()) == 1 &&
-                      EC_POINT_get_affine_coordinates(group.get(), shared.get(), x2.get(), y2.get(), bn_ctx.get()) == 1,
-                  "EC_POINT_get_affine_coordinates");
-
-    std::array<std::byte, 2 * kSm2FieldSize> x2y2{};
-    bn_to_be32(x2.get(), x2y2.data());
-    bn_to_be32(y2.get(), x2y2.data() + kSm2FieldSize);
-    Bytes c2 = kdf_x963_sm3(x2y2, plaintext.size());
-    for (std::size_t i = 0; i < c2.size(); ++i) c2[i] ^= plaintext[i];
-    Hasher h(HashAlgo::sm3);
-    const Bytes c3 = h.update(ByteSpan(x2y2).first(kSm2FieldSize))
-                         .update(plaintext)
-                         .update(ByteSpan(x2y2).last(kSm2FieldSize))
-                         .finish();
-    OPENSSL_cleanse(x2y2.data(), x2y2.size());
-
-    Bytes out(1 + 2 * kSm2FieldSize);
-    out[0] = std::byte{0x04};
-    bn_to_be32(x1.get(), out.data() + 1);
-    bn_to_be32(y1.get(), out.data() + 1 + kSm2FieldSize);
-    append(out, c3);
-    append(out, c2);
-    return out;
+    // GB/T 32918.4 §6.1: OpenSSL draws k in [1, n-1] and returns the GM/T 0009 DER form.
+    const EvpPkeyCtxPtr ctx = sm2_cipher(key_.get(), EVP_PKEY_encrypt_init_ex, "EVP_PKEY_encrypt_init_ex(SM2)");
+    std::size_t len = 0;
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, uc(plaintext.data()), plaintext.size()) == 1,
+                  "EVP_PKEY_encrypt(SM2)");
+    Bytes der(len);
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), uc(der.data()), &len, uc(plaintext.data()), plaintext.size()) == 1,
+                  "EVP_PKEY_encrypt(SM2)");
+    der.resize(len);
+    return c1c3c2_from_der(der);
 }
 
 namespace {
@@ -182,6 +240,8 @@ Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
     openssl_check(limit && BN_sub_word(limit.get(), 1) == 1, "BN_sub_word");
     if (BN_is_zero(scalar.get()) || BN_cmp(scalar.get(), limit.get()) >= 0)
         throw InputError("SM2 private key out of range [1, n-2]");
+    // Raw EC arithmetic: OpenSSL 3.0's EVP_PKEY_fromdata does not derive the public point of an
+    // imported private scalar, and an SM2 key pair without it cannot be used.
     EcPointPtr q(EC_POINT_new(group.get()));
     std::array<std::byte, 65> point{};
     openssl_check(q && EC_POINT_mul(group.get(), q.get(), scalar.get(), nullptr, nullptr, nullptr) == 1 &&
@@ -261,52 +321,13 @@ Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id)
     return out;
 }
 
-namespace {
-
-void der_length(Bytes& out, std::size_t n) {
-    if (n < 0x80) {
-        out.push_back(static_cast<std::byte>(n));
-        return;
-    }
-    out.push_back(std::byte{0x82});  // two length bytes cover every SM2 field of a CSV session
-    out.push_back(static_cast<std::byte>(n >> 8));
-    out.push_back(static_cast<std::byte>(n & 0xff));
-}
-
-void der_item(Bytes& out, std::byte tag, ByteSpan content) {
-    out.push_back(tag);
-    der_length(out, content.size());
-    append(out, content);
-}
-
-// A non-negative INTEGER from big-endian bytes: minimal, with a 0x00 before a set top bit.
-void der_unsigned(Bytes& out, ByteSpan be) {
-    while (be.size() > 1 && be[0] == std::byte{0}) be = be.subspan(1);
-    Bytes content;
-    if ((be[0] & std::byte{0x80}) != std::byte{0}) content.push_back(std::byte{0});
-    append(content, be);
-    der_item(out, std::byte{0x02}, content);
-}
-
-}  // namespace
-
 SecretBytes Sm2PrivateKey::decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const {
-    constexpr std::size_t c1_size = 1 + 2 * kSm2FieldSize, c3_size = 32;
-    if (plaintext_size == 0 || ciphertext.size() < c1_size + c3_size + plaintext_size)
+    if (plaintext_size == 0 || ciphertext.size() < kC1Size + kC3Size + plaintext_size)
         throw InputError("SM2 ciphertext of " + std::to_string(ciphertext.size()) + " bytes cannot hold " +
                          std::to_string(plaintext_size) + " bytes of plaintext");
-    if (ciphertext[0] != std::byte{0x04}) throw InputError("SM2 ciphertext: C1 is not an uncompressed point");
-    // OpenSSL decrypts the GM/T 0009 form SEQUENCE {x, y, C3, C2}; Hygon stores the raw concatenation.
-    Bytes fields;
-    der_unsigned(fields, ciphertext.subspan(1, kSm2FieldSize));
-    der_unsigned(fields, ciphertext.subspan(1 + kSm2FieldSize, kSm2FieldSize));
-    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size, c3_size));
-    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size + c3_size, plaintext_size));
-    Bytes der;
-    der_item(der, std::byte{0x30}, fields);
+    const Bytes der = der_from_c1c3c2(ciphertext.first(kC1Size + kC3Size + plaintext_size));
 
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    openssl_check(ctx != nullptr && EVP_PKEY_decrypt_init(ctx.get()) == 1, "EVP_PKEY_decrypt_init(SM2)");
+    const EvpPkeyCtxPtr ctx = sm2_cipher(key_.get(), EVP_PKEY_decrypt_init_ex, "EVP_PKEY_decrypt_init_ex(SM2)");
     std::size_t len = 0;
     openssl_check(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, uc(der.data()), der.size()) == 1, "EVP_PKEY_decrypt");
     SecretBytes plain(len);

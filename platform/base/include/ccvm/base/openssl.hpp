@@ -8,6 +8,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -43,6 +44,8 @@ using EvpCipherPtr = OpensslPtr<EVP_CIPHER, EVP_CIPHER_free>;
 using EvpCipherCtxPtr = OpensslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 using EvpMacPtr = OpensslPtr<EVP_MAC, EVP_MAC_free>;
 using EvpMacCtxPtr = OpensslPtr<EVP_MAC_CTX, EVP_MAC_CTX_free>;
+using EvpKdfPtr = OpensslPtr<EVP_KDF, EVP_KDF_free>;
+using EvpKdfCtxPtr = OpensslPtr<EVP_KDF_CTX, EVP_KDF_CTX_free>;
 using ParamBldPtr = OpensslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using ParamsPtr = OpensslPtr<OSSL_PARAM, OSSL_PARAM_free>;
 using X509Ptr = OpensslPtr<X509, X509_free>;
