@@ -66,8 +66,7 @@ TokenKey TokenKey::generate() {
 
 TokenKey TokenKey::load_pem(const std::filesystem::path& path) {
     const secret::SecretBytes pem = secret::read_secret_file(path);
-    const secret::OpensslPtr<BIO, BIO_free_all> bio(
-        openssl_checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
+    const BioPtr bio(openssl_checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
     if (key == nullptr) {
         ERR_clear_error();

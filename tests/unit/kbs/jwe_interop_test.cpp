@@ -28,7 +28,7 @@ std::optional<std::string> jwcrypto_python() {
 }
 
 std::string private_pem(EVP_PKEY* key) {
-    secret::OpensslPtr<BIO, BIO_free_all> bio(BIO_new(BIO_s_mem()));
+    BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
