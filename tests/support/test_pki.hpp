@@ -17,9 +17,6 @@
 
 namespace ccvm::test::pki {
 
-using EvpPkeyPtr;
-using X509Ptr;
-
 // ---- AMD SEV-SNP --------------------------------------------------------------------------
 
 struct SnpChain {
