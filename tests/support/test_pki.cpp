@@ -32,7 +32,7 @@ using nlohmann::json;
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("test PKI: " + what); }
 
 void ok(int rc, const char* what) {
-    if (rc <= 0) fail(std::string(what) + ": " + attestation::openssl_error());
+    if (rc <= 0) fail(std::string(what) + ": " + openssl_error());
 }
 
 EvpPkeyPtr rsa_key() {
