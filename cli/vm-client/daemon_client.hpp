@@ -41,7 +41,7 @@ private:
     std::unique_ptr<ManagerClient> manager_;
 };
 
-// Runs `call`; an sdbus::Error becomes a ccvm::Error of the kind its name maps to (DESIGN.md "Errors"):
+// Runs `call`; an sdbus::Error becomes a ccvm::Error of the kind its name maps to (ccvm(1) EXIT STATUS):
 // MeasurementMismatch -> mismatch (1); SpecInvalid, InvalidArgument, NotFound, AlreadyExists,
 // InvalidState -> input (2); everything else (access, libvirt, bus) -> system (3). A refusal by the
 // bus policy or by ccvmd reads "permission denied: ...", a missing ccvmd "ccvmd is not reachable ...".

@@ -68,7 +68,7 @@ void choose_algorithm(CcEventLog& out, std::optional<CcPlatform> platform, const
     if (found.size() > 1)
         throw InputError(where +
                          ": spec-ID event lists both 0x000c (SHA-384, TDX) and 0x0012 (SM3, Hygon CSV): "
-                         "name the platform the log is from (--mode tdx or --mode csv)");
+                         "name the platform the log is from (mode tdx or csv)");
     if (platform)
         throw InputError(where + ": spec-ID event lists digest " + listed_algorithms(out) + ", a " +
                          std::string(cc_platform_name(*platform)) + " log needs " +

@@ -12,6 +12,7 @@
 
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/openssl.hpp"
+#include "ccvm/base/thread_pool.hpp"
 #include "ccvm/firmware-measure/evp_md.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
@@ -165,9 +166,8 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
         }
     };
     {
-        std::vector<std::jthread> pool;
-        pool.reserve(threads - 1);
-        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+        ThreadPool pool(threads - 1);
+        for (unsigned t = 1; t < threads; ++t) pool.post([&worker, t] { worker(t); });
         worker(0);
     }
     if (error) std::rethrow_exception(error);

@@ -24,7 +24,7 @@ LaunchSecretPacket build_launch_secret(ByteSpan tek, ByteSpan tik, ByteSpan meas
     LaunchSecretPacket p;
     p.ciphertext = aes_128_ctr(tek, iv, table);
 
-    std::array<std::byte, 4> flags{};  // sev.md §11: bit0 COMPRESSED, never set here
+    std::array<std::byte, 4> flags{};  // AMD SEV API spec (pub. 55766) LAUNCH_SECRET: bit0 COMPRESSED, never set here
     std::array<std::byte, 4> length{};
     store_le<std::uint32_t>(length, 0, static_cast<std::uint32_t>(table.size()));
     const std::byte context[1] = {kLaunchSecretContext};

@@ -8,7 +8,7 @@
 
 namespace ccvm::secret {
 namespace {
-// sev.md §11: AES block size the padding aligns to.
+// AMD SEV API spec (pub. 55766) LAUNCH_SECRET: AES block size the padding aligns to.
 constexpr std::size_t kBlock = 16;
 }  // namespace
 

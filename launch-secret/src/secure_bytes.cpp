@@ -49,18 +49,6 @@ std::string octal_mode(mode_t mode) {
 
 }  // namespace
 
-FileDescriptor::~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = other.release();
-    }
-    return *this;
-}
-
 void check_secret_descriptor(int fd, const std::string& name, SecretFileAccess access) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));
@@ -78,9 +66,9 @@ void check_secret_descriptor(int fd, const std::string& name, SecretFileAccess a
     }
 }
 
-FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
+UniqueFd open_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
     const std::string name = path.string();
-    FileDescriptor fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    UniqueFd fd(::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) throw InputError("secret file '" + name + "': cannot open: " + std::strerror(errno));
     check_secret_descriptor(fd.get(), name, access);
     return fd;
@@ -88,7 +76,7 @@ FileDescriptor open_secret_file(const std::filesystem::path& path, SecretFileAcc
 
 SecretBytes read_secret_file(const std::filesystem::path& path, SecretFileAccess access) {
     const std::string name = path.string();
-    const FileDescriptor fd = open_secret_file(path, access);
+    const UniqueFd fd = open_secret_file(path, access);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)
         throw InputError("secret file '" + name + "': cannot stat: " + std::strerror(errno));

@@ -12,7 +12,7 @@
 namespace ccvm::secret {
 namespace {
 
-// sev.md §8: the derived keys are 128 bits.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: the derived keys are 128 bits.
 constexpr std::size_t kDerivedKeySize = 16;
 
 template <std::size_t N>
@@ -69,7 +69,7 @@ SessionFields derive_session_fields(ByteSpan z, const SessionNonce& nonce, const
     Bytes wrapped = aes_128_ctr(kek, wrap_iv, tek_tik);
     std::copy(wrapped.begin(), wrapped.end(), f.wrap_tk.begin());
     f.wrap_mac = hmac_sha256(kik, {f.wrap_tk});
-    // sev.md §8 step 4: POLICY_MAC is keyed with the TIK (not the KIK).
+    // AMD SEV API spec (pub. 55766) LAUNCH_START: POLICY_MAC is keyed with the TIK (not the KIK).
     std::array<std::byte, 4> policy_le{};
     store_le<std::uint32_t>(policy_le, 0, policy);
     f.policy_mac = hmac_sha256(tik, {policy_le});

@@ -12,7 +12,7 @@
 namespace ccvm::secret {
 namespace {
 
-// sev.md §8 table: field offsets.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: field offsets.
 constexpr std::size_t kOffVersion = 0x000;
 constexpr std::size_t kOffApiMajor = 0x004;
 constexpr std::size_t kOffApiMinor = 0x005;

@@ -10,7 +10,8 @@
 namespace ccvm::secret {
 namespace {
 
-// sev.md §11a: R and S are 72-byte little-endian fields; QX and QY follow the u32 curve.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: R and S are 72-byte little-endian fields; QX and QY
+// follow the u32 curve.
 constexpr std::size_t kSnpScalarField = 72;
 
 template <std::size_t N>

@@ -17,8 +17,8 @@ void add(std::vector<SpecFile>& out, std::string key, std::optional<std::filesys
 // (the daemon refuses anything but a regular file anyway).
 constexpr int kOpenFlags = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 
-secret::FileDescriptor open_as_caller(const std::filesystem::path& path, int flags, mode_t mode = 0) {
-    return secret::FileDescriptor(::open(path.c_str(), flags | kOpenFlags, mode));
+UniqueFd open_as_caller(const std::filesystem::path& path, int flags, mode_t mode = 0) {
+    return UniqueFd(::open(path.c_str(), flags | kOpenFlags, mode));
 }
 
 // The regular files directly in `dir`, each opened for reading, keyed "<dir>/<name>".
@@ -33,7 +33,7 @@ void open_directory(const std::filesystem::path& dir, SpecFileDescriptors& out) 
         struct stat st {};
         if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (++count > kMaxDirectoryFiles) break;
-        secret::FileDescriptor fd = open_as_caller(file, O_RDONLY);
+        UniqueFd fd = open_as_caller(file, O_RDONLY);
         if (fd.get() >= 0) out.emplace(file.string(), std::move(fd));
     }
 }
@@ -94,7 +94,7 @@ SpecFileDescriptors open_spec_files(const VmSpec& spec) {
     }
     for (const auto& [path, f] : flags) {
         // A log the caller creates is private to the caller, like QEMU's own log files.
-        secret::FileDescriptor fd = open_as_caller(path, f, 0600);
+        UniqueFd fd = open_as_caller(path, f, 0600);
         if (fd.get() >= 0) out.insert_or_assign(path, std::move(fd));
     }
     return out;

@@ -21,7 +21,8 @@ void require_spec_file(const VmSpec& spec, const std::string& key, const std::fi
 
 namespace {
 
-// sev.md §1/§12: generic OVMF carries the hash-table entry with base 0; only AmdSev builds fill it.
+// edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm; QEMU target/i386/sev.c: generic OVMF carries the hash-table entry
+// with base 0; only AmdSev builds fill it.
 bool has_kernel_hashes_area(ByteSpan image, const std::string& source) {
     auto table = ovmf::FooterTable::parse(image, source);
     const ovmf::FooterEntry* entry = table.find(ovmf::kSevHashTableGuid);
@@ -30,7 +31,8 @@ bool has_kernel_hashes_area(ByteSpan image, const std::string& source) {
            load_le<std::uint32_t>(entry->payload, 4, "hash-table size") != 0;
 }
 
-// sev.md §2: an SNP launch places the hashes table in the SNP_KERNEL_HASHES (0x10) metadata section.
+// edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm: an SNP launch places the hashes table in the SNP_KERNEL_HASHES
+// (0x10) metadata section.
 bool has_snp_kernel_hashes_section(ByteSpan image, const std::string& source) {
     auto table = ovmf::FooterTable::parse(image, source);
     const ovmf::FooterEntry* entry = table.find(ovmf::kSevMetadataGuid);

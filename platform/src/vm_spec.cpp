@@ -39,13 +39,13 @@ constexpr std::array<std::pair<TeeKind, std::string_view>, 9> kTeeNames{{
     {TeeKind::csv3, "csv3"},
 }};
 
-// Guest policy bits (sev.md §8, csv.md §2).
+// Guest policy bits (AMD SEV API spec (pub. 55766) LAUNCH_START, Hygon QEMU target/i386/csv.c).
 constexpr std::uint32_t kPolicyEs = 1u << 2;
 constexpr std::uint32_t kPolicyCsv3 = 1u << 6;
 constexpr std::uint32_t kPolicyAsidReuse = 1u << 7;
 // SNP guest policy bit 17 is reserved and must be one (SEV-SNP ABI, "GUEST_POLICY").
 constexpr std::uint64_t kSnpPolicyReservedMbo = 1ull << 17;
-constexpr std::uint64_t kSnpFeatureSnpActive = 1;  // sev.md §7, SEV_FEATURES bit 0
+constexpr std::uint64_t kSnpFeatureSnpActive = 1;  // AMD64 APM vol. 2 Table B-4, VMSA layout, SEV_FEATURES bit 0
 
 constexpr std::size_t kMaxSpecSize = 1 << 20;
 
@@ -60,7 +60,7 @@ constexpr std::array<SevPolicyRule, 5> kSevPolicyRules{{
     {TeeKind::sev_es, true, false, 0x5},  // NODBG | ES
     {TeeKind::csv, false, false, 0x1},
     {TeeKind::csv2, true, false, 0x5},
-    {TeeKind::csv3, true, true, 0x45},  // NODBG | ES | CSV3 (csv.md §2)
+    {TeeKind::csv3, true, true, 0x45},  // NODBG | ES | CSV3 (Hygon QEMU target/i386/csv.c)
 }};
 
 const SevPolicyRule* sev_rule(TeeKind kind) {
@@ -96,7 +96,8 @@ SevOptions parse_sev(Reader& r, const Map& tee, TeeKind kind) {
     if (o.session_file.has_value() != o.dh_cert_file.has_value())
         r.fail(tee.node(), "tee", "dh-cert-file and session-file come together (both from one launch session)");
     if (auto n = tee.get("user-id")) {
-        if (kind == TeeKind::csv3) r.fail(*n, "tee.user-id", "csv3 guests do not reuse ASIDs (csv.md §3)");
+        if (kind == TeeKind::csv3)
+            r.fail(*n, "tee.user-id", "csv3 guests do not reuse ASIDs (Hygon QEMU target/i386/csv.c)");
         if ((o.policy & kPolicyAsidReuse) == 0)
             r.fail(*n, "tee.user-id", "needs the ASID_REUSE policy bit (0x80), policy is " + hex_number(o.policy));
         o.user_id = static_cast<std::uint32_t>(yaml::uint_value(r, *n, "tee.user-id", UINT32_MAX));
@@ -152,7 +153,7 @@ SnpOptions parse_snp(Reader& r, const Map& tee) {
 TdxOptions parse_tdx(Reader& r, const Map& tee) {
     TdxOptions o;
     if (auto n = tee.get("attributes")) o.attributes = yaml::uint_value(r, *n, "tee.attributes");
-    // SHA-384 sized owner-defined values (tdx.md §9).
+    // SHA-384 sized owner-defined values (Intel TDX module spec, TD attributes and MROWNER/MRCONFIGID).
     if (auto n = tee.get("mrconfigid")) o.mrconfigid = yaml::blob_value(r, *n, "tee.mrconfigid", 48);
     if (auto n = tee.get("mrowner")) o.mrowner = yaml::blob_value(r, *n, "tee.mrowner", 48);
     if (auto n = tee.get("mrownerconfig")) o.mrownerconfig = yaml::blob_value(r, *n, "tee.mrownerconfig", 48);
@@ -167,7 +168,7 @@ CcaOptions parse_cca(Reader& r, const Map& tee) {
         o.hash_algo = yaml::choice_value(r, *n, "tee.hash-algo", {"sha256", "sha512"}) == "sha256"
                           ? CcaHashAlgo::sha256
                           : CcaHashAlgo::sha512;
-    // QEMU rme-guest takes exactly 64 bytes (cca.md §7).
+    // QEMU rme-guest takes exactly 64 bytes (QEMU rme-guest object).
     if (auto n = tee.get("personalization-value"))
         o.personalization_value = yaml::blob_value(r, *n, "tee.personalization-value", 64);
     if (auto n = tee.get("measurement-log")) o.measurement_log = yaml::bool_value(r, *n, "tee.measurement-log");
@@ -176,7 +177,7 @@ CcaOptions parse_cca(Reader& r, const Map& tee) {
 }
 
 // Bytes of each register a family reports: SNP MEASUREMENT and TDX MRTD/RTMRs are SHA-384 sized;
-// CCA RIM/REMs take the realm's hash algorithm (cca.md §2).
+// CCA RIM/REMs take the realm's hash algorithm (veraison/cca-realm-measurements).
 std::size_t register_size(const VmSpec& spec) {
     if (const auto* o = spec.options<CcaOptions>()) return o->hash_algo == CcaHashAlgo::sha256 ? 32 : 64;
     return 48;

@@ -1,5 +1,6 @@
 // A plain guest rendered from a `tee: none` spec boots under a hand-started libvirtd (TCG) and powers
-// itself off (libvirt.md §5-§7). Every daemon the test starts is stopped by PID; the domain is undefined.
+// itself off (libvirtd(8); Linux Documentation/filesystems/ramfs-rootfs-initramfs.rst). Every daemon the test starts is
+// stopped by PID; the domain is undefined.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ccvm::platform {
 namespace {
@@ -30,24 +32,6 @@ using libvirt::DomainEvent;
 using libvirt::DomainState;
 using libvirt::LibvirtConnection;
 using libvirt::LifecycleEvent;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "ccvm-it-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-        ::chmod(path_.c_str(), 0755);  // QEMU runs as libvirt-qemu and must reach kernel and initrd
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // A daemon started by this test, stopped by its PID (SIGTERM, then SIGKILL after 10 s).
 class Daemon {
@@ -89,7 +73,8 @@ std::optional<fs::path> debian_kernel() {
     return std::nullopt;
 }
 
-// A busybox initramfs whose /init prints a marker and powers the guest off (libvirt.md §6).
+// A busybox initramfs whose /init prints a marker and powers the guest off (Linux
+// Documentation/filesystems/ramfs-rootfs-initramfs.rst).
 fs::path build_initramfs(const fs::path& dir) {
     fs::path root = dir / "initramfs";
     fs::create_directories(root / "bin");
@@ -141,7 +126,8 @@ TEST(LibvirtdBoot, PlainGuestStartsAndPowersOffByItself) {
     if (!kernel_src || !fs::exists("/usr/sbin/libvirtd") || !fs::exists("/usr/bin/qemu-system-x86_64"))
         GTEST_SKIP() << "needs linux-image-amd64, libvirt-daemon-system and qemu-system-x86";
 
-    TempDir dir;
+    test::TempDir dir;
+    ::chmod(dir.path().c_str(), 0755);  // QEMU runs as libvirt-qemu and must reach kernel and initrd
     fs::create_directories(dir.path() / "run");
     fs::create_directories(dir.path() / "log");
     // libvirt relabels the boot files for the guest; private copies keep /boot untouched.

@@ -21,7 +21,6 @@
 #include "ccvm/attestation/snp/attestation_report.hpp"
 #include "ccvm/attestation/tdx/quote.hpp"
 #include "ccvm/base/encoding.hpp"
-#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::test::pki {
@@ -33,7 +32,7 @@ using nlohmann::json;
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("test PKI: " + what); }
 
 void ok(int rc, const char* what) {
-    if (rc <= 0) fail(std::string(what) + ": " + ccvm::openssl_error());
+    if (rc <= 0) fail(std::string(what) + ": " + openssl_error());
 }
 
 EvpPkeyPtr rsa_key() {

@@ -14,12 +14,8 @@
 #include "ccvm/attestation/crypto.hpp"
 #include "ccvm/attestation/snp/tcb_version.hpp"
 #include "ccvm/base/bytes.hpp"
-#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::test::pki {
-
-using ccvm::EvpPkeyPtr;
-using ccvm::X509Ptr;
 
 // ---- AMD SEV-SNP --------------------------------------------------------------------------
 

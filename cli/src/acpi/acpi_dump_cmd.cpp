@@ -1,5 +1,5 @@
 // `ccvm acpi dump`: the three QEMU ACPI fw_cfg files RTMR0 measures, read from the local QEMU
-// started paused under qtest, without booting a guest (tdx.md §5.2 capture method).
+// started paused under qtest, without booting a guest (QEMU hw/acpi/bios-linker-loader.c).
 
 #include <filesystem>
 #include <iostream>
@@ -14,11 +14,12 @@
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/tdx/acpi_blobs.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 
 namespace ccvm::cli {
 namespace {
 
-// tdx.md §5.2 trap 1: q35 MCH config space (00:00.0) PCIEXBAR, programmed as OVMF does, so that
+// QEMU hw/acpi/bios-linker-loader.c: q35 MCH config space (00:00.0) PCIEXBAR, programmed as OVMF does, so that
 // QEMU's ACPI build includes MCFG.
 constexpr std::uint16_t kPciConfigAddress = 0xcf8;
 constexpr std::uint16_t kPciConfigData = 0xcfc;
@@ -108,7 +109,7 @@ void add_acpi_command(CLI::App& app, Commands& commands) {
     d->add_option("--qemu-arg", args->qemu_args, "Extra QEMU argument, e.g. a -device (repeatable)")
         ->allow_extra_args(false);
     d->add_option("--out", args->out, "Directory for the dumped files (for measure --acpi-dir)")->required();
-    commands.add(d, [args] { return run_dump(*args); });
+    commands.add(d, [args] { return naming_flags([&] { return run_dump(*args); }); });
 }
 
 }  // namespace ccvm::cli

@@ -1,5 +1,5 @@
 // A QEMU process driven through its qtest protocol (-qtest stdio): port I/O and guest-memory
-// access without booting a guest or needing KVM (tdx.md §5.2 capture method).
+// access without booting a guest or needing KVM (QEMU hw/acpi/bios-linker-loader.c).
 #pragma once
 
 #include <sys/types.h>

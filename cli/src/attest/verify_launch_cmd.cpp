@@ -1,5 +1,5 @@
 // `ccvm attest verify-launch`: checks the SEV/SEV-ES LAUNCH_MEASURE blob against the launch digest
-// ccvm precomputes from firmware, kernel, initrd, cmdline and vCPUs (sev.md §9).
+// ccvm precomputes from firmware, kernel, initrd, cmdline and vCPUs (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -19,13 +19,15 @@
 #include "ccvm/launch-secret/csv/launch_measure.hpp"
 #include "ccvm/launch-secret/launch_measure.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 #include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
 namespace ccvm::cli {
 namespace {
 
-// sev.md §8: policy bit 2 (ES) makes the launch SEV-ES, so the VMSAs are part of the digest (§9).
+// AMD SEV API spec (pub. 55766) LAUNCH_START: policy bit 2 (ES) makes the launch SEV-ES, so the VMSAs are part of the
+// digest (LAUNCH_MEASURE).
 constexpr std::uint32_t kPolicyEs = 1u << 2;
 
 enum class LaunchMode { sev, seves };
@@ -79,7 +81,7 @@ sev::VmsaParams vmsa_params(const VerifyLaunchArgs& a) {
     return p;
 }
 
-// csv.md §4 (model): CSV1 only, since CSV2/CSV3 register state cannot be precomputed.
+// Hygon QEMU target/i386/csv.c: CSV1 only, since CSV2/CSV3 register state cannot be precomputed.
 // The SEV kernel-hashes table for --kernel/--initrd/--append (CSV measures the same table).
 std::optional<sev::KernelHashesTable> kernel_hashes_table(const VerifyLaunchArgs& a) {
     if (!a.kernel) return std::nullopt;
@@ -92,7 +94,7 @@ std::optional<sev::KernelHashesTable> kernel_hashes_table(const VerifyLaunchArgs
 }
 
 int run_verify_launch_csv(const VerifyLaunchArgs& a) {
-    // csv.md §2 policy bits: 2 ES (CSV2), 6 CSV3.
+    // Hygon QEMU target/i386/csv.c: 2 ES (CSV2), 6 CSV3.
     constexpr std::uint32_t kCsvEncryptedState = (1u << 2) | (1u << 6);
     const auto api_major = static_cast<std::uint8_t>(parse_bounded(a.api_major, "--api-major", 8));
     const auto api_minor = static_cast<std::uint8_t>(parse_bounded(a.api_minor, "--api-minor", 8));
@@ -212,7 +214,7 @@ void add_verify_launch_command(CLI::App& app, Commands& commands) {
     v->add_option("--vcpu-stepping", a->vcpu_stepping, "vCPU stepping (SEV-ES)");
     v->add_option("--vmsa-profile", a->vmsa_profile, "SEV-ES VMSA flavour: modern (default, KVM_SEV_INIT2) or legacy");
     check_mode_flag_table(*v, verify_launch_flag_table());
-    commands.add(v, [a, v] { return run_verify_launch(*v, *a); });
+    commands.add(v, [a, v] { return naming_flags([&] { return run_verify_launch(*v, *a); }); });
 }
 
 }  // namespace ccvm::cli

@@ -8,6 +8,7 @@
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/spec_evidence.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 #include "mode_flags.hpp"
 
 namespace ccvm::cli {
@@ -200,7 +201,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--cert-chain", args->cert_chain,
                   "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");
     check_mode_flag_table(*v, verify_report_flag_table());
-    commands.add(v, [args, v] { return run_verify_report(*v, *args); });
+    commands.add(v, [args, v] { return naming_flags([&] { return run_verify_report(*v, *args); }); });
 }
 
 }  // namespace ccvm::cli

@@ -6,11 +6,29 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "flag_names.hpp"
 
 namespace ccvm::cli {
 
-int print_verdict(const attestation::CheckList& checks, const json::Value& registers, bool as_json) {
+namespace {
+
+// The checks with their reasons worded for the CLI (flags instead of the library's field names).
+attestation::CheckList flag_worded(const attestation::CheckList& in) {
+    attestation::CheckList out;
+    for (const auto& c : in.checks()) {
+        if (c.skipped)
+            out.skip(c.name, with_flag_names(c.reason));
+        else
+            out.add(c.name, c.ok, with_flag_names(c.reason));
+    }
+    return out;
+}
+
+}  // namespace
+
+int print_verdict(const attestation::CheckList& library_checks, const json::Value& registers, bool as_json) {
     using attestation::CheckStatus;
+    const attestation::CheckList checks = flag_worded(library_checks);
     if (as_json) {
         json::Value out;
         out.set("verified", checks.verified());

@@ -14,6 +14,7 @@
 #include "ccvm/firmware-measure/cc_event_log.hpp"
 #include "ccvm/firmware-measure/cc_event_log_diff.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -161,7 +162,7 @@ void add_eventlog_command(CLI::App& app, Commands& commands) {
                   "Platform the log is from: tdx (SHA-384, MR index i = RTMR i-1) or csv (SM3, MR index i = RTMR i); "
                   "default: the digest algorithm the log's spec-ID event lists");
     r->add_option("--output-format", args->output_format, "json (default) or hex");
-    commands.add(r, [args] { return run_replay(*args); });
+    commands.add(r, [args] { return naming_flags([&] { return run_replay(*args); }); });
 }
 
 }  // namespace ccvm::cli

@@ -136,7 +136,7 @@ json::Value trace_json(const cca::TraceEntry& e) {
     return o;
 }
 
-// RIPAS entries grouped as [first_base, last_top, block_size, count] (cca spec §2).
+// RIPAS entries grouped as [first_base, last_top, block_size, count] (veraison/cca-realm-measurements).
 json::Value ripas_runs_json(const cca::Trace& trace) {
     std::vector<cca::RttEntry> entries;
     for (const cca::TraceEntry& e : trace)

@@ -1,4 +1,4 @@
-// `ccvm measure --mode csv|csv2|csv3`: the Hygon CSV launch digest (csv.md §4). A model, not
+// `ccvm measure --mode csv|csv2|csv3`: the Hygon CSV launch digest (Hygon QEMU target/i386/csv.c). A model, not
 // validated on Hygon hardware; JSON output says so with "validated": false.
 #include <iostream>
 #include <optional>
@@ -63,11 +63,12 @@ int run_csv_measure(const MeasureArgs& a) {
     } else if (a.output_format == "base64") {
         std::cout << to_base64(digest) << "\n";
     } else {
-        json::Object out{{"mode", *a.mode},
-                         {"digest", to_hex(digest)},
-                         {"hash_algo", "sm3"},
-                         {"validated", false},
-                         {"note", "model from code reading (csv.md §4); not validated on Hygon hardware"}};
+        json::Object out{
+            {"mode", *a.mode},
+            {"digest", to_hex(digest)},
+            {"hash_algo", "sm3"},
+            {"validated", false},
+            {"note", "model from code reading (Hygon QEMU target/i386/csv.c); not validated on Hygon hardware"}};
         if (table) out.emplace_back("kernel_hashes_table", to_hex(*table));
         if (!pages.empty()) out.emplace_back("register_state_pages", static_cast<unsigned long long>(pages.size()));
         std::cout << json::Value(std::move(out)).dump(true) << "\n";

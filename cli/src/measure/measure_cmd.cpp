@@ -5,6 +5,7 @@
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 #include "measure/measure_args.hpp"
 #include "measure/measure_families.hpp"
 #include "vm/register_view.hpp"
@@ -28,7 +29,7 @@ int run_measure(const CLI::App& cmd, const MeasureArgs& args) {
     refuse_foreign_flags(cmd, *args.mode, measure_flag_table());
     for (const MeasureFamily& family : measure_families()) {
         for (const std::string& m : family.modes)
-            if (m == *args.mode) return family.run(args);
+            if (m == *args.mode) return naming_flags([&] { return family.run(args); });
     }
     throw InputError("measure: unknown --mode '" + *args.mode + "' (known: " + known_modes() + ")");
 }

@@ -1,5 +1,6 @@
 // `ccvm measure --mode sev|seves|snp|snp:ovmf-hash|snp:svsm`: virtee/sev-snp-measure 0.0.13's flags
-// and stdout, plus JSON output, traces, vCPU sweeps and VMSA dumps (sev.md §4-§7).
+// and stdout, plus JSON output, traces, vCPU sweeps and VMSA dumps (AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_DATA,
+// LAUNCH_UPDATE_VMSA; AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE).
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -47,7 +48,7 @@ Format parse_format(const std::string& f) {
 
 unsigned parse_count(const std::string& text, const char* flag) {
     const std::uint64_t v = parse_uint(text, flag);
-    // sev.md: the SNP VMSA GPA list is per vCPU; KVM caps guests far below this.
+    // SEV-SNP: the VMSA GPA list is per vCPU; KVM caps guests far below this.
     if (v == 0 || v > 65536) throw InputError(std::string(flag) + ": " + text + " is not a vCPU count in 1..65536");
     return static_cast<unsigned>(v);
 }

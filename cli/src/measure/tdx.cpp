@@ -1,4 +1,5 @@
-// `ccvm measure --mode tdx`: MRTD and RTMR0..3 of a direct-kernel-boot TD (tdx.md).
+// `ccvm measure --mode tdx`: MRTD and RTMR0..3 of a direct-kernel-boot TD (Intel TDX module spec; Intel TDVF design
+// guide).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -29,9 +30,9 @@ int run_tdx(const MeasureArgs& a) {
     // Flags are validated before any file is read, so usage errors come first.
     if (a.memory) in.memory = parse_size(*a.memory, "--memory");
     if (a.vcpus) (void)parse_uint(*a.vcpus, "--vcpus");  // enters only through the ACPI tables
-    if (a.edk2_version) in.edk2 = tdx::Edk2Version::parse(*a.edk2_version);
-    if (a.qemu_version) in.qemu = tdx::QemuVersion::parse(*a.qemu_version);
-    if (a.page_add_order) in.page_add_order = tdx::parse_page_add_order(*a.page_add_order);
+    if (a.edk2_version) in.edk2 = tdx::Edk2Version::parse(*a.edk2_version, "--edk2-version");
+    if (a.qemu_version) in.qemu = tdx::QemuVersion::parse(*a.qemu_version, "--qemu-version");
+    if (a.page_add_order) in.page_add_order = tdx::parse_page_add_order(*a.page_add_order, "--page-add-order");
     if (in.memory && *in.memory == 0) throw InputError("--memory: guest memory cannot be 0");
 
     const MappedFile firmware(*a.ovmf);

@@ -1,6 +1,7 @@
 #include "measure/tdx_output.hpp"
 
 #include "ccvm/base/encoding.hpp"
+#include "flag_names.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -36,7 +37,7 @@ json::Value tdx_measurement_json(const tdx::TdxMeasurement& m) {
             if (!r.reg->note.empty()) notes.set(r.name, r.reg->note);
         } else {
             out.set(r.name, nullptr);
-            reasons.set(r.name, r.reg->reason);
+            reasons.set(r.name, with_flag_names(r.reg->reason));
         }
     }
     if (!reasons.is_null()) out.set("not_computed", std::move(reasons));
@@ -51,7 +52,7 @@ std::string tdx_measurement_hex(const tdx::TdxMeasurement& m) {
     std::string out;
     for (const Named& r : registers(m)) {
         if (!out.empty()) out += "\n";
-        out += r.reg->value ? to_hex(*r.reg->value) : "not computed: " + r.reg->reason;
+        out += r.reg->value ? to_hex(*r.reg->value) : "not computed: " + with_flag_names(r.reg->reason);
     }
     return out;
 }

@@ -1,4 +1,4 @@
-// `ccvm secret build`: the LAUNCH_SECRET packet (sev.md §10-§11) that libvirt injects as
+// `ccvm secret build`: the LAUNCH_SECRET packet (AMD SEV API spec (pub. 55766) LAUNCH_SECRET) that libvirt injects as
 // sev-secret-header / sev-secret once the launch measurement has been verified.
 #include <openssl/rand.h>
 
@@ -18,6 +18,7 @@
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 #include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
@@ -98,7 +99,7 @@ int run_secret_build(const CLI::App& cmd, const SecretBuildArgs& a) {
     const secret::SecretBytes table = secret::build_secret_table(entries, padding);
     json::Value out = json::Object{};
     if (csv) {
-        // csv.md §6: SM4-CTR with the TEK; HMAC-SM3 with the TIK binds the packet to MEASURE.
+        // csv-rs src/session: SM4-CTR with the TEK; HMAC-SM3 with the TIK binds the packet to MEASURE.
         const auto p = secret::csv::build_secret_packet(tek, tik, packet_iv(a.iv), 0, table,
                                                         ByteSpan(measurement).first(secret::csv::kLaunchMeasureSize));
         out.set("header", to_base64(p.header.serialize()));
@@ -134,7 +135,7 @@ void add_secret_build_command(CLI::App& app, Commands& commands) {
         ->group("Test-only (never for real guests)");
     b->add_option("--output-format", a->output_format, "json: print {\"header\": b64, \"secret\": b64}");
     check_mode_flag_table(*b, secret_build_flag_table());
-    commands.add(b, [a, b] { return run_secret_build(*b, *a); });
+    commands.add(b, [a, b] { return naming_flags([&] { return run_secret_build(*b, *a); }); });
 }
 
 }  // namespace ccvm::cli

@@ -1,5 +1,5 @@
-// `ccvm session`: the guest owner's LAUNCH_START package, SEV/SEV-ES (sev.md §8) or Hygon CSV
-// (csv.md §5), written as the sevctl-compatible file set N_tek.bin, N_tik.bin, N_godh.b64,
+// `ccvm session`: the guest owner's LAUNCH_START package, SEV/SEV-ES (AMD SEV API spec (pub. 55766) LAUNCH_START) or
+// Hygon CSV (csv-rs src/session), written as the sevctl-compatible file set N_tek.bin, N_tik.bin, N_godh.b64,
 // N_session.b64.
 #include <openssl/crypto.h>
 
@@ -16,6 +16,7 @@
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/session.hpp"
 #include "commands.hpp"
+#include "flag_names.hpp"
 #include "mode_flags.hpp"
 #include "secret/secret_args.hpp"
 
@@ -175,7 +176,7 @@ void add_session_command(CLI::App& app, Commands& commands) {
     s->add_option("--share-key", a->share_key, "TEST ONLY, csv: fixed 16-byte share key z (hex)")
         ->group("Test-only (never for real guests)");
     check_mode_flag_table(*s, session_flag_table());
-    commands.add(s, [a, s] { return run_session(*s, *a); });
+    commands.add(s, [a, s] { return naming_flags([&] { return run_session(*s, *a); }); });
 }
 
 }  // namespace ccvm::cli

@@ -1,4 +1,5 @@
-// `ccvm snp id-block`: the SEV-SNP ID block and ID auth structure (sev.md §11a) that libvirt
+// `ccvm snp id-block`: the SEV-SNP ID block and ID auth structure (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH,
+// ID block) that libvirt
 // (<idBlock>/<idAuth>) and QEMU (id-block=/id-auth=) pass to SNP_LAUNCH_FINISH.
 #include <iostream>
 #include <memory>

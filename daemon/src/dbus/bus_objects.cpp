@@ -19,7 +19,7 @@ namespace ccvm::daemon {
 namespace {
 
 // The largest guest evidence Attest parses: reports and quotes are a few KiB, CCA tokens with their
-// certificates stay well below this (DESIGN.md "D-Bus API").
+// certificates stay well below this (ccvmd(8) D-BUS INTERFACE, daemon/org.ccvm.ccvm1.xml).
 constexpr std::size_t kMaxEvidenceBytes = 1 << 20;
 // How much of an error message reaches the caller (it already caps the input it repeats).
 constexpr std::size_t kMaxErrorMessage = 2048;
@@ -108,7 +108,7 @@ VarDict attest_vardict(const AttestResult& r) {
 // that the work-pool lambda holding them stays copyable.
 std::shared_ptr<CallerFiles> own_files(std::map<std::string, sdbus::UnixFd>& files) {
     auto out = std::make_shared<CallerFiles>();
-    for (auto& [path, fd] : files) out->emplace(path, secret::FileDescriptor(fd.release()));
+    for (auto& [path, fd] : files) out->emplace(path, UniqueFd(fd.release()));
     return out;
 }
 

@@ -1,17 +1,15 @@
-// A fixed pool of worker threads for the D-Bus calls that reach libvirt or the disk, so the event loop
-// keeps answering while VMs are created and launched. Each caller (uid) may have at most a fair share
-// of the workers busy or queued: one caller's stuck calls cannot starve everyone else's.
+// The D-Bus calls that reach libvirt or the disk run on a ThreadPool, so the event loop keeps answering
+// while VMs are created and launched. Each caller (uid) may have at most a fair share of the workers
+// busy or queued: one caller's stuck calls cannot starve everyone else's.
 #pragma once
 
 #include <sys/types.h>
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
-#include <vector>
+
+#include "ccvm/base/thread_pool.hpp"
 
 namespace ccvm::daemon {
 
@@ -21,28 +19,19 @@ public:
     explicit WorkPool(unsigned threads, unsigned per_caller_limit = 0);
     WorkPool(const WorkPool&) = delete;
     WorkPool& operator=(const WorkPool&) = delete;
-    // Finishes the queued work, then joins the threads.
-    ~WorkPool();
 
     // Queues `job` for `caller`; false (nothing queued) when that caller already has its limit of
-    // calls in flight.
+    // calls in flight. A job must not throw (see ThreadPool::post).
     bool post(uid_t caller, std::function<void()> job);
     unsigned per_caller_limit() const noexcept { return per_caller_limit_; }
 
 private:
-    struct Job {
-        uid_t caller = 0;
-        std::function<void()> run;
-    };
-    void run();
+    void finished(uid_t caller);
 
     unsigned per_caller_limit_;
     std::mutex mutex_;
-    std::condition_variable cv_;
-    std::deque<Job> jobs_;
     std::map<uid_t, unsigned> in_flight_;
-    bool stopping_ = false;
-    std::vector<std::thread> threads_;
+    ThreadPool pool_;  // last: its destructor finishes the queued jobs while the members above still exist
 };
 
 }  // namespace ccvm::daemon

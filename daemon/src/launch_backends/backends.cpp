@@ -25,7 +25,8 @@ Backends make_backends(const DaemonConfig& config) {
     // The firmware enforces (SNP ID block) or reports (TDX, CCA) the measurement itself.
     using platform::TeeKind;
     b.flows->add({TeeKind::none, TeeKind::sev_snp, TeeKind::tdx, TeeKind::cca}, std::make_shared<DirectLaunch>(name));
-    // Pre-attestation: measurement checked before any secret leaves (sev.md §9-§11, csv.md §4-§6).
+    // Pre-attestation: measurement checked before any secret leaves (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE,
+    // LAUNCH_SECRET, csv-rs src/session; Hygon QEMU target/i386/csv.c).
     b.flows->add({TeeKind::sev, TeeKind::sev_es},
                  std::make_shared<PreAttestedLaunch>(name, vms_dir, sev_pre_attestation()));
     b.flows->add({TeeKind::csv, TeeKind::csv2, TeeKind::csv3},

@@ -1,6 +1,6 @@
-// Hygon CSV: SM2-encrypted master secret and SM2-signed session (csv.md §5), HMAC-SM3
-// LAUNCH_MEASURE without a build byte (csv.md §4) and the SM4-CTR / HMAC-SM3 secret packet
-// (csv.md §6).
+// Hygon CSV: SM2-encrypted master secret and SM2-signed session (csv-rs src/session), HMAC-SM3
+// LAUNCH_MEASURE without a build byte (Hygon QEMU target/i386/csv.c) and the SM4-CTR / HMAC-SM3 secret packet
+// (csv-rs src/session).
 #include <openssl/rand.h>
 
 #include "ccvm/daemon/errors.hpp"
@@ -37,7 +37,7 @@ public:
             throw DaemonError(ErrorCode::internal, "no randomness for the secret packet IV");
         if (report.measurement.size() < secret::csv::kLaunchMeasureSize)
             throw DaemonError(ErrorCode::libvirt, "CSV launch measurement shorter than 32 bytes");
-        // csv.md §6: the MAC binds MEASURE, the first 32 bytes of LAUNCH_MEASURE's answer.
+        // csv-rs src/session: the MAC binds MEASURE, the first 32 bytes of LAUNCH_MEASURE's answer.
         secret::csv::SecretPacket p = secret::csv::build_secret_packet(
             tek, tik, iv, 0, secret_table, ByteSpan(report.measurement).first(secret::csv::kLaunchMeasureSize));
         return {p.header.serialize(), std::move(p.ciphertext)};

@@ -1,6 +1,7 @@
 // The guest owner's cryptography of one pre-attested family, so that the launch flow is written
-// once: AMD SEV/SEV-ES (sev.md §8-§11) and Hygon CSV (csv.md §4-§6) differ in their certificates,
-// session layout, hash and cipher, not in the sequence of steps.
+// once: AMD SEV/SEV-ES (AMD SEV API spec (pub. 55766) LAUNCH_START to LAUNCH_SECRET) and Hygon CSV (csv-rs src/session;
+// Hygon QEMU target/i386/csv.c) differ in their certificates, session layout, hash and cipher, not in the sequence of
+// steps.
 #pragma once
 
 #include <cstdint>

@@ -50,7 +50,8 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
                               "' names its own launch session (dh-cert-file/session-file); "
                               "ccvmd makes the session itself so that it can check the measurement: remove them");
 
-    // sev.md §8, csv.md §5: a fresh session for every launch, bound to this policy.
+    // AMD SEV API spec (pub. 55766) LAUNCH_START, csv-rs src/session: a fresh session for every launch, bound to this
+    // policy.
     PreAttestation::Session session;
     try {
         session = scheme_.create_session(backend.sev_pdh(scheme_.firmware()), sev->policy);

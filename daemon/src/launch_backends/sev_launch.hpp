@@ -1,6 +1,7 @@
-// The SEV / SEV-ES / CSV pre-attestation launch (sev.md §8-§11, csv.md §4-§6): create a launch session for the
-// platform's PDH, start paused, check LAUNCH_MEASURE against the expected launch digest, and only on
-// a match build the secret packet, inject it and resume. On a mismatch the domain is destroyed.
+// The SEV / SEV-ES / CSV pre-attestation launch (AMD SEV API spec (pub. 55766) LAUNCH_START to LAUNCH_SECRET, csv-rs
+// src/session; Hygon QEMU target/i386/csv.c): create a launch session for the platform's PDH, start paused, check
+// LAUNCH_MEASURE against the expected launch digest, and only on a match build the secret packet, inject it and resume.
+// On a mismatch the domain is destroyed.
 #pragma once
 
 #include <filesystem>

@@ -1,5 +1,6 @@
-// AMD SEV / SEV-ES: P-384 ECDH session (sev.md §8), HMAC-SHA256 LAUNCH_MEASURE (sev.md §9) and the
-// AES-128-CTR LAUNCH_SECRET packet (sev.md §11).
+// AMD SEV / SEV-ES: P-384 ECDH session (AMD SEV API spec (pub. 55766) LAUNCH_START), HMAC-SHA256 LAUNCH_MEASURE (AMD
+// SEV API spec (pub. 55766) LAUNCH_MEASURE) and the AES-128-CTR LAUNCH_SECRET packet (AMD SEV API spec (pub. 55766)
+// LAUNCH_SECRET).
 #include <openssl/rand.h>
 
 #include "ccvm/daemon/errors.hpp"

@@ -19,7 +19,8 @@ namespace {
                       "simulated " + std::string(firmware) + " firmware, domain " + name + ": " + what);
 }
 
-// sev.md §10: what OVMF looks for in the secret area: the table GUID and a length within the data.
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: what OVMF looks for in the secret area: the table GUID and a length
+// within the data.
 bool is_secret_table(const secret::SecretBytes& data) {
     return data.size() >= secret::kSecretTableHeaderSize &&
            std::equal(secret::kSecretTableGuid.bytes.begin(), secret::kSecretTableGuid.bytes.end(), data.data()) &&

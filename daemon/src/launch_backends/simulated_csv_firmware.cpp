@@ -1,6 +1,6 @@
 // The Hygon secure processor of launch_security: simulated: SM2 PDH, LAUNCH_START with the owner's
-// SM2-signed session (csv.md §5), CSV1 launch digest (csv.md §4), LAUNCH_MEASURE (csv.md §4) and
-// LAUNCH_SECRET (csv.md §6). The session and packet layouts are csv-rs ports (csv.md §9: model).
+// SM2-signed session (csv-rs src/session), CSV1 launch digest (Hygon QEMU target/i386/csv.c), LAUNCH_MEASURE and
+// LAUNCH_SECRET (csv-rs src/session). The session and packet layouts are csv-rs ports (csv-rs: model).
 #include <openssl/crypto.h>
 
 #include "ccvm/base/error.hpp"
@@ -20,7 +20,7 @@ namespace {
 
 namespace csv = secret::csv;
 
-// csv-rs api/launch/mod.rs SessionBody: offsets of the fields the firmware reads (csv.md §5).
+// csv-rs api/launch/mod.rs SessionBody: offsets of the fields the firmware reads (csv-rs src/session).
 // (The nonce at 0 only feeds the owner's derivation of the master secret.)
 constexpr std::size_t kWrapTk = 16, kWrapIv = 48, kWrapMac = 64, kSessionMac = 96, kMsEnc = 292;
 constexpr std::size_t kSigR = csv::kSessionBodySize, kSigS = csv::kSessionBodySize + 32;
@@ -49,7 +49,8 @@ public:
     SimulatedGuest launch(const LaunchStartInput& in, const platform::VmSpec& spec) const override {
         if (spec.tee != platform::TeeKind::csv)
             throw InputError("measures CSV1 guests only: Hygon does not publish the " +
-                             std::string(platform::tee_name(spec.tee)) + " VMSA/VMCB layout (csv.md §4)");
+                             std::string(platform::tee_name(spec.tee)) +
+                             " VMSA/VMCB layout (Hygon QEMU target/i386/csv.c)");
         // LAUNCH_START: the session must be signed by the owner's key in dhCert (uid GUEST_USER_ID).
         const csv::CsvCertificate owner = csv::CsvCertificate::parse(in.dh_cert, "dhCert");
         if (in.session.size() != csv::kSessionSize)
@@ -58,7 +59,7 @@ public:
         if (!owner.pubkey.to_sm2("dhCert public key")
                  .verify(s.first(csv::kSessionBodySize), owner.uid, s.subspan(kSigR, 32), s.subspan(kSigS, 32)))
             throw InputError("LAUNCH_START: the session's SM2 signature does not verify with dhCert");
-        // The master secret comes SM2-encrypted to this PDH; KEK/KIK follow from it (csv.md §5).
+        // The master secret comes SM2-encrypted to this PDH; KEK/KIK follow from it (csv-rs src/session).
         const secret::SecretBytes master =
             pdh_.decrypt(s.subspan(kMsEnc, csv::kMasterSecretFieldSize), csv::kMasterSecretSize);
         const csv::SessionKeys keys = csv::session_keys_from_master(master);
@@ -94,7 +95,7 @@ public:
     secret::SecretBytes launch_secret(const SimulatedGuest& guest, ByteSpan header,
                                       ByteSpan ciphertext) const override {
         if (header.size() != csv::kSecretHeaderSize) throw InputError("LAUNCH_SECRET: header is not 52 bytes");
-        // csv.md §6: {flags, iv, mac}; decrypt with SM4-CTR, then check HMAC-SM3 by rebuilding it.
+        // csv-rs src/session: {flags, iv, mac}; decrypt with SM4-CTR, then check HMAC-SM3 by rebuilding it.
         const std::uint32_t flags = load_le<std::uint32_t>(header, 0, "secret header flags");
         const ByteSpan iv = header.subspan(4, 16);
         secret::SecretBytes data(csv::sm4_ctr(guest.tek, iv, ciphertext));

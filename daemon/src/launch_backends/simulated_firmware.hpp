@@ -1,7 +1,8 @@
 // The secure processors that launch_security: simulated plays (see simulated_backend.hpp): AMD's for
-// SEV/SEV-ES (sev.md §8-§11) and Hygon's for CSV (csv.md §4-§6). Each holds its own PDH key, opens
-// the guest owner's session with it, measures the VM's real inputs and checks the LAUNCH_SECRET
-// packet like the firmware would. It protects nothing: the keys live in ordinary host memory.
+// SEV/SEV-ES (AMD SEV API spec (pub. 55766) LAUNCH_START to LAUNCH_SECRET) and Hygon's for CSV (csv-rs src/session;
+// Hygon QEMU target/i386/csv.c). Each holds its own PDH key, opens the guest owner's session with it, measures the VM's
+// real inputs and checks the LAUNCH_SECRET packet like the firmware would. It protects nothing: the keys live in
+// ordinary host memory.
 #pragma once
 
 #include <cstdint>
@@ -53,8 +54,8 @@ public:
 std::unique_ptr<SimulatedFirmware> make_simulated_sev_firmware();
 std::unique_ptr<SimulatedFirmware> make_simulated_csv_firmware();
 
-// The 176-byte kernel-hashes table QEMU adds with kernel-hashes=on (sev.md §3, unchanged for CSV),
-// from the spec's kernel, initrd and command line as they are now.
+// The 176-byte kernel-hashes table QEMU adds with kernel-hashes=on (QEMU target/i386/sev.c, SevHashTable, unchanged for
+// CSV), from the spec's kernel, initrd and command line as they are now.
 std::optional<sev::KernelHashesTable> simulated_kernel_hashes(const platform::VmSpec& spec, bool kernel_hashes);
 
 // Whether a domain XML asks for QEMU's sev-guest object (SEV, SEV-ES, and CSV without a user id).

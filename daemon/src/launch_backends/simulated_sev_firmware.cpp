@@ -1,5 +1,7 @@
-// The AMD secure processor of launch_security: simulated: P-384 PDH, session unwrap (sev.md §8),
-// SEV / SEV-ES launch digest (sev.md §4-§5), LAUNCH_MEASURE (sev.md §9), LAUNCH_SECRET (sev.md §11).
+// The AMD secure processor of launch_security: simulated: P-384 PDH, session unwrap (AMD SEV API spec (pub. 55766)
+// LAUNCH_START), SEV / SEV-ES launch digest (AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_DATA, LAUNCH_UPDATE_VMSA),
+// LAUNCH_MEASURE (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE), LAUNCH_SECRET (AMD SEV API spec (pub. 55766)
+// LAUNCH_SECRET).
 #include <openssl/crypto.h>
 
 #include "ccvm/base/error.hpp"
@@ -20,7 +22,7 @@
 namespace ccvm::daemon {
 namespace {
 
-// sev.md §8: policy bit 2 selects SEV-ES (the VMSAs join the launch digest).
+// AMD SEV API spec (pub. 55766) LAUNCH_START: policy bit 2 selects SEV-ES (the VMSAs join the launch digest).
 constexpr std::uint32_t kPolicyEs = 0x4;
 
 template <std::size_t N>
@@ -45,7 +47,7 @@ public:
     SimulatedGuest launch(const LaunchStartInput& in, const platform::VmSpec& spec) const override {
         SimulatedGuest guest;
         guest.policy = in.policy;
-        // sev.md §8 steps 2-4, on the firmware's side of the ECDH.
+        // AMD SEV API spec (pub. 55766) LAUNCH_START, on the firmware's side of the ECDH.
         const secret::SevCertificate godh = secret::SevCertificate::parse(in.dh_cert, "dhCert");
         if (in.session.size() != secret::kSessionBlobSize) throw InputError("session blob is not 128 bytes");
         const ByteSpan blob = in.session;
@@ -82,7 +84,8 @@ public:
     secret::SecretBytes launch_secret(const SimulatedGuest& guest, ByteSpan header,
                                       ByteSpan ciphertext) const override {
         if (header.size() != secret::kLaunchSecretHeaderSize) throw InputError("LAUNCH_SECRET: header is not 52 bytes");
-        // sev.md §11: FLAGS(4) || IV(16) || MAC(32). Decrypt, then check the MAC by rebuilding it.
+        // AMD SEV API spec (pub. 55766) LAUNCH_SECRET: FLAGS(4) || IV(16) || MAC(32). Decrypt, then check the MAC by
+        // rebuilding it.
         const auto iv = take<16>(header, 4);
         secret::SecretBytes data(secret::aes_128_ctr(guest.tek, iv, ciphertext));
         const secret::LaunchSecretPacket expected = secret::build_launch_secret(

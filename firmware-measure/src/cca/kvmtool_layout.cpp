@@ -28,10 +28,10 @@ unsigned kvmtool_ipa_bits(std::uint64_t memory) {
 
 Plan kvmtool_plan(const VmmInputs& in) {
     if (in.memory == 0 || in.memory % kRamAlign != 0)
-        throw InputError("--memory must be a non-zero multiple of 2 MiB for kvmtool");
-    if (in.memory > (1ull << 48)) throw InputError("--memory is larger than any realm IPA space");
-    if (in.vcpus == 0) throw InputError("--vcpus must be at least 1");
-    if (in.initrd && !in.kernel) throw InputError("--initrd needs --kernel");
+        throw InputError("memory must be a non-zero multiple of 2 MiB for kvmtool");
+    if (in.memory > (1ull << 48)) throw InputError("memory is larger than any realm IPA space");
+    if (in.vcpus == 0) throw InputError("vcpus must be at least 1");
+    if (in.initrd && !in.kernel) throw InputError("an initrd needs a kernel");
 
     const RealmParams params = realm_params_for(in.realm, MeasurementAlgo::sha256, kvmtool_ipa_bits(in.memory));
     const std::uint64_t ram_end = kKvmtoolRamBase + in.memory;
@@ -44,7 +44,7 @@ Plan kvmtool_plan(const VmmInputs& in) {
         unmeasured.push_back({limit, kKvmtoolLogSize});
     }
     if (limit < kKvmtoolRamBase + kKvmtoolFdtAlign + kKvmtoolFdtSize)
-        throw InputError("--memory " + std::to_string(in.memory) + " leaves no room for kvmtool's DTB");
+        throw InputError("memory " + std::to_string(in.memory) + " leaves no room for kvmtool's DTB");
     const std::uint64_t dtb_start = align_up(limit - kKvmtoolFdtAlign - kKvmtoolFdtSize, kKvmtoolFdtAlign);
 
     std::vector<LoadedBlob> blobs;

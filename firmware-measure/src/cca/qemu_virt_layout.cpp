@@ -35,11 +35,11 @@ unsigned qemu_virt_ipa_bits(std::uint64_t memory) {
 
 Plan qemu_virt_plan(const VmmInputs& in) {
     if (in.memory == 0 || !is_granule_aligned(in.memory))
-        throw InputError("--memory must be a non-zero multiple of 4 KiB");
-    if (in.memory > (1ull << 48)) throw InputError("--memory is larger than any realm IPA space");
-    if (in.vcpus == 0) throw InputError("--vcpus must be at least 1");
-    if (in.firmware_address) throw InputError("--firmware-address applies to kvmtool; QEMU loads -bios at IPA 0");
-    if (in.initrd && !in.kernel) throw InputError("--initrd needs --kernel");
+        throw InputError("memory must be a non-zero multiple of 4 KiB");
+    if (in.memory > (1ull << 48)) throw InputError("memory is larger than any realm IPA space");
+    if (in.vcpus == 0) throw InputError("vcpus must be at least 1");
+    if (in.firmware_address) throw InputError("firmware-address applies to kvmtool; QEMU loads -bios at IPA 0");
+    if (in.initrd && !in.kernel) throw InputError("an initrd needs a kernel");
 
     const RealmParams params = realm_params_for(in.realm, MeasurementAlgo::sha512, qemu_virt_ipa_bits(in.memory));
     const std::uint64_t ram_end = kQemuVirtRamBase + in.memory;

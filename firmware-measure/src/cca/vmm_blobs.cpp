@@ -24,7 +24,7 @@ void check_in_ram(const LoadedBlob& blob, std::uint64_t ram_base, std::uint64_t 
     if (blob.op.ipa < ram_base || blob.op.ipa > ram_end || blob.size > ram_end - blob.op.ipa)
         throw InputError(blob.what + " of " + std::to_string(blob.size) + " bytes at " + hex_number(blob.op.ipa) +
                          " does not fit in guest RAM [" + hex_number(ram_base) + ", " + hex_number(ram_end) +
-                         "); raise --memory");
+                         "); give the guest more memory");
 }
 
 Plan assemble_plan(const RealmParams& params, RmmVersion version, std::uint64_t ram_base, std::uint64_t ram_size,

@@ -25,8 +25,8 @@ Bytes read_dtb(const std::filesystem::path& path, std::uint64_t max_size, const 
 // Checks [ipa, ipa + size) lies in RAM [ram_base, ram_end); InputError names the blob.
 void check_in_ram(const LoadedBlob& blob, std::uint64_t ram_base, std::uint64_t ram_end);
 
-// Common order of both VMMs (cca spec §4.6): INIT_RIPAS of all RAM, DATA sorted by IPA, the boot
-// REC, then unmeasured DATA (the measurement log).
+// Common order of both VMMs (Arm RMM spec (DEN0137), realm creation): INIT_RIPAS of all RAM, DATA sorted by IPA, the
+// boot REC, then unmeasured DATA (the measurement log).
 Plan assemble_plan(const RealmParams& params, RmmVersion version, std::uint64_t ram_base, std::uint64_t ram_size,
                    std::vector<LoadedBlob> blobs, const RecParams& rec, std::vector<DataUnmeasuredOp> unmeasured);
 

@@ -17,9 +17,9 @@ constexpr unsigned kMaxSveBits = 2048;
 // PMCR_EL0.N: at most 31 event counters.
 constexpr unsigned kMaxPmuCounters = 31;
 
-std::uint32_t debug_count(unsigned count, const char* flag) {
+std::uint32_t debug_count(unsigned count, const char* field) {
     if (count < kMinDebugCount || count > kMaxDebugCount)
-        throw InputError(std::string(flag) + " " + std::to_string(count) + ": the host's count must be 2..64");
+        throw InputError(std::string(field) + " " + std::to_string(count) + ": the host's count must be 2..64");
     return count - 1;  // RMI encoding: count - 1
 }
 
@@ -32,21 +32,21 @@ RealmParams realm_params_for(const RealmConfig& config, MeasurementAlgo vmm_defa
     if (config.lpa2) p.flags |= kRealmFlagLpa2;
     if (config.sve_vl_bits != 0) {
         if (config.sve_vl_bits % kSveGranuleBits != 0 || config.sve_vl_bits > kMaxSveBits)
-            throw InputError("--sve-vl " + std::to_string(config.sve_vl_bits) +
+            throw InputError("sve-vl " + std::to_string(config.sve_vl_bits) +
                              ": must be a multiple of 128 up to 2048 bits (0 = no SVE)");
         p.flags |= kRealmFlagSve;
         p.sve_vl = config.sve_vl_bits / kSveGranuleBits - 1;
     }
     if (config.ipa_bits && p.s2sz < kMinIpaBits)
-        throw InputError("--ipa-bits " + std::to_string(*config.ipa_bits) + ": a realm needs at least 32 IPA bits");
+        throw InputError("ipa-bits " + std::to_string(*config.ipa_bits) + ": a realm needs at least 32 IPA bits");
     if (config.pmu_counters) {
         if (*config.pmu_counters > kMaxPmuCounters)
-            throw InputError("--pmu-counters " + std::to_string(*config.pmu_counters) + ": at most 31 event counters");
+            throw InputError("pmu-counters " + std::to_string(*config.pmu_counters) + ": at most 31 event counters");
         p.flags |= kRealmFlagPmu;
         p.pmu_num_ctrs = *config.pmu_counters;
     }
-    p.num_bps = debug_count(config.num_bps, "--num-bps");
-    p.num_wps = debug_count(config.num_wps, "--num-wps");
+    p.num_bps = debug_count(config.num_bps, "num-bps");
+    p.num_wps = debug_count(config.num_wps, "num-wps");
     validate(p, config.rmm_version, "realm configuration");
     return p;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/thread_pool.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm::sev {
@@ -33,8 +34,8 @@ std::string_view to_string(PageType type) noexcept {
 }
 
 PageInfo make_page_info(const Sha384Digest& ld, const Sha384Digest& contents, PageType type, std::uint64_t gpa) {
-    // sev.md §6 / SNP ABI Table 67: LD ‖ CONTENTS ‖ u16 length ‖ page_type ‖ is_imi ‖ vmpl3..1 perms ‖
-    // reserved ‖ u64 GPA; ccvm measures no IMI pages and grants no VMPL permissions.
+    // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE / SNP ABI Table 67: LD ‖ CONTENTS ‖ u16 length ‖ page_type ‖
+    // is_imi ‖ vmpl3..1 perms ‖ reserved ‖ u64 GPA; ccvm measures no IMI pages and grants no VMPL permissions.
     PageInfo info{};
     std::copy(ld.begin(), ld.end(), info.begin());
     std::copy(contents.begin(), contents.end(), info.begin() + 0x30);
@@ -93,9 +94,8 @@ void GuestContext::update_normal_pages(std::uint64_t gpa, ByteSpan data, std::st
         }
     };
     {
-        std::vector<std::jthread> pool;
-        pool.reserve(workers);
-        for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
+        ThreadPool pool(workers);
+        for (unsigned t = 0; t < workers; ++t) pool.post(worker);
         try {
             for (std::size_t chained = 0; chained < batches;) {
                 if (done[chained].load(std::memory_order_acquire)) {
@@ -113,7 +113,7 @@ void GuestContext::update_normal_pages(std::uint64_t gpa, ByteSpan data, std::st
             }
         } catch (...) {
             stop = true;
-            throw;  // the jthreads join on the way out
+            throw;  // the pool finishes its workers on the way out
         }
     }
     if (error) std::rethrow_exception(error);

@@ -1,4 +1,5 @@
-// SEV and SEV-ES launch digests (sev.md §4, §5): SHA-256 over the launch data stream.
+// SEV and SEV-ES launch digests (AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_DATA, LAUNCH_UPDATE_VMSA): SHA-256 over
+// the launch data stream.
 #include <string>
 
 #include "ccvm/base/error.hpp"
@@ -20,7 +21,7 @@ DigestStream launch_data_stream(const FirmwareImage& ovmf, const std::optional<K
                                 Trace* trace) {
     if (table && !ovmf.supports_kernel_hashes()) {
         throw InputError(ovmf.source() +
-                         ": kernel hashes not supported: --kernel was given but this OVMF has no kernel hashes table "
+                         ": kernel hashes not supported: a kernel was given but this OVMF has no kernel hashes table "
                          "(footer entry 7255371f-... missing or base 0; \"Kernel specified but OVMF doesn't support "
                          "kernel/initrd/cmdline measurement\"). Measured direct boot needs an AmdSevX64 OVMF build "
                          "(edk2 OvmfPkg/AmdSev/AmdSevX64.dsc); generic OvmfPkgX64/Debian builds cannot do it");
@@ -53,10 +54,11 @@ Sha256Digest sev_launch_digest(ByteSpan ovmf, std::optional<ByteSpan> kernel, st
 
 std::vector<Sha256Digest> seves_launch_digests(const FirmwareImage& ovmf, const std::optional<KernelHashesTable>& table,
                                                unsigned max_vcpus, const VmsaParams& params, Trace* trace) {
-    if (max_vcpus == 0) throw InputError("--vcpus: SEV-ES needs at least 1 vCPU");
+    if (max_vcpus == 0) throw InputError("vcpus: SEV-ES needs at least 1 vCPU");
     const std::uint32_t ap_eip = ovmf.require_sev_es_reset_eip();
     VmsaParams p = params;
-    p.sev_features = 0;  // sev.md §5: sev-snp-measure forces sev_features 0 for SEV-ES
+    p.sev_features =
+        0;  // AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_VMSA: sev-snp-measure forces sev_features 0 for SEV-ES
     const VmsaPages vmsas = build_vmsa_pages(ap_eip, p);
     if (max_vcpus > 1 && !vmsas.has_ap) {
         throw InputError(ovmf.source() + ": the SEV-ES reset block gives AP reset EIP 0, so only 1 vCPU can start");

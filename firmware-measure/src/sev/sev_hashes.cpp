@@ -10,12 +10,12 @@
 namespace ccvm::sev {
 namespace {
 
-// sev.md §3: table header and entry GUIDs (QEMU target/i386/sev.c).
+// QEMU target/i386/sev.c, SevHashTable: table header and entry GUIDs.
 const Guid kTableHeaderGuid = Guid::parse("9438d606-4f22-4cc9-b479-a793d411fd21");
 const Guid kCmdlineEntryGuid = Guid::parse("97d02dd8-bd20-4c94-aa78-e7714d36ab2a");
 const Guid kInitrdEntryGuid = Guid::parse("44baf731-3a2f-4bd7-9af1-41e29169781d");
 const Guid kKernelEntryGuid = Guid::parse("4de79437-abd2-427f-b835-d5b172d2045b");
-// sev.md §3: entry = GUID(16) ‖ u16 len ‖ SHA-256(32).
+// QEMU target/i386/sev.c, SevHashTable: entry = GUID(16) ‖ u16 len ‖ SHA-256(32).
 constexpr std::size_t kEntryLen = 50;
 constexpr std::size_t kHeaderLen = 18;
 

@@ -1,4 +1,5 @@
-// SEV-SNP launch digests (sev.md §6): firmware pages, metadata sections, VMSA pages.
+// SEV-SNP launch digests (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE): firmware pages, metadata sections, VMSA
+// pages.
 #include <string>
 
 #include "ccvm/base/error.hpp"
@@ -34,7 +35,7 @@ void update_section(GuestContext& gctx, const FirmwareImage& image, const Metada
                     const std::optional<KernelHashesTable>& table, VmmType vmm) {
     switch (s.type) {
         case SectionType::snp_sec_mem:
-            // sev.md §2: GCE leaves SEC memory unmeasured.
+            // edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm: GCE leaves SEC memory unmeasured.
             if (vmm == VmmType::gce)
                 gctx.update_unmeasured_pages(s.gpa, s.size);
             else
@@ -63,7 +64,7 @@ void snp_update_metadata_pages(GuestContext& gctx, const FirmwareImage& image,
                                const std::optional<KernelHashesTable>& kernel_hashes, VmmType vmm) {
     if (kernel_hashes && !image.has_section(SectionType::snp_kernel_hashes)) {
         throw InputError(image.source() +
-                         ": kernel hashes not supported: --kernel was given but the OVMF metadata has no "
+                         ": kernel hashes not supported: a kernel was given but the OVMF metadata has no "
                          "SNP_KERNEL_HASHES section (\"Kernel specified but OVMF metadata doesn't include "
                          "SNP_KERNEL_HASHES section\"). Measured direct boot needs an AmdSevX64 OVMF build "
                          "(edk2 OvmfPkg/AmdSev/AmdSevX64.dsc)");
@@ -96,7 +97,7 @@ GuestContext snp_context_before_vmsas(const FirmwareImage& ovmf, const SnpInputs
 
 Sha384Digest snp_launch_digest(const FirmwareImage& ovmf, const SnpInputs& inputs, unsigned vcpus,
                                const VmsaParams& params, Trace* trace) {
-    if (vcpus == 0) throw InputError("--vcpus: SEV-SNP needs at least 1 vCPU");
+    if (vcpus == 0) throw InputError("vcpus: SEV-SNP needs at least 1 vCPU");
     const VmsaPages vmsas = build_vmsa_pages(ovmf.require_sev_es_reset_eip(), params);
     if (vcpus > 1 && !vmsas.has_ap)
         throw InputError(ovmf.source() + ": the SEV-ES reset block gives AP reset EIP 0, so only 1 vCPU can start");
@@ -123,14 +124,14 @@ GuestContext svsm_context_before_vmsas(const FirmwareImage& ovmf, const Firmware
     gctx.set_trace(trace);
     gctx.update_normal_pages(ovmf.gpa(), ovmf.data(), ovmf.source());
     gctx.update_normal_pages(svsm.gpa(), svsm.data(), svsm.source());
-    // sev.md §6: the SVSM's own metadata is measured; the OVMF's is not.
+    // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: the SVSM's own metadata is measured; the OVMF's is not.
     snp_update_metadata_pages(gctx, svsm, std::nullopt, VmmType::qemu);
     return gctx;
 }
 
 Sha384Digest svsm_launch_digest(const FirmwareImage& ovmf, const FirmwareImage& svsm, unsigned vcpus,
                                 std::uint32_t vcpu_sig, Trace* trace) {
-    if (vcpus == 0) throw InputError("--vcpus: SEV-SNP needs at least 1 vCPU");
+    if (vcpus == 0) throw InputError("vcpus: SEV-SNP needs at least 1 vCPU");
     const VmsaPage page = build_svsm_vmsa(svsm_entry_eip(svsm), vcpu_sig);
     GuestContext gctx = svsm_context_before_vmsas(ovmf, svsm, trace);
     const Sha384Digest contents = sha384(page);  // every vCPU starts from the same page

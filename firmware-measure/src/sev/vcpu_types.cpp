@@ -11,7 +11,7 @@ std::uint32_t cpu_sig(std::uint32_t family, std::uint32_t model, std::uint32_t s
 }
 
 const std::vector<VcpuType>& vcpu_types() {
-    // sev.md §7 table; names as in QEMU's builtin_x86_defs / sev-snp-measure 0.0.13 CPU_SIGS.
+    // AMD64 APM vol. 2 Table B-4, VMSA layout; names as in QEMU's builtin_x86_defs / sev-snp-measure 0.0.13 CPU_SIGS.
     static const std::vector<VcpuType> types = {
         {"EPYC", 23, 1, 2},          {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},
         {"EPYC-IBPB", 23, 1, 2},     {"EPYC-v3", 23, 1, 2},       {"EPYC-v4", 23, 1, 2},

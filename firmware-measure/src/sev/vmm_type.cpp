@@ -11,7 +11,7 @@ VmmType parse_vmm_type(std::string_view text) {
     if (text == "QEMU") return VmmType::qemu;
     if (text == "ec2") return VmmType::ec2;
     if (text == "gce") return VmmType::gce;
-    throw InputError("--vmm-type: unknown VMM type '" + std::string(text) + "' (known: QEMU, ec2, gce)");
+    throw InputError("vmm-type: unknown VMM type '" + std::string(text) + "' (known: QEMU, ec2, gce)");
 }
 
 std::string_view to_string(VmmType vmm) noexcept {

@@ -7,14 +7,14 @@
 namespace ccvm::sev {
 namespace {
 
-// sev.md §7: VMSA field offsets (AMD APM Vol 2 Table B-4, Linux struct sev_es_save_area).
+// AMD64 APM vol. 2 Table B-4, VMSA layout: VMSA field offsets (AMD APM Vol 2 Table B-4, Linux struct sev_es_save_area).
 constexpr std::size_t kEs = 0x00, kCs = 0x10, kSs = 0x20, kDs = 0x30, kFs = 0x40, kGs = 0x50;
 constexpr std::size_t kGdtr = 0x60, kLdtr = 0x70, kIdtr = 0x80, kTr = 0x90;
 constexpr std::size_t kEfer = 0xD0, kCr4 = 0x148, kCr0 = 0x158, kDr7 = 0x160, kDr6 = 0x168;
 constexpr std::size_t kRflags = 0x170, kRip = 0x178, kGPat = 0x268, kRdx = 0x310;
 constexpr std::size_t kSevFeatures = 0x3B0, kXcr0 = 0x3E8, kMxcsr = 0x408, kX87Fcw = 0x410;
 
-// sev.md §7 register values at reset.
+// AMD64 APM vol. 2 Table B-4, VMSA layout register values at reset.
 constexpr std::uint64_t kEferSvme = 0x1000;                 // KVM enables EFER.SVME
 constexpr std::uint64_t kCr4Mce = 0x40;                     // KVM enables CR4.MCE
 constexpr std::uint64_t kDefaultGPat = 0x0007040600070406;  // AMD APM Vol 2 A.3 PAT reset value
@@ -62,7 +62,7 @@ void put_common(VmsaPage& p, std::uint64_t cr0, std::uint64_t rip, std::uint64_t
 VmsaProfile parse_vmsa_profile(std::string_view text) {
     if (text == "modern") return VmsaProfile::modern;
     if (text == "legacy") return VmsaProfile::legacy;
-    throw InputError("--vmsa-profile: unknown VMSA profile '" + std::string(text) +
+    throw InputError("vmsa-profile: unknown VMSA profile '" + std::string(text) +
                      "' (known: modern for KVM_SEV_INIT2 hosts, legacy for older hosts)");
 }
 
@@ -107,7 +107,8 @@ VmsaPage build_vmsa(std::uint32_t eip, const VmsaParams& params) {
 
 VmsaPage build_svsm_vmsa(std::uint64_t eip, std::uint32_t vcpu_sig) {
     VmsaPage p{};
-    // sev.md §6: flat 32-bit code (sel 8) and data (sel 16) segments; GS stays real-mode.
+    // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: flat 32-bit code (sel 8) and data (sel 16) segments; GS
+    // stays real-mode.
     put_segment(p, kEs, {16, 0xC93, 0xFFFFFFFF, 0});
     put_segment(p, kCs, {8, 0xC9B, 0xFFFFFFFF, 0});
     put_segment(p, kSs, {16, 0xC93, 0xFFFFFFFF, 0});
@@ -115,7 +116,8 @@ VmsaPage build_svsm_vmsa(std::uint64_t eip, std::uint32_t vcpu_sig) {
     put_segment(p, kFs, {16, 0xC93, 0xFFFFFFFF, 0});
     put_segment(p, kGs, {0, 0x93, 0xFFFF, 0});
     put_segment(p, kTr, {0, 0x8B, 0xFFFF, 0});
-    // sev.md §6: CR0 PE|ET, sev_features 0x1, FCW 0 (sev-snp-measure passes it under a wrong name).
+    // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: CR0 PE|ET, sev_features 0x1, FCW 0 (sev-snp-measure passes
+    // it under a wrong name).
     put_common(p, 0x11, eip, kDefaultGPat, vcpu_sig, 0x1, kMxcsrReset, 0);
     return p;
 }

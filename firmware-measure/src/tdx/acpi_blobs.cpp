@@ -41,7 +41,7 @@ std::vector<std::string> loader_allocations(ByteSpan loader, std::string_view so
 
 std::vector<AcpiBlob> load_acpi_blobs(const std::filesystem::path& dir) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) throw InputError("--acpi-dir " + dir.string() + ": not a directory");
+    if (!std::filesystem::is_directory(dir, ec)) throw InputError("acpi-dir " + dir.string() + ": not a directory");
     std::vector<AcpiBlob> blobs;
     blobs.push_back({std::string(kTableLoaderName), read_file(dir / acpi_file_name(kTableLoaderName))});
     for (const std::string& name :

@@ -3,7 +3,8 @@
 namespace ccvm::tdx {
 
 std::string load_options_text(std::string_view cmdline, bool has_initrd, Edk2Version edk2) {
-    // tdx.md §7: edk2 >= stable202508 prefixes "initrd=initrd ", older releases append " initrd=initrd".
+    // Linux drivers/firmware/efi/libstub: edk2 >= stable202508 prefixes "initrd=initrd ", older releases append "
+    // initrd=initrd".
     if (edk2 >= kEdk2InitrdPrefix) return (has_initrd ? "initrd=initrd " : "") + std::string(cmdline);
     return std::string(cmdline) + (has_initrd ? " initrd=initrd" : "");
 }

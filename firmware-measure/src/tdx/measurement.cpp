@@ -16,7 +16,7 @@
 namespace ccvm::tdx {
 namespace {
 
-// tdx.md §7: the first Linux release whose EFI stub uses EFI_CC_MEASUREMENT_PROTOCOL.
+// Linux drivers/firmware/efi/libstub: the first Linux release whose EFI stub uses EFI_CC_MEASUREMENT_PROTOCOL.
 constexpr std::pair<int, int> kFirstMeasuringStub{6, 9};
 
 struct KernelDigest {
@@ -91,7 +91,7 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
     }
     const Edk2Version edk2 = *in.edk2;
     if (firmware_generation(edk2) == FirmwareGeneration::no_measurement) {
-        // tdx.md §5.3: no TdTcg2Dxe before edk2-stable202302: nothing is measured.
+        // edk2 OvmfPkg release history: no TdTcg2Dxe before edk2-stable202302: nothing is measured.
         out.rtmr[0] = out.rtmr[1] = out.rtmr[2] =
             computed(Sha384Digest{}, "edk2 " + edk2.to_string() + " (< 2023.02) has no TDX measurement (no TdTcg2Dxe)");
         if (kernel.valid()) kernel.get();  // still validates the kernel
@@ -119,10 +119,11 @@ TdxMeasurement measure_tdx(const TdxInputs& in) {
             out.rtmr[0] = computed(replay(*ev)[0]);
             events.insert(events.end(), ev->begin(), ev->end());
         } else {
-            out.rtmr[0] = missing(
-                "edk2 " + edk2.to_string() +
-                " (>= 2025.05) measures the guest's SMBIOS table into RTMR0 (SmbiosMeasurementDxe): give it with "
-                "--smbios (/sys/firmware/dmi/tables/DMI of a guest with the same QEMU and VM configuration)");
+            out.rtmr[0] =
+                missing("edk2 " + edk2.to_string() +
+                        " (>= 2025.05) measures the guest's SMBIOS table into RTMR0 (SmbiosMeasurementDxe): give it as "
+                        "the guest's SMBIOS tables (smbios: /sys/firmware/dmi/tables/DMI of a guest with the same QEMU "
+                        "and VM configuration)");
         }
     }
 

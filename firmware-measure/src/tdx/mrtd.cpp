@@ -17,7 +17,7 @@ class RecordStream {
 public:
     explicit RecordStream(MrtdStats& stats) : stage_(kStageSize), stats_(stats) {}
 
-    // tdx.md §3: "MEM.PAGE.ADD", zero, u64 GPA at 16, zero to 128.
+    // Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: "MEM.PAGE.ADD", zero, u64 GPA at 16, zero to 128.
     void page_add(std::uint64_t gpa) {
         std::byte* r = reserve(kMrtdRecordSize);
         std::memset(r, 0, kMrtdRecordSize);
@@ -26,7 +26,8 @@ public:
         ++stats_.page_add_records;
     }
 
-    // tdx.md §3: "MR.EXTEND" header record (GPA at 16) followed by the 256 chunk bytes.
+    // Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: "MR.EXTEND" header record (GPA at 16) followed by the
+    // 256 chunk bytes.
     void extend(std::uint64_t gpa, ByteSpan chunk) {
         std::byte* r = reserve(kMrtdRecordSize + kMrExtendChunk);
         std::memset(r, 0, kMrtdRecordSize);
@@ -95,7 +96,8 @@ Sha384Digest compute_mrtd(ByteSpan image, const TdvfMetadata& metadata, PageAddO
     MrtdStats local;
     RecordStream out(stats != nullptr ? *stats : local);
     for (const TdvfSection& s : metadata.sections) {
-        // tdx.md §3: PAGE.AUG pages are added after launch and leave no PAGE.ADD record.
+        // Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: PAGE.AUG pages are added after launch and leave no
+        // PAGE.ADD record.
         auto add = [&](std::uint64_t page) {
             if (!s.page_aug()) out.page_add(s.memory_address + page * kPageSize);
         };

@@ -9,7 +9,8 @@
 namespace ccvm::tdx {
 namespace {
 
-// tdx.md §5 event 12: OVMF's DXEFV (FvNameGuid in OvmfPkgX64.fdf / IntelTdxX64.fdf) and UiApp's file GUID.
+// edk2 OvmfPkg/IntelTdx, TdTcg2Dxe: OVMF's DXEFV (FvNameGuid in OvmfPkgX64.fdf / IntelTdxX64.fdf) and UiApp's file
+// GUID.
 const Guid kDxeFvGuid = Guid::parse("7cb8bdc9-f8eb-4f34-aaea-3ee4af6516a1");
 const Guid kUiAppFileGuid = Guid::parse("462caa21-7614-4503-836e-8ab6f4662331");
 // MdeModulePkg BootManagerMenuApp.inf FILE_GUID (OVMF's PcdBootManagerMenuFile from edk2 9d9e3a2b).
@@ -18,7 +19,7 @@ const Guid kBootManagerMenuAppFileGuid = Guid::parse("eec25bdc-67f2-4d95-b1d5-f8
 // BmRegisterBootManagerMenu sets them; without HIDDEN for OVMF's "EFI Firmware Setup".
 constexpr std::uint32_t kBootManagerMenuAttributes = 0x109;
 constexpr std::uint32_t kFirmwareSetupAttributes = 0x101;
-// tdx.md §7: Linux EFI stub EV_EVENT_TAG ids.
+// Linux drivers/firmware/efi/libstub: Linux EFI stub EV_EVENT_TAG ids.
 constexpr std::uint32_t kTagLoadOptions = 0x8F3B22ED;
 constexpr std::uint32_t kTagInitrd = 0x8F3B22EC;
 
@@ -104,7 +105,7 @@ std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inpu
     std::vector<Event> ev;
     ev.push_back({0, EventType::efi_handoff_tables2, in.td_hob, "TD HOB (TdxTable)"});
     ev.push_back({0, EventType::efi_platform_firmware_blob2, in.cfv, "CFV (configuration firmware volume)"});
-    // tdx.md §5.3: from 2025.05 QemuFwCfgCacheInit measures fw_cfg items right after the TD HOB and
+    // edk2 OvmfPkg release history: from 2025.05 QemuFwCfgCacheInit measures fw_cfg items right after the TD HOB and
     // CFV GUID HOBs are built (PlatformPei / PeilessStartup), before any DXE event.
     if (gen == FirmwareGeneration::v202505) {
         for (const FwCfgItem& item : direct_boot_fw_cfg_items())
@@ -132,7 +133,7 @@ std::optional<std::vector<Event>> rtmr0_events(Edk2Version edk2, const Rtmr0Inpu
     }
     ev.push_back(make(0, EventType::efi_variable_boot, boot_order_direct_boot(), "BootOrder (0000)"));
     ev.push_back(make(0, EventType::efi_variable_boot, boot0000_uiapp(), "Boot0000 (UiApp)"));
-    // tdx.md §5.3: before efaf893 the ReadyToBoot separator went to RTMR0.
+    // edk2 OvmfPkg release history: before efaf893 the ReadyToBoot separator went to RTMR0.
     if (gen == FirmwareGeneration::pre_202411) ev.push_back(separator(0));
     return ev;
 }

@@ -10,7 +10,7 @@
 namespace ccvm::tdx {
 namespace {
 
-// tdx.md §5.1: HOB types, lengths and the PHIT version (PI spec EFI_HOB_HANDOFF_INFO_TABLE).
+// QEMU hw/i386/tdvf-hob.c: HOB types, lengths and the PHIT version (PI spec EFI_HOB_HANDOFF_INFO_TABLE).
 constexpr std::uint16_t kHobTypeHandoff = 0x0001;
 constexpr std::uint16_t kHobTypeResourceDescriptor = 0x0003;
 constexpr std::uint16_t kPhitLength = 56;

@@ -11,11 +11,11 @@
 namespace ccvm::tdx {
 namespace {
 
-// tdx.md §2 step 4: descriptor and section entry sizes.
+// Intel TDVF design guide, TDVF metadata: descriptor and section entry sizes.
 constexpr std::size_t kDescriptorSize = 16;
 constexpr std::size_t kSectionSize = 32;
 constexpr std::uint32_t kTdvfSignature = 0x46564454;  // "TDVF"
-// tdx.md §2 step 3: old TDVF/td-shim keep the metadata offset at N-0x20.
+// Intel TDVF design guide, TDVF metadata: old TDVF/td-shim keep the metadata offset at N-0x20.
 constexpr std::size_t kLegacyOffsetFromEnd = 0x20;
 
 // File offset of the descriptor, from the footer entry or the legacy location, if it holds "TDVF".

@@ -7,10 +7,10 @@
 namespace ccvm::secret::csv {
 namespace {
 
-// csv.md §8 CA certificate offsets.
+// csv-rs src/certs.
 constexpr std::size_t kCaKeyId = 0x004, kCaSigKeyId = 0x014, kCaUsage = 0x024, kCaPubkey = 0x040, kCaUidSize = 0x0D4,
                       kCaUid = 0x0D6, kCaSig = 0x240, kCaSignedEnd = 0x240;
-// csv.md §8 CSV certificate offsets.
+// csv-rs src/certs.
 constexpr std::size_t kCsvFw = 0x004, kCsvUsage = 0x008, kCsvAlgo = 0x00C, kCsvPubkey = 0x010, kCsvUidSize = 0x0A4,
                       kCsvUid = 0x0A6, kCsvSid = 0x1A4, kCsvSlot0 = 0x414, kCsvSlotSize = 0x208, kCsvSignedEnd = 0x414;
 

@@ -17,7 +17,7 @@ Sm3Digest expected_launch_measure(ByteSpan tik, std::uint8_t api_major, std::uin
 bool launch_measurement_matches(ByteSpan tik, ByteSpan measurement_blob, std::uint8_t api_major, std::uint8_t api_minor,
                                 std::uint32_t policy, const Sm3Digest& launch_digest) {
     if (measurement_blob.size() != kLaunchMeasureBlobSize)
-        throw InputError("--measurement: CSV LAUNCH_MEASURE blob must be 48 bytes (MEASURE || MNONCE), got " +
+        throw InputError("measurement: CSV LAUNCH_MEASURE blob must be 48 bytes (MEASURE || MNONCE), got " +
                          std::to_string(measurement_blob.size()));
     const Sm3Digest want =
         expected_launch_measure(tik, api_major, api_minor, policy, launch_digest, measurement_blob.subspan(32, 16));

@@ -11,7 +11,7 @@
 namespace ccvm::secret::csv {
 namespace {
 
-// csv.md §5 / csv-rs session/mod.rs: labels and sizes of the key schedule.
+// csv-rs src/session session/mod.rs: labels and sizes of the key schedule.
 constexpr std::size_t kDerivedKeySize = 32;
 constexpr std::size_t kTransportKeySize = 16;
 // csv-rs session/mod.rs: policy(4) + ms_enc(256) + vm_digest, pubkey_digest, vm_id, vm_version, user_data.
@@ -125,9 +125,9 @@ Block16 fixed_or_random(const std::optional<Block16>& fixed) {
 LaunchStartPackage create_launch_start(const CsvCertificate& platform_pdh, std::uint32_t policy,
                                        const LaunchStartOptions& options) {
     if (platform_pdh.usage != static_cast<std::uint32_t>(KeyUsage::pdh))
-        throw InputError("--pdh: certificate key usage is " + std::to_string(platform_pdh.usage) +
+        throw InputError("pdh: certificate key usage is " + std::to_string(platform_pdh.usage) +
                          ", expected PDH (0x1003)");
-    const Sm2PublicKey pdh_key = platform_pdh.pubkey.to_sm2("--pdh public key");
+    const Sm2PublicKey pdh_key = platform_pdh.pubkey.to_sm2("PDH public key");
     const std::optional<Sm2PrivateKey> generated =
         options.owner_key ? std::nullopt : std::optional<Sm2PrivateKey>(Sm2PrivateKey::generate());
     const Sm2PrivateKey& owner = options.owner_key ? *options.owner_key : *generated;

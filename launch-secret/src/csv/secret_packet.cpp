@@ -28,7 +28,7 @@ SecretPacket build_secret_packet(ByteSpan tek, ByteSpan tik, ByteSpan iv, std::u
     std::copy(iv.begin(), iv.end(), p.header.iv.begin());
     p.ciphertext = sm4_ctr(tek, iv, data);
     Bytes fields;
-    fields.push_back(std::byte{0x01});  // csv.md §6: the packet-type byte, as SEV's LAUNCH_SECRET
+    fields.push_back(std::byte{0x01});  // csv-rs src/session: the packet-type byte, as SEV's LAUNCH_SECRET
     append_le<std::uint32_t>(fields, flags);
     append(fields, iv);
     append_le<std::uint32_t>(fields, static_cast<std::uint32_t>(data.size()));

@@ -44,7 +44,7 @@ const Check* CheckList::find(std::string_view name) const noexcept {
 }
 
 void note_signatures_not_checked(CheckList& out) {
-    out.skip("signatures", "not checked (--no-signature-check): only the compared values are verified");
+    out.skip("signatures", "not checked (signature checks turned off): only the compared values are verified");
 }
 
 json::Value CheckList::to_json() const {

@@ -11,16 +11,10 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/unique_fd.hpp"
 
 namespace ccvm {
 namespace {
-
-struct Fd {
-    int fd;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
     throw InputError("cannot read '" + path.string() + "': " + what);
@@ -29,14 +23,14 @@ struct Fd {
 }  // namespace
 
 MappedFile::MappedFile(const std::filesystem::path& path) : path_(path) {
-    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (f.fd < 0) fail(path, std::strerror(errno));
+    const UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!f.valid()) fail(path, std::strerror(errno));
     struct stat st {};
-    if (::fstat(f.fd, &st) != 0) fail(path, std::strerror(errno));
+    if (::fstat(f.get(), &st) != 0) fail(path, std::strerror(errno));
     if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ == 0) return;
-    addr_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f.fd, 0);
+    addr_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f.get(), 0);
     if (addr_ == MAP_FAILED) {
         addr_ = nullptr;
         size_ = 0;

@@ -94,10 +94,10 @@ Bytes aes_kw(ByteSpan kek, ByteSpan in, bool wrap) {
     return out;
 }
 
-ccvm::EvpPkeyPtr generate_ec(Curve curve) {
+EvpPkeyPtr generate_ec(Curve curve) {
     const std::string name(to_string(curve));
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", name.c_str());
-    return ccvm::EvpPkeyPtr(openssl_checked(key, "EC key generation"));
+    return EvpPkeyPtr(openssl_checked(key, "EC key generation"));
 }
 
 SecretBytes ecdh(EVP_PKEY* own, EVP_PKEY* peer) {
@@ -207,9 +207,9 @@ nlohmann::json jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
     random_fill(cek.mutable_span());
     nlohmann::json header = {{"enc", std::string(kEncA256gcm)}};
     Bytes encrypted_key;
-    const ccvm::EvpPkeyPtr peer = recipient.public_key();
+    const EvpPkeyPtr peer = recipient.public_key();
     if (recipient.kty == KeyType::ec && recipient.alg == kAlgEcdhEsA256kw) {
-        const ccvm::EvpPkeyPtr eph = generate_ec(recipient.crv);
+        const EvpPkeyPtr eph = generate_ec(recipient.crv);
         const SecretBytes z = ecdh(eph.get(), peer.get());
         const SecretBytes kek = concat_kdf(z, kAlgEcdhEsA256kw, {}, {}, 32);
         encrypted_key = aes_kw(kek, cek, true);
@@ -274,7 +274,7 @@ SecretBytes jwe_decrypt(const nlohmann::json& jwe, EVP_PKEY* private_key) {
         if (epk_it == header.end()) throw InputError("JWE: ECDH-ES+A256KW header has no epk");
         nlohmann::json epk = *epk_it;
         if (epk.is_object() && !epk.contains("alg")) epk["alg"] = std::string(kAlgEcdhEsA256kw);
-        const ccvm::EvpPkeyPtr peer = Jwk::from_json(epk, "JWE epk").public_key();
+        const EvpPkeyPtr peer = Jwk::from_json(epk, "JWE epk").public_key();
         const SecretBytes z = ecdh(private_key, peer.get());
         const SecretBytes kek =
             concat_kdf(z, kAlgEcdhEsA256kw, optional_b64(header, "apu"), optional_b64(header, "apv"), 32);

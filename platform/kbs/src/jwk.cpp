@@ -44,7 +44,7 @@ Bytes strip_leading_zeros(Bytes b) {
     return b;
 }
 
-ccvm::EvpPkeyPtr rsa_public_key(ByteSpan n, ByteSpan e) {
+EvpPkeyPtr rsa_public_key(ByteSpan n, ByteSpan e) {
     const BignumPtr bn_n(openssl_checked(
         BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr),
         "RSA modulus"));
@@ -59,7 +59,7 @@ ccvm::EvpPkeyPtr rsa_public_key(ByteSpan n, ByteSpan e) {
     openssl_check(EVP_PKEY_fromdata_init(ctx.get()), "RSA fromdata");
     EVP_PKEY* key = nullptr;
     openssl_check(EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()), "RSA public key");
-    return ccvm::EvpPkeyPtr(key);
+    return EvpPkeyPtr(key);
 }
 
 }  // namespace
@@ -161,7 +161,7 @@ nlohmann::json Jwk::to_json() const {
     return j;
 }
 
-ccvm::EvpPkeyPtr Jwk::public_key() const {
+EvpPkeyPtr Jwk::public_key() const {
     if (kty == KeyType::rsa) return rsa_public_key(n, e);
     return attestation::ec_public_key(to_string(crv), x, y, "JWK");
 }

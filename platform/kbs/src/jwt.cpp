@@ -61,19 +61,18 @@ nlohmann::json decode_part(std::string_view part, std::string_view what) {
 
 TokenKey TokenKey::generate() {
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    return TokenKey(ccvm::EvpPkeyPtr(openssl_checked(key, "token key generation")));
+    return TokenKey(EvpPkeyPtr(openssl_checked(key, "token key generation")));
 }
 
 TokenKey TokenKey::load_pem(const std::filesystem::path& path) {
     const secret::SecretBytes pem = secret::read_secret_file(path);
-    const OpensslPtr<BIO, BIO_free_all> bio(
-        openssl_checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
+    const BioPtr bio(openssl_checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
     if (key == nullptr) {
         ERR_clear_error();
         throw InputError(path.string() + ": not a PEM private key");
     }
-    ccvm::EvpPkeyPtr owned(key);
+    EvpPkeyPtr owned(key);
     if (!is_p256(owned.get())) throw InputError(path.string() + ": the token key must be an EC P-256 key (ES256)");
     return TokenKey(std::move(owned));
 }

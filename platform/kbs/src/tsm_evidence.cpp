@@ -27,7 +27,7 @@ constexpr std::size_t kMaxOutblob = 16u << 20;  // far above any quote, token or
 // Reads a whole attribute. Opened and read with plain syscalls: an outblob read is what makes the
 // kernel produce the report, and a FIFO stands in for it in tests.
 Bytes read_attr(const fs::path& p) {
-    const secret::FileDescriptor fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+    const UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) io_error(p, "open");
     Bytes out;
     std::byte buf[65536];
@@ -43,7 +43,7 @@ Bytes read_attr(const fs::path& p) {
 }
 
 void write_attr(const fs::path& p, ByteSpan data) {
-    const secret::FileDescriptor fd(::open(p.c_str(), O_WRONLY | O_CLOEXEC));
+    const UniqueFd fd(::open(p.c_str(), O_WRONLY | O_CLOEXEC));
     if (fd.get() < 0) io_error(p, "open");
     std::size_t done = 0;
     while (done < data.size()) {

@@ -118,7 +118,8 @@ public:
         return nullptr;
     }
 
-    // libvirt.md §10: these parameters are uint; older drivers used int for some.
+    // libvirt include/libvirt/libvirt-domain.h, virDomainGetLaunchSecurityInfo: these parameters are uint; older
+    // drivers used int for some.
     std::optional<unsigned> uint(const char* key, bool required = true) const {
         const TypedValue* v = find(key, required);
         if (v == nullptr) return std::nullopt;

@@ -1,5 +1,6 @@
 // Arm CCA realms: libvirt has no launchSecurity type for them, so the rme-guest object and the
-// confidential-guest-support link go through <qemu:commandline> (libvirt.md §9, cca.md §7).
+// confidential-guest-support link go through <qemu:commandline> (libvirt docs/drvqemu.rst, QEMU command-line
+// passthrough, QEMU rme-guest object).
 #include "ccvm/base/encoding.hpp"
 #include "families/cca_measure.hpp"
 #include "families/families.hpp"
@@ -32,7 +33,7 @@ public:
 
     Registers measure(const VmSpec& spec) const override {
         RegisterTable regs(registers());
-        // cca.md §4.5: REMs start at zero and only the running realm extends them.
+        // Arm RMM spec (DEN0137), RSI_MEASUREMENT_EXTEND: REMs start at zero and only the running realm extends them.
         for (const char* rem : {"rem0", "rem1", "rem2", "rem3"})
             regs.not_computed(rem, "extended by the realm at run time (RSI_MEASUREMENT_EXTEND); no launch value");
         measure_cca_rim(spec, regs);

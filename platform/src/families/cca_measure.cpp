@@ -10,7 +10,8 @@ namespace ccvm::platform {
 
 void measure_cca_rim(const VmSpec& spec, RegisterTable& regs) {
     const CcaOptions& o = *spec.options<CcaOptions>();
-    // cca.md §8 trap: the RIM covers the DTB byte for byte, and QEMU generates it per host.
+    // Arm RMM spec (DEN0137), Realm attestation token: the RIM covers the DTB byte for byte, and QEMU generates it per
+    // host.
     if (!o.dtb) {
         return regs.not_computed("rim",
                                  "the RIM covers the realm's DTB byte for byte: set tee.dtb to the DTB QEMU "

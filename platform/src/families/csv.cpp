@@ -1,6 +1,6 @@
-// Hygon CSV, CSV2 and CSV3: the same sev-guest object with Hygon policy bits (csv.md §2-3).
+// Hygon CSV, CSV2 and CSV3: the same sev-guest object with Hygon policy bits (Hygon QEMU target/i386/csv.c).
 // libvirt does not model Hygon's user-id, so a guest reusing an ASID gets the whole object through
-// <qemu:commandline> instead (libvirt.md §9).
+// <qemu:commandline> instead (libvirt docs/drvqemu.rst, QEMU command-line passthrough).
 #include "families/families.hpp"
 #include "families/registers.hpp"
 #include "families/sev_measure.hpp"
@@ -18,7 +18,7 @@ public:
         parts.loader_type = "rom";
         parts.loader_stateless = true;
         parts.iommu_platform = true;
-        parts.on_reboot = "destroy";  // CSV3 guests are not resettable (csv.md §3)
+        parts.on_reboot = "destroy";  // CSV3 guests are not resettable (Hygon QEMU target/i386/csv.c)
         if (!o.user_id) {
             parts.launch_security = sev_guest_launch_security(spec, o, kCsvSessionSize);
             return;
@@ -41,10 +41,11 @@ public:
         if (kind_ == TeeKind::csv) {
             measure_csv_launch_digest(spec, regs);
         } else {
-            regs.not_computed("launch_digest",
-                              "Hygon does not publish the " + std::string(tee_name(kind_)) +
-                                  " VMSA/VMCB contents, so this launch digest cannot be precomputed (csv.md §4); "
-                                  "compare against a value captured from a known-good launch");
+            regs.not_computed(
+                "launch_digest",
+                "Hygon does not publish the " + std::string(tee_name(kind_)) +
+                    " VMSA/VMCB contents, so this launch digest cannot be precomputed (Hygon QEMU target/i386/csv.c); "
+                    "compare against a value captured from a known-good launch");
         }
         return std::move(regs).finish();
     }

@@ -19,7 +19,7 @@ XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& o, st
     ls.add("reducedPhysBits", std::to_string(spec.host.reduced_phys_bits));
     ls.add("policy", hex_value(o.policy, 4));
     if (o.handle) ls.add("handle", std::to_string(*o.handle));
-    // SEV API and csv.md §8: the guest owner's certificate is 2084 bytes (AMD GODH, Hygon PDH-usage cert).
+    // SEV API and csv-rs src/certs: the guest owner's certificate is 2084 bytes (AMD GODH, Hygon PDH-usage cert).
     if (o.dh_cert_file) ls.add("dhCert", load_blob_base64(*o.dh_cert_file, 2084, "tee.dh-cert-file"));
     if (o.session_file) ls.add("session", load_blob_base64(*o.session_file, session_size, "tee.session-file"));
     return ls;

@@ -21,7 +21,8 @@ std::string hex_value(std::uint64_t v, int min_digits = 1);
 // `session_size`: the family's LAUNCH_START session blob (SEV 128 bytes, CSV 772).
 XmlElement sev_guest_launch_security(const VmSpec& spec, const SevOptions& options, std::size_t session_size);
 
-// sev.md §8: the SEV session blob; csv.md §5 (csv-rs Session): the CSV session body and signature.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: the SEV session blob; csv-rs src/session (csv-rs Session): the CSV
+// session body and signature.
 inline constexpr std::size_t kSevSessionSize = 128;
 inline constexpr std::size_t kCsvSessionSize = 772;
 

@@ -1,5 +1,5 @@
 // AMD SEV and SEV-ES guests: QEMU's sev-guest object through <launchSecurity type='sev'>
-// (libvirt.md §8); SEV-ES is SEV with policy bit 2.
+// (libvirt docs/formatdomain.rst, launchSecurity); SEV-ES is SEV with policy bit 2.
 #include "families/families.hpp"
 #include "families/registers.hpp"
 #include "families/sev_measure.hpp"
@@ -13,7 +13,7 @@ public:
     TeeKind kind() const noexcept override { return kind_; }
 
     void shape_domain(const VmSpec& spec, DomainParts& parts) const override {
-        // libvirt.md §8.2: the launch measures one ROM image, so no writable varstore.
+        // libvirt docs/formatdomain.rst, launchSecurity: the launch measures one ROM image, so no writable varstore.
         parts.loader_type = "rom";
         parts.loader_stateless = true;
         parts.iommu_platform = true;

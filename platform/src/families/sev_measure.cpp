@@ -12,7 +12,8 @@
 namespace ccvm::platform {
 namespace {
 
-// The 176-byte table QEMU writes with kernel-hashes=on (sev.md §3), from the spec's boot files.
+// The 176-byte table QEMU writes with kernel-hashes=on (QEMU target/i386/sev.c, SevHashTable), from the spec's boot
+// files.
 std::optional<sev::KernelHashesTable> kernel_hashes_table(const VmSpec& spec, bool kernel_hashes) {
     if (!kernel_hashes || !spec.kernel) return std::nullopt;
     MappedFile kernel(*spec.kernel);
@@ -25,7 +26,7 @@ std::optional<sev::KernelHashesTable> kernel_hashes_table(const VmSpec& spec, bo
     return sev::build_kernel_hashes_table(kernel.bytes(), initrd_bytes, append);
 }
 
-// The VMSA inputs pinned by the host profile (sev.md §7); nullopt + reason when the vCPU
+// The VMSA inputs pinned by the host profile (AMD64 APM vol. 2 Table B-4, VMSA layout); nullopt + reason when the vCPU
 // signature is unknown.
 std::optional<sev::VmsaParams> vmsa_params(const VmSpec& spec, std::uint64_t sev_features, std::string& why) {
     sev::VmsaParams p;
@@ -61,7 +62,7 @@ void measure_sev_launch_digest(const VmSpec& spec, RegisterTable& regs) {
             regs.set("launch_digest", sev::sev_launch_digest(ovmf, table));
             return;
         }
-        // sev.md §5: SEV-ES VMSAs carry no guest features.
+        // AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_VMSA: SEV-ES VMSAs carry no guest features.
         auto params = vmsa_params(spec, 0, why);
         if (!params) return regs.not_computed("launch_digest", why);
         regs.set("launch_digest", sev::seves_launch_digest(ovmf, table, spec.vcpus, *params));

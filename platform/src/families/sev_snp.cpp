@@ -1,4 +1,4 @@
-// AMD SEV-SNP guests: <launchSecurity type='sev-snp'> (libvirt.md §8.1, libvirt >= 10.5).
+// AMD SEV-SNP guests: <launchSecurity type='sev-snp'> (libvirt docs/formatdomain.rst, launchSecurity, libvirt >= 10.5).
 #include "blob_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
@@ -31,7 +31,7 @@ std::array<std::byte, 16> id_field(const std::optional<std::string>& b64, std::s
 }
 
 // The ID block for the launch digest this spec produces, signed with the spec's ID key, so the
-// SNP firmware refuses a guest built from other inputs (sev.md §11a).
+// SNP firmware refuses a guest built from other inputs (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block).
 secret::SignedIdBlock sign_id_block(const VmSpec& spec, const SnpOptions& o) {
     RegisterTable regs({"launch_digest"});
     measure_sev_launch_digest(spec, regs);
@@ -62,7 +62,8 @@ public:
 
     void shape_domain(const VmSpec& spec, DomainParts& parts) const override {
         const SnpOptions& o = *spec.options<SnpOptions>();
-        // QEMU's SNP support needs a single -bios image (libvirt.md §8.2, AMDESE/AMDSEV#223).
+        // QEMU's SNP support needs a single -bios image (libvirt docs/formatdomain.rst, launchSecurity,
+        // AMDESE/AMDSEV#223).
         parts.loader_type = "rom";
         parts.loader_stateless = true;
         parts.iommu_platform = true;

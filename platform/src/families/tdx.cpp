@@ -1,5 +1,6 @@
-// Intel TDX guests: <launchSecurity type='tdx'> plus the machine shape a TD needs (libvirt.md §8.2,
-// tdx.md §9): ROM firmware, private guest memory, split irqchip, no SMM, no HPET, no suspend.
+// Intel TDX guests: <launchSecurity type='tdx'> plus the machine shape a TD needs (libvirt docs/formatdomain.rst,
+// launchSecurity, Intel TDX module spec, TD attributes and MROWNER/MRCONFIGID): ROM firmware, private guest memory,
+// split irqchip, no SMM, no HPET, no suspend.
 #include "families/families.hpp"
 #include "families/registers.hpp"
 #include "families/tdx_measure.hpp"

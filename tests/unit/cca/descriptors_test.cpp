@@ -27,7 +27,7 @@ void expect_header(const Descriptor& d, std::uint8_t type, const MeasurementSlot
 }
 }  // namespace
 
-// cca spec §4.2 table.
+// Arm RMM spec (DEN0137), RMI_RTT_INIT_RIPAS.
 TEST(CcaDescriptors, RipasLayout) {
     const MeasurementSlot rim = pattern(1);
     const Descriptor d = ripas_descriptor(rim, 0x80000000, 0x80200000);
@@ -37,7 +37,7 @@ TEST(CcaDescriptors, RipasLayout) {
     EXPECT_TRUE(zero_from(d, 0x60));
 }
 
-// cca spec §4.3 table.
+// Arm RMM spec (DEN0137), RMI_DATA_CREATE.
 TEST(CcaDescriptors, DataLayout) {
     const MeasurementSlot rim = pattern(3), content = pattern(0x80);
     const Descriptor d = data_descriptor(rim, 0x8fe00000, DataFlags::measure_content, content);
@@ -51,7 +51,7 @@ TEST(CcaDescriptors, DataLayout) {
     EXPECT_TRUE(zero_from(u, 0x60));
 }
 
-// cca spec §4.4: descriptor content at 0x50, nothing else after the RIM.
+// Arm RMM spec (DEN0137), RMI_REC_CREATE: descriptor content at 0x50, nothing else after the RIM.
 TEST(CcaDescriptors, RecLayout) {
     const MeasurementSlot rim = pattern(5), content = pattern(0x40);
     const Descriptor d = rec_descriptor(rim, content);
@@ -60,7 +60,7 @@ TEST(CcaDescriptors, RecLayout) {
     EXPECT_TRUE(zero_from(d, 0x90));
 }
 
-// cca spec §4.4: flags at 0x000, pc at 0x200, gprs at 0x300; mpidr (0x100) is not measured.
+// Arm RMM spec (DEN0137), RMI_REC_CREATE: flags at 0x000, pc at 0x200, gprs at 0x300; mpidr (0x100) is not measured.
 TEST(CcaDescriptors, RecParamsExcludeMpidr) {
     RecParams p;
     p.flags = kRecFlagRunnable;

@@ -20,7 +20,7 @@ RealmParams upstream_unit_test_params(MeasurementAlgo algo) {
 }
 }  // namespace
 
-// cca spec §4.1 table: every measured field at its offset, little-endian, the rest zero.
+// Arm RMM spec (DEN0137), RMI_REALM_CREATE: every measured field at its offset, little-endian, the rest zero.
 TEST(CcaRealmParams, EncodingLayout) {
     RealmParams p;
     p.flags = 0x7;
@@ -46,7 +46,7 @@ TEST(CcaRealmParams, EncodingLayout) {
     EXPECT_EQ(load_le<std::uint8_t>(encode_measured_realm_params(p), 0x30), 2u);
 }
 
-// RIM0 values quoted by the spec (§4.1 check) and by the create-only vector.
+// RIM0 values quoted by veraison/cca-realm-measurements and by the create-only vector.
 TEST(CcaRealmParams, Rim0MatchesUpstreamUnitTest) {
     Realm sha256(upstream_unit_test_params(MeasurementAlgo::sha256));
     EXPECT_EQ(to_hex(sha256.rim()), test::expected_rim("cca_rim", "cca-plan-ll01_create_only_sha256"));

@@ -31,8 +31,8 @@ RealmOptions threads(unsigned n) {
 }
 }  // namespace
 
-// An unaligned blob is measured as whole granules, zero-filled before and after (cca spec §4.3):
-// the same RIM as loading the explicitly padded bytes at the granule start.
+// An unaligned blob is measured as whole granules, zero-filled before and after (Arm RMM spec (DEN0137),
+// RMI_DATA_CREATE): the same RIM as loading the explicitly padded bytes at the granule start.
 TEST(CcaRealm, UnalignedDataIsZeroFilled) {
     const Bytes blob = stream(30003, 13);
     const std::uint64_t ipa = 0x8fdf8acc;  // kvmtool initrd placement of kvm02
@@ -103,7 +103,7 @@ TEST(CcaRealm, OnlyRunnableRecIsMeasured) {
     EXPECT_NE(realm.rim(), before);
 }
 
-// cca spec §4.2: RMM 2.0 no longer measures RTT_INIT_RIPAS.
+// Arm RMM spec (DEN0137), RMI_RTT_INIT_RIPAS: RMM 2.0 no longer measures RTT_INIT_RIPAS.
 TEST(CcaRealm, Rmm2SkipsRipas) {
     RealmOptions v2;
     v2.rmm_version = RmmVersion::v2_0;

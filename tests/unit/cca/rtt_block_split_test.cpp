@@ -27,7 +27,7 @@ std::vector<RipasRun> runs_from_note(const std::string& note) {
 }
 }  // namespace
 
-// cca spec §4.2: block sizes by s2sz with KVM's concatenated starting level.
+// Arm RMM spec (DEN0137), RMI_RTT_INIT_RIPAS: block sizes by s2sz with KVM's concatenated starting level.
 TEST(CcaRttBlockSplit, KvmBlockSizesByS2sz) {
     const std::vector<std::uint64_t> four{G512, G1, M2, K4}, three{G1, M2, K4}, two{M2, K4}, one{K4};
     for (unsigned s2sz : {44u, 48u, 52u}) EXPECT_EQ(KvmBlockSplit(s2sz).block_sizes(), four) << s2sz;
@@ -36,7 +36,7 @@ TEST(CcaRttBlockSplit, KvmBlockSizesByS2sz) {
     for (unsigned s2sz : {20u, 25u}) EXPECT_EQ(KvmBlockSplit(s2sz).block_sizes(), one) << s2sz;
 }
 
-// cca spec §4.2 example: [0x40001000, 0x100201000) -> 511x4K, 511x2M, 2x1G, 1x2M, 1x4K.
+// Arm RMM spec (DEN0137), RMI_RTT_INIT_RIPAS: [0x40001000, 0x100201000) -> 511x4K, 511x2M, 2x1G, 1x2M, 1x4K.
 TEST(CcaRttBlockSplit, SpecExample) {
     const auto entries = split_ripas_range(KvmBlockSplit(48), 0x40001000, 0x100201000);
     const std::vector<RipasRun> want{{0x40001000, 0x40200000, K4, 511},

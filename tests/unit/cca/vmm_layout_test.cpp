@@ -42,7 +42,8 @@ VmmInputs base_inputs(std::uint64_t memory, unsigned bps, unsigned wps) {
 }
 }  // namespace
 
-// cca spec §5: kvmtool s2sz = max(log2(last RAM byte), 32) + 1; QEMU virt 41 below 255 GiB.
+// veraison/cca-realm-measurements docs/realm-vm.md: kvmtool s2sz = max(log2(last RAM byte), 32) + 1; QEMU virt 41 below
+// 255 GiB.
 TEST(CcaVmmLayout, IpaBits) {
     EXPECT_EQ(kvmtool_ipa_bits(512u << 20), 33u);
     EXPECT_EQ(kvmtool_ipa_bits(2ull << 30), 33u);  // last byte 0xffffffff
@@ -111,7 +112,8 @@ TEST(CcaVmmLayout, QemuFirmware) {
     expect_same_layout(qemu_virt_plan(in), "qemu05_firmware_kernel_append");
 }
 
-// cca spec §5: QEMU's measurement log is 64 KiB unmeasured at DTB + 1 MiB, after the REC.
+// veraison/cca-realm-measurements docs/realm-vm.md: QEMU's measurement log is 64 KiB unmeasured at DTB + 1 MiB, after
+// the REC.
 TEST(CcaVmmLayout, QemuMeasurementLog) {
     VmmInputs in = base_inputs(1u << 30, 6, 6);
     in.kernel = input("kernelA.bin");

@@ -25,7 +25,8 @@ TEST(Encoding, Base64RoundTripAllPaddings) {
 }
 
 TEST(Guid, BytesLeEncodingMatchesSpecExample) {
-    // sev.md conventions: 9438d606-4f22-4cc9-b479-a793d411fd21 -> 06 d6 38 94 22 4f c9 4c b4 79 ...
+    // EFI GUID byte order (UEFI spec, Appendix A): 9438d606-4f22-4cc9-b479-a793d411fd21 -> 06 d6 38 94 22 4f c9 4c b4
+    // 79 ...
     Guid g = Guid::parse("9438d606-4f22-4cc9-b479-a793d411fd21");
     EXPECT_EQ(to_hex(g.bytes), "06d63894224fc94cb479a793d411fd21");
     EXPECT_EQ(g.to_string(), "9438d606-4f22-4cc9-b479-a793d411fd21");

@@ -142,7 +142,7 @@ TEST(CsvCli, SecretBuildCsvPacketDecryptsAndMacs) {
     const Bytes table = secret::csv::sm4_ctr(tek, ByteSpan(header).subspan(4, 16), ct);
     EXPECT_EQ(to_hex(ByteSpan(table).first(4)), "42f5741e");
     EXPECT_NE(std::search(table.begin(), table.end(), payload.begin(), payload.end()), table.end());
-    // csv.md §6 MAC layout.
+    // csv-rs src/session MAC layout.
     Bytes fields{std::byte{1}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}};
     append(fields, ByteSpan(header).subspan(4, 16));
     append_le<std::uint32_t>(fields, static_cast<std::uint32_t>(ct.size()));

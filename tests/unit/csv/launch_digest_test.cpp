@@ -1,4 +1,4 @@
-// CSV launch digest model (csv.md §4) against csv_model.json / csv_primitives.json.
+// CSV launch digest model (Hygon QEMU target/i386/csv.c) against csv_model.json / csv_primitives.json.
 #include <gtest/gtest.h>
 
 #include "ccvm/base/error.hpp"

@@ -120,7 +120,7 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
     ASSERT_EQ(::stat((dir / "out/guest_tik.bin").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 
-    // SessionBody (csv.md §5): nonce, wrapped keys and their MAC equal the vector's pieces.
+    // SessionBody (csv-rs src/session): nonce, wrapped keys and their MAC equal the vector's pieces.
     const ByteSpan s(session);
     EXPECT_EQ(to_hex(s.first(16)), in.at("nonce").as_string());
     EXPECT_EQ(to_hex(s.subspan(16, 32)), want.at("wrap_tk").as_string());

@@ -110,7 +110,7 @@ TEST(CsvLaunchMeasure, ModelLayoutAndMismatch) {
     const Bytes tik = from_hex("6a38a8f82a83d72b7ae92244f74c9117");
     const Sm3Digest digest = arr<32>(from_hex("17eae119318d21a80d472a1bf090f9999d56c33075f1f1215a09ecf23a994f2a"));
     const Bytes mnonce = from_hex("0fce0bf73fd9d294efde0ca375acf6c7");
-    // Independent HMAC over the csv.md §4 layout with OpenSSL's one-shot MAC.
+    // Independent HMAC over the Hygon QEMU target/i386/csv.c layout with OpenSSL's one-shot MAC.
     Bytes msg = from_hex("04011045000000");  // 0x04, api 1.16, policy 0x45
     append(msg, digest);
     append(msg, mnonce);

@@ -54,7 +54,7 @@ TEST(CsvSm2, EncryptionDecryptsWithOpenSsl) {
     EXPECT_TRUE(is_all_zero(ByteSpan(ms_enc).subspan(c.size())));
 }
 
-// The secure processor's side of ms_enc (csv.md §5), as the simulated CSV firmware uses it.
+// The secure processor's side of ms_enc (csv-rs src/session), as the simulated CSV firmware uses it.
 TEST(CsvSm2, PrivateKeyDecryptsThePaddedMasterSecretField) {
     const Sm2PrivateKey pdh = Sm2PrivateKey::generate();
     const Bytes master = from_hex("07828b6c460166919c8eeb185161a7def898745c29e3750d858120702e47dc57");

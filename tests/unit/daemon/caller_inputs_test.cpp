@@ -38,9 +38,7 @@ protected:
             "vm1.yaml");
     }
 
-    static secret::FileDescriptor open(const fs::path& p, int flags) {
-        return secret::FileDescriptor(::open(p.c_str(), flags | O_CLOEXEC));
-    }
+    static UniqueFd open(const fs::path& p, int flags) { return UniqueFd(::open(p.c_str(), flags | O_CLOEXEC)); }
 
     // The message take_caller_files refuses with, or "" when it accepts.
     std::string refusal(CallerFiles& files) const {
@@ -156,7 +154,7 @@ TEST(CallerInputsDirectory, EachFileOfTheDirectoryIsCopied) {
     ASSERT_EQ(files.size(), 3u);
     EXPECT_TRUE(files.contains((tmp.path() / "acpi" / "etc_acpi_rsdp").string()));
     // A key that climbs out of the directory is not one of its files.
-    files.emplace((tmp.path() / "acpi" / "..").string(), secret::FileDescriptor(::open(firmware.c_str(), O_RDONLY)));
+    files.emplace((tmp.path() / "acpi" / "..").string(), UniqueFd(::open(firmware.c_str(), O_RDONLY)));
 
     platform::VmSpec spec = original;
     take_caller_files(spec, files, tmp.path() / "copies");
@@ -169,7 +167,7 @@ TEST(CallerInputsDirectory, EachFileOfTheDirectoryIsCopied) {
 
     // No file of the directory passed: refused like any other inaccessible path.
     CallerFiles none;
-    none.emplace(firmware.string(), secret::FileDescriptor(::open(firmware.c_str(), O_RDONLY)));
+    none.emplace(firmware.string(), UniqueFd(::open(firmware.c_str(), O_RDONLY)));
     spec = original;
     try {
         take_caller_files(spec, none, tmp.path() / "copies2");

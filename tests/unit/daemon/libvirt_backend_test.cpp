@@ -2,7 +2,7 @@
 // for real wherever the test driver can (define, start, destroy, undefine, and its errors for the
 // launch-security calls), and with a narrow fake where it cannot: the three launch-security calls
 // of the C API are replaced by a stand-in host whose virTypedParameter answers come from the
-// simulated SEV/CSV firmware (libvirt.md §3 tier 2, §4, §10).
+// simulated SEV/CSV firmware (libvirt src/test/test_driver.c; virDomainGetLaunchSecurityInfo).
 #include <gtest/gtest.h>
 #include <libvirt/libvirt.h>
 #include <unistd.h>
@@ -77,7 +77,7 @@ TEST(LibvirtBackendTestDriver, HostWithoutSevSaysSoInOneLineWithLibvirtsText) {
     }
     b.define(plain_sev_xml("lvb-nosev"));
     b.start("lvb-nosev", false);
-    // libvirt.md §4 / §12: the test driver's own refusals reach the caller with libvirt's message.
+    // libvirt src/test/test_driver.c: the test driver's own refusals reach the caller with libvirt's message.
     EXPECT_NE(message_of([&] {
                   b.launch_measurement("lvb-nosev");
               }).find("unsupported flags (0x4) in function testDomainGetLaunchSecurityInfo"),
@@ -175,7 +175,7 @@ private:
     std::map<std::string, SimulatedGuest> guests_;
 };
 
-// libvirt's test driver cannot start a domain paused (libvirt.md §4): this start runs it, the fake
+// libvirt's test driver cannot start a domain paused (libvirt src/test/test_driver.c): this start runs it, the fake
 // firmware holds the launch. Every other call goes to the real backend.
 class RunInsteadOfPaused final : public VmBackend {
 public:
@@ -267,7 +267,8 @@ TEST_P(PreAttestedOnLibvirt, VerifiedLaunchInjectsThroughSetLaunchSecurityState)
     const libvirt::TypedParams& sent = host_->injected.at(name);
     EXPECT_EQ(sent.size(), 2u);  // sev-secret-header and sev-secret; OVMF's secret area, no set-address
     EXPECT_EQ(from_base64(std::get<std::string>(sent.at("sev-secret-header"))).size(), 52u);
-    // The decrypted packet is the secret table (GUID table of sev.md §10, libvirt padding).
+    // The decrypted packet is the secret table (GUID table of Linux drivers/virt/coco/efi_secret/efi_secret.c, libvirt
+    // padding).
     EXPECT_GE(host_->accepted.at(name), secret::kSecretTableHeaderSize + 28);
 
     // The session made for this firmware's PDH is what libvirt's <dhCert>/<session> carry.
@@ -306,7 +307,7 @@ TEST_P(PreAttestedOnLibvirt, MismatchDestroysTheDomainWithoutInjecting) {
 }
 
 TEST_P(PreAttestedOnLibvirt, PausedStartIsRefusedByTheTestDriverAfterTheSessionIsDefined) {
-    // Without the shim, the real test driver refuses the paused start the flow needs (libvirt.md §4):
+    // Without the shim, the real test driver refuses the paused start the flow needs (libvirt src/test/test_driver.c):
     // the error names libvirt's reason, and the domain it defined carries the family's session.
     const std::string name = std::string("lvb-paused-") + GetParam().tee;
     const VmPlan p = plan(name);

@@ -106,7 +106,7 @@ TEST(SimulatedCsvFirmware, SessionMustBeSignedByTheOwnerCertificate) {
     const platform::VmSpec spec = platform::parse_vm_spec(
         "name: fw\ntee:\n  type: csv\n  policy: 0x1\nmemory: 512M\nfirmware: " + kOvmf.string() + "\n", "fw.yaml");
     PreAttestation::Session s = csv_pre_attestation().create_session(fw->pdh(), 0x1);
-    // vm_id (body offset 612) is covered by no MAC, only by the owner's SM2 signature (csv.md §5).
+    // vm_id (body offset 612) is covered by no MAC, only by the owner's SM2 signature (csv-rs src/session).
     s.blob[612] ^= std::byte{1};
     try {
         fw->launch({0x1, s.dh_cert, s.blob}, spec);

@@ -402,7 +402,7 @@ std::string csv_spec(const std::filesystem::path& dir, const std::string& type, 
                      (inputs_dir() / "firmware/debian12/OVMF.fd").string() + "\n");
 }
 
-// CSV attestation report (csv.md §7): MEASURE at 0x90, POLICY at 0xB0.
+// CSV attestation report (csv-rs src/api/guest/types.rs): MEASURE at 0x90, POLICY at 0xB0.
 constexpr std::size_t kCsvMeasure = 0x90, kCsvPolicy = 0xB0;
 
 TEST(CliVerifyReportSpec, CsvLaunchDigestAndPolicy) {

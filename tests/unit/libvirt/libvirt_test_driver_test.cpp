@@ -1,4 +1,4 @@
-// The libvirt wrapper against libvirt's in-process test driver (test:///default, libvirt.md §4).
+// The libvirt wrapper against libvirt's in-process test driver (test:///default, libvirt src/test/test_driver.c).
 #include <gtest/gtest.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -77,7 +77,8 @@ TEST(LibvirtTestDriver, RedefinitionKeepsTheUuid) {
     auto conn = LibvirtConnection::open(kUri);
     std::string uuid = conn.define_domain(sev_domain("ccvm-sev-2")).uuid();
     EXPECT_EQ(uuid.size(), 36u);
-    // Without the lookup, libvirt would refuse: "domain 'X' already exists with uuid ..." (libvirt.md §12).
+    // Without the lookup, libvirt would refuse: "domain 'X' already exists with uuid ..." (libvirt
+    // src/test/test_driver.c).
     Domain again = conn.define_domain(sev_domain("ccvm-sev-2"));
     EXPECT_EQ(again.uuid(), uuid);
     again.undefine();
@@ -97,7 +98,7 @@ TEST(LibvirtTestDriver, UnsupportedCallsAreLibvirtErrors) {
     dom.start(false);
     try {
         dom.launch_security_info();
-        FAIL() << "the test driver cannot report launch security info (libvirt.md §4)";
+        FAIL() << "the test driver cannot report launch security info (libvirt src/test/test_driver.c)";
     } catch (const LibvirtError& e) {
         EXPECT_EQ(e.code, VIR_ERR_INVALID_ARG);
         EXPECT_EQ(e.domain, VIR_FROM_TEST);
@@ -195,7 +196,8 @@ std::string error_of(const TypedParams& p) {
 
 TEST(SevNodeInfo, EveryParameterOfLibvirt8) {
     ParamSource src;
-    // libvirt.md §10: pdh and cert-chain are base64 strings, the rest uint, cpu0-id a string.
+    // libvirt include/libvirt/libvirt-domain.h, virDomainGetLaunchSecurityInfo: pdh and cert-chain are base64 strings,
+    // the rest uint, cpu0-id a string.
     src.str(VIR_NODE_SEV_PDH, "AAEC/w==")
         .str(VIR_NODE_SEV_CERT_CHAIN, "3q2+7w==")
         .uint(VIR_NODE_SEV_CBITPOS, 51)
@@ -266,7 +268,7 @@ TEST(SevLaunchInfo, LaunchMeasureParameters) {
 }
 
 TEST(SevLaunchInfo, DomainWithoutSevReportsNothing) {
-    // libvirt.md §12: domlaunchsecinfo on a plain domain succeeds with 0 parameters.
+    // libvirt src/test/test_driver.c: domlaunchsecinfo on a plain domain succeeds with 0 parameters.
     try {
         sev_launch_info({});
         FAIL();
@@ -287,7 +289,7 @@ TEST(SevNodeInfo, TestDriverHasNoSev) {
     auto conn = LibvirtConnection::open(kUri);
     try {
         conn.sev_info();
-        FAIL() << "libvirt.md §4: the test driver has no virNodeGetSEVInfo";
+        FAIL() << "libvirt src/test/test_driver.c: the test driver has no virNodeGetSEVInfo";
     } catch (const LibvirtError& e) {
         EXPECT_EQ(e.code, VIR_ERR_NO_SUPPORT);
         EXPECT_TRUE(e.unsupported());

@@ -85,7 +85,7 @@ TEST(MeasureSpec, SevFamilyMatchesTheReferenceVectors) {
 
 TEST(MeasureSpec, CsvMatchesTheReferenceModel) {
     EXPECT_EQ(check_launch_digest_cases("csv_model.json"), 3);
-    // csv.md §4: generic OVMF has an empty hash-table area, so kernel hashes are refused.
+    // Hygon QEMU target/i386/csv.c: generic OVMF has an empty hash-table area, so kernel hashes are refused.
     std::string yaml =
         "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
         "\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee:\n  type: csv\n  kernel-hashes: true\n";
@@ -204,7 +204,7 @@ TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
         EXPECT_NE(m.registers.values.contains(name), m.registers.not_computed.contains(name)) << name;
     ASSERT_TRUE(m.registers.values.contains("mrtd"));  // MRTD needs only the firmware
     EXPECT_EQ(m.registers.values.at("mrtd").size(), 48u);
-    // tdx.md §0: firmware never extends RTMR3.
+    // Intel TDX module spec, RTMR: firmware never extends RTMR3.
     EXPECT_EQ(m.registers.values.at("rtmr3"), Bytes(48, std::byte{0}));
     EXPECT_TRUE(m.registers.not_computed.contains("rtmr0"));  // needs the host's ACPI tables and edk2 version
 }

@@ -95,7 +95,7 @@ TEST(VmSpec, DefaultsPerFamily) {
     auto es = parse_vm_spec(std::string(base) + "tee: sev-es\n", "t");
     EXPECT_EQ(es.options<SevOptions>()->policy, 0x5u);
     auto csv3 = parse_vm_spec(std::string(base) + "tee: csv3\n", "t");
-    EXPECT_EQ(csv3.options<SevOptions>()->policy, 0x45u);  // csv.md §2: NODBG | ES | CSV3
+    EXPECT_EQ(csv3.options<SevOptions>()->policy, 0x45u);  // Hygon QEMU target/i386/csv.c: NODBG | ES | CSV3
     auto snp = parse_vm_spec(std::string(base) + "tee: sev-snp\n", "t");
     EXPECT_EQ(snp.options<SnpOptions>()->policy, 0x30000u);
     EXPECT_EQ(snp.options<SnpOptions>()->guest_features, 0x1u);
@@ -143,7 +143,8 @@ TEST(VmSpec, ImpossibleCombinations) {
     // SEV-ES without OVMF.
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\ntee: sev-es\n"),
               "t.yaml:4:6: firmware: sev-es guests boot through OVMF/TDVF: set firmware");
-    // Policy bits that contradict the family (sev.md §8, csv.md §2).
+    // Policy bits that contradict the family (AMD SEV API spec (pub. 55766) LAUNCH_START, Hygon QEMU
+    // target/i386/csv.c).
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee:\n  type: sev\n  policy: 0x5\n"),
               "t.yaml:6:11: tee.policy: policy 0x5 sets the ES bit (0x4): use tee type sev-es");
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee:\n  type: csv3\n  policy: 0x5\n"),
@@ -209,7 +210,7 @@ TEST(VmSpec, EveryExampleParses) {
 }
 
 TEST(VmSpecInputs, KernelHashesNeedTheFirmwareTable) {
-    // Debian's generic OVMF has the hash-table entry with base 0 (sev.md §12): the Debian 12 copy of the
+    // Debian's generic OVMF has the hash-table entry with base 0 (QEMU target/i386/sev.c): the Debian 12 copy of the
     // vector set.
     const std::string ovmf = (test::inputs_dir() / "firmware" / "debian12" / "OVMF_CODE_4M.fd").string();
     test::TempDir dir;

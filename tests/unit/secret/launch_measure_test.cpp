@@ -1,4 +1,4 @@
-// LAUNCH_MEASURE check (sev.md §9).
+// LAUNCH_MEASURE check (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE).
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"

@@ -1,5 +1,5 @@
-// LAUNCH_SECRET packet (sev.md §11), checked against the shared vector and recomputed with the
-// openssl command-line tool (AES-128-CTR decryption and HMAC-SHA256 of the header message).
+// LAUNCH_SECRET packet (AMD SEV API spec (pub. 55766) LAUNCH_SECRET), checked against the shared vector and recomputed
+// with the openssl command-line tool (AES-128-CTR decryption and HMAC-SHA256 of the header message).
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"

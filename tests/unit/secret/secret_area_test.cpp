@@ -1,4 +1,4 @@
-// Secret size limits against the firmware's secret area (sev.md §10).
+// Secret size limits against the firmware's secret area (Linux drivers/virt/coco/efi_secret/efi_secret.c).
 #include <gtest/gtest.h>
 
 #include "ccvm/base/error.hpp"
@@ -10,7 +10,8 @@ using namespace ccvm;
 using namespace ccvm::secret;
 
 TEST(SecretArea, AmdSevFixtures) {
-    // sev.md §1: AmdSev edk2-stable202405 0x810000/0xC00, 2022 build 0x80C000/0xC00.
+    // edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm: AmdSev edk2-stable202405 0x810000/0xC00, 2022 build
+    // 0x80C000/0xC00.
     MappedFile a(test::inputs_dir() / "firmware/fixtures/ovmf_AmdSev_suffix.bin");
     SecretArea s = find_secret_area(a.bytes(), "amdsev");
     EXPECT_EQ(s.base, 0x810000u);

@@ -1,4 +1,4 @@
-// Secret table layout and the libvirt/sevctl padding trap (sev.md §10).
+// Secret table layout and the libvirt/sevctl padding trap (Linux drivers/virt/coco/efi_secret/efi_secret.c).
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"
@@ -20,7 +20,8 @@ TEST(SecretTable, Layout) {
     std::vector<SecretEntry> e;
     e.push_back({parse_secret_guid("luks-key"), SecretBytes(as_bytes("abc"))});
     SecretBytes t = build_secret_table(e, Padding::sevctl);
-    // sev.md §10: header GUID bytes_le, total_len = 20 + 20 + 3 = 43 (unpadded), entry GUID, len 23.
+    // Linux drivers/virt/coco/efi_secret/efi_secret.c: header GUID bytes_le, total_len = 20 + 20 + 3 = 43 (unpadded),
+    // entry GUID, len 23.
     EXPECT_EQ(to_hex(t.span().first(16)), "42f5741edd71664d963eef4287ff173b");
     EXPECT_EQ(load_le<std::uint32_t>(t, 16), 43u);
     EXPECT_EQ(to_hex(t.span().subspan(20, 16)), "e5696873f084734992ec06879ce3da0b");
@@ -31,7 +32,7 @@ TEST(SecretTable, Layout) {
 }
 
 TEST(SecretTable, LuksKeyGuidBytes) {
-    // sev.md conventions: first three GUID fields byte-swapped.
+    // EFI GUID byte order (UEFI spec, Appendix A): first three GUID fields byte-swapped.
     EXPECT_EQ(to_hex(kLuksKeyGuid.bytes),
               "e5696873f08473"
               "4992ec06879ce3da0b");
@@ -39,7 +40,8 @@ TEST(SecretTable, LuksKeyGuidBytes) {
     EXPECT_THROW(parse_secret_guid("not-a-guid"), InputError);
 }
 
-// sev.md §10: a 64-byte table becomes 80 bytes with libvirt and stays 64 with sevctl.
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: a 64-byte table becomes 80 bytes with libvirt and stays 64 with
+// sevctl.
 TEST(SecretTable, PaddingAlignedEdge) {
     auto e = one_entry(64 - 40);
     ASSERT_EQ(secret_table_length(e), 64u);

@@ -1,4 +1,4 @@
-// Small helpers for the launch-secret tests: private temp directories, files with a given mode,
+// Small helpers for the launch-secret tests: files with a given mode (TempDir: support/temp_dir.hpp),
 // and the openssl CLI as an independent reference.
 #pragma once
 
@@ -13,28 +13,9 @@
 
 #include "ccvm/base/bytes.hpp"
 #include "ccvm/base/encoding.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ccvm::test {
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ccvm-secret-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
-};
 
 inline std::filesystem::path write_file(const std::filesystem::path& p, ByteSpan data, mode_t mode = 0600) {
     {

@@ -1,5 +1,5 @@
-// LAUNCH_START package (sev.md §8): KDF, key wrap and MACs against the virtee/sev unit vectors, and
-// the whole session against the shared vector built from the Naples PDH.
+// LAUNCH_START package (AMD SEV API spec (pub. 55766) LAUNCH_START): KDF, key wrap and MACs against the virtee/sev unit
+// vectors, and the whole session against the shared vector built from the Naples PDH.
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"
@@ -34,7 +34,7 @@ std::array<std::byte, N> arr(std::string_view h) {
 }  // namespace
 
 // virtee/sev src/session/mod.rs test `session`: all-zero Z (16 bytes), nonce, IV, TEK, TIK, policy 0.
-// sev.md §8 "Check values" quotes the first and last bytes of the same three values.
+// AMD SEV API spec (pub. 55766) LAUNCH_START quotes the first and last bytes of the same three values.
 TEST(LaunchSession, VirteeAllZeroVector) {
     const Bytes zero16(16);
     SessionFields f = derive_session_fields(zero16, SessionNonce{}, AesCtrIv{}, zero16, zero16, 0);

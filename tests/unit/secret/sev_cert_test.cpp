@@ -1,4 +1,4 @@
-// SEV certificate v1 layout (sev.md §8 table).
+// SEV certificate v1 layout (AMD SEV API spec (pub. 55766) LAUNCH_START).
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"

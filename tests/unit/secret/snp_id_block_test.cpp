@@ -1,5 +1,5 @@
-// SNP ID block / ID auth (sev.md §11a): byte layout, and every signature re-verified with the openssl
-// command-line tool against keys that tool generated.
+// SNP ID block / ID auth (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block): byte layout, and every
+// signature re-verified with the openssl command-line tool against keys that tool generated.
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"

@@ -1,5 +1,6 @@
 // An SNP spec with `tee.id-key`: `ccvm spec render` signs the ID block for the launch digest that
-// `ccvm measure` computes for the same spec (sev.md §11a); checked by layout and with the openssl CLI.
+// `ccvm measure` computes for the same spec (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block); checked by
+// layout and with the openssl CLI.
 #include <gtest/gtest.h>
 
 #include "ccvm/base/encoding.hpp"
@@ -59,7 +60,8 @@ TEST(SpecIdBlock, RenderSignsTheMeasuredDigest) {
     EXPECT_NE(r.out.find("authorKey='yes'"), std::string::npos) << r.out;
     EXPECT_EQ(test::schema_errors(r.out), "");
 
-    // ID block layout (sev.md §11a): digest, family id, image id, version 1, SVN, policy.
+    // ID block layout (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block): digest, family id, image id,
+    // version 1, SVN, policy.
     const Bytes block = from_base64(element_text(r.out, "idBlock"), "idBlock");
     ASSERT_EQ(block.size(), secret::kIdBlockSize);
     const ByteSpan b(block);

@@ -84,7 +84,8 @@ TEST(SevMetadata, ParsesAllSectionTypes) {
     EXPECT_TRUE(fw.has_section(sev::SectionType::snp_kernel_hashes));
 }
 
-// sev.md §2: unknown types and versions are hard errors that name the value and the item index.
+// edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm: unknown types and versions are hard errors that name the value and
+// the item index.
 TEST(SevMetadata, RejectsUnknownTypeNamingTypeAndIndex) {
     const std::string e = error_of(image_with_metadata(1, {{0x800000, 0x1000, 1}, {0x801000, 0x1000, 5}}));
     EXPECT_NE(e.find("section 1"), std::string::npos) << e;

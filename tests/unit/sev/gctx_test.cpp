@@ -35,7 +35,8 @@ TEST(GuestContext, ReproducesReferencePageTrace) {
     }
 }
 
-// sev.md §6 PAGE_INFO layout, checked against an independent SHA-384 of hand-assembled bytes.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE PAGE_INFO layout, checked against an independent SHA-384 of
+// hand-assembled bytes.
 TEST(GuestContext, PageInfoLayout) {
     Sha384Digest ld{}, contents{};
     ld.fill(std::byte{0xAA});
@@ -52,7 +53,8 @@ TEST(GuestContext, PageInfoLayout) {
     EXPECT_EQ(g.ld(), sha384(zero_info));
 }
 
-// sev.md §6: a precomputed OVMF hash gives the same digest as the full computation.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: a precomputed OVMF hash gives the same digest as the full
+// computation.
 TEST(GuestContext, PrecomputedOvmfHashEqualsFullRun) {
     MappedFile full(vec::file_path("OVMF-deb-amdsev-suffix.fd"));
     MappedFile suffix(vec::file_path("ovmf_AmdSev_suffix.bin"));

@@ -81,7 +81,8 @@ TEST(LaunchDigest, LibraryReproducesEveryCase) {
     EXPECT_GE(checked, 60);
 }
 
-// sev.md §5 invariants: SEV-ES ignores guest features; one pass gives every vCPU count.
+// AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_VMSA invariants: SEV-ES ignores guest features; one pass gives every vCPU
+// count.
 TEST(LaunchDigest, SevEsSweepMatchesSingleRuns) {
     MappedFile ovmf(test::substitute("@inputs/firmware/debian12/OVMF.fd"));
     const auto fw = sev::FirmwareImage::parse(ovmf.bytes(), "OVMF.fd");
@@ -92,7 +93,7 @@ TEST(LaunchDigest, SevEsSweepMatchesSingleRuns) {
     for (unsigned n = 1; n <= 5; ++n) EXPECT_EQ(all[n - 1], sev::seves_launch_digest(fw, std::nullopt, n, p));
 }
 
-// sev.md §4: SEV with a kernel needs a firmware with a non-zero hash-table base.
+// AMD SEV API spec (pub. 55766) LAUNCH_UPDATE_DATA: SEV with a kernel needs a firmware with a non-zero hash-table base.
 TEST(LaunchDigest, SevKernelOnGenericOvmfNamesTheFix) {
     MappedFile ovmf(test::substitute("@inputs/firmware/debian12/OVMF.fd"));
     const Bytes kernel(10, std::byte{1});

@@ -37,7 +37,7 @@ TEST(SevHashes, MatchesReferenceTables) {
     EXPECT_EQ(checked, 5);
 }
 
-// sev.md §3: empty append hashes like no append (SHA-256 of one NUL byte).
+// QEMU target/i386/sev.c, SevHashTable: empty append hashes like no append (SHA-256 of one NUL byte).
 TEST(SevHashes, EmptyAppendEqualsNoAppend) {
     const Bytes kernel(100, std::byte{7});
     const auto a = sev::build_kernel_hashes_table(kernel, std::nullopt, std::nullopt);

@@ -17,7 +17,7 @@ TEST(VcpuTypes, MatchReferenceSignatures) {
     EXPECT_FALSE(sev::vcpu_sig_for_type("EPYC-Bergamo").has_value());
 }
 
-// sev.md §7 invariants and the spec's own table.
+// AMD64 APM vol. 2 Table B-4, VMSA layout invariants and the spec's own table.
 TEST(VcpuTypes, SignatureFormula) {
     EXPECT_EQ(sev::cpu_sig(23, 1, 2), 0x800F12u);
     EXPECT_EQ(sev::cpu_sig(23, 49, 0), 0x830F10u);

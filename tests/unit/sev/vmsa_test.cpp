@@ -66,8 +66,8 @@ TEST(Vmsa, CloudVmmsIgnoreVcpuSignature) {
     }
 }
 
-// sev.md §7: legacy and modern QEMU pages differ only in MXCSR (0x408) and FCW (0x410); the
-// legacy pages and both SEV-ES digests are the libvirt / sev-snp-measure reference values.
+// AMD64 APM vol. 2 Table B-4, VMSA layout: legacy and modern QEMU pages differ only in MXCSR (0x408) and FCW (0x410);
+// the legacy pages and both SEV-ES digests are the libvirt / sev-snp-measure reference values.
 TEST(Vmsa, LegacyVersusModern) {
     const auto& p = vec::primitive("sev-seves-legacy-vs-modern-vmsa");
     sev::VmsaParams modern{0, 0x800F12, sev::VmmType::qemu, sev::VmsaProfile::modern};
@@ -94,7 +94,8 @@ TEST(Vmsa, LegacyVersusModern) {
               p.at("legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0").as_string());
 }
 
-// sev.md §6: SVSM entry state. Reference quirks: GS stays a 16-bit segment, FCW is 0.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: SVSM entry state. Reference quirks: GS stays a 16-bit segment,
+// FCW is 0.
 TEST(Vmsa, SvsmPageLayout) {
     const auto page = sev::build_svsm_vmsa(0xFFB84000, 0x800F12);
     EXPECT_EQ(load_le<std::uint16_t>(page, 0x10), 8u);            // CS selector

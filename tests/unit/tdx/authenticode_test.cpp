@@ -20,7 +20,8 @@ TEST(Authenticode, UnpatchedKernelSha384AndSha256) {
     MappedFile k(test::tdx::kernel_path());
     const json::Value& p = test::tdx::primitive("tdx-kernel.authenticode_sha384.unpatched");
     EXPECT_EQ(to_hex(authenticode_sha384(k.bytes())), p.at("sha384").as_string());
-    // The SHA-256 variant equals the messageDigest of Debian's own signature (tdx.md §6.1).
+    // The SHA-256 variant equals the messageDigest of Debian's own signature (edk2 SecurityPkg DxeTpm2MeasureBootLib,
+    // TcgMeasurePeImage).
     EXPECT_EQ(to_hex(authenticode_digest(HashAlgo::sha256, k.bytes())), p.at("authenticode_sha256").as_string());
 }
 

@@ -15,27 +15,12 @@
 #include "ccvm/firmware-measure/tdx/rtmr_events.hpp"
 #include "ccvm/firmware-measure/tdx/smbios_measurement.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "tdx_vectors.hpp"
 
 using namespace ccvm;
 
 namespace {
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ccvm-tdx-XXXXXX").string();
-        path_ = mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 void write(const std::filesystem::path& p, ByteSpan data) {
     std::ofstream f(p, std::ios::binary);
@@ -85,7 +70,7 @@ std::vector<tdx::Event> events_of(const json::Value& doc) {
 }
 
 TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
-    TempDir dir;
+    test::TempDir dir;
     auto m = test::run_process(measure_argv());
     ASSERT_EQ(m.exit_code, 0) << m.err;
     const json::Value doc = json::parse(m.out);
@@ -161,7 +146,7 @@ TEST(TdxCli, UsageErrorsExitTwo) {
 }
 
 TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
-    TempDir dir;
+    test::TempDir dir;
     std::vector<std::string> argv = measure_argv();
     argv.back() = "hex";
     argv.push_back("--trace");
@@ -188,7 +173,7 @@ TEST(TdxCli, MeasureDiffNamesTheKernelEventForQemuVersions) {
 // variables from their bytes, a log built from the output replays to it, and 2025.08 moves
 // initrd=initrd to the front of the LoadOptions a measuring (>= 6.9) stub logs in RTMR2.
 TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
-    TempDir dir;
+    test::TempDir dir;
     // Type 1 (serial string and UUID to blank) and the end structure.
     const Bytes smbios = from_hex(
         "011b0001010200031111111111111111111111111111111106000051454d55005374642050430053"
@@ -281,7 +266,7 @@ TEST(TdxCli, AcpiDumpReproducesShippedQemu72Dumps) {
     if (!have_qemu()) GTEST_SKIP() << "qemu-system-x86_64 not installed";
     auto version = test::run_process({"/bin/sh", "-c", "qemu-system-x86_64 --version"});
     if (version.out.find("version 7.2") == std::string::npos) GTEST_SKIP() << "shipped dumps are from QEMU 7.2";
-    TempDir dir;
+    test::TempDir dir;
     auto r = test::run_process(
         {test::ccvm_cli().string(), "acpi", "dump", "--memory", "2G", "--vcpus", "4", "--out", dir.path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,4 +1,4 @@
-// RTMR0 of edk2 >= stable202505 (tdx.md §5.3): the "QEMU FW CFG" events of QemuFwCfgCacheInit.c,
+// RTMR0 of edk2 >= stable202505 (edk2 OvmfPkg release history): the "QEMU FW CFG" events of QemuFwCfgCacheInit.c,
 // the BootManagerMenuApp / "EFI Firmware Setup" load options, SmbiosMeasurementDxe's filtered
 // SMBIOS table, and the 17-event template order. Expected bytes are written out from the edk2
 // structures (FW_CFG_EVENT, EFI_LOAD_OPTION, SMBIOS_TABLE_TYPE*) field by field.
@@ -59,7 +59,7 @@ TEST(BootVariables202505, LoadOptionBytes) {
               "01010000"
               "2c00" +
                   utf16_hex("EFI Firmware Setup") + "0000" + fv_file_path(kUiApp));
-    // The same builder gives the pre-202505 Boot0000 whose digest real TD logs carry (tdx.md §10).
+    // The same builder gives the pre-202505 Boot0000 whose digest real TD logs carry (real TD event logs).
     EXPECT_EQ(to_hex(sha384(boot0000_uiapp())),
               test::tdx::primitive("tdx-const.boot0000.uiapp_pre202505").at("sha384").as_string());
 }
@@ -254,7 +254,7 @@ TEST(Measurement202505, SmbiosInputCompletesRtmr0) {
     in.edk2 = Edk2Version::parse("2025.05");
     const TdxMeasurement without = measure_tdx(in);
     EXPECT_FALSE(without.rtmr[0].value.has_value());
-    EXPECT_NE(without.rtmr[0].reason.find("--smbios"), std::string::npos) << without.rtmr[0].reason;
+    EXPECT_NE(without.rtmr[0].reason.find("(smbios: "), std::string::npos) << without.rtmr[0].reason;
 
     const Bytes table = hex(kType1 + kEnd);
     in.smbios = table;

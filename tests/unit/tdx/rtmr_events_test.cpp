@@ -1,5 +1,6 @@
 // RTMR0..2 event lists per edk2 range against tdx_primitives.json (constants, per-event RTMR0
-// logs, LoadOptions, RTMR2 replay) and the version rules of tdx.md §5.3, §6, §7.
+// logs, LoadOptions, RTMR2 replay) and the version rules of edk2 OvmfPkg release history; edk2 OvmfPkg/Tcg/TdTcg2Dxe;
+// Linux drivers/firmware/efi/libstub.
 #include <gtest/gtest.h>
 
 #include "ccvm/firmware-measure/hash.hpp"

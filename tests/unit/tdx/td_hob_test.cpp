@@ -1,4 +1,4 @@
-// TD HOB bytes against tdx_primitives.json (tdx-td-hob.*), layout per tdx.md §5.1.
+// TD HOB bytes against tdx_primitives.json (tdx-td-hob.*), layout per QEMU hw/i386/tdvf-hob.c.
 #include <gtest/gtest.h>
 
 #include "ccvm/base/error.hpp"
@@ -21,7 +21,7 @@ TdvfSection section(std::uint64_t gpa, std::uint64_t size, SectionType type) {
     return s;
 }
 
-// tdx.md §2 "Known images": ovmf-inteltdx has the deb12 layout scaled to 4 MiB (image not shipped).
+// Intel TDVF design guide, TDVF metadata: ovmf-inteltdx has the deb12 layout scaled to 4 MiB (image not shipped).
 TdvfMetadata inteltdx_layout() {
     TdvfMetadata md;
     md.sections = {section(0xffc84000, 0x37c000, SectionType::bfv),   section(0xffc00000, 0x84000, SectionType::cfv),
@@ -52,7 +52,7 @@ TEST(TdHob, MatchesEveryReferenceHob) {
 }
 
 TEST(TdHob, RamRangesSplitAroundSectionsAndAt2G) {
-    // tdx.md §5.1: RAM >= 0xB0000000 -> [0, 2G) + [4G, 4G + RAM - 2G).
+    // QEMU hw/i386/tdvf-hob.c: RAM >= 0xB0000000 -> [0, 2G) + [4G, 4G + RAM - 2G).
     const auto ranges = td_ram_ranges(inteltdx_layout(), 0xB0000000);
     ASSERT_FALSE(ranges.empty());
     EXPECT_EQ(ranges.back().start, 0x100000000u);

@@ -42,7 +42,8 @@ TEST_P(TdvfImages, SectionsMrtdAndCfvMatchReference) {
 INSTANTIATE_TEST_SUITE_P(Reference, TdvfImages,
                          testing::Values("tdx-tdvf.deb12", "tdx-tdvf.deb13", "tdx-tdvf.generic"));
 
-// Stream layout from tdx.md §3: 128-byte PAGE.ADD per page, 16 x (128 + 256) per extended page.
+// Stream layout from Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: 128-byte PAGE.ADD per page, 16 x (128 +
+// 256) per extended page.
 TEST(Mrtd, StreamSizeFollowsRecordLayout) {
     MappedFile f(test::tdx::firmware_path("tdx-tdvf.deb13"));
     const TdvfMetadata md = parse_tdvf_metadata(f.bytes());

@@ -1,4 +1,5 @@
-// Who may do what (DESIGN.md "D-Bus API"): reads for everyone, changes for root and one group.
+// Who may do what (ccvmd(8) D-BUS INTERFACE, daemon/org.ccvm.ccvm1.xml): reads for everyone, changes for root and one
+// group.
 #pragma once
 
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 // ccvmd on the bus: the Manager object, one object per VM, caller authorization and the worker
-// threads that run the calls (DESIGN.md "D-Bus API").
+// threads that run the calls (ccvmd(8) D-BUS INTERFACE, daemon/org.ccvm.ccvm1.xml).
 #pragma once
 
 #include <sdbus-c++/IConnection.h>

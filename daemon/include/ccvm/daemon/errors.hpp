@@ -21,7 +21,7 @@ enum class ErrorCode {
     internal,              // state store or other host failure
 };
 
-// "org.ccvm.ccvm1.Error.<Name>" (DESIGN.md "D-Bus API").
+// "org.ccvm.ccvm1.Error.<Name>" (ccvmd(8) D-BUS INTERFACE, daemon/org.ccvm.ccvm1.xml).
 std::string dbus_error_name(ErrorCode code);
 
 class DaemonError : public std::runtime_error {

@@ -32,7 +32,7 @@ struct VmPlan {
 
 // The files a caller opened for a spec (CreateVM, Measure), by the exact path text the spec uses.
 // ccvmd reads a file a spec names only through these: never by path with its own rights.
-using CallerFiles = std::map<std::string, secret::FileDescriptor>;
+using CallerFiles = std::map<std::string, UniqueFd>;
 
 // Where a plan takes the files its spec names from.
 struct PlanInputs {

@@ -1,4 +1,4 @@
-// The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (DESIGN.md "State"),
+// The state directory: <state_dir>/vms/<name>/{spec.yaml,domain.xml,state.json} (ccvmd(8) FILES),
 // inputs/ there (ccvmd's copies of the files the spec names: firmware, kernel, secrets...), and
 // <state_dir>/quarantine/ for entries ccvmd could not take as VMs.
 #pragma once

@@ -15,10 +15,11 @@ namespace ccvm::daemon {
 enum class DomainState { absent, shutoff, running, paused, other };
 
 // The secure processor a pre-attested launch talks to: AMD's for SEV/SEV-ES, Hygon's for CSV.
-// Both are reached through libvirt's SEV calls (csv.md §3).
+// Both are reached through libvirt's SEV calls (Hygon QEMU target/i386/csv.c).
 enum class LaunchFirmware { amd_sev, hygon_csv };
 
-// What the firmware reports for an SEV/SEV-ES/CSV guest started paused (libvirt.md §10).
+// What the firmware reports for an SEV/SEV-ES/CSV guest started paused (libvirt include/libvirt/libvirt-domain.h,
+// virDomainGetLaunchSecurityInfo).
 struct LaunchReport {
     Bytes measurement;  // MEASURE (32) || MNONCE (16)
     std::uint32_t api_major = 0;

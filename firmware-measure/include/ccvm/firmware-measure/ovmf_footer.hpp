@@ -1,5 +1,5 @@
-// OVMF footer GUID table (sev.md §1; shared by SEV, TDX and CSV): the GUIDed entries that edk2
-// places just below the reset vector at the end of the firmware image.
+// OVMF footer GUID table (edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm; shared by SEV, TDX and CSV): the GUIDed
+// entries that edk2 places just below the reset vector at the end of the firmware image.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 namespace ccvm::ovmf {
 
-// sev.md §1: footer entry GUID and the entries ccvm understands.
+// edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm: footer entry GUID and the entries ccvm understands.
 inline const Guid kFooterTableGuid = Guid::parse("96b582de-1fb2-45f7-baea-a366c55a082d");
 inline const Guid kSevEsResetBlockGuid = Guid::parse("00f771de-1a7e-4fcb-890e-68c77e2fb44e");
 inline const Guid kSevSecretAreaGuid = Guid::parse("4c2eb361-7d9b-4cc3-8081-127c90d3d294");

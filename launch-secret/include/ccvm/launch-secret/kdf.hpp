@@ -1,5 +1,5 @@
 // SP 800-108 key derivation in counter mode with HMAC-SHA256, as the SEV firmware uses it to turn
-// the ECDH shared secret into the master secret, KEK and KIK (sev.md §8 step 3).
+// the ECDH shared secret into the master secret, KEK and KIK (AMD SEV API spec (pub. 55766) LAUNCH_START).
 #pragma once
 
 #include <cstddef>
@@ -10,7 +10,7 @@
 
 namespace ccvm::secret {
 
-// sev.md §8: labels of the three derivations.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: labels of the three derivations.
 inline constexpr std::string_view kMasterSecretLabel = "sev-master-secret";
 inline constexpr std::string_view kKekLabel = "sev-kek";
 inline constexpr std::string_view kKikLabel = "sev-kik";

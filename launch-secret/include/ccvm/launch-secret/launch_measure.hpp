@@ -1,5 +1,6 @@
-// LAUNCH_MEASURE check (sev.md §9): the firmware's 48-byte blob MEASURE(32) || MNONCE(16) is accepted
-// iff MEASURE = HMAC-SHA256(TIK, 0x04 || api_major || api_minor || build || policy || LD || MNONCE).
+// LAUNCH_MEASURE check (AMD SEV API spec (pub. 55766) LAUNCH_MEASURE): the firmware's 48-byte blob MEASURE(32) ||
+// MNONCE(16) is accepted iff MEASURE = HMAC-SHA256(TIK, 0x04 || api_major || api_minor || build || policy || LD ||
+// MNONCE).
 #pragma once
 
 #include <array>
@@ -12,10 +13,10 @@
 
 namespace ccvm::secret {
 
-// sev.md §9: blob layout.
+// AMD SEV API spec (pub. 55766) LAUNCH_MEASURE: blob layout.
 inline constexpr std::size_t kLaunchMeasureBlobSize = 48;
 inline constexpr std::size_t kMnonceSize = 16;
-// sev.md §9: first byte of the HMAC message (the firmware's "measure" context).
+// AMD SEV API spec (pub. 55766) LAUNCH_MEASURE: first byte of the HMAC message (the firmware's "measure" context).
 inline constexpr std::byte kLaunchMeasureContext{0x04};
 
 struct LaunchMeasurement {

@@ -1,5 +1,5 @@
-// LAUNCH_SECRET packet (sev.md §11): the secret table encrypted with the TEK and a 52-byte header
-// whose MAC, keyed with the TIK, binds it to this launch's measurement.
+// LAUNCH_SECRET packet (AMD SEV API spec (pub. 55766) LAUNCH_SECRET): the secret table encrypted with the TEK and a
+// 52-byte header whose MAC, keyed with the TIK, binds it to this launch's measurement.
 #pragma once
 
 #include <array>
@@ -12,11 +12,12 @@
 
 namespace ccvm::secret {
 
-// sev.md §11: FLAGS u32 || IV(16) || MAC(32).
+// AMD SEV API spec (pub. 55766) LAUNCH_SECRET: FLAGS u32 || IV(16) || MAC(32).
 inline constexpr std::size_t kLaunchSecretHeaderSize = 52;
-// sev.md §11: first byte of the header MAC message (the firmware's "secret" context).
+// AMD SEV API spec (pub. 55766) LAUNCH_SECRET: first byte of the header MAC message (the firmware's "secret" context).
 inline constexpr std::byte kLaunchSecretContext{0x01};
-// sev.md §11: firmware API versions before 0.17 leave MEASURE out of the header MAC (sev-tool).
+// AMD SEV API spec (pub. 55766) LAUNCH_SECRET: firmware API versions before 0.17 leave MEASURE out of the header MAC
+// (sev-tool).
 inline constexpr std::uint8_t kMeasureInMacApiMajor = 0;
 inline constexpr std::uint8_t kMeasureInMacApiMinor = 17;
 

@@ -1,6 +1,6 @@
-// NIST P-384 keys as SEV uses them: ECDH for the launch session (sev.md §8 step 2) and ECDSA with
-// SHA-384 for the SNP ID block (sev.md §11a). Coordinates and scalars are big-endian here; the
-// SEV/SNP structures store them little-endian and convert at their boundary.
+// NIST P-384 keys as SEV uses them: ECDH for the launch session (AMD SEV API spec (pub. 55766) LAUNCH_START) and ECDSA
+// with SHA-384 for the SNP ID block (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block). Coordinates and
+// scalars are big-endian here; the SEV/SNP structures store them little-endian and convert at their boundary.
 #pragma once
 
 #include <array>
@@ -37,7 +37,7 @@ public:
     static P384PrivateKey from_pem(ByteSpan pem, std::string_view source);
 
     P384Point public_point() const;
-    // ECDH shared secret: the 48-byte big-endian X coordinate of d * peer (sev.md §8 step 2).
+    // ECDH shared secret: the 48-byte big-endian X coordinate of d * peer (AMD SEV API spec (pub. 55766) LAUNCH_START).
     SecretBytes ecdh(const P384Point& peer, std::string_view peer_name) const;
     // ECDSA over SHA-384(message), randomized nonce.
     P384Signature sign_sha384(ByteSpan message) const;

@@ -1,4 +1,5 @@
-// Where the firmware places the injected secret and how large it may be (sev.md §10 "Size limits").
+// Where the firmware places the injected secret and how large it may be (Linux
+// drivers/virt/coco/efi_secret/efi_secret.c).
 #pragma once
 
 #include <cstddef>
@@ -10,10 +11,10 @@
 
 namespace ccvm::secret {
 
-// sev.md §10: the SEV API caps a LAUNCH_SECRET packet at 16 KiB.
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: the SEV API caps a LAUNCH_SECRET packet at 16 KiB.
 inline constexpr std::size_t kMaxLaunchSecretSize = 16 * 1024;
 
-// Payload of the OVMF footer entry 4c2eb361-… (sev.md §1: u32 base, u32 size).
+// Payload of the OVMF footer entry 4c2eb361-… (edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm: u32 base, u32 size).
 struct SecretArea {
     std::uint32_t base = 0;
     std::uint32_t size = 0;

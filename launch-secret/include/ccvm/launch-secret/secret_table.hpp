@@ -1,5 +1,5 @@
-// The secret table OVMF copies into the guest (sev.md §10, Linux efi_secret format): a GUIDed header
-// followed by GUIDed entries, padded to the AES block size in one of two incompatible styles.
+// The secret table OVMF copies into the guest (Linux drivers/virt/coco/efi_secret/efi_secret.c, Linux efi_secret
+// format): a GUIDed header followed by GUIDed entries, padded to the AES block size in one of two incompatible styles.
 #pragma once
 
 #include <cstddef>
@@ -11,14 +11,14 @@
 
 namespace ccvm::secret {
 
-// sev.md §10: table header GUID and the well-known grub cryptodisk entry.
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: table header GUID and the well-known grub cryptodisk entry.
 inline const Guid kSecretTableGuid = Guid::parse("1e74f542-71dd-4d66-963e-ef4287ff173b");
 inline const Guid kLuksKeyGuid = Guid::parse("736869e5-84f0-4973-92ec-06879ce3da0b");
-// sev.md §10: 16-byte GUID + u32 length, for the header and for every entry.
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: 16-byte GUID + u32 length, for the header and for every entry.
 inline constexpr std::size_t kSecretTableHeaderSize = 20;
 inline constexpr std::size_t kSecretEntryHeaderSize = 20;
 
-// sev.md §10 padding trap: libvirt always appends 16 - len % 16 zero bytes (a whole block when
+// Linux drivers/virt/coco/efi_secret/efi_secret.c: libvirt always appends 16 - len % 16 zero bytes (a whole block when
 // already aligned); sevctl rounds up to a multiple of 16 (nothing when aligned).
 enum class Padding { libvirt, sevctl };
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/unique_fd.hpp"
 
 namespace ccvm::secret {
 
@@ -49,31 +50,10 @@ enum class SecretFileAccess { owner_only, allow_readable };
 // Upper bound for a secret input file: far above any SEV secret (the packet is capped at 16 KiB).
 inline constexpr std::size_t kMaxSecretFileSize = 1 << 20;
 
-// An owned file descriptor (closed on destruction unless released).
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd = -1) noexcept : fd_(fd) {}
-    ~FileDescriptor();
-    FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
-    FileDescriptor& operator=(FileDescriptor&& other) noexcept;
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const noexcept { return fd_; }
-    int release() noexcept {
-        const int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-
-private:
-    int fd_;
-};
-
 // Opens a secret file for reading after the checks read_secret_file describes (regular file, size
 // limit, mode), made on the open descriptor so the file checked is the file read. Every reader of
 // secret files (the CLI, spec checks, the daemon's clients) goes through here.
-FileDescriptor open_secret_file(const std::filesystem::path& path,
-                                SecretFileAccess access = SecretFileAccess::owner_only);
+UniqueFd open_secret_file(const std::filesystem::path& path, SecretFileAccess access = SecretFileAccess::owner_only);
 
 // The checks of open_secret_file on a descriptor opened elsewhere (a secret file passed over D-Bus):
 // InputError naming `name` when it is not a regular file, too big, or readable by group or others.

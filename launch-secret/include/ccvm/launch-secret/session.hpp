@@ -1,5 +1,5 @@
-// SEV / SEV-ES LAUNCH_START package built by the guest owner (sev.md §8): the GODH certificate,
-// the 128-byte session blob (wrapped TEK/TIK and MACs) and the TEK/TIK the owner keeps.
+// SEV / SEV-ES LAUNCH_START package built by the guest owner (AMD SEV API spec (pub. 55766) LAUNCH_START): the GODH
+// certificate, the 128-byte session blob (wrapped TEK/TIK and MACs) and the TEK/TIK the owner keeps.
 #pragma once
 
 #include <array>
@@ -16,14 +16,15 @@
 
 namespace ccvm::secret {
 
-// sev.md §8 step 1: TEK, TIK, NONCE and WRAP_IV are 16 bytes each.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: TEK, TIK, NONCE and WRAP_IV are 16 bytes each.
 inline constexpr std::size_t kTransportKeySize = 16;
 inline constexpr std::size_t kSessionNonceSize = 16;
 inline constexpr std::size_t kSessionBlobSize = 128;
 using SessionNonce = std::array<std::byte, kSessionNonceSize>;
 using SessionBlob = std::array<std::byte, kSessionBlobSize>;
 
-// The fields of the LAUNCH_START session blob (sev.md §8: offsets 0x00, 0x10, 0x30, 0x40, 0x60).
+// The fields of the LAUNCH_START session blob (AMD SEV API spec (pub. 55766) LAUNCH_START: offsets 0x00, 0x10, 0x30,
+// 0x40, 0x60).
 struct SessionFields {
     SessionNonce nonce{};
     std::array<std::byte, 32> wrap_tk{};
@@ -51,8 +52,8 @@ struct LaunchSession {
     SecretBytes tik;        // keep: checks LAUNCH_MEASURE and MACs the packet
 };
 
-// sev.md §8 steps 3-4, given the ECDH shared secret `z`: master/KEK/KIK derivation, the key wrap and
-// both MACs. `policy` is the guest policy the firmware will enforce (bound by POLICY_MAC).
+// AMD SEV API spec (pub. 55766) LAUNCH_START, given the ECDH shared secret `z`: master/KEK/KIK derivation, the key wrap
+// and both MACs. `policy` is the guest policy the firmware will enforce (bound by POLICY_MAC).
 SessionFields derive_session_fields(ByteSpan z, const SessionNonce& nonce, const AesCtrIv& wrap_iv, ByteSpan tek,
                                     ByteSpan tik, std::uint32_t policy);
 

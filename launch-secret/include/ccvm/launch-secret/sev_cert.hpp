@@ -1,5 +1,5 @@
-// SEV certificate, version 1 (sev.md §8 table): the 2084-byte layout of the platform PDH/PEK/OCA/CEK
-// certificates and of the guest owner's GODH certificate.
+// SEV certificate, version 1 (AMD SEV API spec (pub. 55766) LAUNCH_START): the 2084-byte layout of the platform
+// PDH/PEK/OCA/CEK certificates and of the guest owner's GODH certificate.
 #pragma once
 
 #include <array>
@@ -12,18 +12,19 @@
 
 namespace ccvm::secret {
 
-// sev.md §8: total size 0x824.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: total size 0x824.
 inline constexpr std::size_t kSevCertSize = 0x824;
 inline constexpr std::size_t kSevCertKeyFieldSize = 72;      // QX, QY: little-endian, zero-padded
 inline constexpr std::size_t kSevCertKeyReservedSize = 880;  // rest of the 1028-byte pubkey union
 inline constexpr std::size_t kSevCertSignatureSize = 512;
 
-// sev.md §8: usage field values.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: usage field values.
 enum class SevCertUsage : std::uint32_t { none = 0x1000, oca = 0x1001, pek = 0x1002, pdh = 0x1003, cek = 0x1004 };
-// sev.md §8: algo 3 = ECDH-SHA256 (the PDH/GODH key); 2 = ECDSA-SHA256 (PEK/OCA/CEK signing keys).
+// AMD SEV API spec (pub. 55766) LAUNCH_START: algo 3 = ECDH-SHA256 (the PDH/GODH key); 2 = ECDSA-SHA256 (PEK/OCA/CEK
+// signing keys).
 inline constexpr std::uint32_t kSevAlgoEcdsaSha256 = 2;
 inline constexpr std::uint32_t kSevAlgoEcdhSha256 = 3;
-// sev.md §8: curve 2 = P-384.
+// AMD SEV API spec (pub. 55766) LAUNCH_START: curve 2 = P-384.
 inline constexpr std::uint32_t kSevCurveP384 = 2;
 
 struct SevCertSignature {

@@ -1,5 +1,6 @@
-// The two symmetric primitives of the SEV guest-owner channel (sev.md §8, §11): HMAC-SHA256 and
-// AES-128-CTR with the full 16-byte IV as a big-endian counter (OpenSSL semantics, as the PSP).
+// The two symmetric primitives of the SEV guest-owner channel (AMD SEV API spec (pub. 55766) LAUNCH_START,
+// LAUNCH_SECRET): HMAC-SHA256 and AES-128-CTR with the full 16-byte IV as a big-endian counter (OpenSSL semantics, as
+// the PSP).
 #pragma once
 
 #include <array>

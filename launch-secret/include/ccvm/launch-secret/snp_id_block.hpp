@@ -1,5 +1,5 @@
-// SEV-SNP ID block and ID authentication structure (sev.md §11a): the guest owner signs the
-// expected launch digest, so SNP_LAUNCH_FINISH refuses any other guest.
+// SEV-SNP ID block and ID authentication structure (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block): the
+// guest owner signs the expected launch digest, so SNP_LAUNCH_FINISH refuses any other guest.
 #pragma once
 
 #include <array>
@@ -13,19 +13,21 @@
 
 namespace ccvm::secret {
 
-// sev.md §11a: structure sizes.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: structure sizes.
 inline constexpr std::size_t kIdBlockSize = 96;
 inline constexpr std::size_t kIdAuthSize = 4096;
 inline constexpr std::size_t kSnpSignatureSize = 0x200;
 inline constexpr std::size_t kSnpPublicKeySize = 0x404;
-// sev.md §11a: ID_KEY_ALGO / AUTH_KEY_ALGO 1 = ECDSA P-384 with SHA-384; curve 2 = P-384.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: ID_KEY_ALGO / AUTH_KEY_ALGO 1 = ECDSA P-384 with
+// SHA-384; curve 2 = P-384.
 inline constexpr std::uint32_t kSnpKeyAlgoEcdsaP384Sha384 = 1;
 inline constexpr std::uint32_t kSnpCurveP384 = 2;
-// sev.md §11a: sev-snp-measure's default policy; bit 17 is reserved and must be one (SNP ABI).
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: sev-snp-measure's default policy; bit 17 is reserved
+// and must be one (SNP ABI).
 inline constexpr std::uint64_t kDefaultSnpPolicy = 0x30000;
 inline constexpr std::uint64_t kSnpPolicyReservedOne = 1ull << 17;
 
-// sev.md §11a ID_AUTH offsets.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block.
 inline constexpr std::size_t kIdAuthIdBlockSigOffset = 0x040;
 inline constexpr std::size_t kIdAuthIdKeyOffset = 0x240;
 inline constexpr std::size_t kIdAuthIdKeySigOffset = 0x680;
@@ -38,7 +40,7 @@ struct IdBlock {
     Sha384Digest launch_digest{};
     std::array<std::byte, 16> family_id{};
     std::array<std::byte, 16> image_id{};
-    std::uint32_t version = 1;  // sev.md §11a: VERSION = 1
+    std::uint32_t version = 1;  // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: VERSION = 1
     std::uint32_t guest_svn = 0;
     std::uint64_t policy = kDefaultSnpPolicy;
 
@@ -56,9 +58,9 @@ struct SignedIdBlock {
     std::optional<Sha384Digest> author_key_digest;  // report field AUTHOR_KEY_DIGEST
 };
 
-// sev.md §11a public key structure: u32 curve || QX (72 LE) || QY (72 LE) || zeros.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: u32 curve || QX (72 LE) || QY (72 LE) || zeros.
 SnpPublicKey snp_public_key(const P384Point& point);
-// sev.md §11a signature structure: R (72 LE) || S (72 LE) || zeros.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block: R (72 LE) || S (72 LE) || zeros.
 SnpSignature snp_signature(const P384Signature& sig);
 // Reverse of snp_signature / snp_public_key (InputError naming `what` on malformed input).
 P384Signature parse_snp_signature(ByteSpan data, std::string_view what);

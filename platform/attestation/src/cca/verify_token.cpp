@@ -106,7 +106,7 @@ EvpPkeyPtr realm_attestation_key(const RealmClaims& realm) {
 CheckList verify_token(const AttestationToken& token, EVP_PKEY* cpak, const TokenExpectations& expected) {
     CheckList out;
     if (cpak == nullptr)
-        out.fail("platform.signature", "not checked: give the CPAK public key with --cpak");
+        out.fail("platform.signature", "not checked: give the CPAK public key");
     else if (verify_cose_sign1(token.platform, cpak))
         out.pass("platform.signature", "platform token signature verifies with the CPAK");
     else

@@ -14,7 +14,7 @@ constexpr std::string_view kExtMagic{"ATTESTATION_EXT\0", 16};
 constexpr std::size_t kWrapperHeader = 20;
 constexpr std::uint32_t kFlagsV1 = 0, kFlagsExt = 1, kFlagsExtHostData = 3;
 
-// csv.md §7 TeeInfo offsets (common part; V1 and V2/V3 agree up to 0xBB).
+// csv-rs src/api/guest/types.rs TeeInfo offsets (common part; V1 and V2/V3 agree up to 0xBB).
 constexpr std::size_t kUserPubkeyDigest = 0x00, kVmId = 0x20, kVmVersion = 0x30, kReportData = 0x40, kMnonce = 0x80,
                       kMeasure = 0x90, kPolicy = 0xB0, kSigUsage = 0xB4, kSigAlgo = 0xB8;
 constexpr std::size_t kV1Anonce = 0xBC, kV1Sig = 0xC0, kV1SignedEnd = 0xB4;
@@ -61,7 +61,7 @@ void parse_signer(AttestationReport& r, ByteSpan signer, std::string_view what) 
     ByteSpan mac = signer.subspan(kCsvCertSize + kSnSize + kReservedSize, kMacSize);
     std::copy(mac.begin(), mac.end(), r.mac.begin());
 
-    // csv.md §7: mac = HMAC-SM3(plain mnonce, masked pek_cert || sn || reserved). A matching MAC
+    // csv-rs src/api/guest/types.rs: mac = HMAC-SM3(plain mnonce, masked pek_cert || sn || reserved). A matching MAC
     // means the raw PSP form; a plain PEK usage without it means the guest library restored it.
     const auto want = secret::csv::hmac_sm3(r.mnonce, {pek, sn, reserved});
     r.signer_mac_ok = std::equal(want.begin(), want.end(), r.mac.begin());

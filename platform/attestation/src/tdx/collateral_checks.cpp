@@ -40,11 +40,12 @@ void check_signed_body(const SignedBody& body, const Collateral& collateral, std
     for (const auto& c : collateral.intermediates)
         if (attestation::common_name(c.get()) == kTcbSigningName) signer = c.get();
     if (signer == nullptr) {
-        out.fail(name, "no '" + std::string(kTcbSigningName) + "' certificate in --collateral (the PCS issuer chain)");
+        out.fail(name,
+                 "no '" + std::string(kTcbSigningName) + "' certificate in the collateral (the PCS issuer chain)");
         return;
     }
     if (std::string why = verify_to_root(signer, {}, collateral, time, !collateral.crls.empty()); !why.empty()) {
-        out.fail(name, "the TCB Signing certificate does not verify to a root in --collateral: " + why);
+        out.fail(name, "the TCB Signing certificate does not verify to a root in the collateral: " + why);
         return;
     }
     const ByteSpan sig(body.signature);
@@ -60,7 +61,7 @@ void check_validity(std::int64_t issue, std::int64_t next, std::int64_t time, co
     if (time < issue)
         out.fail(name, "not yet valid: " + span);
     else if (time > next)
-        out.fail(name, "expired: " + span + " (fetch current collateral, or --verification-time)");
+        out.fail(name, "expired: " + span + " (fetch current collateral, or set the verification time)");
     else
         out.pass(name, span);
 }

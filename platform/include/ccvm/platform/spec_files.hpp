@@ -33,7 +33,7 @@ struct SpecFile {
 std::vector<SpecFile> spec_files(VmSpec& spec);
 
 // Descriptors by the exact path text of the spec (the directory form: "<dir>/<file name>").
-using SpecFileDescriptors = std::map<std::string, secret::FileDescriptor>;
+using SpecFileDescriptors = std::map<std::string, UniqueFd>;
 
 // Opens, with the calling process's own rights, every file `spec` names, as its use needs (disks
 // and logs read-write, a log created mode 0600 when missing, the regular files of a directory one

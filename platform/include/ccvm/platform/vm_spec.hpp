@@ -21,19 +21,21 @@ enum class TeeKind { none, sev, sev_es, sev_snp, tdx, cca, csv, csv2, csv3 };
 std::string_view tee_name(TeeKind kind) noexcept;
 std::optional<TeeKind> tee_from_name(std::string_view name) noexcept;
 
-// SEV, SEV-ES and Hygon CSV/CSV2/CSV3 share QEMU's sev-guest object (libvirt.md §9, csv.md §3).
+// SEV, SEV-ES and Hygon CSV/CSV2/CSV3 share QEMU's sev-guest object (libvirt docs/drvqemu.rst, QEMU command-line
+// passthrough, Hygon QEMU target/i386/csv.c).
 struct SevOptions {
-    std::uint32_t policy = 0;                           // guest policy (sev.md §8, csv.md §2)
-    bool kernel_hashes = false;                         // measured direct boot (sev.md §3)
+    std::uint32_t policy =
+        0;  // guest policy (AMD SEV API spec (pub. 55766) LAUNCH_START, Hygon QEMU target/i386/csv.c)
+    bool kernel_hashes = false;                         // measured direct boot (QEMU target/i386/sev.c, SevHashTable)
     std::optional<std::uint32_t> handle;                // launch handle of a guest sharing keys
     std::optional<std::filesystem::path> dh_cert_file;  // guest owner's GODH certificate
     std::optional<std::filesystem::path> session_file;  // LAUNCH_START session blob
-    std::optional<std::uint32_t> user_id;               // Hygon ASID_REUSE user id (csv.md §3)
+    std::optional<std::uint32_t> user_id;               // Hygon ASID_REUSE user id (Hygon QEMU target/i386/csv.c)
 };
 
 struct SnpOptions {
-    std::uint64_t policy = 0x30000;      // libvirt.md §8.1 default
-    std::uint64_t guest_features = 0x1;  // SEV_FEATURES of the VMSA (sev.md §7)
+    std::uint64_t policy = 0x30000;      // libvirt docs/formatdomain.rst, launchSecurity default
+    std::uint64_t guest_features = 0x1;  // SEV_FEATURES of the VMSA (AMD64 APM vol. 2 Table B-4, VMSA layout)
     bool kernel_hashes = false;
     bool author_key = false;
     bool vcek = true;                                      // false = VLEK (vcek='no')
@@ -41,8 +43,9 @@ struct SnpOptions {
     std::optional<std::string> guest_visible_workarounds;  // base64, 16 bytes
     std::optional<std::filesystem::path> id_block_file;    // 96 bytes (raw or base64)
     std::optional<std::filesystem::path> id_auth_file;     // 4096 bytes (raw or base64)
-    // Signing the ID block from the spec (sev.md §11a) instead of precomputed files: the ID key
-    // (and optional author key) as P-384 PEM secret files, and the ID block's identity fields.
+    // Signing the ID block from the spec (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_FINISH, ID block) instead of
+    // precomputed files: the ID key (and optional author key) as P-384 PEM secret files, and the ID block's identity
+    // fields.
     std::optional<std::filesystem::path> id_key;
     std::optional<std::filesystem::path> id_author_key;
     std::optional<std::string> family_id;  // base64, 16 bytes
@@ -61,7 +64,7 @@ struct TdxOptions {
 enum class CcaHashAlgo { sha256, sha512 };
 
 struct CcaOptions {
-    CcaHashAlgo hash_algo = CcaHashAlgo::sha512;       // QEMU rme-guest default (cca.md §7)
+    CcaHashAlgo hash_algo = CcaHashAlgo::sha512;       // QEMU rme-guest default (QEMU rme-guest object)
     std::optional<std::string> personalization_value;  // base64, 64 bytes
     bool measurement_log = false;
     std::optional<std::filesystem::path> dtb;
@@ -96,8 +99,9 @@ struct RuntimeSecret {
     std::string key;             // where the spec lists it: "secrets[2]"
 };
 
-// What the measurement depends on besides the guest's own inputs: fixed per host (sev.md §7,
-// tdx.md §8, cca.md §2). Unset fields fall back to each family's documented default.
+// What the measurement depends on besides the guest's own inputs: fixed per host (AMD64 APM vol. 2 Table B-4, VMSA
+// layout, Intel TDVF design guide, veraison/cca-realm-measurements). Unset fields fall back to each family's documented
+// default.
 struct HostProfile {
     std::optional<std::string> qemu_version;  // "X.Y"
     std::optional<std::string> edk2_version;  // "YYYY.MM"
@@ -108,7 +112,7 @@ struct HostProfile {
     std::uint32_t reduced_phys_bits = 1;
     std::optional<std::string> page_add_order;      // single-pass | two-pass (TDX)
     std::optional<std::filesystem::path> acpi_dir;  // captured QEMU ACPI blobs (TDX)
-    // Arm CCA realm parameters (cca.md §2).
+    // Arm CCA realm parameters (veraison/cca-realm-measurements).
     std::optional<std::string> rmm_version;  // 1.0 | 2.0
     std::optional<std::uint32_t> ipa_bits, sve_vl, pmu_counters, num_bps, num_wps;
     bool lpa2 = false;

@@ -19,7 +19,7 @@ inline constexpr std::uint64_t kGranuleSize = 4096;
 inline constexpr std::size_t kSlotSize = 64;
 using MeasurementSlot = std::array<std::byte, kSlotSize>;
 
-// RMM ABI version whose measurement rules apply (cca spec §6).
+// RMM ABI version whose measurement rules apply (Arm RMM spec (DEN0137) 1.0 and 2.0).
 enum class RmmVersion { v1_0, v2_0 };
 
 // RmiHashAlgorithm encodings of RmiRealmParams.hash_algo (RMM spec B4.4; SHA-384 from RMM 1.1).

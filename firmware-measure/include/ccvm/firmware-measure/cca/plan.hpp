@@ -1,5 +1,5 @@
 // The measurement plan: the explicit list of measured RMI/RSI operations the engine replays
-// (cca spec §2; vector README "CCA plan format").
+// (veraison/cca-realm-measurements; tests/data/vectors/README.md, "CCA plan format").
 #pragma once
 
 #include <cstdint>

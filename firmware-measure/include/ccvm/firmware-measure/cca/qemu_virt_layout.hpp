@@ -1,4 +1,5 @@
-// QEMU `virt` realm layout (Linaro cca QEMU; veraison docs/realm-vm.md, cca spec §5).
+// QEMU `virt` realm layout (Linaro cca QEMU; veraison docs/realm-vm.md, veraison/cca-realm-measurements
+// docs/realm-vm.md).
 #pragma once
 
 #include <cstdint>

@@ -25,7 +25,7 @@ inline constexpr unsigned kMaxIpaBitsLpa2 = 52;
 // RmiRealmParams is one 4 KiB granule (RMM spec B4.4).
 inline constexpr std::size_t kRealmParamsSize = 4096;
 
-// The measured fields of RmiRealmParams, in their raw RMI encodings (cca spec §2):
+// The measured fields of RmiRealmParams, in their raw RMI encodings (veraison/cca-realm-measurements):
 // num_bps/num_wps = count - 1, sve_vl = VL_bits/128 - 1.
 struct RealmParams {
     std::uint64_t flags = 0;
@@ -41,7 +41,7 @@ struct RealmParams {
 void validate(const RealmParams& params, RmmVersion version, std::string_view source);
 
 // The 4096-byte RmiRealmParams as hashed for RIM0: measured fields at their offsets, everything
-// else (RPV, rtt_base, vmid, num_aux_planes, flags1) zero (cca spec §4.1).
+// else (RPV, rtt_base, vmid, num_aux_planes, flags1) zero (Arm RMM spec (DEN0137), RMI_REALM_CREATE).
 Bytes encode_measured_realm_params(const RealmParams& params);
 
 }  // namespace ccvm::cca

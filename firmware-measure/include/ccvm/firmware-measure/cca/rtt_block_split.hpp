@@ -17,7 +17,7 @@ struct RttEntry {
 };
 
 // A run of equal-sized consecutive entries, as debug output lists them:
-// [first_base, last_top, block_size, count] (cca spec §2).
+// [first_base, last_top, block_size, count] (veraison/cca-realm-measurements).
 struct RipasRun {
     std::uint64_t first_base = 0;
     std::uint64_t last_top = 0;
@@ -34,10 +34,10 @@ public:
     virtual std::uint64_t entry_size(std::uint64_t cur, std::uint64_t top) const = 0;
 };
 
-// KVM's stage-2 tables (veraison docs/realm-vm.md, cca spec §4.2): at `cur`, the largest block
-// size that fits in [cur, top) and that `cur` is aligned to, among the block sizes of the levels
-// the table walk has. KVM concatenates up to 16 starting-level tables, which drops a level:
-// s2sz >= 44 -> {512G, 1G, 2M, 4K}; 35..43 -> {1G, 2M, 4K}; 26..34 -> {2M, 4K}; <= 25 -> {4K}.
+// KVM's stage-2 tables (veraison docs/realm-vm.md, Arm RMM spec (DEN0137), RMI_RTT_INIT_RIPAS): at `cur`, the largest
+// block size that fits in [cur, top) and that `cur` is aligned to, among the block sizes of the levels the table walk
+// has. KVM concatenates up to 16 starting-level tables, which drops a level: s2sz >= 44 -> {512G, 1G, 2M, 4K}; 35..43
+// -> {1G, 2M, 4K}; 26..34 -> {2M, 4K}; <= 25 -> {4K}.
 class KvmBlockSplit final : public RttBlockSplitPolicy {
 public:
     explicit KvmBlockSplit(unsigned s2sz);

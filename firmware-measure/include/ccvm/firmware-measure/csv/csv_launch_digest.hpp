@@ -1,4 +1,4 @@
-// Hygon CSV launch digest (csv.md §4). MODEL, not validated on Hygon hardware: SM3 over the
+// Hygon CSV launch digest (Hygon QEMU target/i386/csv.c). MODEL, not validated on Hygon hardware: SM3 over the
 // plaintext the PSP launch commands receive, in QEMU order — the whole OVMF image, then (with
 // kernel-hashes=on) the 176-byte SEV kernel-hashes table whose entries stay SHA-256, then for
 // CSV2/CSV3 the register-state pages (LAUNCH_UPDATE_VMSA / LAUNCH_ENCRYPT_VMCB).
@@ -15,7 +15,7 @@
 
 namespace ccvm::csv {
 
-// csv.md §2: CSV1 ~ SEV, CSV2 ~ SEV-ES (encrypted register state), CSV3 adds memory isolation.
+// Hygon QEMU target/i386/csv.c: CSV1 ~ SEV, CSV2 ~ SEV-ES (encrypted register state), CSV3 adds memory isolation.
 enum class Generation { csv1, csv2, csv3 };
 
 std::string_view to_string(Generation g) noexcept;
@@ -26,7 +26,8 @@ inline constexpr std::size_t kRegisterStatePageSize = sev::kPageSize;
 struct LaunchDigestInput {
     Generation generation = Generation::csv1;
     const sev::FirmwareImage* firmware = nullptr;
-    std::optional<sev::KernelHashesTable> kernel_hashes_table;  // sev.md §3, unchanged for CSV
+    std::optional<sev::KernelHashesTable>
+        kernel_hashes_table;  // QEMU target/i386/sev.c, SevHashTable, unchanged for CSV
     // CSV2/CSV3 only: user-captured register-state pages in vCPU order. Hygon's VMSA/VMCB layout
     // is not public, so ccvm cannot build them.
     std::span<const ByteSpan> register_state_pages;

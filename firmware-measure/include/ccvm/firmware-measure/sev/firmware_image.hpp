@@ -1,5 +1,5 @@
 // An OVMF (or Coconut-SVSM) image as the SEV family sees it: load GPA, footer table entries and
-// SEV metadata (sev.md §1, §2).
+// SEV metadata (edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm; edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 namespace ccvm::sev {
 
-// sev.md §2: the firmware image ends at 4 GiB.
+// edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm: the firmware image ends at 4 GiB.
 inline constexpr std::uint64_t kFourGiB = 0x1'0000'0000ULL;
 
 class FirmwareImage {
@@ -35,7 +35,7 @@ public:
     std::uint32_t require_sev_es_reset_eip() const;
     // u32 base of the kernel-hashes table entry, absent without that entry.
     std::optional<std::uint32_t> hashes_table_gpa() const;
-    // sev.md §1: base 0 (generic OVMF builds) means "not supported".
+    // edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.asm: base 0 (generic OVMF builds) means "not supported".
     bool supports_kernel_hashes() const;
     // u32 SVSM entry offset relative to gpa() (Coconut-SVSM images only).
     std::optional<std::uint32_t> svsm_info_offset() const;

@@ -1,5 +1,5 @@
-// SNP guest context: the launch digest chain over PAGE_INFO records (sev.md §6; AMD SEV-SNP ABI
-// spec 8.17.2, Table 67 "Layout of the PAGE_INFO structure").
+// SNP guest context: the launch digest chain over PAGE_INFO records (AMD SEV-SNP ABI spec (pub. 56860)
+// SNP_LAUNCH_UPDATE; AMD SEV-SNP ABI spec 8.17.2, Table 67 "Layout of the PAGE_INFO structure").
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace ccvm::sev {
 
-// sev.md §6: PAGE_INFO page_type values.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: PAGE_INFO page_type values.
 enum class PageType : std::uint8_t {
     normal = 1,
     vmsa = 2,
@@ -24,9 +24,10 @@ enum class PageType : std::uint8_t {
 
 std::string_view to_string(PageType type) noexcept;  // "NORMAL", "VMSA", ...
 
-// sev.md §6: PAGE_INFO is 0x70 bytes.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: PAGE_INFO is 0x70 bytes.
 inline constexpr std::size_t kPageInfoSize = 0x70;
-// sev.md §6: the kernel records VMSA pages at GPA -1, page-aligned and truncated to 52 bits.
+// AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: the kernel records VMSA pages at GPA -1, page-aligned and
+// truncated to 52 bits.
 inline constexpr std::uint64_t kVmsaGpa = 0xFFFFFFFFF000ULL;
 
 using PageInfo = std::array<std::byte, kPageInfoSize>;

@@ -1,5 +1,5 @@
-// SEV kernel-hashes table (sev.md §3): the table QEMU writes for `-kernel/-initrd/-append` with
-// kernel-hashes=on, measured by SEV/SEV-ES (appended to the launch data) and SNP (in a page).
+// SEV kernel-hashes table (QEMU target/i386/sev.c, SevHashTable): the table QEMU writes for `-kernel/-initrd/-append`
+// with kernel-hashes=on, measured by SEV/SEV-ES (appended to the launch data) and SNP (in a page).
 #pragma once
 
 #include <array>
@@ -12,7 +12,7 @@
 
 namespace ccvm::sev {
 
-// sev.md §3: 168 bytes of table, zero-padded to a multiple of 16.
+// QEMU target/i386/sev.c, SevHashTable: 168 bytes of table, zero-padded to a multiple of 16.
 inline constexpr std::size_t kHashesTableLen = 168;
 inline constexpr std::size_t kPaddedHashesTableLen = 176;
 inline constexpr std::size_t kPageSize = 4096;

@@ -1,4 +1,4 @@
-// SEV metadata ("ASEV") sections of an OVMF or SVSM image (sev.md §2).
+// SEV metadata ("ASEV") sections of an OVMF or SVSM image (edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace ccvm::sev {
 
-// sev.md §2 (edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm).
+// edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm.
 enum class SectionType : std::uint32_t {
     snp_sec_mem = 1,
     snp_secrets = 2,
@@ -29,7 +29,8 @@ struct MetadataSection {
     bool operator==(const MetadataSection&) const = default;
 };
 
-// sev.md §2: header "ASEV" ‖ u32 len ‖ u32 version ‖ u32 num_items, then 12-byte items.
+// edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm: header "ASEV" ‖ u32 len ‖ u32 version ‖ u32 num_items, then 12-byte
+// items.
 inline constexpr std::uint32_t kMetadataVersion = 1;
 inline constexpr std::size_t kMetadataHeaderSize = 16;
 inline constexpr std::size_t kMetadataItemSize = 12;

@@ -1,4 +1,5 @@
-// vCPU signatures (CPUID Fn0000_0001 EAX) and the QEMU vCPU models sev-snp-measure names (sev.md §7).
+// vCPU signatures (CPUID Fn0000_0001 EAX) and the QEMU vCPU models sev-snp-measure names (AMD64 APM vol. 2 Table B-4,
+// VMSA layout).
 #pragma once
 
 #include <cstdint>

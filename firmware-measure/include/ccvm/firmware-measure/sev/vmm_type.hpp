@@ -1,4 +1,5 @@
-// The VMM whose initial vCPU state and page order a measurement follows (sev.md §6, §7).
+// The VMM whose initial vCPU state and page order a measurement follows (AMD SEV-SNP ABI spec (pub. 56860)
+// SNP_LAUNCH_UPDATE; AMD64 APM vol. 2 Table B-4, VMSA layout).
 #pragma once
 
 #include <string_view>

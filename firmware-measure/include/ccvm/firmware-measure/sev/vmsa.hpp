@@ -1,4 +1,4 @@
-// VMSA (SEV-ES save area) pages for the boot and application processors (sev.md §7).
+// VMSA (SEV-ES save area) pages for the boot and application processors (AMD64 APM vol. 2 Table B-4, VMSA layout).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@ enum class VmsaProfile { modern, legacy };
 VmsaProfile parse_vmsa_profile(std::string_view text);
 std::string_view to_string(VmsaProfile profile) noexcept;
 
-// sev.md §7: the BSP starts at the reset vector.
+// AMD64 APM vol. 2 Table B-4, VMSA layout: the BSP starts at the reset vector.
 inline constexpr std::uint32_t kBspEip = 0xFFFFFFF0;
 
 using VmsaPage = Page;
@@ -31,7 +31,7 @@ struct VmsaParams {
 // The save area of a vCPU starting at `eip` (BSP: kBspEip, APs: the SEV-ES reset-block EIP).
 VmsaPage build_vmsa(std::uint32_t eip, const VmsaParams& params);
 
-// Coconut-SVSM entry state (sev.md §6 "SNP + SVSM"): 32-bit flat segments, RIP = full EIP,
+// Coconut-SVSM entry state (AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE): 32-bit flat segments, RIP = full EIP,
 // sev_features 0x1, FCW 0 (sev-snp-measure quirk), MXCSR 0x1F80.
 VmsaPage build_svsm_vmsa(std::uint64_t eip, std::uint32_t vcpu_sig);
 

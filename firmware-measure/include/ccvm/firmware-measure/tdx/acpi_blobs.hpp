@@ -1,5 +1,6 @@
-// The QEMU ACPI fw_cfg files TDVF measures into RTMR0 (tdx.md §5 events 8-10, §5.2): the whole
-// etc/table-loader, then every blob it ALLOCATEs, in loader command order, before any patching.
+// The QEMU ACPI fw_cfg files TDVF measures into RTMR0 (edk2 OvmfPkg/IntelTdx, TdTcg2Dxe; QEMU
+// hw/acpi/bios-linker-loader.c): the whole etc/table-loader, then every blob it ALLOCATEs, in loader command order,
+// before any patching.
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,5 @@
-// Measured events and RTMR replay (tdx.md §0, §4): RTMR := SHA-384(RTMR || digest), from 48 zero bytes.
+// Measured events and RTMR replay (Intel TDX module spec, RTMR; Intel TDVF design guide, RTMR usage): RTMR :=
+// SHA-384(RTMR || digest), from 48 zero bytes.
 #pragma once
 
 #include <array>

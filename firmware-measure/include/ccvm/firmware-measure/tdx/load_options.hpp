@@ -1,4 +1,4 @@
-// LoadOptions that OVMF X86QemuLoadImageLib gives the kernel from QEMU -append (tdx.md §7); a
+// LoadOptions that OVMF X86QemuLoadImageLib gives the kernel from QEMU -append (Linux drivers/firmware/efi/libstub); a
 // Linux >= 6.9 EFI stub measures exactly these bytes into RTMR2.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The TDX measurement engine (tdx.md §8): firmware, kernel, initrd, cmdline and host profile in,
+// The TDX measurement engine (Intel TDVF design guide): firmware, kernel, initrd, cmdline and host profile in,
 // MRTD, RTMR0..3 and the per-event log out. A register whose inputs are missing is reported as
 // not computed, with the reason; the others are still computed.
 #pragma once

@@ -1,4 +1,5 @@
-// MRTD (tdx.md §3): one SHA-384 stream of 128-byte TDH.MEM.PAGE.ADD / TDH.MR.EXTEND records.
+// MRTD (Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND): one SHA-384 stream of 128-byte TDH.MEM.PAGE.ADD /
+// TDH.MR.EXTEND records.
 #pragma once
 
 #include <cstdint>
@@ -10,17 +11,17 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §3 "Order": which SEAMCALL sequence the host VMM issues.
+// Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: which SEAMCALL sequence the host VMM issues.
 enum class PageAddOrder {
     single_pass,  // per page: PAGE.ADD then its 16 EXTENDs (upstream KVM, GCE, td-shim)
     two_pass,     // per section: every PAGE.ADD, then every EXTEND (QEMU 8.x TDX trees)
 };
 
 // "single-pass" | "two-pass"; throws InputError naming `what`.
-PageAddOrder parse_page_add_order(std::string_view text, std::string_view what = "--page-add-order");
+PageAddOrder parse_page_add_order(std::string_view text, std::string_view what = "page-add-order");
 std::string_view to_string(PageAddOrder order) noexcept;
 
-// tdx.md §3: record layout.
+// Intel TDX module spec, TDH.MEM.PAGE.ADD and TDH.MR.EXTEND: record layout.
 inline constexpr std::size_t kMrtdRecordSize = 128;
 inline constexpr std::size_t kMrExtendChunk = 256;
 

@@ -1,5 +1,6 @@
 // PE/COFF Authenticode digest exactly as edk2 TcgMeasurePeImage / HashPeImageByType computes it
-// (tdx.md §6.1): what TDVF logs for an EFI application such as the Linux EFI-stub kernel.
+// (edk2 SecurityPkg DxeTpm2MeasureBootLib, TcgMeasurePeImage): what TDVF logs for an EFI application such as the Linux
+// EFI-stub kernel.
 #pragma once
 
 #include <string_view>

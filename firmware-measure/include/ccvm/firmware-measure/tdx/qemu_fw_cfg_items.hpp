@@ -1,5 +1,5 @@
 // The QEMU fw_cfg items TDVF (edk2 >= stable202505, QemuFwCfgCacheInit.c) caches in SEC/PEI and
-// measures into RTMR0 as EV_PLATFORM_CONFIG_FLAGS "QEMU FW CFG" events (tdx.md §5.3).
+// measures into RTMR0 as EV_PLATFORM_CONFIG_FLAGS "QEMU FW CFG" events (edk2 OvmfPkg release history).
 #pragma once
 
 #include <string>

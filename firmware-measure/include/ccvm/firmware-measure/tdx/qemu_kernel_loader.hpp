@@ -1,5 +1,5 @@
-// QEMU's x86 direct-boot loader (hw/i386/x86-common.c x86_load_linux, tdx.md §6.2): the Linux
-// setup header bytes it serves through fw_cfg, which OVMF measures as part of the kernel.
+// QEMU's x86 direct-boot loader (hw/i386/x86-common.c x86_load_linux, QEMU hw/i386/x86-common.c, x86_load_linux): the
+// Linux setup header bytes it serves through fw_cfg, which OVMF measures as part of the kernel.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §6.2: QEMU reserves this much below the top of low RAM for ACPI data.
+// QEMU hw/i386/x86-common.c, x86_load_linux: QEMU reserves this much below the top of low RAM for ACPI data.
 inline constexpr std::uint64_t kQemuAcpiDataSize = 0x28000;
 // Linux boot protocol: setup header field ramdisk_image, where QEMU writes the initrd address.
 inline constexpr std::size_t kRamdiskImage = 0x218;
@@ -32,7 +32,7 @@ SetupHeader parse_setup_header(ByteSpan kernel, std::string_view source = "kerne
 // Linux release "MAJOR.MINOR" from the setup header's version string, if it has one.
 std::optional<std::pair<int, int>> linux_release(const SetupHeader& header);
 
-// tdx.md §6.2 version trap: QEMU >= 10.2 serves confidential guests the unmodified file.
+// QEMU hw/i386/x86-common.c, x86_load_linux: QEMU >= 10.2 serves confidential guests the unmodified file.
 constexpr bool qemu_patches_setup_header(QemuVersion qemu) noexcept { return qemu < kQemuUnpatchedCocoKernel; }
 
 struct QemuLoadParams {

@@ -1,5 +1,6 @@
-// The RTMR0..2 event lists of a direct-kernel-boot TD, per edk2 release range (tdx.md §5-§7).
-// Each function takes digests already computed, so the heavy hashing can run concurrently.
+// The RTMR0..2 event lists of a direct-kernel-boot TD, per edk2 release range (edk2 OvmfPkg/IntelTdx, TdTcg2Dxe; edk2
+// OvmfPkg/Tcg/TdTcg2Dxe; Linux drivers/firmware/efi/libstub). Each function takes digests already computed, so the
+// heavy hashing can run concurrently.
 #pragma once
 
 #include <cstdint>
@@ -17,17 +18,17 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §5.3: OVMF generations with distinct event templates.
+// edk2 OvmfPkg release history: OVMF generations with distinct event templates.
 enum class FirmwareGeneration {
     no_measurement,  // < 2023.02: TDX metadata but no TdTcg2Dxe, RTMRs stay zero
     pre_202411,      // 2023.02..2024.08: ReadyToBoot separator in RTMR0, none in RTMR1
-    v202411,         // 2024.11..2025.02: the 13-event RTMR0 of §5
+    v202411,         // 2024.11..2025.02: the 13-event RTMR0
     v202505,         // >= 2025.05: fw_cfg items and new boot variables in RTMR0
 };
 
 FirmwareGeneration firmware_generation(Edk2Version edk2) noexcept;
 
-// tdx.md §6: EV_EFI_ACTION strings and the separator digest input.
+// edk2 OvmfPkg/Tcg/TdTcg2Dxe: EV_EFI_ACTION strings and the separator digest input.
 inline constexpr std::string_view kCallingEfiApplication = "Calling EFI Application from Boot Option";
 inline constexpr std::string_view kExitBootServicesInvocation = "Exit Boot Services Invocation";
 inline constexpr std::string_view kExitBootServicesSuccess = "Exit Boot Services Returned with Success";
@@ -38,7 +39,7 @@ Bytes boot_order(std::span<const std::uint16_t> options);
 // Attributes || FilePathListLength || UTF-16LE description with NUL || Fv(fv)/FvFile(file)/End.
 Bytes fv_load_option(std::uint32_t attributes, std::string_view description, const Guid& fv, const Guid& file);
 
-// tdx.md §5 event 11/12 (edk2 < 2025.05): BootOrder [0] and Boot0000 "UiApp" (BootManagerMenu).
+// edk2 OvmfPkg/IntelTdx, TdTcg2Dxe/12 (edk2 < 2025.05): BootOrder [0] and Boot0000 "UiApp" (BootManagerMenu).
 Bytes boot_order_direct_boot();
 Bytes boot0000_uiapp();
 // edk2 >= 2025.05 (9d9e3a2b, d433b4c8): BdsFormalizeOSIndicationVariable registers the

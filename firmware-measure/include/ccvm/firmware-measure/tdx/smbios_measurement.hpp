@@ -1,6 +1,6 @@
 // The SMBIOS structure table as edk2 SmbiosMeasurementDxe measures it at ReadyToBoot (OVMF >=
 // stable202505, commit cd76265f "OvmfPkg: Enable Smbios measurement"): PCR1 -> RTMR0,
-// EV_EFI_HANDOFF_TABLES, digest over the table with host-specific fields blanked (tdx.md §5.3).
+// EV_EFI_HANDOFF_TABLES, digest over the table with host-specific fields blanked (edk2 OvmfPkg release history).
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,4 @@
-// TD HOB list as QEMU hw/i386/tdvf-hob.c builds it (tdx.md §5.1): PHIT + one resource descriptor
+// TD HOB list as QEMU hw/i386/tdvf-hob.c builds it: PHIT + one resource descriptor
 // per RAM range. TDVF measures it, without the END HOB, as RTMR0 event 0.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §5.1: resource types and attribute QEMU writes.
+// QEMU hw/i386/tdvf-hob.c: resource types and attribute QEMU writes.
 inline constexpr std::uint32_t kResourceSystemMemory = 0;
 inline constexpr std::uint32_t kResourceMemoryUnaccepted = 7;
 inline constexpr std::uint32_t kResourceAttributes = 0x7;  // PRESENT | INITIALIZED | TESTED

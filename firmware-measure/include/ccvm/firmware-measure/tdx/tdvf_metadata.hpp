@@ -1,4 +1,4 @@
-// TDVF metadata (tdx.md §2): the section table that tells the VMM which firmware ranges to
+// TDVF metadata (Intel TDVF design guide, TDVF metadata): the section table that tells the VMM which firmware ranges to
 // TDH.MEM.PAGE.ADD and TDH.MR.EXTEND, found through the OVMF footer table.
 #pragma once
 
@@ -13,13 +13,13 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §2 step 3: GUID stored in the 16 bytes before the descriptor (checked by td-shim only).
+// Intel TDVF design guide, TDVF metadata: GUID stored in the 16 bytes before the descriptor (checked by td-shim only).
 inline const Guid kTdvfMetadataGuid = Guid::parse("e9eaf9f3-168e-44d5-a8eb-7f4d8738f6ae");
 
-// tdx.md §2 table: section types accepted by upstream QEMU.
+// Intel TDVF design guide, TDVF metadata: section types accepted by upstream QEMU.
 enum class SectionType : std::uint32_t { bfv = 0, cfv = 1, td_hob = 2, temp_mem = 3 };
 
-// tdx.md §2 table: Attributes bits.
+// Intel TDVF design guide, TDVF metadata: Attributes bits.
 inline constexpr std::uint32_t kAttrMrExtend = 1u << 0;
 inline constexpr std::uint32_t kAttrPageAug = 1u << 1;
 

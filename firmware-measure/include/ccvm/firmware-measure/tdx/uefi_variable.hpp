@@ -1,4 +1,4 @@
-// UEFI_VARIABLE_DATA as edk2 TdTcg2Dxe MeasureVariable logs it (tdx.md §5 events 2-6).
+// UEFI_VARIABLE_DATA as edk2 TdTcg2Dxe MeasureVariable logs it (edk2 OvmfPkg/IntelTdx, TdTcg2Dxe).
 #pragma once
 
 #include <string_view>
@@ -8,7 +8,7 @@
 
 namespace ccvm::tdx {
 
-// tdx.md §5: EFI_GLOBAL_VARIABLE and EFI_IMAGE_SECURITY_DATABASE_GUID.
+// edk2 OvmfPkg/IntelTdx, TdTcg2Dxe: EFI_GLOBAL_VARIABLE and EFI_IMAGE_SECURITY_DATABASE_GUID.
 inline const Guid kEfiGlobalVariableGuid = Guid::parse("8be4df61-93ca-11d2-aa0d-00e098032b8c");
 inline const Guid kImageSecurityDatabaseGuid = Guid::parse("d719b2cb-3d3a-4596-a3bc-dad00e67656f");
 

@@ -1,4 +1,4 @@
-// HMAC-SM3, the MAC of every CSV pre-attestation structure (csv.md §4-6).
+// HMAC-SM3, the MAC of every CSV pre-attestation structure (csv-rs src/session; Hygon QEMU target/i386/csv.c).
 #pragma once
 
 #include <initializer_list>

@@ -1,4 +1,4 @@
-// Hygon certificate layouts (csv.md §8): the 832-byte CA certificate (HRK, HSK) and the 2084-byte
+// Hygon certificate layouts (csv-rs src/certs): the 832-byte CA certificate (HRK, HSK) and the 2084-byte
 // CSV platform certificate (CEK, PEK, PDH). Integers little-endian; EC coordinates and signature
 // integers little-endian with 32 significant bytes in 72-byte fields.
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace ccvm::secret::csv {
 
-// csv.md §8: key usages of the chain HRK -> HSK -> CEK -> PEK (and the owner's PDH).
+// csv-rs src/certs: key usages of the chain HRK -> HSK -> CEK -> PEK (and the owner's PDH).
 enum class KeyUsage : std::uint32_t {
     hrk = 0x0000,
     hsk = 0x0013,
@@ -28,7 +28,7 @@ enum class KeyUsage : std::uint32_t {
 inline constexpr std::uint32_t kAlgoSm2Signature = 4;
 inline constexpr std::uint32_t kAlgoSm2KeyAgreement = 5;
 
-// csv.md §8: pubkey {u32 curve, x[72], y[72]}; curve 3 = SM2-256.
+// csv-rs src/certs: pubkey {u32 curve, x[72], y[72]}; curve 3 = SM2-256.
 inline constexpr std::uint32_t kCurveSm2_256 = 3;
 inline constexpr std::size_t kEccFieldSize = 72;
 inline constexpr std::size_t kPublicKeySize = 4 + 2 * kEccFieldSize;

@@ -1,4 +1,4 @@
-// CSV LAUNCH_MEASURE check (csv.md §4). MODEL, unverified: csv-rs carries this check commented
+// CSV LAUNCH_MEASURE check (Hygon QEMU target/i386/csv.c). MODEL, unverified: csv-rs carries this check commented
 // out, and its only test values are AMD's (HMAC-SHA256 with a build byte), so nothing confirms
 // the CSV form: MEASURE = HMAC-SM3(TIK, 0x04 || api_major || api_minor || le32(policy) || digest
 // || mnonce) — no BUILD byte, unlike AMD.
@@ -11,7 +11,7 @@
 
 namespace ccvm::secret::csv {
 
-// csv.md §4: LAUNCH_MEASURE returns MEASURE[32] || MNONCE[16].
+// Hygon QEMU target/i386/csv.c: LAUNCH_MEASURE returns MEASURE[32] || MNONCE[16].
 inline constexpr std::size_t kLaunchMeasureBlobSize = 48;
 
 Sm3Digest expected_launch_measure(ByteSpan tik, std::uint8_t api_major, std::uint8_t api_minor, std::uint32_t policy,

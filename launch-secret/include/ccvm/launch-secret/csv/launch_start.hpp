@@ -1,4 +1,4 @@
-// CSV LAUNCH_START package pieces (csv.md §5, csv-rs src/session): key schedule, wrapped
+// CSV LAUNCH_START package pieces (csv-rs src/session src/session): key schedule, wrapped
 // transport keys, SM2-encrypted master secret and the session MAC.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace ccvm::secret::csv {
 
-// csv.md §5: master = derive(z, 32, nonce, "csv-master-secret"); KEK/KIK = derive(master, 32, "", ...).
+// csv-rs src/session: master = derive(z, 32, nonce, "csv-master-secret"); KEK/KIK = derive(master, 32, "", ...).
 struct SessionKeys {
     Bytes master, kek, kik;
     SessionKeys() = default;
@@ -28,7 +28,7 @@ SessionKeys derive_session_keys(ByteSpan share_key, ByteSpan nonce);
 // KEK and KIK from the master secret alone: the secure processor's side, which receives the master
 // secret SM2-encrypted to its PDH (ms_enc) instead of deriving it.
 SessionKeys session_keys_from_master(ByteSpan master);
-// csv.md §5: the master secret is 32 bytes.
+// csv-rs src/session: the master secret is 32 bytes.
 inline constexpr std::size_t kMasterSecretSize = 32;
 
 // wrap_tk = SM4-CTR(KEK[0:16], iv)(TEK || TIK); wrap_mac = HMAC-SM3(KIK, iv || wrap_tk).
@@ -39,7 +39,7 @@ struct WrappedTransportKeys {
 
 WrappedTransportKeys wrap_transport_keys(const SessionKeys& keys, ByteSpan tek, ByteSpan tik, ByteSpan iv);
 
-// csv.md §5: the SessionBody field holding the SM2-encrypted master secret is 256 bytes.
+// csv-rs src/session: the SessionBody field holding the SM2-encrypted master secret is 256 bytes.
 inline constexpr std::size_t kMasterSecretFieldSize = 256;
 
 // ms_enc = SM2-encrypt(PDH, master) zero-padded to 256 bytes (randomized).
@@ -64,7 +64,7 @@ struct SessionBody {
     Bytes serialize() const;
 };
 
-// csv.md §5: the guest owner's key is a PDH-usage SM2 key with this uid.
+// csv-rs src/session: the guest owner's key is a PDH-usage SM2 key with this uid.
 inline constexpr std::string_view kGuestUserId = "GUEST_USER_ID";
 
 // The owner's unsigned PDH certificate (version 1, usage PDH, algo SM2_DH, uid GUEST_USER_ID):
@@ -88,7 +88,7 @@ struct LaunchStartPackage {
     ~LaunchStartPackage();  // wipes TEK and TIK
 };
 
-// csv.md §5 / csv-rs Session::start_pdh: the whole LAUNCH_START package for the platform's PDH
+// csv-rs src/session Session::start_pdh: the whole LAUNCH_START package for the platform's PDH
 // certificate (InputError unless its key usage is PDH and its key is a valid SM2 point).
 LaunchStartPackage create_launch_start(const CsvCertificate& platform_pdh, std::uint32_t policy,
                                        const LaunchStartOptions& options = {});

@@ -1,4 +1,4 @@
-// CSV LAUNCH_SECRET packet (csv.md §6): SEV's packet shape with SM4-CTR and HMAC-SM3.
+// CSV LAUNCH_SECRET packet (csv-rs src/session): SEV's packet shape with SM4-CTR and HMAC-SM3.
 #pragma once
 
 #include <array>
@@ -9,7 +9,7 @@
 
 namespace ccvm::secret::csv {
 
-// csv.md §6: header {u32 flags, iv[16], mac[32]}.
+// csv-rs src/session: header {u32 flags, iv[16], mac[32]}.
 inline constexpr std::size_t kSecretHeaderSize = 52;
 inline constexpr std::size_t kLaunchMeasureSize = 32;
 

@@ -1,4 +1,4 @@
-// SM2 (GB/T 32918) public-key operations on Hygon's key encoding (csv.md §8): coordinates and
+// SM2 (GB/T 32918) public-key operations on Hygon's key encoding (csv-rs src/certs): coordinates and
 // signature integers are little-endian in the certificates, the hash is SM3, and the signer's
 // user ID (the issuer's uid) enters Z_A.
 #pragma once
@@ -14,7 +14,7 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace ccvm::secret::csv {
 
-// csv.md §8: 32 significant bytes of an SM2-256 coordinate or signature integer.
+// csv-rs src/certs: 32 significant bytes of an SM2-256 coordinate or signature integer.
 inline constexpr std::size_t kSm2FieldSize = 32;
 
 class Sm2PublicKey {
@@ -43,7 +43,7 @@ private:
     std::array<std::byte, 65> point_{};
 };
 
-// An SM2 key pair: the guest owner's key of the CSV LAUNCH_START package (csv.md §5).
+// An SM2 key pair: the guest owner's key of the CSV LAUNCH_START package (csv-rs src/session).
 class Sm2PrivateKey {
 public:
     static Sm2PrivateKey generate();
@@ -63,7 +63,7 @@ public:
     Signature sign(ByteSpan message, ByteSpan user_id) const;
 
     // Inverse of Sm2PublicKey::encrypt: the first 97 + `plaintext_size` bytes of `ciphertext` are
-    // C1 || C3 || C2 (the rest is the field's zero padding, csv.md §5). What the secure processor
+    // C1 || C3 || C2 (the rest is the field's zero padding, csv-rs src/session). What the secure processor
     // does with ms_enc; InputError when C1 is not on the curve or C3 does not verify.
     SecretBytes decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const;
 

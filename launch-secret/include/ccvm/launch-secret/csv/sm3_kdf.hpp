@@ -1,4 +1,4 @@
-// Key derivation of the CSV LAUNCH_START package (csv.md §5), built on the X9.63 KDF with SM3.
+// Key derivation of the CSV LAUNCH_START package (csv-rs src/session), built on the X9.63 KDF with SM3.
 #pragma once
 
 #include <string_view>
@@ -11,7 +11,7 @@ namespace ccvm::secret::csv {
 // (also the SM2 encryption KDF).
 Bytes kdf_x963_sm3(ByteSpan x, std::size_t length);
 
-// csv.md §5 derive(K, n, ctx, label): p = K || label || 0x00 || ctx; b = KDF(p, ceil32(n));
+// csv-rs src/session derive(K, n, ctx, label): p = K || label || 0x00 || ctx; b = KDF(p, ceil32(n));
 // b = KDF(p || b, ceil32(n)); returns b[:n]. Intermediate buffers are wiped.
 Bytes derive_key(ByteSpan key, std::size_t size, ByteSpan context, std::string_view label);
 

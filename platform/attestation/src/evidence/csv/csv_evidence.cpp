@@ -49,7 +49,7 @@ std::uint32_t policy32(std::uint64_t p) {
     return static_cast<std::uint32_t>(p);
 }
 
-// The report's MEASURE is the SM3 launch digest (csv.md §4).
+// The report's MEASURE is the SM3 launch digest (Hygon QEMU target/i386/csv.c).
 ReportExpectations expectations(const ExpectedValues& x) {
     ReportExpectations e;
     e.report_data = sized(x.report_data, RequestField::report_data, 64, true);

@@ -1,4 +1,4 @@
-// Caller input repeated in an error message, made safe to show (DESIGN.md "Errors").
+// Caller input repeated in an error message, made safe to show (ccvm(1) EXIT STATUS).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Error classes shared by every ccvm library. The kind decides the CLI exit code (DESIGN.md "Errors").
+// Error classes shared by every ccvm library. The kind decides the CLI exit code (ccvm(1) EXIT STATUS).
 #pragma once
 
 #include <stdexcept>

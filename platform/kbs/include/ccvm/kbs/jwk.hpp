@@ -9,7 +9,6 @@
 
 #include "ccvm/attestation/crypto.hpp"
 #include "ccvm/base/bytes.hpp"
-#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::kbs {
 
@@ -35,7 +34,7 @@ struct Jwk {
     static Jwk from_public_key(EVP_PKEY* key, std::string alg);
 
     nlohmann::json to_json() const;
-    ccvm::EvpPkeyPtr public_key() const;
+    EvpPkeyPtr public_key() const;
 
     bool operator==(const Jwk&) const = default;
 };

@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "ccvm/attestation/crypto.hpp"
-#include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/jwk.hpp"
 
 namespace ccvm::kbs {
@@ -26,8 +25,8 @@ public:
     EVP_PKEY* get() const noexcept { return key_.get(); }
 
 private:
-    explicit TokenKey(ccvm::EvpPkeyPtr key) : key_(std::move(key)) {}
-    ccvm::EvpPkeyPtr key_;
+    explicit TokenKey(EvpPkeyPtr key) : key_(std::move(key)) {}
+    EvpPkeyPtr key_;
 };
 
 // Verifies an ES256 JWT with `public_key` and returns its claims. Throws MismatchError when the

@@ -42,8 +42,9 @@ using TypedParams = std::map<std::string, TypedValue>;
 // Converts a libvirt typed-parameter array (as returned by virDomainGetLaunchSecurityInfo).
 TypedParams typed_params_to_map(const _virTypedParameter* params, int count);
 
-// The host's SEV platform as virNodeGetSEVInfo reports it (libvirt.md §10). On a Hygon host the
-// same call carries the CSV platform's PDH (csv.md §3).
+// The host's SEV platform as virNodeGetSEVInfo reports it (libvirt include/libvirt/libvirt-domain.h,
+// virDomainGetLaunchSecurityInfo). On a Hygon host the same call carries the CSV platform's PDH (Hygon QEMU
+// target/i386/csv.c).
 struct SevNodeInfo {
     Bytes pdh;         // platform Diffie-Hellman key certificate
     Bytes cert_chain;  // the PEK, OCA and CEK certificates behind it
@@ -58,7 +59,8 @@ struct SevNodeInfo {
 // that every libvirt version reports is missing, has another type or is not valid base64.
 SevNodeInfo sev_node_info(const TypedParams& params);
 
-// A SEV/SEV-ES/CSV guest's LAUNCH_MEASURE as virDomainGetLaunchSecurityInfo reports it (libvirt.md §10).
+// A SEV/SEV-ES/CSV guest's LAUNCH_MEASURE as virDomainGetLaunchSecurityInfo reports it (libvirt
+// include/libvirt/libvirt-domain.h, virDomainGetLaunchSecurityInfo).
 struct SevLaunchInfo {
     Bytes measurement;  // sev-measurement: MEASURE (32) || MNONCE (16)
     unsigned api_major = 0;
@@ -72,7 +74,7 @@ struct SevLaunchInfo {
 SevLaunchInfo sev_launch_info(const TypedParams& params);
 
 // The three launch-security calls of the libvirt C API, by default libvirt's own. A test replaces
-// them to be the virTypedParameter source of a host it does not have (libvirt.md §3, tier 2);
+// them to be the virTypedParameter source of a host it does not have (libvirt src/test/test_driver.c, tier 2);
 // everything else stays real. Parameter arrays handed out must come from virTypedParamsAdd*.
 struct LaunchSecurityCalls {
     std::function<int(_virConnect*, _virTypedParameter**, int*, unsigned)> node_get_sev_info;

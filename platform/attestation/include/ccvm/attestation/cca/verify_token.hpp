@@ -1,5 +1,5 @@
-// Verification of a CCA attestation token (cca.md section 8): platform signature by the CPAK,
-// realm signature by the RAK, the platform challenge binding the RAK, and the realm's registers.
+// Verification of a CCA attestation token (Arm RMM spec (DEN0137), Realm attestation token): platform signature by the
+// CPAK, realm signature by the RAK, the platform challenge binding the RAK, and the realm's registers.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// Hygon CSV attestation report (csv.md §7): TeeInfo V1 (0x150 bytes, fields XOR-masked with
+// Hygon CSV attestation report (csv-rs src/api/guest/types.rs): TeeInfo V1 (0x150 bytes, fields XOR-masked with
 // anonce) or V2/V3 (0x490 bytes, plain, with RTMRs), followed by the signer block
 // {pek_cert[2084], sn[64], reserved[32], mac[32]}.
 #pragma once
@@ -37,7 +37,7 @@ inline constexpr std::size_t kTeeInfoExtSize = 0x490;
 inline constexpr std::size_t kSignerBlockSize = kCsvCertSize + 64 + 32 + 32;
 inline constexpr std::size_t kRtmrCount = 5;
 
-// How the signer block reached us (csv.md §7): `raw` straight from the PSP (PEK cert and chip SN
+// How the signer block reached us (csv-rs src/api/guest/types.rs): `raw` straight from the PSP (PEK cert and chip SN
 // XOR-masked, MAC checkable) or `restored` by the guest library (plain, MAC no longer checkable).
 enum class SignerForm { raw, restored };
 

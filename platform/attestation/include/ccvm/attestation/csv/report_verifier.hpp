@@ -1,4 +1,5 @@
-// Verification of a CSV attestation report (csv.md §7-8): HRK (self-signed) -> HSK -> CEK -> PEK
+// Verification of a CSV attestation report (csv-rs src/api/guest/types.rs src/certs): HRK (self-signed) -> HSK -> CEK
+// -> PEK
 // -> report, the signer MAC of raw PSP output, and the report fields against expected values.
 #pragma once
 
@@ -36,7 +37,7 @@ Check verify_pek(const CsvCertificate& pek, const CsvCertificate& cek);
 Check verify_report_signature(const AttestationReport& report);
 
 // "report.signer-mac": passes for raw PSP output whose MAC matches; restored evidence passes with
-// a note (its MAC is no longer checkable, csv.md §7).
+// a note (its MAC is no longer checkable, csv-rs src/api/guest/types.rs).
 Check verify_signer_mac(const AttestationReport& report);
 
 // Optional comparisons; each present value adds one check.
