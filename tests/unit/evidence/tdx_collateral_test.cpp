@@ -7,6 +7,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -14,6 +15,7 @@
 #include "ccvm/attestation/tdx/pck_extensions.hpp"
 #include "ccvm/attestation/tdx/tcb_collateral.hpp"
 #include "ccvm/attestation/tdx/verify_quote.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -96,6 +98,28 @@ TEST(TdxCollateral, TruncatedSgxExtensionIsAnInputError) {
     EXPECT_NO_THROW(parse_pck_extensions(der, "ext"));
     for (std::size_t n = 0; n < der.size(); n += 7)
         EXPECT_THROW(parse_pck_extensions(ByteSpan(der).first(n), "ext"), InputError) << n;
+}
+
+TEST(TdxCollateral, MistypedSgxExtensionMemberIsNamed) {
+    const auto pck = quote_pck();
+    X509* pck_raw = pck.get();
+    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1),
+                                                                  ASN1_OBJECT_free);
+    const ASN1_OCTET_STRING* d =
+        X509_EXTENSION_get_data(X509_get_ext(pck_raw, X509_get_ext_by_OBJ(pck_raw, oid.get(), -1)));
+    Bytes der(reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(d)),
+              reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(d)) + ASN1_STRING_length(d));
+    // The FMSPC member: OID 1.2.840.113741.1.13.1.4, then OCTET STRING (04 06); make it a UTF8String (0C 06).
+    const Bytes fmspc_member = from_hex("060a2a864886f84d010d01040406");
+    const auto at = std::search(der.begin(), der.end(), fmspc_member.begin(), fmspc_member.end());
+    ASSERT_NE(at, der.end());
+    *(at + static_cast<std::ptrdiff_t>(fmspc_member.size()) - 2) = std::byte{0x0c};
+    try {
+        parse_pck_extensions(der, "ext");
+        ADD_FAILURE() << "accepted a UTF8String FMSPC";
+    } catch (const InputError& e) {
+        EXPECT_STREQ(e.what(), "ext: SGX extension: FMSPC is not an OCTET STRING of 6 bytes");
+    }
 }
 
 TEST(TdxCollateral, Rfc3339Times) {
