@@ -249,6 +249,40 @@ TEST(AgentEvidence, TestPkiSnpEvidenceVerifies) {
     EXPECT_EQ(check(foreign, "chain.vek").status(), CheckStatus::failed);
 }
 
+TEST(AgentEvidence, SnpVcekFromTheOfflineStoreAndAskFromTheEvidence) {
+    const fs::path dir = attestation_dir();
+    const auto chain = test::pki::make_snp_chain(dir);
+    const Bytes measurement = fill(48, 0x4D);
+    const Bytes report = test::pki::sign_snp_report_bytes(chain, {fill(64, 1), fill(32, 2), measurement});
+    const Registers regs = expect({{"launch_digest", measurement}});
+
+    // No cert_chain: the VCEK comes from snp/vcek/<CHIP_ID>.pem (or .der).
+    const AgentEvidence bare = parse(AgentTee::snp, test::pki::snp_agent_evidence(report, {}));
+    EXPECT_EQ(check(verify_agent_evidence(bare, regs, {dir}), "chain").status(), CheckStatus::failed);
+    const fs::path store = dir / "snp" / "vcek";
+    fs::create_directories(store);
+    fs::copy_file(dir / "snp" / "ask.pem", store / "not-this-chip.pem");
+    unsigned char* der = nullptr;
+    const int der_size = i2d_X509(chain.vcek.get(), &der);
+    ASSERT_GT(der_size, 0);
+    std::ofstream(store / (to_hex(chain.chip_id) + ".der"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(der), der_size);
+    OPENSSL_free(der);
+    CheckList checks = verify_agent_evidence(bare, regs, {dir});
+    EXPECT_TRUE(checks.verified()) << failures(checks);
+
+    // No snp/ask.pem: the ASK of the evidence's cert_chain is used, checked against the ARK.
+    fs::remove(dir / "snp" / "ask.pem");
+    const AgentEvidence with_ask = parse(
+        AgentTee::snp, test::pki::snp_agent_evidence(report, {{"VCEK", chain.vcek.get()}, {"ASK", chain.ask.get()}}));
+    checks = verify_agent_evidence(with_ask, regs, {dir});
+    EXPECT_TRUE(checks.verified()) << failures(checks);
+    const auto other = test::pki::make_snp_chain(dir / "other");
+    const AgentEvidence foreign_ask = parse(
+        AgentTee::snp, test::pki::snp_agent_evidence(report, {{"VCEK", chain.vcek.get()}, {"ASK", other.ask.get()}}));
+    EXPECT_EQ(check(verify_agent_evidence(foreign_ask, regs, {dir}), "chain.ask").status(), CheckStatus::failed);
+}
+
 TEST(AgentEvidence, TestPkiCcaEvidenceVerifies) {
     const fs::path dir = attestation_dir();
     const auto keys = test::pki::make_cca_keys(dir);
