@@ -72,6 +72,12 @@ Registers expect(std::map<std::string, Bytes> values, std::map<std::string, std:
 
 Bytes fill(std::size_t n, std::uint8_t v) { return Bytes(n, std::byte{v}); }
 
+json json_list(ByteSpan bytes) {
+    json out = json::array();
+    for (std::byte b : bytes) out.push_back(static_cast<unsigned>(b));
+    return out;
+}
+
 Bytes json_bytes(const json& list) {
     Bytes out;
     for (const json& b : list) out.push_back(std::byte(b.get<unsigned>()));
@@ -323,6 +329,38 @@ TEST(AgentEvidence, TrusteeCsvEvidenceParses) {
         verify_agent_evidence(ev, expect({{"launch_digest", ev.registers.at("launch_digest")}}), {attestation_dir()});
     EXPECT_EQ(check(checks, "chain").status(), CheckStatus::failed);
     EXPECT_NE(check(checks, "chain").reason.find("hrk.cert"), std::string::npos);
+}
+
+TEST(AgentEvidence, CsvEvidenceVerifiesWithTheHygonChainInAttestationDir) {
+    // csv-rs's real V1 report wrapped as the attester sends it (legacy request: zero magic, the
+    // 4096 data bytes).
+    const fs::path csv_rs = test::inputs_dir() / "csv" / "csv-rs";
+    const Bytes report = read_file(csv_rs / "report.cert");
+    Bytes data = report;
+    data.resize(4096);
+    const json doc = {
+        {"attestation_report", {{"magic", json_list(Bytes(16))}, {"flags", 0}, {"data", json_list(data)}}},
+        {"cert_chain", json::object()},
+        {"serial_number", json_list(Bytes(64))},
+        {"cc_eventlog", nullptr}};
+    const AgentEvidence ev = parse(AgentTee::csv, doc.dump());
+    const Bytes measure = ev.registers.at("launch_digest");
+    ASSERT_EQ(measure.size(), 32u);
+
+    const fs::path dir = attestation_dir();
+    fs::create_directories(dir / "csv");
+    fs::copy_file(csv_rs / "hrk.cert", dir / "csv" / "hrk.cert");
+    fs::copy_file(csv_rs / "hsk_cek.cert", dir / "csv" / "hsk_cek.cert");
+    CheckList checks = verify_agent_evidence(ev, expect({{"launch_digest", measure}}), {dir});
+    EXPECT_TRUE(checks.verified()) << failures(checks);
+    for (const char* name : {"hrk.signature", "hsk.signature", "cek.signature", "pek.signature", "report.signature"})
+        EXPECT_EQ(check(checks, name).status(), CheckStatus::passed) << name;
+
+    // Another chip's HSK/CEK (the synthetic chain) does not sign this PEK.
+    fs::copy_file(test::inputs_dir() / "csv" / "synthetic" / "hsk_cek.cert", dir / "csv" / "hsk_cek.cert",
+                  fs::copy_options::overwrite_existing);
+    checks = verify_agent_evidence(ev, expect({{"launch_digest", measure}}), {dir});
+    EXPECT_FALSE(checks.verified());
 }
 
 }  // namespace

@@ -95,6 +95,24 @@ TEST(AgentEvidenceCli, EvidenceOfAnotherFamilyIsRefused) {
     EXPECT_NE(r.err.find("is snp attestation-agent evidence, not tdx"), std::string::npos) << r.err;
 }
 
+TEST(AgentEvidenceCli, MalformedEvidenceJsonIsNamedNotTakenForABinaryReport) {
+    const fs::path dir = test_dir();
+    const std::string text = read_text_file(evidence_data("snp/trustee-e2e-evidence.json"));
+    const std::string dup = write(dir / "dup.json", "{\"cert_chain\":null," + text.substr(1));
+    auto r = verify_report(
+        {"--mode", "snp", "--report", dup, "--ask", data("snp/genoa-ask.pem"), "--ark", data("snp/genoa-ark.pem")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("duplicate JSON key \"cert_chain\""), std::string::npos) << r.err;
+    const std::string cut = write(dir / "cut.json", text.substr(0, 100));
+    r = verify_report(
+        {"--mode", "snp", "--report", cut, "--ask", data("snp/genoa-ask.pem"), "--ark", data("snp/genoa-ark.pem")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("not valid JSON"), std::string::npos) << r.err;
+    r = verify_report({"--mode", "tdx", "--quote", write(dir / "other.json", R"({"quote": 1})")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("quote: expected a base64 string"), std::string::npos) << r.err;
+}
+
 TEST(AgentEvidenceCli, TestPkiSnpEvidenceTakesTheVcekFromCertChain) {
     const fs::path dir = test_dir();
     const auto chain = pki::make_snp_chain(dir);

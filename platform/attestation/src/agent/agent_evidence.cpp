@@ -124,7 +124,9 @@ std::optional<AgentTee> detect_agent_evidence(std::span<const std::byte> data) n
     });
     if (first == data.end() || *first != std::byte{'{'}) return std::nullopt;
     try {
-        const json doc = agent::parse_json(as_chars(data), "evidence");
+        // Duplicate keys are let through here so that parsing names them, rather than the evidence
+        // being taken for a binary report.
+        const json doc = agent::parse_json(as_chars(data), "evidence", true);
         if (!doc.is_object()) return std::nullopt;
         if (doc.contains("quote")) return AgentTee::tdx;
         if (doc.contains("token")) return AgentTee::cca;

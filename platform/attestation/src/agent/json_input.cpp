@@ -15,11 +15,12 @@ std::string type_name(const json& v) { return v.type_name(); }
 
 }  // namespace
 
-json parse_json(std::string_view text, std::string_view source) {
+json parse_json(std::string_view text, std::string_view source, bool allow_duplicates) {
     // One set of seen keys per open object: the parser reports a key while its object is innermost.
     std::vector<std::set<std::string>> seen;
     const std::string where(source);
-    json::parser_callback_t check = [&seen, &where](int depth, json::parse_event_t event, json& parsed) {
+    json::parser_callback_t check = [&seen, &where, allow_duplicates](int depth, json::parse_event_t event,
+                                                                      json& parsed) {
         switch (event) {
             case json::parse_event_t::object_start:
             case json::parse_event_t::array_start:
@@ -31,7 +32,7 @@ json parse_json(std::string_view text, std::string_view source) {
                 if (!seen.empty()) seen.pop_back();
                 break;
             case json::parse_event_t::key:
-                if (!seen.empty() && !seen.back().insert(parsed.get<std::string>()).second)
+                if (!allow_duplicates && !seen.empty() && !seen.back().insert(parsed.get<std::string>()).second)
                     throw InputError(where + ": duplicate JSON key \"" + parsed.get<std::string>() + "\"");
                 break;
             default:

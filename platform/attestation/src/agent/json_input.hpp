@@ -16,9 +16,9 @@ namespace ccvm::attestation::agent {
 
 inline constexpr int kMaxJsonDepth = 32;  // agent evidence nests four levels at most
 
-// Parses one document; throws InputError naming `source` on a syntax error, a duplicate key or
-// nesting deeper than kMaxJsonDepth.
-nlohmann::json parse_json(std::string_view text, std::string_view source);
+// Parses one document; throws InputError naming `source` on a syntax error, a duplicate key (unless
+// `allow_duplicates`, for content detection only) or nesting deeper than kMaxJsonDepth.
+nlohmann::json parse_json(std::string_view text, std::string_view source, bool allow_duplicates = false);
 
 // `value` must be an object whose members are all in `known`; throws InputError naming `what`.
 const nlohmann::json& object(const nlohmann::json& value, std::initializer_list<std::string_view> known,
