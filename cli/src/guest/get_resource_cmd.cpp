@@ -12,10 +12,10 @@
 #include <sstream>
 #include <string>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/kbs/client.hpp"
 #include "ccvm/kbs/tsm_evidence.hpp"
-#include "ccvm/launch-secret/atomic_file_set.hpp"
 #include "commands.hpp"
 
 namespace ccvm::cli {
@@ -56,7 +56,7 @@ void write_secret(const std::optional<std::string>& out, const secret::SecretByt
         return;
     }
     const fs::path target = fs::absolute(*out);
-    secret::AtomicFileSet files(target.parent_path());
+    AtomicFileSet files(target.parent_path());
     files.stage(target.filename().string(), data.span(), 0600);
     files.commit();
 }

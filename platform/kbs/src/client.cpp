@@ -3,16 +3,16 @@
 #include <httplib.h>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/jwe.hpp"
 #include "ccvm/kbs/runtime_data.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::kbs {
 namespace {
 
 constexpr std::size_t kReportDataSize = 64;
 
-attestation::EvpPkeyPtr generate_key(TeeKeyKind kind) {
+EvpPkeyPtr generate_key(TeeKeyKind kind) {
     EVP_PKEY* key = nullptr;
     switch (kind) {
         case TeeKeyKind::ec_p256:
@@ -29,7 +29,7 @@ attestation::EvpPkeyPtr generate_key(TeeKeyKind kind) {
             key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072));
             break;
     }
-    return attestation::EvpPkeyPtr(secret::checked(key, "ephemeral key generation"));
+    return EvpPkeyPtr(openssl_checked(key, "ephemeral key generation"));
 }
 
 std::string_view key_alg(TeeKeyKind kind) noexcept {
@@ -66,7 +66,7 @@ struct KbsClient::Impl {
     KbsClientOptions options;
     EvidenceProvider& provider;
     std::unique_ptr<httplib::Client> http;
-    attestation::EvpPkeyPtr key;
+    EvpPkeyPtr key;
     Jwk jwk;
     std::string cookie;  // "kbs-session-id=..."
     bool attested = false;

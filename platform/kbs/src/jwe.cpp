@@ -8,15 +8,13 @@
 #include <cstring>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/base64url.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::kbs {
 namespace {
 
-using secret::check_ok;
-using secret::checked;
 using secret::SecretBytes;
 
 constexpr std::size_t kCekSize = 32;  // A256GCM (RFC 7518 section 5.3)
@@ -26,44 +24,50 @@ constexpr std::size_t kTagSize = 16;  // 128-bit GCM tag (RFC 7518 section 5.3)
 const unsigned char* u8(ByteSpan b) noexcept { return reinterpret_cast<const unsigned char*>(b.data()); }
 unsigned char* u8(MutableByteSpan b) noexcept { return reinterpret_cast<unsigned char*>(b.data()); }
 
-void random_fill(MutableByteSpan out) { check_ok(RAND_bytes(u8(out), static_cast<int>(out.size())), "RAND_bytes"); }
+void random_fill(MutableByteSpan out) {
+    openssl_check(RAND_bytes(u8(out), static_cast<int>(out.size())), "RAND_bytes");
+}
 
 struct Sealed {
     Bytes ciphertext, tag;
 };
 
 Sealed gcm_seal(ByteSpan key, ByteSpan iv, ByteSpan aad, ByteSpan plaintext) {
-    const secret::EvpCipherCtx ctx(checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
-    check_ok(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr), "AES-GCM init");
-    check_ok(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr), "GCM IV");
-    check_ok(EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(iv)), "AES-GCM key");
+    const EvpCipherCtxPtr ctx(openssl_checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
+    openssl_check(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr), "AES-GCM init");
+    openssl_check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr),
+                  "GCM IV");
+    openssl_check(EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(iv)), "AES-GCM key");
     int len = 0;
-    check_ok(EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())), "GCM AAD");
+    openssl_check(EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())), "GCM AAD");
     Sealed s;
     s.ciphertext.resize(plaintext.size());
-    check_ok(EVP_EncryptUpdate(ctx.get(), u8(MutableByteSpan(s.ciphertext)), &len, u8(plaintext),
-                               static_cast<int>(plaintext.size())),
-             "AES-GCM encrypt");
+    openssl_check(EVP_EncryptUpdate(ctx.get(), u8(MutableByteSpan(s.ciphertext)), &len, u8(plaintext),
+                                    static_cast<int>(plaintext.size())),
+                  "AES-GCM encrypt");
     int fin = 0;
-    check_ok(EVP_EncryptFinal_ex(ctx.get(), u8(MutableByteSpan(s.ciphertext)) + len, &fin), "AES-GCM final");
+    openssl_check(EVP_EncryptFinal_ex(ctx.get(), u8(MutableByteSpan(s.ciphertext)) + len, &fin), "AES-GCM final");
     s.tag.resize(kTagSize);
-    check_ok(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), s.tag.data()), "GCM tag");
+    openssl_check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), s.tag.data()),
+                  "GCM tag");
     return s;
 }
 
 SecretBytes gcm_open(ByteSpan key, ByteSpan iv, ByteSpan aad, ByteSpan ciphertext, ByteSpan tag) {
-    const secret::EvpCipherCtx ctx(checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
-    check_ok(EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr), "AES-GCM init");
-    check_ok(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr), "GCM IV");
-    check_ok(EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(iv)), "AES-GCM key");
+    const EvpCipherCtxPtr ctx(openssl_checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
+    openssl_check(EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr), "AES-GCM init");
+    openssl_check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr),
+                  "GCM IV");
+    openssl_check(EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(iv)), "AES-GCM key");
     int len = 0;
-    check_ok(EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())), "GCM AAD");
+    openssl_check(EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())), "GCM AAD");
     SecretBytes out(ciphertext.size());
-    check_ok(
+    openssl_check(
         EVP_DecryptUpdate(ctx.get(), u8(out.mutable_span()), &len, u8(ciphertext), static_cast<int>(ciphertext.size())),
         "AES-GCM decrypt");
     Bytes t(tag.begin(), tag.end());
-    check_ok(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(t.size()), t.data()), "GCM tag");
+    openssl_check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(t.size()), t.data()),
+                  "GCM tag");
     int fin = 0;
     if (EVP_DecryptFinal_ex(ctx.get(), u8(out.mutable_span()) + len, &fin) != 1) {
         ERR_clear_error();
@@ -74,10 +78,10 @@ SecretBytes gcm_open(ByteSpan key, ByteSpan iv, ByteSpan aad, ByteSpan ciphertex
 
 // AES Key Wrap (RFC 3394), as A256KW (RFC 7518 section 4.4) uses it.
 Bytes aes_kw(ByteSpan kek, ByteSpan in, bool wrap) {
-    const secret::EvpCipherCtx ctx(checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
+    const EvpCipherCtxPtr ctx(openssl_checked(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new"));
     EVP_CIPHER_CTX_set_flags(ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
-    check_ok(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_wrap(), nullptr, u8(kek), nullptr, wrap ? 1 : 0),
-             "AES key wrap init");
+    openssl_check(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_wrap(), nullptr, u8(kek), nullptr, wrap ? 1 : 0),
+                  "AES key wrap init");
     Bytes out(in.size() + 8);
     int len = 0;
     if (EVP_CipherUpdate(ctx.get(), u8(MutableByteSpan(out)), &len, u8(in), static_cast<int>(in.size())) != 1 ||
@@ -90,50 +94,50 @@ Bytes aes_kw(ByteSpan kek, ByteSpan in, bool wrap) {
     return out;
 }
 
-attestation::EvpPkeyPtr generate_ec(Curve curve) {
+EvpPkeyPtr generate_ec(Curve curve) {
     const std::string name(to_string(curve));
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", name.c_str());
-    return attestation::EvpPkeyPtr(checked(key, "EC key generation"));
+    return EvpPkeyPtr(openssl_checked(key, "EC key generation"));
 }
 
 SecretBytes ecdh(EVP_PKEY* own, EVP_PKEY* peer) {
-    const secret::EvpPkeyCtx ctx(checked(EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr), "ECDH context"));
-    check_ok(EVP_PKEY_derive_init(ctx.get()), "ECDH init");
+    const EvpPkeyCtxPtr ctx(openssl_checked(EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr), "ECDH context"));
+    openssl_check(EVP_PKEY_derive_init(ctx.get()), "ECDH init");
     if (EVP_PKEY_derive_set_peer(ctx.get(), peer) != 1) {
         ERR_clear_error();
         throw InputError("JWE: the ephemeral key is not on the recipient key's curve");
     }
     std::size_t len = 0;
-    check_ok(EVP_PKEY_derive(ctx.get(), nullptr, &len), "ECDH size");
+    openssl_check(EVP_PKEY_derive(ctx.get(), nullptr, &len), "ECDH size");
     SecretBytes z(len);
-    check_ok(EVP_PKEY_derive(ctx.get(), u8(z.mutable_span()), &len), "ECDH");
+    openssl_check(EVP_PKEY_derive(ctx.get(), u8(z.mutable_span()), &len), "ECDH");
     return z;
 }
 
 void set_oaep_sha256(EVP_PKEY_CTX* ctx) {
-    check_ok(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 ? 1 : 0, "RSA OAEP padding");
-    check_ok(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()) > 0 ? 1 : 0, "RSA OAEP SHA-256");
-    check_ok(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 ? 1 : 0, "RSA MGF1 SHA-256");
+    openssl_check(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 ? 1 : 0, "RSA OAEP padding");
+    openssl_check(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()) > 0 ? 1 : 0, "RSA OAEP SHA-256");
+    openssl_check(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) > 0 ? 1 : 0, "RSA MGF1 SHA-256");
 }
 
 Bytes rsa_oaep_encrypt(EVP_PKEY* key, ByteSpan in) {
-    const secret::EvpPkeyCtx ctx(checked(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), "RSA context"));
-    check_ok(EVP_PKEY_encrypt_init(ctx.get()), "RSA encrypt init");
+    const EvpPkeyCtxPtr ctx(openssl_checked(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), "RSA context"));
+    openssl_check(EVP_PKEY_encrypt_init(ctx.get()), "RSA encrypt init");
     set_oaep_sha256(ctx.get());
     std::size_t len = 0;
-    check_ok(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, u8(in), in.size()), "RSA encrypt size");
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, u8(in), in.size()), "RSA encrypt size");
     Bytes out(len);
-    check_ok(EVP_PKEY_encrypt(ctx.get(), u8(MutableByteSpan(out)), &len, u8(in), in.size()), "RSA-OAEP encrypt");
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), u8(MutableByteSpan(out)), &len, u8(in), in.size()), "RSA-OAEP encrypt");
     out.resize(len);
     return out;
 }
 
 SecretBytes rsa_oaep_decrypt(EVP_PKEY* key, ByteSpan in) {
-    const secret::EvpPkeyCtx ctx(checked(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), "RSA context"));
-    check_ok(EVP_PKEY_decrypt_init(ctx.get()), "RSA decrypt init");
+    const EvpPkeyCtxPtr ctx(openssl_checked(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), "RSA context"));
+    openssl_check(EVP_PKEY_decrypt_init(ctx.get()), "RSA decrypt init");
     set_oaep_sha256(ctx.get());
     std::size_t len = 0;
-    check_ok(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, u8(in), in.size()), "RSA decrypt size");
+    openssl_check(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, u8(in), in.size()), "RSA decrypt size");
     SecretBytes buf(len);
     if (EVP_PKEY_decrypt(ctx.get(), u8(buf.mutable_span()), &len, u8(in), in.size()) != 1) {
         ERR_clear_error();
@@ -203,9 +207,9 @@ nlohmann::json jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
     random_fill(cek.mutable_span());
     nlohmann::json header = {{"enc", std::string(kEncA256gcm)}};
     Bytes encrypted_key;
-    const attestation::EvpPkeyPtr peer = recipient.public_key();
+    const EvpPkeyPtr peer = recipient.public_key();
     if (recipient.kty == KeyType::ec && recipient.alg == kAlgEcdhEsA256kw) {
-        const attestation::EvpPkeyPtr eph = generate_ec(recipient.crv);
+        const EvpPkeyPtr eph = generate_ec(recipient.crv);
         const SecretBytes z = ecdh(eph.get(), peer.get());
         const SecretBytes kek = concat_kdf(z, kAlgEcdhEsA256kw, {}, {}, 32);
         encrypted_key = aes_kw(kek, cek, true);
@@ -270,7 +274,7 @@ SecretBytes jwe_decrypt(const nlohmann::json& jwe, EVP_PKEY* private_key) {
         if (epk_it == header.end()) throw InputError("JWE: ECDH-ES+A256KW header has no epk");
         nlohmann::json epk = *epk_it;
         if (epk.is_object() && !epk.contains("alg")) epk["alg"] = std::string(kAlgEcdhEsA256kw);
-        const attestation::EvpPkeyPtr peer = Jwk::from_json(epk, "JWE epk").public_key();
+        const EvpPkeyPtr peer = Jwk::from_json(epk, "JWE epk").public_key();
         const SecretBytes z = ecdh(private_key, peer.get());
         const SecretBytes kek =
             concat_kdf(z, kAlgEcdhEsA256kw, optional_b64(header, "apu"), optional_b64(header, "apv"), 32);

@@ -4,14 +4,11 @@
 #include <openssl/param_build.h>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/base64url.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::kbs {
 namespace {
-
-using secret::check_ok;
-using secret::checked;
 
 const std::string& member(const nlohmann::json& v, const char* name, std::string_view what) {
     const auto it = v.find(name);
@@ -29,11 +26,11 @@ Curve parse_curve(const std::string& crv, std::string_view what) {
 
 Bytes bn_param(EVP_PKEY* key, const char* name, std::size_t pad_to) {
     BIGNUM* raw = nullptr;
-    check_ok(EVP_PKEY_get_bn_param(key, name, &raw), "read key parameter");
-    const secret::Bignum bn(raw);
+    openssl_check(EVP_PKEY_get_bn_param(key, name, &raw), "read key parameter");
+    const BignumPtr bn(raw);
     const int len = BN_num_bytes(bn.get());
     Bytes out(std::max<std::size_t>(pad_to, static_cast<std::size_t>(len)));
-    check_ok(
+    openssl_check(
         BN_bn2binpad(bn.get(), reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())) > 0 ? 1 : 0,
         "encode key parameter");
     return out;
@@ -47,22 +44,22 @@ Bytes strip_leading_zeros(Bytes b) {
     return b;
 }
 
-attestation::EvpPkeyPtr rsa_public_key(ByteSpan n, ByteSpan e) {
-    const secret::Bignum bn_n(
-        checked(BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr),
-                "RSA modulus"));
-    const secret::Bignum bn_e(
-        checked(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr),
-                "RSA exponent"));
-    const secret::ParamBuilder bld(checked(OSSL_PARAM_BLD_new(), "OSSL_PARAM_BLD_new"));
-    check_ok(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()), "RSA n");
-    check_ok(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()), "RSA e");
-    const secret::Params params(checked(OSSL_PARAM_BLD_to_param(bld.get()), "RSA params"));
-    const secret::EvpPkeyCtx ctx(checked(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
-    check_ok(EVP_PKEY_fromdata_init(ctx.get()), "RSA fromdata");
+EvpPkeyPtr rsa_public_key(ByteSpan n, ByteSpan e) {
+    const BignumPtr bn_n(openssl_checked(
+        BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr),
+        "RSA modulus"));
+    const BignumPtr bn_e(openssl_checked(
+        BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr),
+        "RSA exponent"));
+    const ParamBldPtr bld(openssl_checked(OSSL_PARAM_BLD_new(), "OSSL_PARAM_BLD_new"));
+    openssl_check(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()), "RSA n");
+    openssl_check(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()), "RSA e");
+    const ParamsPtr params(openssl_checked(OSSL_PARAM_BLD_to_param(bld.get()), "RSA params"));
+    const EvpPkeyCtxPtr ctx(openssl_checked(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
+    openssl_check(EVP_PKEY_fromdata_init(ctx.get()), "RSA fromdata");
     EVP_PKEY* key = nullptr;
-    check_ok(EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()), "RSA public key");
-    return attestation::EvpPkeyPtr(key);
+    openssl_check(EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()), "RSA public key");
+    return EvpPkeyPtr(key);
 }
 
 }  // namespace
@@ -125,8 +122,8 @@ Jwk Jwk::from_public_key(EVP_PKEY* key, std::string alg) {
     if (EVP_PKEY_is_a(key, "EC")) {
         k.kty = KeyType::ec;
         char group[64] = {};
-        check_ok(EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr),
-                 "EC group");
+        openssl_check(EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr),
+                      "EC group");
         const std::string g(group);
         if (g == "prime256v1" || g == "P-256")
             k.crv = Curve::p256;
@@ -164,7 +161,7 @@ nlohmann::json Jwk::to_json() const {
     return j;
 }
 
-attestation::EvpPkeyPtr Jwk::public_key() const {
+EvpPkeyPtr Jwk::public_key() const {
     if (kty == KeyType::rsa) return rsa_public_key(n, e);
     return attestation::ec_public_key(to_string(crv), x, y, "JWK");
 }

@@ -8,16 +8,13 @@
 #include <sstream>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/base64url.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::kbs {
 namespace {
-
-using secret::check_ok;
-using secret::checked;
 
 constexpr std::size_t kP256Size = 32;
 
@@ -30,21 +27,22 @@ bool is_p256(EVP_PKEY* key) {
 
 // JWS ES256 signatures are R || S, 32 bytes each (RFC 7518 section 3.4), not DER.
 Bytes sign_es256(EVP_PKEY* key, std::string_view input) {
-    const secret::EvpMdCtx ctx(checked(EVP_MD_CTX_new(), "EVP_MD_CTX_new"));
-    check_ok(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key), "ES256 sign init");
+    const EvpMdCtxPtr ctx(openssl_checked(EVP_MD_CTX_new(), "EVP_MD_CTX_new"));
+    openssl_check(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key), "ES256 sign init");
     std::size_t len = 0;
     const auto* msg = reinterpret_cast<const unsigned char*>(input.data());
-    check_ok(EVP_DigestSign(ctx.get(), nullptr, &len, msg, input.size()), "ES256 sign size");
+    openssl_check(EVP_DigestSign(ctx.get(), nullptr, &len, msg, input.size()), "ES256 sign size");
     Bytes der(len);
-    check_ok(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len, msg, input.size()),
-             "ES256 sign");
+    openssl_check(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len, msg, input.size()),
+                  "ES256 sign");
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    const secret::EcdsaSig sig(checked(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)), "ECDSA signature"));
+    const EcdsaSigPtr sig(openssl_checked(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)), "ECDSA signature"));
     Bytes out(2 * kP256Size);
     const auto* raw = reinterpret_cast<unsigned char*>(out.data());
-    check_ok(BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), const_cast<unsigned char*>(raw), kP256Size) == kP256Size ? 1 : 0,
-             "ECDSA r");
-    check_ok(
+    openssl_check(
+        BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), const_cast<unsigned char*>(raw), kP256Size) == kP256Size ? 1 : 0,
+        "ECDSA r");
+    openssl_check(
         BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), const_cast<unsigned char*>(raw) + kP256Size, kP256Size) == kP256Size
             ? 1
             : 0,
@@ -63,19 +61,18 @@ nlohmann::json decode_part(std::string_view part, std::string_view what) {
 
 TokenKey TokenKey::generate() {
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    return TokenKey(attestation::EvpPkeyPtr(checked(key, "token key generation")));
+    return TokenKey(EvpPkeyPtr(openssl_checked(key, "token key generation")));
 }
 
 TokenKey TokenKey::load_pem(const std::filesystem::path& path) {
     const secret::SecretBytes pem = secret::read_secret_file(path);
-    const secret::OpensslPtr<BIO, BIO_free_all> bio(
-        checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
+    const BioPtr bio(openssl_checked(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
     if (key == nullptr) {
         ERR_clear_error();
         throw InputError(path.string() + ": not a PEM private key");
     }
-    attestation::EvpPkeyPtr owned(key);
+    EvpPkeyPtr owned(key);
     if (!is_p256(owned.get())) throw InputError(path.string() + ": the token key must be an EC P-256 key (ES256)");
     return TokenKey(std::move(owned));
 }

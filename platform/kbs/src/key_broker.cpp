@@ -7,10 +7,10 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/jwe.hpp"
 #include "ccvm/kbs/runtime_data.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::kbs {
 namespace {
@@ -26,7 +26,7 @@ constexpr std::size_t kSessionIdBytes = 16;
 
 Bytes random_bytes(std::size_t n) {
     Bytes b(n);
-    secret::check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(b.data()), static_cast<int>(n)), "RAND_bytes");
+    openssl_check(RAND_bytes(reinterpret_cast<unsigned char*>(b.data()), static_cast<int>(n)), "RAND_bytes");
     return b;
 }
 

@@ -14,12 +14,8 @@
 namespace ccvm::kbs {
 namespace {
 
-attestation::EvpPkeyPtr ec_key(const char* curve) {
-    return attestation::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
-}
-attestation::EvpPkeyPtr rsa_key() {
-    return attestation::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
-}
+EvpPkeyPtr ec_key(const char* curve) { return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve)); }
+EvpPkeyPtr rsa_key() { return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))); }
 
 std::string text(const secret::SecretBytes& b) { return std::string(as_chars(b.span())); }
 
@@ -130,7 +126,7 @@ TEST(Jwk, RefusesBadKeys) {
     j["crv"] = "secp256k1";
     EXPECT_THROW(Jwk::from_json(j, "tee-pubkey"), InputError);
     EXPECT_THROW(Jwk::from_json(nlohmann::json{{"kty", "oct"}, {"alg", "A256KW"}}, "tee-pubkey"), InputError);
-    const auto small = attestation::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024)));
+    const auto small = EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(1024)));
     EXPECT_THROW(Jwk::from_json(Jwk::from_public_key(small.get(), "RSA-OAEP-256").to_json(), "tee-pubkey"), InputError);
 }
 

@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/jwe.hpp"
 #include "ccvm/kbs/jwk.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 #include "support/process.hpp"
 #include "unit/platform/platform_test_util.hpp"
 
@@ -28,7 +28,7 @@ std::optional<std::string> jwcrypto_python() {
 }
 
 std::string private_pem(EVP_PKEY* key) {
-    secret::OpensslPtr<BIO, BIO_free_all> bio(BIO_new(BIO_s_mem()));
+    BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
@@ -65,9 +65,9 @@ TEST_P(JweInterop, BothDirectionsWithJwcrypto) {
     const auto python = jwcrypto_python();
     if (!python) GTEST_SKIP() << "python3-jwcrypto is not installed: JWE interop not checked";
     const KeyCase& c = GetParam();
-    const attestation::EvpPkeyPtr key(std::string_view(c.name) == "RSA"
-                                          ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))
-                                          : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", c.name));
+    const EvpPkeyPtr key(std::string_view(c.name) == "RSA"
+                             ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))
+                             : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", c.name));
     const Jwk jwk = Jwk::from_public_key(key.get(), c.alg);
     test::TempDir dir;
     const auto pem = dir.write("key.pem", private_pem(key.get()));

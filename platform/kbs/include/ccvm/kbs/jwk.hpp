@@ -9,6 +9,7 @@
 
 #include "ccvm/attestation/crypto.hpp"
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::kbs {
 
@@ -34,7 +35,7 @@ struct Jwk {
     static Jwk from_public_key(EVP_PKEY* key, std::string alg);
 
     nlohmann::json to_json() const;
-    attestation::EvpPkeyPtr public_key() const;
+    EvpPkeyPtr public_key() const;
 
     bool operator==(const Jwk&) const = default;
 };

@@ -25,8 +25,8 @@ public:
     EVP_PKEY* get() const noexcept { return key_.get(); }
 
 private:
-    explicit TokenKey(attestation::EvpPkeyPtr key) : key_(std::move(key)) {}
-    attestation::EvpPkeyPtr key_;
+    explicit TokenKey(EvpPkeyPtr key) : key_(std::move(key)) {}
+    EvpPkeyPtr key_;
 };
 
 // Verifies an ES256 JWT with `public_key` and returns its claims. Throws MismatchError when the
