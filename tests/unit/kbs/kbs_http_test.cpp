@@ -31,12 +31,23 @@ struct Lines : AuditSink {
 
 nlohmann::json body_json(const std::string& body) { return nlohmann::json::parse(body); }
 
+HttpServerConfig http_config(std::optional<std::filesystem::path> cert = {},
+                             std::optional<std::filesystem::path> key = {}) {
+    HttpServerConfig c;
+    c.listen = "127.0.0.1:0";
+    c.tls_cert = std::move(cert);
+    c.tls_key = std::move(key);
+    c.threads = 4;
+    c.max_body = 4096;
+    return c;
+}
+
 class KbsHttp : public ::testing::Test {
 protected:
     NoVms vms;
     Lines audit;
     KeyBroker broker{KbsConfig{}, vms, audit};
-    HttpServer server{broker, HttpServerConfig{"127.0.0.1:0", {}, {}, 4, 4096}};
+    HttpServer server{broker, http_config()};
     std::unique_ptr<httplib::Client> http;
 
     void SetUp() override {
@@ -148,10 +159,10 @@ TEST(HttpServerConfigCheck, TlsNeedsBothFilesAndValidOnes) {
     NoVms vms;
     Lines audit;
     KeyBroker broker(KbsConfig{}, vms, audit);
-    HttpServer half(broker, HttpServerConfig{"127.0.0.1:0", std::filesystem::path("cert.pem"), {}});
+    HttpServer half(broker, http_config(std::filesystem::path("cert.pem")));
     EXPECT_THROW(half.start(), InputError);
-    HttpServer missing(broker, HttpServerConfig{"127.0.0.1:0", std::filesystem::path("/nonexistent/cert.pem"),
-                                                std::filesystem::path("/nonexistent/key.pem")});
+    HttpServer missing(broker, http_config(std::filesystem::path("/nonexistent/cert.pem"),
+                                           std::filesystem::path("/nonexistent/key.pem")));
     EXPECT_THROW(missing.start(), InputError);
 }
 

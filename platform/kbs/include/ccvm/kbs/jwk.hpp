@@ -9,6 +9,7 @@
 
 #include "ccvm/attestation/crypto.hpp"
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::kbs {
 
