@@ -156,7 +156,7 @@ std::string readme(const VmSpec& spec, const nlohmann::ordered_json& values, boo
     std::string r;
     r += "# Serving VM " + spec.name + " from Trustee\n\n";
     r += "Written by `ccvm export trustee` from " + spec.source + " (tee " + std::string(tee_name(spec.tee)) +
-         "). With a Trustee KBS at `$KBS` and its admin token in `$TOKEN`, upload the reference values, the\n";
+         "). With a Trustee KBS at `$KBS` and its admin token in `$TOKEN`, upload the reference values, the ";
     r += "resources and the resource policy:\n\n```sh\n";
     for (const auto& [name, value] : values.items())
         r += "kbs-client --url \"$KBS\" config --admin-token-file \"$TOKEN\" set-sample-reference-value " + name + " " +
@@ -167,11 +167,11 @@ std::string readme(const VmSpec& spec, const nlohmann::ordered_json& values, boo
     r += "kbs-client --url \"$KBS\" config --admin-token-file \"$TOKEN\" set-resource-policy --policy-file " +
          std::string(kResourcePolicyFile) + "\n```\n\n";
     r += "`" + std::string(kRvpsMessageFile) +
-         "` holds the same reference values as one RVPS message (sample provenance) for an RVPS\n"
+         "` holds the same reference values as one RVPS message (sample provenance) for an RVPS "
          "that accepts it directly (`rvps-tool register --path " +
          std::string(kRvpsMessageFile) + " --addr http://RVPS:50003`); `" + std::string(kReferenceValuesFile) +
-         "` is its payload in plain JSON. The platform's own values the default policy also checks\n"
-         "(SNP TCB versions and SMT/TSME state, TDX XFAM and TCB status) are not in the spec: add them\n"
+         "` is its payload in plain JSON. The platform's own values the default policy also checks "
+         "(SNP TCB versions and SMT/TSME state, TDX XFAM and TCB status) are not in the spec: add them "
          "for your hosts. `set-resource-policy` replaces the KBS's whole resource policy: merge `" +
          std::string(kResourcePolicyFile) + "` with the rules for other VMs the KBS serves.\n\n";
     r += spec_initdata ? "`" + std::string(kInitdataFile) + "` is the spec's initdata, unchanged.\n"
