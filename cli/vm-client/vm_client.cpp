@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -34,27 +35,70 @@ private:
     bool tty_;
 };
 
-json::Value parse_json_property(const std::string& text, const char* what) {
-    if (text.empty()) return json::Value();
-    return json::parse(text, what);
+using VarDict = std::map<std::string, sdbus::Variant>;
+
+std::string hex_of(const std::vector<std::uint8_t>& bytes) {
+    return to_hex(ByteSpan(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
 }
 
-json::Value variant_map_to_json(const std::map<std::string, sdbus::Variant>& map) {
+// ExpectedMeasurement's {"registers": a{say}, "not_computed": a{ss}} (org.ccvm.ccvm1.xml).
+Registers registers_of(const VarDict& map) {
+    Registers out;
+    if (const auto it = map.find("registers");
+        it != map.end() && it->second.containsValueOfType<std::map<std::string, std::vector<std::uint8_t>>>())
+        for (const auto& [name, value] : it->second.get<std::map<std::string, std::vector<std::uint8_t>>>())
+            out.values.emplace(name, Bytes(reinterpret_cast<const std::byte*>(value.data()),
+                                           reinterpret_cast<const std::byte*>(value.data()) + value.size()));
+    if (const auto it = map.find("not_computed");
+        it != map.end() && it->second.containsValueOfType<std::map<std::string, std::string>>())
+        out.not_computed = it->second.get<std::map<std::string, std::string>>();
+    return out;
+}
+
+// The expected measurement as `ccvm measure SPEC` prints it: {"name", "tee", "registers", "not_computed"}.
+json::Value expected_json(const std::string& name, const std::string& tee, const VarDict& expected) {
+    return measurement_json(
+        {name, platform::tee_from_name(tee).value_or(platform::TeeKind::none), registers_of(expected)});
+}
+
+json::Value variant_to_json(const sdbus::Variant& value) {
+    if (value.containsValueOfType<bool>()) return value.get<bool>();
+    if (value.containsValueOfType<std::uint32_t>()) return static_cast<unsigned long long>(value.get<std::uint32_t>());
+    if (value.containsValueOfType<std::uint64_t>()) return static_cast<unsigned long long>(value.get<std::uint64_t>());
+    if (value.containsValueOfType<std::int64_t>()) return static_cast<long long>(value.get<std::int64_t>());
+    if (value.containsValueOfType<std::vector<std::uint8_t>>()) return hex_of(value.get<std::vector<std::uint8_t>>());
+    if (value.containsValueOfType<std::string>()) {
+        const std::string text = value.get<std::string>();
+        // The evidence's registers and checks travel as JSON text; show them as JSON again.
+        if (!text.empty() && (text.front() == '{' || text.front() == '[')) return json::parse(text, "Attest reply");
+        return text;
+    }
+    return json::Value();
+}
+
+// The Attestation property as an object in the order verdict, reason, backend, api, build, policy;
+// null before the first launch.
+json::Value attestation_json(const VarDict& map) {
+    if (map.empty()) return json::Value();
+    json::Value out = json::Object{};
+    for (const char* key : {"verdict", "reason", "backend", "api", "build", "policy"})
+        if (const auto it = map.find(key); it != map.end()) out.set(key, variant_to_json(it->second));
+    return out;
+}
+
+// Attest's reply with every value as JSON, keys in the reply's order.
+json::Value attest_reply_json(const VarDict& map) {
     json::Value out = json::Object{};
     for (const auto& [key, value] : map) {
-        if (value.containsValueOfType<bool>()) {
-            out.set(key, value.get<bool>());
-        } else if (value.containsValueOfType<std::uint64_t>()) {
-            out.set(key, static_cast<unsigned long long>(value.get<std::uint64_t>()));
-        } else if (value.containsValueOfType<std::int64_t>()) {
-            out.set(key, static_cast<long long>(value.get<std::int64_t>()));
-        } else if (value.containsValueOfType<std::string>()) {
-            const std::string text = value.get<std::string>();
-            // Nested objects travel as JSON text; show them as JSON again.
-            if (!text.empty() && (text.front() == '{' || text.front() == '['))
-                out.set(key, json::parse(text, key));
-            else
-                out.set(key, text);
+        if (key == "expected" && value.containsValueOfType<VarDict>()) {
+            const auto text = [&map](const char* k) {
+                const auto it = map.find(k);
+                return it != map.end() && it->second.containsValueOfType<std::string>() ? it->second.get<std::string>()
+                                                                                        : std::string();
+            };
+            out.set(key, expected_json(text("name"), text("tee"), value.get<VarDict>()));
+        } else {
+            out.set(key, variant_to_json(value));
         }
     }
     return out;
@@ -176,9 +220,10 @@ int run_status(const std::string& name, bool as_json) {
         out.set("tee", vm->Tee());
         out.set("state", vm->State());
         out.set("reason", vm->StateReason());
-        out.set("expected_measurement", parse_json_property(vm->ExpectedMeasurement(), "ExpectedMeasurement"));
-        out.set("launch_measurement", vm->LaunchMeasurement());
-        out.set("attestation", parse_json_property(vm->Attestation(), "Attestation"));
+        out.set("expected_measurement",
+                expected_json(out.at("name").as_string(), out.at("tee").as_string(), vm->ExpectedMeasurement()));
+        out.set("launch_measurement", hex_of(vm->LaunchMeasurement()));
+        out.set("attestation", attestation_json(vm->Attestation()));
     });
     const std::vector<RegisterRow> rows =
         register_rows(out.at("expected_measurement"), out.at("launch_measurement").as_string(), json::Value());
@@ -223,7 +268,7 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     auto vm = client.vm(*name);
     std::map<std::string, sdbus::Variant> result;
     with_daemon([&] { result = vm->Attest(options); });
-    json::Value out = variant_map_to_json(result);
+    json::Value out = attest_reply_json(result);
     const json::Value* lm = out.find("launch_measurement");
     const json::Value* reported = out.find("registers");
     const std::vector<RegisterRow> rows =

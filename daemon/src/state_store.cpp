@@ -11,11 +11,12 @@
 #include <set>
 #include <system_error>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -30,16 +31,14 @@ constexpr const char* kStateFile = "state.json";
 // Prefixes of directories that are not (yet, or any more) VMs: see create() and erase().
 constexpr std::string_view kStagingPrefix = ".new-";
 constexpr std::string_view kTrashPrefix = ".old-";
-// write_file_atomic's temporary files: ".<name>.tmp" next to the file.
-constexpr std::string_view kTempSuffix = ".tmp";
 constexpr std::string_view kWhySuffix = ".why";
 
-// Deletes the temporary files of writes interrupted by a crash (".state.json.tmp", ".session.b64.tmp").
+// Deletes the temporary files of writes interrupted by a crash (AtomicFile's ".state.json.<random>.tmp").
 void remove_temp_files(const fs::path& vm_dir) {
     std::error_code ec;
     for (const auto& item : fs::directory_iterator(vm_dir, ec)) {
         const std::string file = item.path().filename().string();
-        if (file.starts_with('.') && file.ends_with(kTempSuffix)) {
+        if (is_atomic_temp_name(file)) {
             fs::remove(item.path(), ec);
             spdlog::info("state: removed {}, left by an interrupted write", item.path().string());
         }
@@ -188,45 +187,146 @@ std::vector<StateStore::Quarantined> StateStore::list_quarantined() const {
     return out;
 }
 
+namespace {
+
+// {"registers": {name: hex}, "not_computed": {name: why}}
+json::Value registers_to_json(const Registers& regs) {
+    json::Value values = json::Object{};
+    for (const auto& [name, value] : regs.values) values.set(name, to_hex(value));
+    json::Value missing = json::Object{};
+    for (const auto& [name, why] : regs.not_computed) missing.set(name, why);
+    json::Value out = json::Object{};
+    out.set("registers", std::move(values));
+    out.set("not_computed", std::move(missing));
+    return out;
+}
+
+json::Value attestation_to_json(const std::optional<LaunchAttestation>& a) {
+    if (!a) return json::Value();
+    json::Value out = json::Object{};
+    out.set("verdict", std::string(to_string(a->verdict)));
+    out.set("reason", a->reason);
+    out.set("backend", a->backend);
+    if (a->platform) {
+        out.set("api_major", a->platform->api_major);
+        out.set("api_minor", a->platform->api_minor);
+        out.set("build", a->platform->build);
+        out.set("policy", a->platform->policy);
+    }
+    return out;
+}
+
+// Reads one record; every member is checked against its expected fields and types.
+class RecordReader {
+public:
+    explicit RecordReader(std::string_view source) : source_(source) {}
+
+    [[noreturn]] void fail(const std::string& what) const { throw InputError(source_ + ": " + what); }
+
+    const json::Value& member(const json::Value& object, std::string_view key, const std::string& where) const {
+        const json::Value* v = object.find(key);
+        if (v == nullptr) fail("field '" + where + std::string(key) + "' is missing");
+        return *v;
+    }
+
+    // The object's members, refusing keys outside `fields` (when given).
+    const json::Object& object(const json::Value& v, const std::string& name,
+                               std::initializer_list<std::string_view> fields = {}) const {
+        if (!v.is_object()) fail("field '" + name + "' is not an object");
+        for (const auto& [key, value] : v.as_object()) {
+            (void)value;
+            if (fields.size() != 0 && std::find(fields.begin(), fields.end(), key) == fields.end())
+                fail("unknown field '" + (name.empty() ? "" : name + ".") + echo_input(key) + "'");
+        }
+        return v.as_object();
+    }
+
+    const std::string& string(const json::Value& v, const std::string& name) const {
+        if (!v.is_string()) fail("field '" + name + "' is not a string");
+        return v.as_string();
+    }
+
+    std::uint32_t u32(const json::Value& v, const std::string& name) const {
+        if (!v.is_number()) fail("field '" + name + "' is not a number");
+        const std::uint64_t n = v.as_u64(name);
+        if (n > 0xFFFFFFFFu) fail("field '" + name + "' is larger than 32 bits");
+        return static_cast<std::uint32_t>(n);
+    }
+
+    Bytes hex(const json::Value& v, const std::string& name) const {
+        return from_hex(string(v, name), source_ + ": field '" + name + "'");
+    }
+
+    Registers registers(const json::Value& v) const {
+        const std::string name = "expected_measurement";
+        object(v, name, {"registers", "not_computed"});
+        Registers out;
+        for (const auto& [reg, value] : object(member(v, "registers", name + "."), name + ".registers"))
+            out.values.emplace(reg, hex(value, name + ".registers." + reg));
+        for (const auto& [reg, why] : object(member(v, "not_computed", name + "."), name + ".not_computed"))
+            out.not_computed.emplace(reg, string(why, name + ".not_computed." + reg));
+        return out;
+    }
+
+    std::optional<LaunchAttestation> attestation(const json::Value& v) const {
+        if (v.is_null()) return std::nullopt;
+        const std::string name = "attestation";
+        object(v, name, {"verdict", "reason", "backend", "api_major", "api_minor", "build", "policy"});
+        LaunchAttestation a;
+        a.verdict = launch_verdict_from_string(string(member(v, "verdict", name + "."), name + ".verdict"));
+        a.reason = string(member(v, "reason", name + "."), name + ".reason");
+        a.backend = string(member(v, "backend", name + "."), name + ".backend");
+        if (v.find("api_major") != nullptr) {
+            LaunchPlatform p;
+            p.api_major = u32(member(v, "api_major", name + "."), name + ".api_major");
+            p.api_minor = u32(member(v, "api_minor", name + "."), name + ".api_minor");
+            p.build = u32(member(v, "build", name + "."), name + ".build");
+            p.policy = u32(member(v, "policy", name + "."), name + ".policy");
+            a.platform = p;
+        }
+        return a;
+    }
+
+private:
+    std::string source_;
+};
+
+}  // namespace
+
 std::string record_to_json(const VmRecord& r) {
     json::Value v;
     v.set("name", r.name);
-    v.set("tee", r.tee);
+    v.set("tee", std::string(platform::tee_name(r.tee)));
     v.set("phase", std::string(to_string(r.phase)));
     v.set("state", std::string(to_string(r.state)));
     v.set("state_reason", r.state_reason);
-    v.set("expected_measurement", r.expected_measurement);
-    v.set("launch_measurement", r.launch_measurement);
-    v.set("attestation", r.attestation);
-    if (!r.init_data.empty()) v.set("init_data", r.init_data);
+    v.set("expected_measurement", registers_to_json(r.expected));
+    v.set("launch_measurement", to_hex(r.launch_measurement));
+    v.set("attestation", attestation_to_json(r.attestation));
+    if (!r.init_data.empty()) v.set("init_data", to_hex(r.init_data));
     return v.dump(true) + "\n";
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
-    static const std::set<std::string, std::less<>> kFields = {
-        "name",        "tee",      "phase", "state", "state_reason", "expected_measurement", "launch_measurement",
-        "attestation", "init_data"};
+    const RecordReader read(source);
     const json::Value v = json::parse(text, source);
-    for (const auto& [key, value] : v.as_object(source)) {
-        if (!kFields.contains(key)) throw InputError(std::string(source) + ": unknown field '" + echo_input(key) + "'");
-        if (!value.is_string()) throw InputError(std::string(source) + ": field '" + key + "' is not a string");
-    }
-    const auto str = [&](std::string_view key) {
-        const json::Value* member = v.find(key);
-        if (member == nullptr) throw InputError(std::string(source) + ": field '" + std::string(key) + "' is missing");
-        return member->as_string(key);
-    };
+    read.object(v, "",
+                {"name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement",
+                 "attestation", "init_data"});
+    const auto str = [&](std::string_view key) { return read.string(read.member(v, key, ""), std::string(key)); };
     VmRecord r;
     r.name = str("name");
-    r.tee = str("tee");
+    const std::optional<platform::TeeKind> tee = platform::tee_from_name(str("tee"));
+    if (!tee) read.fail("unknown tee '" + echo_input(str("tee")) + "'");
+    r.tee = *tee;
     r.phase = phase_from_string(str("phase"));
     r.state = vm_state_from_string(str("state"));
     r.state_reason = str("state_reason");
-    r.expected_measurement = str("expected_measurement");
-    r.launch_measurement = str("launch_measurement");
-    r.attestation = str("attestation");
+    r.expected = read.registers(read.member(v, "expected_measurement", ""));
+    r.launch_measurement = read.hex(read.member(v, "launch_measurement", ""), "launch_measurement");
+    r.attestation = read.attestation(read.member(v, "attestation", ""));
     // Records written before initdata existed have none.
-    if (v.find("init_data") != nullptr) r.init_data = str("init_data");
+    if (const json::Value* d = v.find("init_data")) r.init_data = read.hex(*d, "init_data");
     return r;
 }
 

@@ -108,8 +108,6 @@ VmRecord VmManager::load_valid(const std::string& name) const {
         // Every later call needs these: better refused now than failing on start or attest.
         (void)store_.spec_yaml(name);
         (void)store_.domain_xml(name);
-        (void)json::parse(record.expected_measurement, "expected_measurement of the record");
-        if (!record.attestation.empty()) (void)json::parse(record.attestation, "attestation of the record");
     }
     return record;
 }
@@ -206,7 +204,7 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
     record.tee = plan.tee;
     record.phase = Phase::creating;
     record.state = VmState::defined;
-    record.expected_measurement = plan.expected.dump();
+    record.expected = plan.expected;
     record.init_data = plan.init_data;
     e->record = record;
 
@@ -240,21 +238,16 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
         std::lock_guard lock(e->data);
         e->record = record;
     }
-    spdlog::info("VM {}: created (tee {})", record.name, record.tee);
+    spdlog::info("VM {}: created (tee {})", record.name, platform::tee_name(record.tee));
     if (observer_ != nullptr) observer_->vm_added(record);
     return record;
 }
 
-json::Value VmManager::measure(std::string_view spec_yaml, CallerFiles files) const {
+MeasureResult VmManager::measure(std::string_view spec_yaml, CallerFiles files) const {
     const ScratchDir scratch = store_.scratch_dir();
     const std::filesystem::path copies = scratch.path() / "inputs";
     VmPlan plan = planner_.plan(spec_yaml, kSubmittedSpecSource, {&files, copies, copies});
-    json::Value result;
-    result.set("name", plan.name);
-    result.set("tee", plan.tee);
-    result.set("expected", std::move(plan.expected));
-    result.set("backend", flows_.backend_name());
-    return result;
+    return {plan.name, plan.tee, std::move(plan.expected), flows_.backend_name()};
 }
 
 void VmManager::start(const std::string& name) {
@@ -271,7 +264,7 @@ void VmManager::start(const std::string& name) {
     VmPlan plan = plan_of(name, true);
     // The launch is checked against what was measured when the VM was created, not against the
     // inputs as they are now: a changed firmware or kernel must show up as a mismatch.
-    plan.expected = json::parse(record.expected_measurement, "expected measurement");
+    plan.expected = record.expected;
     std::vector<SecretEntry> secrets;
     for (const SecretRef& ref : plan.secrets) secrets.push_back({ref.guid, secret::read_secret_file(ref.file)});
 
@@ -298,7 +291,7 @@ void VmManager::start(const std::string& name) {
     record.state = outcome.state;
     record.state_reason = outcome.reason;
     record.launch_measurement = outcome.launch_measurement;
-    record.attestation = outcome.attestation.is_null() ? std::string() : outcome.attestation.dump();
+    record.attestation = outcome.attestation;
     update(*e, record);
     spdlog::info("VM {}: launch ended {} ({}){}", name, to_string(outcome.state), flows_.backend_name(),
                  outcome.reason.empty() ? "" : ": " + outcome.reason);
@@ -371,32 +364,24 @@ void VmManager::remove(const std::string& name) {
     if (observer_ != nullptr) observer_->vm_removed(name);
 }
 
-json::Value VmManager::attest(const std::string& name, std::optional<ByteSpan> evidence) {
+AttestResult VmManager::attest(const std::string& name, std::optional<ByteSpan> evidence) {
     auto e = entry(name);
     std::lock_guard op(e->op);
     const VmRecord record = snapshot(*e);
     if (evidence && evidence_verifier_ == nullptr)
         throw DaemonError(ErrorCode::not_supported, "this ccvmd verifies no guest evidence");
-    json::Value result;
-    result.set("name", record.name);
-    result.set("tee", record.tee);
-    result.set("state", std::string(to_string(record.state)));
-    result.set("backend", flows_.backend_name());
-    if (!record.attestation.empty()) {
-        const json::Value last = json::parse(record.attestation, "attestation record");
-        for (const auto& [key, value] : last.as_object())
-            if (key != "backend") result.set(key, value);
-    } else {
-        result.set("verdict", "none");
-        result.set("reason", "the VM has not been launched yet");
-    }
-    result.set("expected", json::parse(record.expected_measurement, "expected measurement"));
-    result.set("launch_measurement", record.launch_measurement);
+    AttestResult result;
+    result.name = record.name;
+    result.tee = record.tee;
+    result.state = record.state;
+    result.backend = flows_.backend_name();
+    result.launch = record.attestation;
+    result.expected = record.expected;
+    result.launch_measurement = record.launch_measurement;
     if (evidence) {
         // Against the registers recorded at create, like the launch check: changed inputs must show.
-        const json::Value verdict = evidence_verifier_->verify(plan_of(name), result.at("expected"), *evidence);
-        for (const auto& [key, value] : verdict.as_object()) result.set(key, value);
-        spdlog::info("VM {}: evidence {}", name, verdict.at("verdict").as_string());
+        result.evidence = evidence_verifier_->verify(plan_of(name), record.expected, *evidence);
+        spdlog::info("VM {}: evidence {}", name, result.evidence->verdict);
     }
     return result;
 }
@@ -409,13 +394,13 @@ void VmManager::inject_secret(const std::string& name, std::string guid, secret:
         throw DaemonError(ErrorCode::invalid_state, "VM '" + name + "' is " + std::string(to_string(record.state)) +
                                                         "; secrets go into a VM paused after a verified launch");
     VmPlan plan = plan_of(name);
-    plan.expected = json::parse(record.expected_measurement, "expected measurement");
+    plan.expected = record.expected;
     std::vector<SecretEntry> secrets;
     secrets.push_back({std::move(guid), std::move(secret)});
     const LaunchOutcome outcome = flows_.for_tee(record.tee).inject(backend_, plan, std::move(secrets));
     record.state = outcome.state;
     record.state_reason = outcome.reason;
-    if (!outcome.attestation.is_null()) record.attestation = outcome.attestation.dump();
+    if (outcome.attestation) record.attestation = outcome.attestation;
     update(*e, record);
     spdlog::info("VM {}: secret injected, {}", name, to_string(outcome.state));
 }

@@ -19,6 +19,9 @@ constexpr std::array<std::pair<VmState, std::string_view>, 6> kStates{{{VmState:
                                                                        {VmState::stopping, "stopping"},
                                                                        {VmState::failed, "failed"}}};
 
+constexpr std::array<std::pair<LaunchVerdict, std::string_view>, 3> kVerdicts{
+    {{LaunchVerdict::pending, "pending"}, {LaunchVerdict::ok, "ok"}, {LaunchVerdict::mismatch, "mismatch"}}};
+
 template <typename E, std::size_t N>
 E from_string(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view text, const char* what) {
     for (const auto& [value, name] : table)
@@ -39,5 +42,7 @@ std::string_view to_string(Phase phase) { return name_of(kPhases, phase); }
 Phase phase_from_string(std::string_view text) { return from_string(kPhases, text, "phase"); }
 std::string_view to_string(VmState state) { return name_of(kStates, state); }
 VmState vm_state_from_string(std::string_view text) { return from_string(kStates, text, "state"); }
+std::string_view to_string(LaunchVerdict verdict) { return name_of(kVerdicts, verdict); }
+LaunchVerdict launch_verdict_from_string(std::string_view text) { return from_string(kVerdicts, text, "verdict"); }
 
 }  // namespace ccvm::daemon

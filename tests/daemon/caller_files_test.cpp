@@ -136,7 +136,7 @@ TEST_F(CallerFilesTest, RootOnlyFirmwareIsNeitherMeasuredNorDefined) {
     // Root is unaffected: the same Measure from root reports that very digest.
     r = measure("m1", sev_spec("m1", secret_fw), "");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const json::Value expected = json::parse(json::parse(r.out, "measure").at("expected").as_string(), "expected");
+    const json::Value expected = json::parse(r.out, "measure").at("expected");
     EXPECT_EQ(expected.at("registers").at("launch_digest").as_string(), digest);
 }
 
@@ -189,11 +189,7 @@ TEST_F(CallerFilesTest, ReadableFirmwareBootsTheDaemonsCopy) {
     // Measure from the same user gives the same digest.
     r = measure("m1", sev_spec("m1", firmware_), user_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(json::parse(json::parse(r.out, "measure").at("expected").as_string(), "expected")
-                  .at("registers")
-                  .at("launch_digest")
-                  .as_string(),
-              digest);
+    EXPECT_EQ(json::parse(r.out, "measure").at("expected").at("registers").at("launch_digest").as_string(), digest);
     // Measure's copies are gone once it answered; removing the VM takes its copies with it.
     for (const auto& e : fs::directory_iterator(h_->state_dir() / "vms"))
         EXPECT_EQ(e.path().filename(), "vm1") << e.path();

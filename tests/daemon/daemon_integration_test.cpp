@@ -14,7 +14,7 @@
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
-#include "ccvm/platform/host_support.hpp"
+#include "ccvm/libvirt/host_capabilities.hpp"
 #include "ccvm/platform/initdata.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
@@ -55,7 +55,7 @@ std::string upper(std::string s) {
 std::string libvirt_version() {
     unsigned long v = 0;
     virGetVersion(&v, nullptr, nullptr);
-    return platform::Version::from_libvirt(v).str();
+    return libvirt::Version::from_libvirt(v).str();
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -319,6 +319,63 @@ TEST_P(PreAttestedSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) 
     // `ccvm status` (human form) says why.
     const auto human = h_->ccvm({"status", vm});
     EXPECT_NE(human.out.find("launch measurement mismatch"), std::string::npos) << human.out;
+}
+
+// The measurement properties are typed on the bus (org.ccvm.ccvm1.xml): register values and the launch
+// measurement as byte arrays, names, reasons and verdicts as strings; PropertiesChanged carries the
+// new values when a launch changes them. Read with a raw D-Bus client, not through the CLI.
+TEST_P(PreAttestedSimulated, MeasurementPropertiesAreTypedOnTheBus) {
+    const std::string vm = GetParam() + "4";
+    create(vm, true);
+    if (IsSkipped()) return;
+    auto r = h_->run(VM_BUS_CLIENT_PATH, {"properties", vm});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json::Value before = json::parse(r.out, "properties");
+    EXPECT_EQ(before.at("Tee").dump(), R"({"type":"s","value":")" + GetParam() + "\"}");
+    const json::Value& expected = before.at("ExpectedMeasurement");
+    EXPECT_EQ(expected.at("type").as_string(), "a{sv}");
+    const json::Value& registers = expected.at("value").at("registers");
+    EXPECT_EQ(registers.at("type").as_string(), "a{say}");
+    ASSERT_EQ(registers.at("value").as_object().size(), 1u) << r.out;
+    // The same digest as measuring the spec locally: 32 bytes (SHA-256 for SEV, SM3 for CSV).
+    const auto local = h_->ccvm({"measure", write_spec(*h_, vm, spec(vm, true)).string()});
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    const std::string digest = registers.at("value").at("launch_digest").as_string();
+    EXPECT_EQ(digest, json::parse(local.out, "measure").at("registers").at("launch_digest").as_string());
+    EXPECT_EQ(digest.size(), 64u);
+    EXPECT_EQ(expected.at("value").at("not_computed").dump(), R"({"type":"a{ss}","value":{}})");
+    // Nothing launched yet: no launch measurement, no attestation.
+    EXPECT_EQ(before.at("LaunchMeasurement").dump(), R"({"type":"ay","value":""})");
+    EXPECT_EQ(before.at("Attestation").dump(), R"({"type":"a{sv}","value":{}})");
+
+    r = h_->run(VM_BUS_CLIENT_PATH, {"start", vm});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    const json::Value signals = json::parse(r.out, "signals");
+    ASSERT_GE(signals.as_array().size(), 2u) << r.out;  // starting, then running
+    EXPECT_EQ(signals.as_array().front().at("State").at("value").as_string(), "starting");
+    const json::Value& last = signals.as_array().back();
+    EXPECT_EQ(last.at("State").at("value").as_string(), "running") << r.out;
+    EXPECT_EQ(last.at("LaunchMeasurement").at("type").as_string(), "ay");
+    EXPECT_EQ(last.at("LaunchMeasurement").at("value").as_string().size(), 96u);  // MEASURE || MNONCE
+    const json::Value& a = last.at("Attestation");
+    EXPECT_EQ(a.at("type").as_string(), "a{sv}");
+    EXPECT_EQ(a.at("value").at("verdict").dump(), R"({"type":"s","value":"ok"})");
+    EXPECT_EQ(a.at("value").at("backend").dump(), R"({"type":"s","value":"simulated"})");
+    EXPECT_EQ(a.at("value").at("policy").dump(), R"({"type":"u","value":1})");  // the spec's policy
+    EXPECT_EQ(a.at("value").at("build").at("type").as_string(), "u");
+    EXPECT_EQ(a.at("value").at("api").at("type").as_string(), "s");
+    EXPECT_NE(a.at("value").at("reason").at("value").as_string().find("1 secret(s) injected"), std::string::npos);
+
+    // The properties read afterwards hold what the signal carried, and the CLI shows the same bytes.
+    r = h_->run(VM_BUS_CLIENT_PATH, {"properties", vm});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json::Value after = json::parse(r.out, "properties");
+    EXPECT_EQ(after.at("LaunchMeasurement").dump(), last.at("LaunchMeasurement").dump());
+    EXPECT_EQ(after.at("Attestation").dump(), a.dump());
+    EXPECT_EQ(after.at("ExpectedMeasurement").dump(), expected.dump());
+    const json::Value s = status(*h_, vm);
+    EXPECT_EQ(s.at("launch_measurement").as_string(), last.at("LaunchMeasurement").at("value").as_string());
+    EXPECT_EQ(s.at("attestation").at("policy").as_u64(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Tee, PreAttestedSimulated, ::testing::Values("sev", "csv"),

@@ -2,15 +2,19 @@
 #include "args.hpp"
 #include "attest/verify_report_args.hpp"
 #include "attest/verify_report_output.hpp"
+#include "ccvm/attestation/verify_evidence.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/platform/verify_evidence.hpp"
+#include "ccvm/platform/measure_spec.hpp"
+#include "ccvm/platform/spec_evidence.hpp"
 #include "commands.hpp"
 #include "mode_flags.hpp"
 
 namespace ccvm::cli {
 namespace {
 
-using platform::evidence::EvidenceFamily;
+using attestation::EvidenceFamily;
+using attestation::RequestField;
 
 constexpr const char* kKnownModes = "snp, tdx, csv, cca";
 
@@ -39,28 +43,107 @@ struct EvidenceFile {
     const std::optional<std::string>& path;
 };
 
-EvidenceFile evidence_file(const VerifyReportArgs& args, EvidenceFamily family) {
+const char* evidence_file_flag(EvidenceFamily family) {
     switch (family) {
         case EvidenceFamily::tdx:
-            return {"--quote", args.quote};
+            return "--quote";
         case EvidenceFamily::cca:
-            return {"--token", args.token};
+            return "--token";
         case EvidenceFamily::snp:
         case EvidenceFamily::csv:
             break;
     }
-    return {"--report", args.report};
+    return "--report";
+}
+
+EvidenceFile evidence_file(const VerifyReportArgs& args, EvidenceFamily family) {
+    switch (family) {
+        case EvidenceFamily::tdx:
+            return {evidence_file_flag(family), args.quote};
+        case EvidenceFamily::cca:
+            return {evidence_file_flag(family), args.token};
+        case EvidenceFamily::snp:
+        case EvidenceFamily::csv:
+            break;
+    }
+    return {evidence_file_flag(family), args.report};
+}
+
+std::optional<Bytes> hex_flag(const std::optional<std::string>& value, std::string_view flag) {
+    if (!value) return std::nullopt;
+    return from_hex(*value, flag);
+}
+
+// The expected values the --expected-* flags give.
+attestation::ExpectedValues flag_expected_values(const VerifyReportArgs& args, EvidenceFamily family) {
+    attestation::ExpectedValues e;
+    const std::optional<std::string>& measurement =
+        family == EvidenceFamily::tdx ? args.expected_mrtd : args.expected_measurement;
+    const char* flag = family == EvidenceFamily::tdx ? "--expected-mrtd" : "--expected-measurement";
+    if (auto value = hex_flag(measurement, flag))
+        e.registers.values.emplace(std::string(attestation::measurement_register(family)), std::move(*value));
+    e.host_data = hex_flag(args.expected_host_data, "--expected-host-data");
+    if (args.expected_policy) e.policy = parse_uint(*args.expected_policy, "--expected-policy");
+    return e;
+}
+
+// The expected values of a VM spec, which must describe a VM whose evidence is this family's.
+attestation::ExpectedValues spec_expected_values(const VerifyReportArgs& args, EvidenceFamily family,
+                                                 const platform::VmSpec& spec) {
+    if (args.expected_measurement || args.expected_mrtd || args.expected_host_data || args.expected_policy)
+        throw InputError("--spec replaces the --expected-* register flags; give one or the other");
+    const EvidenceFamily of_spec = platform::evidence_family_of(spec.tee);
+    if (of_spec != family)
+        throw InputError("--spec: '" + spec.source + "' describes a " + std::string(platform::tee_name(spec.tee)) +
+                         " VM, whose evidence is --mode " + std::string(evidence_family_name(of_spec)) + ", not " +
+                         std::string(evidence_family_name(family)));
+    return platform::spec_expected_values(spec, platform::measure_spec(spec).registers);
+}
+
+// The flag that gave a request field (the library names fields by concept, see RequestError).
+std::string flag_of(RequestField field, EvidenceFamily family, bool with_spec) {
+    switch (field) {
+        case RequestField::evidence:
+            return evidence_file_flag(family);
+        case RequestField::report_format:
+            return "--report-format";
+        case RequestField::vcek:
+            return "--vcek";
+        case RequestField::ask:
+            return "--ask";
+        case RequestField::ark:
+            return "--ark";
+        case RequestField::cert_chain:
+            return "--cert-chain";
+        case RequestField::collateral:
+            return "--collateral";
+        case RequestField::cpak:
+            return "--cpak";
+        case RequestField::event_log:
+            return "--event-log";
+        case RequestField::verification_time:
+            return "--verification-time";
+        case RequestField::registers:
+            return with_spec ? "--spec" : family == EvidenceFamily::tdx ? "--expected-mrtd" : "--expected-measurement";
+        case RequestField::report_data:
+            return "--expected-report-data";
+        case RequestField::host_data:
+            return with_spec ? "--spec" : "--expected-host-data";
+        case RequestField::policy:
+            return with_spec ? "--spec" : "--expected-policy";
+    }
+    return "attest verify-report";
 }
 
 int run_verify_report(const CLI::App& cmd, const VerifyReportArgs& args) {
     if (!args.mode)
         throw InputError(std::string("attest verify-report: --mode is required (one of ") + kKnownModes + ")");
-    const auto family = platform::evidence::evidence_family_from_name(*args.mode);
+    const auto family = attestation::evidence_family_from_name(*args.mode);
     if (!family)
         throw InputError("attest verify-report: unknown --mode '" + *args.mode + "' (known: " + kKnownModes + ")");
     refuse_foreign_flags(cmd, *args.mode, verify_report_flag_table());
 
-    platform::evidence::EvidenceRequest request;
+    attestation::EvidenceRequest request;
     request.family = *family;
     const EvidenceFile file = evidence_file(args, *family);
     request.evidence = read_flag_file(file.path, file.flag, *args.mode);
@@ -70,16 +153,15 @@ int run_verify_report(const CLI::App& cmd, const VerifyReportArgs& args) {
     request.check_signatures = !args.no_signature_check;
     request.event_log = args.event_log;
     request.verification_time = args.verification_time;
-    request.expected = {args.expected_measurement, args.expected_host_data, args.expected_report_data,
-                        args.expected_mrtd, std::nullopt};
-    if (args.expected_policy) request.expected.policy = parse_uint(*args.expected_policy, "--expected-policy");
-    std::optional<platform::VmSpec> spec;
-    if (args.spec) {
-        spec = platform::load_vm_spec(*args.spec);
-        request.spec.spec = &*spec;
+    request.expected = args.spec ? spec_expected_values(args, *family, platform::load_vm_spec(*args.spec))
+                                 : flag_expected_values(args, *family);
+    request.expected.report_data = hex_flag(args.expected_report_data, "--expected-report-data");
+    try {
+        const auto result = attestation::verify_evidence(request);
+        return print_verdict(result.checks, result.registers, args.json);
+    } catch (const attestation::RequestError& e) {
+        throw InputError(flag_of(e.field(), *family, args.spec.has_value()) + ": " + e.problem());
     }
-    const auto result = platform::evidence::verify_evidence(request);
-    return print_verdict(result.checks, result.registers, args.json);
 }
 
 }  // namespace
@@ -91,9 +173,10 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--mode", args->mode, "Evidence family: snp, tdx, csv or cca");
     v->add_flag("--json", args->json, "Print every check as JSON");
     v->add_option("--spec", args->spec, "VM spec whose registers the evidence must match (replaces --expected-*)");
-    v->add_option("--report", args->report, "Attestation report file (SNP, CSV)");
+    v->add_option("--report", args->report, "Attestation report file (SNP, CSV), or attestation-agent evidence JSON");
     v->add_option("--report-format", args->report_format, "Report encoding: bin or hex");
-    v->add_option("--vcek", args->vcek, "VCEK (or VLEK) certificate");
+    v->add_option("--vcek", args->vcek,
+                  "VCEK (or VLEK) certificate (default: the cert_chain of attestation-agent evidence)");
     v->add_option("--ask", args->ask, "ASK certificate");
     v->add_option("--ark", args->ark, "ARK certificate");
     v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
@@ -102,7 +185,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
                   "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm "
                   "challenge)");
     v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
-    v->add_option("--quote", args->quote, "TDX quote file");
+    v->add_option("--quote", args->quote, "TDX quote file, or attestation-agent evidence JSON {quote, cc_eventlog}");
     v->add_option("--collateral", args->collateral,
                   "TDX: directory with root/intermediate certificates, *.crl, tcb_info.json, qe_identity.json");
     v->add_option("--verification-time", args->verification_time,
@@ -112,7 +195,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
     v->add_option("--event-log", args->event_log,
                   "CC event log (CCEL data) to replay against the RTMRs (TDX: SHA-384, CSV v2/v3: SM3)");
-    v->add_option("--token", args->token, "CCA attestation token (CBOR)");
+    v->add_option("--token", args->token, "CCA attestation token (CBOR), or attestation-agent evidence JSON {token}");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
     v->add_option("--cert-chain", args->cert_chain,
                   "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");

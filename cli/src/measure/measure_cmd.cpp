@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "measure/measure_args.hpp"
 #include "measure/measure_families.hpp"
+#include "vm/register_view.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 int run_measure_spec(const MeasureArgs& args) {
     if (args.mode) throw InputError("measure: give either a spec file or --mode, not both");
     platform::VmSpec spec = platform::load_vm_spec(*args.spec);
-    std::cout << platform::measure_spec(spec).dump(true) << "\n";
+    std::cout << measurement_json(platform::measure_spec(spec)).dump(true) << "\n";
     return 0;
 }
 

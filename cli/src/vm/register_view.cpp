@@ -1,6 +1,9 @@
 #include "vm/register_view.hpp"
 
+#include <algorithm>
 #include <cctype>
+
+#include "ccvm/base/encoding.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -32,7 +35,47 @@ std::size_t bytes_of(const RegisterRow& r) {
     return v ? v->size() / 2 : 0;
 }
 
+// The family's registers in report order, then the others the value holds (by name).
+std::vector<std::string> ordered_names(platform::TeeKind tee, const Registers& regs) {
+    std::vector<std::string> names = platform::register_names(tee);
+    const auto add = [&names](const std::string& name) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    };
+    for (const auto& [name, value] : regs.values) add(name);
+    for (const auto& [name, why] : regs.not_computed) add(name);
+    return names;
+}
+
 }  // namespace
+
+json::Value expected_registers_json(platform::TeeKind tee, const Registers& regs) {
+    json::Value values = json::Object{};
+    json::Value missing = json::Object{};
+    for (const std::string& name : ordered_names(tee, regs)) {
+        const auto value = regs.values.find(name);
+        if (value != regs.values.end()) {
+            values.set(name, to_hex(value->second));
+            continue;
+        }
+        values.set(name, nullptr);
+        const auto why = regs.not_computed.find(name);
+        missing.set(name, why != regs.not_computed.end() ? why->second : "not computed");
+    }
+    json::Value out = json::Object{};
+    out.set("registers", std::move(values));
+    out.set("not_computed", std::move(missing));
+    return out;
+}
+
+json::Value measurement_json(const platform::Measurement& m) {
+    json::Value out = json::Object{};
+    out.set("name", m.name);
+    out.set("tee", std::string(platform::tee_name(m.tee)));
+    json::Value regs = expected_registers_json(m.tee, m.registers);
+    for (auto& [key, value] : regs.as_object_mut()) out.set(key, std::move(value));
+    if (m.init_data) out.set("init_data", to_hex(*m.init_data));
+    return out;
+}
 
 std::vector<RegisterRow> register_rows(const json::Value& expected, const std::string& launch_measurement,
                                        const json::Value& evidence) {

@@ -10,8 +10,18 @@
 #include <vector>
 
 #include "ccvm/base/json.hpp"
+#include "ccvm/firmware-measure/registers.hpp"
+#include "ccvm/platform/measure_spec.hpp"
 
 namespace ccvm::cli {
+
+// {"registers": {name: hex or null}, "not_computed": {name: why}} with every register of `tee` in
+// report order (platform::register_names), then any other register `regs` holds.
+json::Value expected_registers_json(platform::TeeKind tee, const Registers& regs);
+
+// {"name", "tee", "registers", "not_computed"}: `ccvm measure SPEC`, and the expected measurement
+// `ccvm status` and `ccvm attest` show.
+json::Value measurement_json(const platform::Measurement& m);
 
 struct RegisterRow {
     std::string name;

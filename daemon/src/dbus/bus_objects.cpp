@@ -39,23 +39,67 @@ std::vector<gid_t> groups_of_user(uid_t uid, gid_t primary) {
     return groups;
 }
 
-std::map<std::string, sdbus::Variant> to_vardict(const json::Value& object) {
-    std::map<std::string, sdbus::Variant> out;
-    for (const auto& [key, value] : object.as_object()) {
-        if (value.is_string()) {
-            out[key] = sdbus::Variant(value.as_string());
-        } else if (value.is_bool()) {
-            out[key] = sdbus::Variant(value.as_bool());
-        } else if (value.is_number()) {
-            // Numbers stay numbers (t or x), as the JSON properties carry them.
-            const std::string text = value.dump();
-            if (text.front() == '-')
-                out[key] = sdbus::Variant(static_cast<std::int64_t>(value.as_i64()));
-            else
-                out[key] = sdbus::Variant(static_cast<std::uint64_t>(value.as_u64()));
-        } else {
-            out[key] = sdbus::Variant(value.dump());  // nested objects travel as JSON text
-        }
+using VarDict = std::map<std::string, sdbus::Variant>;
+
+std::vector<std::uint8_t> byte_array(ByteSpan bytes) {
+    std::vector<std::uint8_t> out(bytes.size());
+    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+}
+
+// {"registers": a{say}, "not_computed": a{ss}} (org.ccvm.ccvm1.xml, ExpectedMeasurement).
+VarDict registers_vardict(const Registers& regs) {
+    std::map<std::string, std::vector<std::uint8_t>> values;
+    for (const auto& [name, value] : regs.values) values.emplace(name, byte_array(value));
+    VarDict out;
+    out["registers"] = sdbus::Variant(values);
+    out["not_computed"] = sdbus::Variant(regs.not_computed);
+    return out;
+}
+
+// verdict, reason, backend and the SEV/CSV platform fields (org.ccvm.ccvm1.xml, Attestation); empty
+// before the first launch.
+void add_attestation(VarDict& out, const LaunchAttestation& a) {
+    out["verdict"] = sdbus::Variant(std::string(to_string(a.verdict)));
+    out["reason"] = sdbus::Variant(a.reason);
+    out["backend"] = sdbus::Variant(a.backend);
+    if (a.platform) {
+        out["api"] =
+            sdbus::Variant(std::to_string(a.platform->api_major) + "." + std::to_string(a.platform->api_minor));
+        out["build"] = sdbus::Variant(a.platform->build);
+        out["policy"] = sdbus::Variant(a.platform->policy);
+    }
+}
+
+VarDict measure_vardict(const MeasureResult& m) {
+    VarDict out;
+    out["name"] = sdbus::Variant(m.name);
+    out["tee"] = sdbus::Variant(std::string(platform::tee_name(m.tee)));
+    out["expected"] = sdbus::Variant(registers_vardict(m.expected));
+    out["backend"] = sdbus::Variant(m.backend);
+    return out;
+}
+
+VarDict attest_vardict(const AttestResult& r) {
+    VarDict out;
+    if (r.launch) {
+        add_attestation(out, *r.launch);
+    } else {
+        out["verdict"] = sdbus::Variant(std::string("none"));
+        out["reason"] = sdbus::Variant(std::string("the VM has not been launched yet"));
+    }
+    out["name"] = sdbus::Variant(r.name);
+    out["tee"] = sdbus::Variant(std::string(platform::tee_name(r.tee)));
+    out["state"] = sdbus::Variant(std::string(to_string(r.state)));
+    out["backend"] = sdbus::Variant(r.backend);  // the backend serving now, not the one recorded
+    out["expected"] = sdbus::Variant(registers_vardict(r.expected));
+    out["launch_measurement"] = sdbus::Variant(byte_array(r.launch_measurement));
+    if (r.evidence) {
+        out["verdict"] = sdbus::Variant(r.evidence->verdict);
+        out["reason"] = sdbus::Variant(r.evidence->reason);
+        out["evidence"] = sdbus::Variant(r.evidence->evidence);
+        out["registers"] = sdbus::Variant(r.evidence->registers.dump());
+        out["checks"] = sdbus::Variant(r.evidence->checks.dump());
     }
     return out;
 }
@@ -169,7 +213,8 @@ void ManagerObject::CreateVM(sdbus::Result<sdbus::ObjectPath>&& result, std::str
 std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> ManagerObject::ListVMs() {
     std::vector<sdbus::Struct<std::string, std::string, std::string, sdbus::ObjectPath>> out;
     for (const VmRecord& r : service_.manager().list())
-        out.emplace_back(r.name, r.tee, std::string(to_string(r.state)), sdbus::ObjectPath(vm_object_path(r.name)));
+        out.emplace_back(r.name, std::string(platform::tee_name(r.tee)), std::string(to_string(r.state)),
+                         sdbus::ObjectPath(vm_object_path(r.name)));
     return out;
 }
 
@@ -188,7 +233,7 @@ void ManagerObject::Measure(sdbus::Result<std::map<std::string, sdbus::Variant>>
                  [&service, caller, spec = std::move(spec_yaml), owned] {
                      // Only the descriptors the caller passed are read and hashed, never a path with root's rights.
                      service.authorizer().require_change(caller, "measure specs");
-                     return to_vardict(service.manager().measure(spec, std::move(*owned)));
+                     return measure_vardict(service.manager().measure(spec, std::move(*owned)));
                  });
 }
 
@@ -286,7 +331,7 @@ void VmObject::Attest(sdbus::Result<std::map<std::string, sdbus::Variant>>&& res
                 evidence = Bytes(raw.size());
                 std::memcpy(evidence->data(), raw.data(), raw.size());
             }
-            return to_vardict(
+            return attest_vardict(
                 service.manager().attest(name, evidence ? std::optional<ByteSpan>(*evidence) : std::nullopt));
         });
 }
@@ -308,11 +353,15 @@ void VmObject::InjectSecret(sdbus::Result<>&& result, std::string guid, sdbus::U
 }
 
 std::string VmObject::Name() { return name_; }
-std::string VmObject::Tee() { return record().tee; }
+std::string VmObject::Tee() { return std::string(platform::tee_name(record().tee)); }
 std::string VmObject::State() { return std::string(to_string(record().state)); }
 std::string VmObject::StateReason() { return record().state_reason; }
-std::string VmObject::ExpectedMeasurement() { return record().expected_measurement; }
-std::string VmObject::LaunchMeasurement() { return record().launch_measurement; }
-std::string VmObject::Attestation() { return record().attestation; }
+std::map<std::string, sdbus::Variant> VmObject::ExpectedMeasurement() { return registers_vardict(record().expected); }
+std::vector<std::uint8_t> VmObject::LaunchMeasurement() { return byte_array(record().launch_measurement); }
+std::map<std::string, sdbus::Variant> VmObject::Attestation() {
+    VarDict out;
+    if (const auto& a = record().attestation) add_attestation(out, *a);
+    return out;
+}
 
 }  // namespace ccvm::daemon

@@ -105,9 +105,9 @@ private:
     std::string Tee() override;
     std::string State() override;
     std::string StateReason() override;
-    std::string ExpectedMeasurement() override;
-    std::string LaunchMeasurement() override;
-    std::string Attestation() override;
+    std::map<std::string, sdbus::Variant> ExpectedMeasurement() override;
+    std::vector<std::uint8_t> LaunchMeasurement() override;
+    std::map<std::string, sdbus::Variant> Attestation() override;
 
     VmRecord record() const;
 

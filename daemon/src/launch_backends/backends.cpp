@@ -23,10 +23,13 @@ Backends make_backends(const DaemonConfig& config) {
     }
     b.flows = std::make_unique<LaunchFlows>(name);
     // The firmware enforces (SNP ID block) or reports (TDX, CCA) the measurement itself.
-    b.flows->add({"none", "sev-snp", "tdx", "cca"}, std::make_shared<DirectLaunch>(name));
+    using platform::TeeKind;
+    b.flows->add({TeeKind::none, TeeKind::sev_snp, TeeKind::tdx, TeeKind::cca}, std::make_shared<DirectLaunch>(name));
     // Pre-attestation: measurement checked before any secret leaves (sev.md §9-§11, csv.md §4-§6).
-    b.flows->add({"sev", "sev-es"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, sev_pre_attestation()));
-    b.flows->add({"csv", "csv2", "csv3"}, std::make_shared<PreAttestedLaunch>(name, vms_dir, csv_pre_attestation()));
+    b.flows->add({TeeKind::sev, TeeKind::sev_es},
+                 std::make_shared<PreAttestedLaunch>(name, vms_dir, sev_pre_attestation()));
+    b.flows->add({TeeKind::csv, TeeKind::csv2, TeeKind::csv3},
+                 std::make_shared<PreAttestedLaunch>(name, vms_dir, csv_pre_attestation()));
     return b;
 }
 

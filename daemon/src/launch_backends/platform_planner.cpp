@@ -64,10 +64,10 @@ VmPlan PlatformPlanner::plan(std::string_view spec_yaml, std::string_view source
         platform::check_spec_inputs(spec);
         VmPlan plan;
         plan.name = spec.name;
-        plan.tee = std::string(platform::tee_name(spec.tee));
-        plan.expected = platform::measure_spec(spec);
+        plan.tee = spec.tee;
+        plan.expected = platform::measure_spec(spec).registers;
         // Bound while the initdata is read from where it is now; the XML then names its final place.
-        if (const std::optional<Bytes> binding = platform::apply_initdata(spec)) plan.init_data = to_hex(*binding);
+        if (const std::optional<Bytes> binding = platform::apply_initdata(spec)) plan.init_data = *binding;
         point_at_copies(spec, inputs.inputs_dir);
         plan.domain_xml = platform::render_domain_xml(spec);
         for (const platform::SecretRef& s : spec.secrets) plan.secrets.push_back({s.guid, s.file});

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
@@ -16,37 +16,26 @@ namespace ccvm::daemon {
 namespace {
 
 // The expected launch digest recorded at create time; empty with the reason when it was not computed.
-std::optional<Sha256Digest> expected_launch_digest(const json::Value& expected, std::string& why_not) {
-    const json::Value* regs = expected.find("registers");
-    const json::Value* ld = regs != nullptr ? regs->find("launch_digest") : nullptr;
-    if (ld == nullptr || !ld->is_string()) {
-        const json::Value* nc = expected.find("not_computed");
-        const json::Value* reason = nc != nullptr ? nc->find("launch_digest") : nullptr;
-        why_not = reason != nullptr && reason->is_string() ? reason->as_string() : "no launch_digest register";
+std::optional<Sha256Digest> expected_launch_digest(const Registers& expected, std::string& why_not) {
+    const auto ld = expected.values.find("launch_digest");
+    if (ld == expected.values.end()) {
+        const auto reason = expected.not_computed.find("launch_digest");
+        why_not = reason != expected.not_computed.end() ? reason->second : "no launch_digest register";
         return std::nullopt;
     }
-    const Bytes raw = from_hex(ld->as_string(), "expected launch_digest");
     Sha256Digest d;
-    if (raw.size() != d.size()) {
+    if (ld->second.size() != d.size()) {
         why_not = "expected launch_digest is not 32 bytes";
         return std::nullopt;
     }
-    std::copy(raw.begin(), raw.end(), d.begin());
+    std::copy(ld->second.begin(), ld->second.end(), d.begin());
     return d;
 }
 
-json::Value attestation(const std::string& verdict, const std::string& reason, const std::string& backend,
-                        const LaunchReport* report) {
-    json::Value a;
-    a.set("verdict", verdict);
-    a.set("reason", reason);
-    a.set("backend", backend);
-    if (report != nullptr) {
-        a.set("api", std::to_string(report->api_major) + "." + std::to_string(report->api_minor));
-        a.set("build", static_cast<unsigned>(report->build_id));
-        a.set("policy", static_cast<unsigned>(report->policy));
-    }
-    return a;
+LaunchAttestation attestation(LaunchVerdict verdict, const std::string& reason, const std::string& backend,
+                              const LaunchReport& report) {
+    return {verdict, reason, backend,
+            LaunchPlatform{report.api_major, report.api_minor, report.build_id, report.policy}};
 }
 
 }  // namespace
@@ -78,7 +67,7 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
 
     const LaunchReport report = backend.launch_measurement(plan.name);
     LaunchOutcome outcome;
-    outcome.launch_measurement = to_hex(report.measurement);
+    outcome.launch_measurement = report.measurement;
     std::string why_not;
     const std::optional<Sha256Digest> ld = expected_launch_digest(plan.expected, why_not);
     const bool ok = ld && scheme_.measurement_matches(session.tik, report, *ld);
@@ -92,7 +81,7 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
                      "no secret injected, domain destroyed"
                : "cannot check the launch measurement: the expected launch digest was not computed (" + why_not +
                      "); no secret injected, domain destroyed";
-        outcome.attestation = attestation("mismatch", outcome.reason, backend_name_, &report);
+        outcome.attestation = attestation(LaunchVerdict::mismatch, outcome.reason, backend_name_, report);
         spdlog::warn("VM {}: {}", plan.name, outcome.reason);
         return outcome;
     }
@@ -101,7 +90,7 @@ LaunchOutcome PreAttestedLaunch::launch(VmBackend& backend, const VmPlan& plan, 
     outcome.state = VmState::paused;
     outcome.reason = "launch measurement verified; paused until a secret is injected";
     outcome.attestation =
-        attestation("ok", "launch measurement matches the expected launch digest", backend_name_, &report);
+        attestation(LaunchVerdict::ok, "launch measurement matches the expected launch digest", backend_name_, report);
     std::lock_guard lock(mutex_);
     verified_.insert_or_assign(plan.name, std::move(verified));
     return outcome;
@@ -133,9 +122,9 @@ LaunchOutcome PreAttestedLaunch::inject_verified(VmBackend& backend, const std::
     LaunchOutcome outcome;
     outcome.state = VmState::running;
     outcome.reason = std::to_string(entries.size()) + " secret(s) injected after a verified launch";
-    outcome.launch_measurement = to_hex(verified.report.measurement);
+    outcome.launch_measurement = verified.report.measurement;
     outcome.attestation =
-        attestation("ok", "launch measurement matches; " + outcome.reason, backend_name_, &verified.report);
+        attestation(LaunchVerdict::ok, "launch measurement matches; " + outcome.reason, backend_name_, verified.report);
     return outcome;
 }
 

@@ -74,15 +74,14 @@ Bytes SimulatedLaunchBackend::sev_pdh(LaunchFirmware firmware) {
     return firmware == LaunchFirmware::hygon_csv ? csv_->pdh() : sev_->pdh();
 }
 
-void SimulatedLaunchBackend::check_can_launch(std::string_view tee) {
+void SimulatedLaunchBackend::check_can_launch(platform::TeeKind tee) {
     // This backend plays the SEV and CSV firmware itself: the host's launch security (none on the
     // test driver) does not limit those families. The others launch on libvirt as they are.
     using platform::TeeKind;
-    const std::optional<TeeKind> kind = platform::tee_from_name(tee);
     for (const TeeKind simulated : {TeeKind::sev, TeeKind::sev_es, TeeKind::csv, TeeKind::csv2, TeeKind::csv3})
-        if (kind == simulated) return;
+        if (tee == simulated) return;
     // SEV-SNP, TDX and CCA launch on the test hypervisor without their launch security (define()).
-    if (kind && simulated_directly(*kind)) return;
+    if (simulated_directly(tee)) return;
     libvirt_->check_can_launch(tee);
 }
 

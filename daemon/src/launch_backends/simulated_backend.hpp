@@ -27,7 +27,7 @@ public:
     // `vms_dir`: the state directory's VM folders, where each VM's spec names its real inputs.
     SimulatedLaunchBackend(std::unique_ptr<LibvirtBackend> libvirt, std::filesystem::path vms_dir);
 
-    void check_can_launch(std::string_view tee) override;
+    void check_can_launch(platform::TeeKind tee) override;
     std::vector<std::string> list_domains() override { return libvirt_->list_domains(); }
     DomainState state(const std::string& name) override;
     // SEV-SNP and TDX domains are defined without their <launchSecurity> (the test driver refuses it).

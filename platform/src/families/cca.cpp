@@ -30,13 +30,13 @@ public:
 
     std::vector<std::string> registers() const override { return {"rim", "rem0", "rem1", "rem2", "rem3"}; }
 
-    json::Value measure(const VmSpec& spec) const override {
-        Registers regs(registers());
+    Registers measure(const VmSpec& spec) const override {
+        RegisterTable regs(registers());
         // cca.md §4.5: REMs start at zero and only the running realm extends them.
         for (const char* rem : {"rem0", "rem1", "rem2", "rem3"})
             regs.not_computed(rem, "extended by the realm at run time (RSI_MEASUREMENT_EXTEND); no launch value");
         measure_cca_rim(spec, regs);
-        return regs.to_json();
+        return std::move(regs).finish();
     }
 };
 

@@ -8,7 +8,7 @@
 
 namespace ccvm::platform {
 
-void measure_cca_rim(const VmSpec& spec, Registers& regs) {
+void measure_cca_rim(const VmSpec& spec, RegisterTable& regs) {
     const CcaOptions& o = *spec.options<CcaOptions>();
     // cca.md §8 trap: the RIM covers the DTB byte for byte, and QEMU generates it per host.
     if (!o.dtb) {
@@ -39,7 +39,7 @@ void measure_cca_rim(const VmSpec& spec, Registers& regs) {
     r.lpa2 = spec.host.lpa2;
     // The domain XML runs Linaro's QEMU (rme-guest), so its virt layout decides the plan.
     const cca::RealmMeasurements m = cca::replay(cca::qemu_virt_plan(in));
-    regs.set("rim", to_hex(m.rim));
+    regs.set("rim", m.rim);
 }
 
 }  // namespace ccvm::platform

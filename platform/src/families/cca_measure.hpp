@@ -6,6 +6,6 @@
 
 namespace ccvm::platform {
 
-void measure_cca_rim(const VmSpec& spec, Registers& regs);
+void measure_cca_rim(const VmSpec& spec, RegisterTable& regs);
 
 }  // namespace ccvm::platform

@@ -36,8 +36,8 @@ public:
 
     std::vector<std::string> registers() const override { return {"launch_digest"}; }
 
-    json::Value measure(const VmSpec& spec) const override {
-        Registers regs(registers());
+    Registers measure(const VmSpec& spec) const override {
+        RegisterTable regs(registers());
         if (kind_ == TeeKind::csv) {
             measure_csv_launch_digest(spec, regs);
         } else {
@@ -46,7 +46,7 @@ public:
                                   " VMSA/VMCB contents, so this launch digest cannot be precomputed (csv.md §4); "
                                   "compare against a value captured from a known-good launch");
         }
-        return regs.to_json();
+        return std::move(regs).finish();
     }
 
 private:

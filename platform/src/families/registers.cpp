@@ -1,49 +1,41 @@
 #include "families/registers.hpp"
 
-#include <optional>
-
-#include "ccvm/base/error.hpp"
+#include <algorithm>
+#include <stdexcept>
 
 namespace ccvm::platform {
 
-Registers::Registers(std::vector<std::string> names) {
-    for (auto& n : names) entries_.push_back({std::move(n), std::nullopt, std::nullopt});
+void RegisterTable::check_known(const std::string& name) const {
+    if (std::find(names_.begin(), names_.end(), name) == names_.end())
+        throw std::logic_error("unknown register " + name);
 }
 
-Registers::Entry& Registers::find(const std::string& name) {
-    for (Entry& e : entries_)
-        if (e.name == name) return e;
-    throw std::logic_error("unknown register " + name);
+void RegisterTable::set(const std::string& name, ByteSpan value) {
+    check_known(name);
+    regs_.values.insert_or_assign(name, Bytes(value.begin(), value.end()));
+    regs_.not_computed.erase(name);
 }
 
-void Registers::set(const std::string& name, std::string hex) {
-    Entry& e = find(name);
-    e.hex = std::move(hex);
-    e.reason.reset();
+void RegisterTable::not_computed(const std::string& name, std::string reason) {
+    check_known(name);
+    regs_.values.erase(name);
+    regs_.not_computed.insert_or_assign(name, std::move(reason));
 }
 
-void Registers::not_computed(const std::string& name, std::string reason) {
-    Entry& e = find(name);
-    e.hex.reset();
-    e.reason = std::move(reason);
+void RegisterTable::rest_not_computed(const std::string& reason) {
+    for (const std::string& name : names_)
+        if (!regs_.values.contains(name) && !regs_.not_computed.contains(name))
+            regs_.not_computed.emplace(name, reason);
 }
 
-void Registers::rest_not_computed(const std::string& reason) {
-    for (Entry& e : entries_)
-        if (!e.hex && !e.reason) e.reason = reason;
+const Bytes* RegisterTable::value(const std::string& name) const {
+    const auto it = regs_.values.find(name);
+    return it == regs_.values.end() ? nullptr : &it->second;
 }
 
-json::Value Registers::to_json() const {
-    json::Value regs = json::Object{};
-    json::Value missing = json::Object{};
-    for (const Entry& e : entries_) {
-        regs.set(e.name, e.hex ? json::Value(*e.hex) : json::Value(nullptr));
-        if (!e.hex) missing.set(e.name, e.reason.value_or("not computed"));
-    }
-    json::Value out = json::Object{};
-    out.set("registers", std::move(regs));
-    out.set("not_computed", std::move(missing));
-    return out;
+Registers RegisterTable::finish() && {
+    rest_not_computed("not computed");
+    return std::move(regs_);
 }
 
 }  // namespace ccvm::platform

@@ -1,33 +1,31 @@
-// The expected-register table a family's measure() returns.
+// Builds the ccvm::Registers a family's measure() returns: every register of the family ends up
+// with either a value or the reason it has none.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/bytes.hpp"
+#include "ccvm/firmware-measure/registers.hpp"
 
 namespace ccvm::platform {
 
-class Registers {
+class RegisterTable {
 public:
-    explicit Registers(std::vector<std::string> names);
-    void set(const std::string& name, std::string hex);
+    explicit RegisterTable(std::vector<std::string> names) : names_(std::move(names)) {}
+    void set(const std::string& name, ByteSpan value);
     void not_computed(const std::string& name, std::string reason);
-    // Every register still without a value gets `reason`.
+    // Every register still without a value or reason gets `reason`.
     void rest_not_computed(const std::string& reason);
-    // {"registers": {name: hex|null}, "not_computed": {name: reason}} in register order.
-    json::Value to_json() const;
+    // The value of `name` when set.
+    const Bytes* value(const std::string& name) const;
+    // The table, with "not computed" for any register nobody set.
+    Registers finish() &&;
 
 private:
-    struct Entry {
-        std::string name;
-        std::optional<std::string> hex;
-        std::optional<std::string> reason;
-    };
-    Entry& find(const std::string& name);
-    std::vector<Entry> entries_;
+    void check_known(const std::string& name) const;
+    std::vector<std::string> names_;
+    Registers regs_;
 };
 
 }  // namespace ccvm::platform

@@ -23,10 +23,10 @@ public:
 
     std::vector<std::string> registers() const override { return {"launch_digest"}; }
 
-    json::Value measure(const VmSpec& spec) const override {
-        Registers regs(registers());
+    Registers measure(const VmSpec& spec) const override {
+        RegisterTable regs(registers());
         measure_sev_launch_digest(spec, regs);
-        return regs.to_json();
+        return std::move(regs).finish();
     }
 
 private:

@@ -51,20 +51,20 @@ std::optional<sev::VmsaParams> vmsa_params(const VmSpec& spec, std::uint64_t sev
 
 }  // namespace
 
-void measure_sev_launch_digest(const VmSpec& spec, Registers& regs) {
+void measure_sev_launch_digest(const VmSpec& spec, RegisterTable& regs) {
     MappedFile fw(*spec.firmware);
     const auto ovmf = sev::FirmwareImage::parse(fw.bytes(), spec.firmware->string());
     std::string why;
     if (const auto* o = spec.options<SevOptions>()) {
         auto table = kernel_hashes_table(spec, o->kernel_hashes);
         if (spec.tee == TeeKind::sev) {
-            regs.set("launch_digest", to_hex(sev::sev_launch_digest(ovmf, table)));
+            regs.set("launch_digest", sev::sev_launch_digest(ovmf, table));
             return;
         }
         // sev.md §5: SEV-ES VMSAs carry no guest features.
         auto params = vmsa_params(spec, 0, why);
         if (!params) return regs.not_computed("launch_digest", why);
-        regs.set("launch_digest", to_hex(sev::seves_launch_digest(ovmf, table, spec.vcpus, *params)));
+        regs.set("launch_digest", sev::seves_launch_digest(ovmf, table, spec.vcpus, *params));
         return;
     }
     const SnpOptions& o = *spec.options<SnpOptions>();
@@ -73,17 +73,17 @@ void measure_sev_launch_digest(const VmSpec& spec, Registers& regs) {
     sev::SnpInputs inputs;
     inputs.kernel_hashes = kernel_hashes_table(spec, o.kernel_hashes);
     inputs.vmm = params->vmm;
-    regs.set("launch_digest", to_hex(sev::snp_launch_digest(ovmf, inputs, spec.vcpus, *params)));
+    regs.set("launch_digest", sev::snp_launch_digest(ovmf, inputs, spec.vcpus, *params));
 }
 
-void measure_csv_launch_digest(const VmSpec& spec, Registers& regs) {
+void measure_csv_launch_digest(const VmSpec& spec, RegisterTable& regs) {
     MappedFile fw(*spec.firmware);
     const auto ovmf = sev::FirmwareImage::parse(fw.bytes(), spec.firmware->string());
     csv::LaunchDigestInput in;
     in.generation = csv::Generation::csv1;
     in.firmware = &ovmf;
     in.kernel_hashes_table = kernel_hashes_table(spec, spec.options<SevOptions>()->kernel_hashes);
-    regs.set("launch_digest", to_hex(csv::launch_digest(in)));
+    regs.set("launch_digest", csv::launch_digest(in));
 }
 
 }  // namespace ccvm::platform

@@ -6,7 +6,7 @@
 
 namespace ccvm::platform {
 
-void measure_sev_launch_digest(const VmSpec& spec, Registers& regs);  // sev, sev-es, sev-snp
-void measure_csv_launch_digest(const VmSpec& spec, Registers& regs);  // csv (CSV1 only)
+void measure_sev_launch_digest(const VmSpec& spec, RegisterTable& regs);  // sev, sev-es, sev-snp
+void measure_csv_launch_digest(const VmSpec& spec, RegisterTable& regs);  // csv (CSV1 only)
 
 }  // namespace ccvm::platform

@@ -33,18 +33,19 @@ std::array<std::byte, 16> id_field(const std::optional<std::string>& b64, std::s
 // The ID block for the launch digest this spec produces, signed with the spec's ID key, so the
 // SNP firmware refuses a guest built from other inputs (sev.md §11a).
 secret::SignedIdBlock sign_id_block(const VmSpec& spec, const SnpOptions& o) {
-    Registers regs({"launch_digest"});
+    RegisterTable regs({"launch_digest"});
     measure_sev_launch_digest(spec, regs);
-    const json::Value out = regs.to_json();
-    const json::Value& digest = out.at("registers").at("launch_digest");
-    if (!digest.is_string()) {
+    const Registers digest = std::move(regs).finish();
+    const auto value = digest.values.find("launch_digest");
+    if (value == digest.values.end()) {
         throw InputError(spec.where("tee.id-key") +
                          ": tee.id-key: cannot sign an ID block without the launch digest: " +
-                         out.at("not_computed").at("launch_digest").as_string());
+                         digest.not_computed.at("launch_digest"));
     }
     secret::IdBlock block;
-    const Bytes raw = from_hex(digest.as_string(), "launch_digest");
-    std::copy(raw.begin(), raw.end(), block.launch_digest.begin());
+    if (value->second.size() != block.launch_digest.size())
+        throw std::logic_error("SNP launch digest of " + std::to_string(value->second.size()) + " bytes");
+    std::copy(value->second.begin(), value->second.end(), block.launch_digest.begin());
     block.family_id = id_field(o.family_id, "tee.family-id");
     block.image_id = id_field(o.image_id, "tee.image-id");
     block.guest_svn = o.guest_svn;
@@ -89,10 +90,10 @@ public:
 
     std::vector<std::string> registers() const override { return {"launch_digest"}; }
 
-    json::Value measure(const VmSpec& spec) const override {
-        Registers regs(registers());
+    Registers measure(const VmSpec& spec) const override {
+        RegisterTable regs(registers());
         measure_sev_launch_digest(spec, regs);
-        return regs.to_json();
+        return std::move(regs).finish();
     }
 };
 

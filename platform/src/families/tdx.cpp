@@ -34,10 +34,10 @@ public:
 
     std::vector<std::string> registers() const override { return {"mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}; }
 
-    json::Value measure(const VmSpec& spec) const override {
-        Registers regs(registers());
+    Registers measure(const VmSpec& spec) const override {
+        RegisterTable regs(registers());
         measure_tdx_registers(spec, regs);
-        return regs.to_json();
+        return std::move(regs).finish();
     }
 };
 

@@ -10,16 +10,16 @@
 namespace ccvm::platform {
 namespace {
 
-void report(Registers& regs, const std::string& name, const tdx::RegisterValue& v) {
+void report(RegisterTable& regs, const std::string& name, const tdx::RegisterValue& v) {
     if (v.value)
-        regs.set(name, to_hex(*v.value));
+        regs.set(name, *v.value);
     else
         regs.not_computed(name, v.reason.empty() ? "not computed" : v.reason);
 }
 
 }  // namespace
 
-void measure_tdx_registers(const VmSpec& spec, Registers& regs) {
+void measure_tdx_registers(const VmSpec& spec, RegisterTable& regs) {
     MappedFile firmware(*spec.firmware);
     std::optional<MappedFile> kernel, initrd;
     if (spec.kernel) kernel.emplace(*spec.kernel);

@@ -6,6 +6,6 @@
 
 namespace ccvm::platform {
 
-void measure_tdx_registers(const VmSpec& spec, Registers& regs);
+void measure_tdx_registers(const VmSpec& spec, RegisterTable& regs);
 
 }  // namespace ccvm::platform

@@ -37,9 +37,9 @@ public:
         platform::VmSpec spec = platform::parse_vm_spec(spec_yaml, source);
         VmPlan plan;
         plan.name = spec.name;
-        plan.tee = std::string(platform::tee_name(spec.tee));
-        plan.domain_xml = plan.name + "|" + plan.tee;
-        plan.expected = platform::measure_spec(spec);
+        plan.tee = spec.tee;
+        plan.domain_xml = plan.name + "|" + std::string(platform::tee_name(spec.tee));
+        plan.expected = platform::measure_spec(spec).registers;
         plan.native = std::move(spec);
         return plan;
     }
@@ -52,7 +52,8 @@ protected:
                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
         fs::create_directories(dir_ / "attestation");
-        flows_.add({"sev-snp", "tdx", "cca"}, std::make_shared<DirectLaunch>("test"));
+        flows_.add({platform::TeeKind::sev_snp, platform::TeeKind::tdx, platform::TeeKind::cca},
+                   std::make_shared<DirectLaunch>("test"));
         store_ = std::make_unique<StateStore>(dir_ / "state");
         verifier_ = make_platform_evidence_verifier(dir_ / "attestation");
         manager_ = std::make_unique<VmManager>(*store_, backend_, planner_, flows_);
@@ -65,8 +66,14 @@ protected:
         fs::copy_file(ccvm::test::source_dir() / "tests" / "data" / data_file, dir_ / "attestation" / family / as);
     }
 
-    static const json::Value& check(const json::Value& result, const std::string& name) {
-        for (const auto& c : result.at("checks").as_array())
+    // The evidence verdict of an Attest with evidence.
+    static const EvidenceVerdict& verdict(const AttestResult& r) {
+        if (!r.evidence) throw std::runtime_error("no evidence verdict");
+        return *r.evidence;
+    }
+
+    static const json::Value& check(const AttestResult& result, const std::string& name) {
+        for (const auto& c : verdict(result).checks.as_array())
             if (c.at("name").as_string() == name) return c;
         throw std::runtime_error("no check " + name);
     }
@@ -90,20 +97,18 @@ TEST_F(AttestEvidenceTest, TdxQuoteAgainstTheRecordedRegisters) {
     trust("tdx", "tdx/intel-sgx-root-ca.pem", "root.pem");
     manager_->create(tdx_spec());
     const Bytes quote = evidence("tdx/trustee-quote-v4.dat");
-    const json::Value r = manager_->attest("td1", ByteSpan(quote));
+    const AttestResult r = manager_->attest("td1", ByteSpan(quote));
     // A real, correctly signed quote of another TD.
-    EXPECT_EQ(r.at("verdict").as_string(), "mismatch");
-    EXPECT_EQ(r.at("evidence").as_string(), "tdx");
+    EXPECT_EQ(verdict(r).verdict, "mismatch");
+    EXPECT_EQ(verdict(r).evidence, "tdx");
     EXPECT_TRUE(check(r, "pck.chain").at("ok").as_bool());
     EXPECT_TRUE(check(r, "quote.signature").at("ok").as_bool());
     EXPECT_FALSE(check(r, "mrtd").at("ok").as_bool());
-    EXPECT_NE(r.at("reason").as_string().find("mrtd"), std::string::npos);
+    EXPECT_NE(verdict(r).reason.find("mrtd"), std::string::npos);
     const auto parsed = attestation::tdx::parse_quote(quote, "quote");
-    EXPECT_EQ(r.at("registers").at("mrtd").as_string(), to_hex(parsed.body.mrtd));
+    EXPECT_EQ(verdict(r).registers.at("mrtd").as_string(), to_hex(parsed.body.mrtd));
     // The expected value is the one recorded at create.
-    EXPECT_EQ(check(r, "mrtd").at("reason").as_string().find(r.at("expected").at("registers").at("mrtd").as_string()) !=
-                  std::string::npos,
-              true);
+    EXPECT_NE(check(r, "mrtd").at("reason").as_string().find(to_hex(r.expected.values.at("mrtd"))), std::string::npos);
 }
 
 TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
@@ -118,8 +123,8 @@ TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
     for (char c : read_text_file(ccvm::test::source_dir() / "tests/data/snp/milan-report.hex"))
         if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
     const Bytes report = from_hex(hex);
-    const json::Value r = manager_->attest("snp1", ByteSpan(report));
-    EXPECT_EQ(r.at("verdict").as_string(), "mismatch");
+    const AttestResult r = manager_->attest("snp1", ByteSpan(report));
+    EXPECT_EQ(verdict(r).verdict, "mismatch");
     EXPECT_TRUE(check(r, "report.signature").at("ok").as_bool());
     EXPECT_TRUE(check(r, "policy").at("ok").as_bool());
     EXPECT_FALSE(check(r, "measurement").at("ok").as_bool());
@@ -132,21 +137,21 @@ TEST_F(AttestEvidenceTest, CcaTokenIsUnverifiedWhenNoRegisterIsComputable) {
     manager_->create(
         "name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " + (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() +
         "\ntee:\n  type: cca\n  hash-algo: sha256\n");
-    const json::Value r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
-    EXPECT_EQ(r.at("verdict").as_string(), "unverified") << r.dump(true);
+    const AttestResult r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
+    EXPECT_EQ(verdict(r).verdict, "unverified") << verdict(r).checks.dump(true);
     EXPECT_EQ(check(r, "rim").at("status").as_string(), "skipped");
-    EXPECT_NE(r.at("reason").as_string().find("rim skipped: not compared"), std::string::npos) << r.dump(true);
+    EXPECT_NE(verdict(r).reason.find("rim skipped: not compared"), std::string::npos) << verdict(r).checks.dump(true);
     EXPECT_EQ(check(r, "platform.signature").at("status").as_string(), "passed");
     EXPECT_TRUE(check(r, "platform.signature").at("ok").as_bool());
     EXPECT_TRUE(check(r, "realm.signature").at("ok").as_bool());
     EXPECT_NE(check(r, "rim").at("reason").as_string().find("not compared"), std::string::npos);
-    EXPECT_EQ(r.at("registers").at("hash_algo").as_string(), "sha-256");
+    EXPECT_EQ(verdict(r).registers.at("hash_algo").as_string(), "sha-256");
 
     // The token of another platform key: the same call fails on the platform signature.
     fs::remove(dir_ / "attestation/cca/cpak.pem");
     fs::copy_file(ccvm::test::source_dir() / "tests/data/tdx/intel-sgx-root-ca.pem", dir_ / "attestation/cca/cpak.pem");
-    const json::Value other = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
-    EXPECT_EQ(other.at("verdict").as_string(), "mismatch");
+    const AttestResult other = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
+    EXPECT_EQ(verdict(other).verdict, "mismatch");
     EXPECT_FALSE(check(other, "platform.signature").at("ok").as_bool());
 }
 
@@ -175,7 +180,9 @@ TEST_F(AttestEvidenceTest, ErrorsAreNamed) {
         EXPECT_EQ(e.code(), ErrorCode::not_supported);
     }
     // Without evidence the recorded launch attestation is unchanged.
-    EXPECT_EQ(manager_->attest("td1").at("verdict").as_string(), "none");
+    const AttestResult recorded = manager_->attest("td1");
+    EXPECT_FALSE(recorded.launch.has_value());
+    EXPECT_FALSE(recorded.evidence.has_value());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/state_store.hpp"
 
@@ -27,13 +28,14 @@ protected:
 VmRecord sample(const std::string& name) {
     VmRecord r;
     r.name = name;
-    r.tee = "sev-es";
+    r.tee = platform::TeeKind::sev_es;
     r.phase = Phase::ready;
     r.state = VmState::failed;
     r.state_reason = "launch measurement mismatch: \"quoted\"";
-    r.expected_measurement = R"({"registers":{"launch_digest":"00ff"}})";
-    r.launch_measurement = "abcd";
-    r.attestation = R"({"verdict":"mismatch"})";
+    r.expected.values["launch_digest"] = Bytes{std::byte{0x00}, std::byte{0xff}};
+    r.expected.not_computed["rtmr0"] = "why";
+    r.launch_measurement = Bytes{std::byte{0xab}, std::byte{0xcd}};
+    r.attestation = LaunchAttestation{LaunchVerdict::mismatch, "differs", "simulated", LaunchPlatform{1, 55, 21, 0x1}};
     return r;
 }
 
@@ -44,6 +46,10 @@ TEST_F(StateStoreTest, CreateWritesSpecDomainAndRecordPrivately) {
     EXPECT_EQ(store.domain_xml("vm1"), "<domain/>");
     const VmRecord back = store.load("vm1");
     EXPECT_EQ(record_to_json(back), record_to_json(sample("vm1")));
+    EXPECT_EQ(back.tee, platform::TeeKind::sev_es);
+    EXPECT_EQ(back.expected, sample("vm1").expected);
+    EXPECT_EQ(back.launch_measurement, sample("vm1").launch_measurement);
+    EXPECT_EQ(back.attestation, sample("vm1").attestation);
     EXPECT_EQ(back.state, VmState::failed);
     EXPECT_EQ(back.state_reason, "launch measurement mismatch: \"quoted\"");
     struct stat st {};
@@ -107,6 +113,43 @@ TEST_F(StateStoreTest, RecordsAreReadStrictly) {
         EXPECT_EQ(std::string(e.what()), "r: unknown field 'owner'");
     }
     EXPECT_THROW((void)record_from_json(R"({"name":"vm1"})", "r"), ccvm::InputError);  // fields missing
+}
+
+// state.json keeps the typed values as JSON: registers as hex, the attestation as an object.
+TEST_F(StateStoreTest, TypedValuesAreStoredAsJson) {
+    const std::string text = record_to_json(sample("vm1"));
+    const json::Value v = json::parse(text, "state.json");
+    EXPECT_EQ(v.at("tee").as_string(), "sev-es");
+    EXPECT_EQ(v.at("expected_measurement").dump(),
+              R"({"registers":{"launch_digest":"00ff"},"not_computed":{"rtmr0":"why"}})");
+    EXPECT_EQ(v.at("launch_measurement").as_string(), "abcd");
+    EXPECT_EQ(v.at("attestation").dump(),
+              R"({"verdict":"mismatch","reason":"differs","backend":"simulated","api_major":1,"api_minor":55,)"
+              R"("build":21,"policy":1})");
+    VmRecord fresh = sample("vm2");
+    fresh.attestation.reset();
+    fresh.launch_measurement.clear();
+    const VmRecord back = record_from_json(record_to_json(fresh), "r");
+    EXPECT_FALSE(back.attestation.has_value());
+    EXPECT_TRUE(back.launch_measurement.empty());
+
+    const auto refused = [&](const std::string& from, const std::string& to) {
+        std::string bad = text;
+        const auto at = bad.find(from);
+        EXPECT_NE(at, std::string::npos) << from;
+        bad.replace(at, from.size(), to);
+        try {
+            (void)record_from_json(bad, "r");
+        } catch (const ccvm::InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(refused(R"("00ff")", R"("0xzz")").rfind("r: field 'expected_measurement.registers.launch_digest'", 0),
+              0u);
+    EXPECT_EQ(refused(R"("tee": "sev-es")", R"("tee": "sgx")"), "r: unknown tee 'sgx'");
+    EXPECT_EQ(refused(R"("verdict": "mismatch")", R"("verdict": "maybe")"), "unknown verdict 'maybe' in state record");
+    EXPECT_EQ(refused(R"("build": 21)", R"("build": "21")"), "r: field 'attestation.build' is not a number");
 }
 
 TEST_F(StateStoreTest, QuarantineMovesTheEntryAsideWithItsReason) {

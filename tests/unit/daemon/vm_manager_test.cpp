@@ -37,7 +37,7 @@ protected:
         dir_ = fs::temp_directory_path() / ("ccvm-mgr-" + std::to_string(::getpid()) + "-" +
                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
-        flows_.add({"none", "tdx"}, std::make_shared<DirectLaunch>("test"));
+        flows_.add({platform::TeeKind::none, platform::TeeKind::tdx}, std::make_shared<DirectLaunch>("test"));
         store_ = std::make_unique<StateStore>(dir_);
     }
     void TearDown() override { fs::remove_all(dir_); }
@@ -122,9 +122,8 @@ TEST_F(VmManagerTest, FailedDefineLeavesNothingBehind) {
 TEST_F(VmManagerTest, ReconcileRollsBackInterruptedCreate) {
     VmRecord r;
     r.name = "half";
-    r.tee = "none";
+    r.tee = platform::TeeKind::none;
     r.phase = Phase::creating;
-    r.expected_measurement = "{}";
     store_->create(r, "half none", "half|none");
     backend_.define("half|none");  // crashed after define, before commit
     VmRecord before_define = r;
@@ -219,12 +218,21 @@ TEST_F(VmManagerTest, ParallelCreatesOfDistinctAndEqualNames) {
 TEST_F(VmManagerTest, AttestReportsTheRecordedLaunch) {
     auto m = manager();
     m->create("vm1 tdx");
-    EXPECT_EQ(m->attest("vm1").at("verdict").as_string(), "none");
+    const AttestResult before = m->attest("vm1");
+    EXPECT_FALSE(before.launch.has_value());
+    EXPECT_TRUE(before.launch_measurement.empty());
     m->start("vm1");
-    const json::Value a = m->attest("vm1");
-    EXPECT_EQ(a.at("verdict").as_string(), "pending");
-    EXPECT_EQ(a.at("backend").as_string(), "test");
-    EXPECT_EQ(a.at("expected").at("tee").as_string(), "tdx");
+    const AttestResult a = m->attest("vm1");
+    ASSERT_TRUE(a.launch.has_value());
+    EXPECT_EQ(a.launch->verdict, LaunchVerdict::pending);
+    EXPECT_EQ(a.launch->reason, "the firmware reports the measurement in the guest's evidence");
+    EXPECT_FALSE(a.launch->platform.has_value());
+    EXPECT_EQ(a.backend, "test");
+    EXPECT_EQ(a.tee, platform::TeeKind::tdx);
+    EXPECT_EQ(a.state, VmState::running);
+    // The registers recorded at create, typed as the planner gave them.
+    EXPECT_EQ(a.expected, test::expected_of("tdx"));
+    EXPECT_FALSE(a.evidence.has_value());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -14,6 +15,16 @@
 
 namespace ccvm::platform {
 namespace {
+
+// A register's value as the reference vectors write it: lowercase hex, or null when not computed.
+json::Value hex_or_null(const Registers& regs, const std::string& name) {
+    const auto it = regs.values.find(name);
+    return it == regs.values.end() ? json::Value() : json::Value(to_hex(it->second));
+}
+
+bool reported(const Registers& regs, const std::string& name) {
+    return regs.values.contains(name) || regs.not_computed.contains(name);
+}
 
 // Translates a `ccvm measure --mode sev|seves|snp` vector case into the equivalent spec; nullopt
 // for cases using flags a spec does not express (sweeps, precomputed hashes, SVSM, traces).
@@ -59,10 +70,10 @@ int check_launch_digest_cases(const char* vector_file) {
         auto yaml = spec_for_case(c.at("argv").as_array());
         if (!yaml) continue;
         SCOPED_TRACE(c.at("id").as_string());
-        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
         std::string expected = out->as_string();
         while (!expected.empty() && expected.back() == '\n') expected.pop_back();
-        EXPECT_EQ(m.at("registers").at("launch_digest"), json::Value(expected));
+        EXPECT_EQ(hex_or_null(m.registers, "launch_digest"), json::Value(expected));
         ++checked;
     }
     return checked;
@@ -126,8 +137,8 @@ TEST(MeasureSpec, CcaMatchesTheReferenceVectors) {
         auto yaml = cca_spec_for_case(c.at("argv").as_array());
         if (c.at("exit_code") != json::Value(0) || expected == nullptr || !yaml) continue;
         SCOPED_TRACE(c.at("id").as_string());
-        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
-        EXPECT_EQ(m.at("registers").at("rim"), expected->at("rim"));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        EXPECT_EQ(hex_or_null(m.registers, "rim"), expected->at("rim"));
         ++checked;
     }
     EXPECT_GE(checked, 3);
@@ -168,10 +179,10 @@ TEST(MeasureSpec, TdxMatchesTheReferenceVectors) {
         auto yaml = tdx_spec_for_case(c.at("argv").as_array());
         if (expected == nullptr || !yaml) continue;
         SCOPED_TRACE(c.at("id").as_string());
-        json::Value m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
         for (const auto& [reg, value] : expected->as_object()) {
-            if (m.at("registers").find(reg) == nullptr) continue;  // not a register (event log, ...)
-            EXPECT_EQ(m.at("registers").at(reg), value) << reg;
+            if (!reported(m.registers, reg)) continue;  // not a register (event log, ...)
+            EXPECT_EQ(hex_or_null(m.registers, reg), value) << reg;
             ++checked;
         }
     }
@@ -183,44 +194,55 @@ TEST(MeasureSpec, ReportsEveryRegisterOfTheFamily) {
         "name: t\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian13" / "OVMF.fd").string() +
             "\ntee: tdx\nhost:\n  page-add-order: single-pass\n",
         "t");
-    json::Value m = measure_spec(s);
-    EXPECT_EQ(m.at("name"), json::Value("t"));
-    EXPECT_EQ(m.at("tee"), json::Value("tdx"));
-    const auto& regs = m.at("registers").as_object();
-    ASSERT_EQ(regs.size(), 5u);
-    EXPECT_EQ(regs[0].first, "mrtd");
-    EXPECT_EQ(regs[4].first, "rtmr3");
-    EXPECT_FALSE(regs[0].second.is_null());  // MRTD needs only the firmware
+    const Measurement m = measure_spec(s);
+    EXPECT_EQ(m.name, "t");
+    EXPECT_EQ(m.tee, TeeKind::tdx);
+    const std::vector<std::string> names = register_names(TeeKind::tdx);
+    EXPECT_EQ(names, (std::vector<std::string>{"mrtd", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
+    EXPECT_EQ(m.registers.values.size() + m.registers.not_computed.size(), names.size());
+    for (const std::string& name : names)
+        EXPECT_NE(m.registers.values.contains(name), m.registers.not_computed.contains(name)) << name;
+    ASSERT_TRUE(m.registers.values.contains("mrtd"));  // MRTD needs only the firmware
+    EXPECT_EQ(m.registers.values.at("mrtd").size(), 48u);
     // tdx.md §0: firmware never extends RTMR3.
-    EXPECT_EQ(regs[4].second, json::Value(std::string(96, '0')));
-    EXPECT_TRUE(regs[1].second.is_null());  // RTMR0 needs the host's ACPI tables and edk2 version
-    for (const auto& [name, value] : regs)
-        EXPECT_EQ(value.is_null(), m.at("not_computed").find(name) != nullptr) << name;
+    EXPECT_EQ(m.registers.values.at("rtmr3"), Bytes(48, std::byte{0}));
+    EXPECT_TRUE(m.registers.not_computed.contains("rtmr0"));  // needs the host's ACPI tables and edk2 version
+}
+
+TEST(MeasureSpec, CcaRemsAreNotLaunchValues) {
+    EXPECT_EQ(register_names(TeeKind::cca), (std::vector<std::string>{"rim", "rem0", "rem1", "rem2", "rem3"}));
+    const Measurement m = measure_spec(parse_vm_spec(
+        "name: r\nmemory: 1G\nkernel: " + (test::gen_dir() / "csv-kernel.bin").string() + "\ntee: cca\n", "t"));
+    EXPECT_EQ(m.tee, TeeKind::cca);
+    EXPECT_TRUE(m.registers.values.empty());
+    ASSERT_EQ(m.registers.not_computed.size(), 5u);
+    EXPECT_NE(m.registers.not_computed.at("rim").find("tee.dtb"), std::string::npos);
+    for (const char* rem : {"rem0", "rem1", "rem2", "rem3"})
+        EXPECT_NE(m.registers.not_computed.at(rem).find("RSI_MEASUREMENT_EXTEND"), std::string::npos) << rem;
 }
 
 TEST(MeasureSpec, Csv2CannotBePrecomputed) {
-    json::Value m = measure_spec(parse_vm_spec(
+    const Measurement m = measure_spec(parse_vm_spec(
         "name: c\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
             "\ntee: csv2\n",
         "t"));
-    EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
-    EXPECT_NE(m.at("not_computed").at("launch_digest").as_string().find("cannot be precomputed"), std::string::npos);
+    EXPECT_FALSE(m.registers.values.contains("launch_digest"));
+    EXPECT_NE(m.registers.not_computed.at("launch_digest").find("cannot be precomputed"), std::string::npos);
 }
 
 TEST(MeasureSpec, SevEsWithoutVcpuSignatureSaysWhy) {
-    json::Value m = measure_spec(parse_vm_spec(
+    const Measurement m = measure_spec(parse_vm_spec(
         "name: e\nmemory: 1G\nfirmware: " + (test::inputs_dir() / "firmware" / "debian12" / "OVMF.fd").string() +
             "\ntee: sev-es\n",
         "t"));
-    EXPECT_TRUE(m.at("registers").at("launch_digest").is_null());
-    EXPECT_EQ(
-        m.at("not_computed").at("launch_digest"),
-        json::Value("the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature"));
+    EXPECT_FALSE(m.registers.values.contains("launch_digest"));
+    EXPECT_EQ(m.registers.not_computed.at("launch_digest"),
+              "the VMSA holds the vCPU signature: set cpu-model (a QEMU EPYC model) or host.vcpu-signature");
 }
 
 TEST(MeasureSpec, PlainGuestHasNoRegisters) {
-    json::Value m = measure_spec(parse_vm_spec("name: p\nmemory: 1G\nkernel: /k\n", "t"));
-    EXPECT_EQ(m.dump(), R"({"name":"p","tee":"none","registers":{},"not_computed":{}})");
+    const Measurement m = measure_spec(parse_vm_spec("name: p\nmemory: 1G\nkernel: /k\n", "t"));
+    EXPECT_EQ(m, (Measurement{"p", TeeKind::none, Registers{}}));
 }
 
 }  // namespace

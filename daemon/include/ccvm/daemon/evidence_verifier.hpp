@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "ccvm/base/bytes.hpp"
 #include "ccvm/base/json.hpp"
@@ -11,14 +12,23 @@
 
 namespace ccvm::daemon {
 
+// What guest evidence showed, checked against the VM's expected values.
+struct EvidenceVerdict {
+    // "verified": every check ran and passed; "unverified": none failed but some did not run (a
+    // register the spec cannot predict); "mismatch": a check failed.
+    std::string verdict;
+    std::string reason;
+    std::string evidence;         // the evidence family: snp, tdx, csv, cca
+    ccvm::json::Value registers;  // the evidence's registers, as `ccvm attest verify-report --json` shows them
+    ccvm::json::Value checks;     // [{name, status, ok, reason}], as verify-report --json shows them
+};
+
 class EvidenceVerifier {
 public:
     virtual ~EvidenceVerifier() = default;
-    // `expected` is the measure_spec() output recorded when the VM was created. Returns
-    // {"verdict": "verified"|"mismatch", "reason", "evidence": family, "registers": {...},
-    // "checks": [{name, ok, reason}]}; throws InputError for unusable evidence.
-    virtual ccvm::json::Value verify(const VmPlan& plan, const ccvm::json::Value& expected,
-                                     ByteSpan evidence) const = 0;
+    // `expected` are the registers measured when the VM was created. Throws InputError for unusable
+    // evidence.
+    virtual EvidenceVerdict verify(const VmPlan& plan, const Registers& expected, ByteSpan evidence) const = 0;
 };
 
 // The verifier on the platform library, for plans made by the PlatformPlanner. Trust anchors come

@@ -1,5 +1,5 @@
 // How one TEE family launches (issue: "The launch flow, per family"). The manager picks the flow by
-// the VM's tee name; each flow is one class.
+// the VM's TEE; each flow is one class.
 #pragma once
 
 #include <functional>
@@ -25,8 +25,8 @@ struct SecretEntry {
 struct LaunchOutcome {
     VmState state = VmState::running;
     std::string reason;
-    std::string launch_measurement;  // hex, when the family reports one
-    ccvm::json::Value attestation;   // verdict, reason, backend
+    Bytes launch_measurement;  // when the family reports one
+    std::optional<LaunchAttestation> attestation;
 };
 
 class LaunchFlow {
@@ -40,19 +40,19 @@ public:
     virtual void forget(const std::string& name);
 };
 
-// The flows by tee name, and the backend name that every reply carries ("libvirt"/"simulated").
+// The flows by TEE, and the backend name that every reply carries ("libvirt"/"simulated").
 class LaunchFlows {
 public:
     explicit LaunchFlows(std::string backend_name) : backend_name_(std::move(backend_name)) {}
-    void add(const std::vector<std::string>& tees, std::shared_ptr<LaunchFlow> flow);
-    // Throws DaemonError(not_supported) for a tee with no flow.
-    LaunchFlow& for_tee(const std::string& tee) const;
+    void add(const std::vector<platform::TeeKind>& tees, std::shared_ptr<LaunchFlow> flow);
+    // Throws DaemonError(not_supported) for a TEE with no flow.
+    LaunchFlow& for_tee(platform::TeeKind tee) const;
     void forget(const std::string& name) const;
     const std::string& backend_name() const noexcept { return backend_name_; }
 
 private:
     std::string backend_name_;
-    std::map<std::string, std::shared_ptr<LaunchFlow>> flows_;
+    std::map<platform::TeeKind, std::shared_ptr<LaunchFlow>> flows_;
 };
 
 // Families whose firmware enforces or reports the measurement later (none, SEV-SNP with its ID

@@ -9,8 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/firmware-measure/registers.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
+#include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::daemon {
 
@@ -21,12 +22,12 @@ struct SecretRef {
 
 struct VmPlan {
     std::string name;
-    std::string tee;  // none, sev, sev-es, sev-snp, tdx, cca, csv, csv2, csv3
+    platform::TeeKind tee = platform::TeeKind::none;
     std::string domain_xml;
-    ccvm::json::Value expected;  // measure_spec(): the registers the launch must produce
+    Registers expected;  // measure_spec(): the registers the launch must produce
     std::vector<SecretRef> secrets;
-    std::string init_data;  // hex initdata binding (VmRecord::init_data), empty without initdata
-    std::any native;        // the planner's own parsed spec, for the launch flows built on the same planner
+    Bytes init_data;  // the initdata binding (VmRecord::init_data), empty without initdata
+    std::any native;  // the planner's own parsed spec, for the launch flows built on the same planner
 };
 
 // The files a caller opened for a spec (CreateVM, Measure), by the exact path text the spec uses.

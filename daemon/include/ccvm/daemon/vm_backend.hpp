@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::daemon {
 
@@ -33,7 +34,7 @@ public:
     // Throws DaemonError(not_supported) with one line naming the family and the libvirt/QEMU
     // versions it needs when this host cannot launch a `tee` guest (checked at create). Backends
     // without a host to probe accept everything.
-    virtual void check_can_launch(std::string_view tee) { (void)tee; }
+    virtual void check_can_launch(platform::TeeKind tee) { (void)tee; }
 
     virtual std::vector<std::string> list_domains() = 0;
     virtual DomainState state(const std::string& name) = 0;

@@ -32,6 +32,26 @@ public:
 // file, puts its name in place of this one (org.ccvm.ccvm1.xml, CreateVM).
 inline constexpr const char* kSubmittedSpecSource = "spec";
 
+// Manager.Measure: the registers a spec's VM would have to produce.
+struct MeasureResult {
+    std::string name;
+    platform::TeeKind tee = platform::TeeKind::none;
+    Registers expected;
+    std::string backend;  // "libvirt" or "simulated"
+};
+
+// VM.Attest: what is recorded about the VM's launch, and the verdict on guest evidence when given.
+struct AttestResult {
+    std::string name;
+    platform::TeeKind tee = platform::TeeKind::none;
+    VmState state = VmState::defined;
+    std::string backend;
+    std::optional<LaunchAttestation> launch;  // none before the first launch
+    Registers expected;
+    Bytes launch_measurement;
+    std::optional<EvidenceVerdict> evidence;
+};
+
 class VmManager {
 public:
     VmManager(StateStore& store, VmBackend& backend, const SpecPlanner& planner, const LaunchFlows& flows,
@@ -51,14 +71,14 @@ public:
     // `files`: the descriptors the caller opened for the files the spec names (SpecPlanner::plan);
     // the VM keeps ccvmd's copies of those it reads, in its state directory.
     VmRecord create(std::string_view spec_yaml, CallerFiles files = {});
-    ccvm::json::Value measure(std::string_view spec_yaml, CallerFiles files = {}) const;
+    MeasureResult measure(std::string_view spec_yaml, CallerFiles files = {}) const;
     void start(const std::string& name);
     void stop(const std::string& name, bool force);
     void destroy(const std::string& name);
     void remove(const std::string& name);
     // The recorded launch attestation; with `evidence`, that evidence verified against the VM's
     // spec instead (verdict, reason, checks and the evidence's registers).
-    ccvm::json::Value attest(const std::string& name, std::optional<ByteSpan> evidence = std::nullopt);
+    AttestResult attest(const std::string& name, std::optional<ByteSpan> evidence = std::nullopt);
     void inject_secret(const std::string& name, std::string guid, secret::SecretBytes secret);
 
     std::vector<VmRecord> list() const;

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/firmware-measure/registers.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "ccvm/platform/xml_element.hpp"
 
@@ -39,8 +39,8 @@ public:
     virtual void shape_domain(const VmSpec& spec, DomainParts& parts) const = 0;
     // Names of the registers the hardware reports at launch, in report order.
     virtual std::vector<std::string> registers() const = 0;
-    // Expected values for registers(): {"registers": {name: hex|null}, "not_computed": {name: why}}.
-    virtual json::Value measure(const VmSpec& spec) const = 0;
+    // Expected values for registers(): each one either has a value or is in not_computed with why.
+    virtual Registers measure(const VmSpec& spec) const = 0;
 };
 
 const TeeFamily& tee_family(TeeKind kind);
