@@ -54,24 +54,23 @@ void add_snp_policy(std::uint64_t policy, nlohmann::ordered_json& values) {
 // Trustee's sample provenance: name -> list of accepted values (the policy's `x in` checks), or a
 // single value where the policy compares with == (the SNP policy fields).
 nlohmann::ordered_json reference_values(const VmSpec& spec) {
-    const json::Value measured = measure_spec(spec);
-    const json::Value& registers = measured.at("registers");
-    const json::Value* why = measured.find("not_computed");
+    const Registers registers = measure_spec(spec).registers;
     nlohmann::ordered_json values = nlohmann::ordered_json::object();
-    for (const auto& [name, value] : registers.as_object("registers")) {
+    // In report order, so the file and the README list them as `ccvm measure` does.
+    for (const std::string& name : register_names(spec.tee)) {
         const RegisterName* known = nullptr;
         for (const RegisterName& r : kRegisterNames)
             if (r.ccvm == name) known = &r;
         if (known == nullptr) continue;
-        if (value.is_string()) {
-            values[std::string(known->trustee)] = nlohmann::ordered_json::array({value.as_string()});
+        if (const auto it = registers.values.find(name); it != registers.values.end()) {
+            values[std::string(known->trustee)] = nlohmann::ordered_json::array({to_hex(it->second)});
             continue;
         }
         if (!known->required) continue;
-        const json::Value* reason = why != nullptr ? why->find(name) : nullptr;
+        const auto why = registers.not_computed.find(name);
         throw InputError(spec.source + ": export trustee: " + name + " (Trustee " + std::string(known->trustee) +
                          ") cannot be computed for this spec" +
-                         (reason != nullptr && reason->is_string() ? " (" + reason->as_string() + ")" : "") +
+                         (why != registers.not_computed.end() ? " (" + why->second + ")" : "") +
                          "; pin it with tee.reference-values." + name);
     }
     if (const auto* o = spec.options<SnpOptions>()) add_snp_policy(o->policy, values);

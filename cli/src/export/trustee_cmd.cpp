@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/launch-secret/atomic_file_set.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/trustee_export.hpp"
 #include "ccvm/platform/vm_spec.hpp"
@@ -37,7 +37,7 @@ int run_export_trustee(const ExportArgs& args) {
     std::filesystem::create_directories(args.out, ec);
     if (ec) throw SystemError("--out " + args.out + ": cannot create the directory: " + ec.message());
     // All files or none, and never over an earlier export's (AtomicFileSet refuses existing names).
-    secret::AtomicFileSet files(args.out);
+    AtomicFileSet files(args.out);
     for (const platform::TrusteeFile& f : bundle.files) files.stage(f.name, as_bytes(f.content), 0644);
     files.commit();
     for (const platform::TrusteeFile& f : bundle.files)

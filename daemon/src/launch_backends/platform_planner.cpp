@@ -1,8 +1,8 @@
 #include "launch_backends/platform_planner.hpp"
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/platform/domain_xml.hpp"
 #include "ccvm/platform/initdata.hpp"
