@@ -44,5 +44,6 @@ void add_snp_id_block_command(CLI::App& app, Commands& commands);
 void add_spec_command(CLI::App& app, Commands& commands);
 void add_vm_commands(CLI::App& app, Commands& commands);
 void add_guest_get_resource_command(CLI::App& app, Commands& commands);
+void add_export_command(CLI::App& app, Commands& commands);
 
 }  // namespace ccvm::cli

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     ccvm::cli::add_spec_command(app, commands);
     ccvm::cli::add_vm_commands(app, commands);
     ccvm::cli::add_guest_get_resource_command(app, commands);
+    ccvm::cli::add_export_command(app, commands);
 
     try {
         app.parse(argc, argv);

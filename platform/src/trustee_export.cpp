@@ -54,22 +54,23 @@ void add_snp_policy(std::uint64_t policy, nlohmann::ordered_json& values) {
 // Trustee's sample provenance: name -> list of accepted values (the policy's `x in` checks), or a
 // single value where the policy compares with == (the SNP policy fields).
 nlohmann::ordered_json reference_values(const VmSpec& spec) {
-    const Measurement measured = measure_spec(spec);
+    const Registers registers = measure_spec(spec).registers;
     nlohmann::ordered_json values = nlohmann::ordered_json::object();
+    // In report order, so the file and the README list them as `ccvm measure` does.
     for (const std::string& name : register_names(spec.tee)) {
         const RegisterName* known = nullptr;
         for (const RegisterName& r : kRegisterNames)
             if (r.ccvm == name) known = &r;
         if (known == nullptr) continue;
-        if (const auto value = measured.registers.values.find(name); value != measured.registers.values.end()) {
-            values[std::string(known->trustee)] = nlohmann::ordered_json::array({to_hex(value->second)});
+        if (const auto it = registers.values.find(name); it != registers.values.end()) {
+            values[std::string(known->trustee)] = nlohmann::ordered_json::array({to_hex(it->second)});
             continue;
         }
         if (!known->required) continue;
-        const auto reason = measured.registers.not_computed.find(name);
+        const auto why = registers.not_computed.find(name);
         throw InputError(spec.source + ": export trustee: " + name + " (Trustee " + std::string(known->trustee) +
                          ") cannot be computed for this spec" +
-                         (reason != measured.registers.not_computed.end() ? " (" + reason->second + ")" : "") +
+                         (why != registers.not_computed.end() ? " (" + why->second + ")" : "") +
                          "; pin it with tee.reference-values." + name);
     }
     if (const auto* o = spec.options<SnpOptions>()) add_snp_policy(o->policy, values);
@@ -154,7 +155,7 @@ std::string readme(const VmSpec& spec, const nlohmann::ordered_json& values, boo
     std::string r;
     r += "# Serving VM " + spec.name + " from Trustee\n\n";
     r += "Written by `ccvm export trustee` from " + spec.source + " (tee " + std::string(tee_name(spec.tee)) +
-         "). With a Trustee KBS at `$KBS` and its admin token in `$TOKEN`, upload the reference values, the\n";
+         "). With a Trustee KBS at `$KBS` and its admin token in `$TOKEN`, upload the reference values, the ";
     r += "resources and the resource policy:\n\n```sh\n";
     for (const auto& [name, value] : values.items())
         r += "kbs-client --url \"$KBS\" config --admin-token-file \"$TOKEN\" set-sample-reference-value " + name + " " +
@@ -165,11 +166,11 @@ std::string readme(const VmSpec& spec, const nlohmann::ordered_json& values, boo
     r += "kbs-client --url \"$KBS\" config --admin-token-file \"$TOKEN\" set-resource-policy --policy-file " +
          std::string(kResourcePolicyFile) + "\n```\n\n";
     r += "`" + std::string(kRvpsMessageFile) +
-         "` holds the same reference values as one RVPS message (sample provenance) for an RVPS\n"
+         "` holds the same reference values as one RVPS message (sample provenance) for an RVPS "
          "that accepts it directly (`rvps-tool register --path " +
          std::string(kRvpsMessageFile) + " --addr http://RVPS:50003`); `" + std::string(kReferenceValuesFile) +
-         "` is its payload in plain JSON. The platform's own values the default policy also checks\n"
-         "(SNP TCB versions and SMT/TSME state, TDX XFAM and TCB status) are not in the spec: add them\n"
+         "` is its payload in plain JSON. The platform's own values the default policy also checks "
+         "(SNP TCB versions and SMT/TSME state, TDX XFAM and TCB status) are not in the spec: add them "
          "for your hosts. `set-resource-policy` replaces the KBS's whole resource policy: merge `" +
          std::string(kResourcePolicyFile) + "` with the rules for other VMs the KBS serves.\n\n";
     r += spec_initdata ? "`" + std::string(kInitdataFile) + "` is the spec's initdata, unchanged.\n"

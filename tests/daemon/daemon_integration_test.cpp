@@ -10,8 +10,12 @@
 #include <random>
 #include <thread>
 
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/json.hpp"
+#include "ccvm/base/mapped_file.hpp"
+#include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/libvirt/host_capabilities.hpp"
+#include "ccvm/platform/initdata.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -466,26 +470,105 @@ TEST(DaemonLibvirtLaunchSecurity, HostWithoutLaunchSecurityRefusesTheSpecAtCreat
     EXPECT_EQ(json::parse(a.out, "attest").at("backend").as_string(), "libvirt");
 }
 
-// launch_security: simulated plays the SEV/CSV firmware, so the probe does not block those families
-// (PreAttestedSimulated creates them); the families it does not simulate meet the same check.
-TEST(DaemonLibvirtLaunchSecurity, SimulatedBackendStillChecksTheFamiliesItDoesNotSimulate) {
-    if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
-    DaemonHarness h(paths());
-    ASSERT_TRUE(h.start_daemon()) << h.daemon_log();
-    const fs::path firmware = h.dir() / "ovmf.fd";
-    fs::copy_file(kOvmf, firmware);
-    const std::string spec =
-        "name: snp1\ntee:\n  type: sev-snp\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware.string() +
-        "\nlibvirt:\n  domain-type: test\n";
-    const auto r = h.ccvm({"create", write_spec(h, "snp1", spec).string()});
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_EQ(r.err.rfind("ccvm: error: SEV-SNP needs libvirt >= 10.5.0, QEMU >= 9.1.0 and Linux >= 6.11 (host "
-                          "test:///default: libvirt ",
-                          0),
-              0u)
-        << r.err;
-    EXPECT_TRUE(listed(h).empty());
+// launch_security: simulated also creates and starts SEV-SNP, TDX and CCA VMs on the test hypervisor
+// (which has no launch security: the probe that blocks them on launch_security: libvirt is not
+// asked); their launch-security element is left out of what libvirt gets, and the state and the log
+// say so. ccvmd copies the initdata and each runtime secret into the VM's inputs and records the
+// initdata binding; without initdata in the spec it writes one naming the VM and kbs_url.
+class DirectSimulated : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
+        h_ = std::make_unique<DaemonHarness>(paths());
+        std::ofstream(h_->dir() / "ccvmd.yaml", std::ios::app) << "kbs_url: http://192.0.2.9:8080\n";
+        ASSERT_TRUE(h_->start_daemon()) << h_->daemon_log();
+        firmware_ = h_->dir() / "fw.fd";
+        // A TD boots TDVF (an OVMF build with TDX metadata); the others take Debian's OVMF as a blob.
+        fs::copy_file(GetParam() == "tdx" ? inputs_dir() / "firmware" / "debian13" / "OVMF.fd" : kOvmf, firmware_);
+        key_ = h_->dir() / "disk.key";
+        write_file(key_, "runtime secret bytes", 0600);
+    }
+
+    std::string spec(const std::string& name, const std::string& extra) const {
+        return "name: " + name + "\ntee: " + GetParam() + "\nvcpus: 1\nmemory: 512M\nfirmware: " + firmware_.string() +
+               "\nsecrets:\n  - resource: default/key/" + name + "\n    file: " + key_.string() +
+               "\nlibvirt:\n  domain-type: test\n" + extra;
+    }
+
+    // The initdata binding as the family's field holds it: SHA-384 truncated or zero-padded.
+    std::string binding_hex(const std::string& initdata) const {
+        const auto digest = sha384(as_bytes(initdata));
+        const std::size_t size = GetParam() == "sev-snp" ? 32 : GetParam() == "tdx" ? 48 : 64;
+        Bytes field(size);
+        std::copy_n(digest.begin(), std::min(size, digest.size()), field.begin());
+        return to_hex(field);
+    }
+
+    std::unique_ptr<DaemonHarness> h_;
+    fs::path firmware_, key_;
+};
+
+TEST_P(DirectSimulated, CreatesAndStartsWithInitdataAndRuntimeSecrets) {
+    const std::string vm = "d" + GetParam().substr(0, 3);
+    const std::string initdata = "version = \"0.1.0\"\nalgorithm = \"sha384\"\n[data]\n\"k\" = \"" + vm + "\"\n";
+    const fs::path initdata_file = h_->dir() / "initdata.toml";
+    write_file(initdata_file, initdata, 0644);
+    auto r = h_->ccvm({"create", write_spec(*h_, vm, spec(vm, "initdata: " + initdata_file.string() + "\n")).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    const fs::path vm_dir = h_->state_dir() / "vms" / vm;
+    EXPECT_EQ(read_text_file(vm_dir / "inputs" / "initdata"), initdata);
+    EXPECT_EQ(read_text_file(vm_dir / "inputs" / "resource-0"), "runtime secret bytes");
+    EXPECT_EQ(fs::status(vm_dir / "inputs" / "resource-0").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    const json::Value record = json::parse(read_text_file(vm_dir / "state.json"), "state.json");
+    EXPECT_EQ(record.at("init_data").as_string(), binding_hex(initdata));
+    const std::string xml = read_text_file(vm_dir / "domain.xml");
+    EXPECT_NE(
+        xml.find("<entry name='opt/org.ccvm/initdata' file='" + (vm_dir / "inputs" / "initdata").string() + "'/>"),
+        std::string::npos)
+        << xml;
+    // ccvmd keeps the family's element; only the test hypervisor goes without it.
+    if (GetParam() != "cca") {
+        EXPECT_NE(xml.find("<launchSecurity type='" + GetParam() + "'"), std::string::npos) << xml;
+    }
+
+    r = h_->ccvm({"start", vm});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    const json::Value s = status(*h_, vm);
+    EXPECT_EQ(s.at("state").as_string(), "running");
+    EXPECT_EQ(s.at("reason").as_string(), "simulated " + GetParam() +
+                                              " launch: running on the test hypervisor without its launch security; "
+                                              "not confidential");
+    EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
+    const std::string log = h_->daemon_log();
+    EXPECT_NE(log.find("VM " + vm + ": simulated " + GetParam() +
+                       " launch: started on the test hypervisor without its launch security"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("runtime secret bytes"), std::string::npos);
+    ASSERT_EQ(h_->ccvm({"destroy", vm}).exit_code, 0);
+    EXPECT_EQ(h_->ccvm({"remove", vm}).exit_code, 0);
 }
+
+TEST_P(DirectSimulated, WithoutInitdataCcvmdWritesOneNamingTheVmAndTheBroker) {
+    const std::string vm = "n" + GetParam().substr(0, 3);
+    const auto r = h_->ccvm({"create", write_spec(*h_, vm, spec(vm, "")).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
+    const fs::path vm_dir = h_->state_dir() / "vms" / vm;
+    const std::string initdata = read_text_file(vm_dir / "inputs" / "initdata");
+    EXPECT_EQ(initdata, platform::default_initdata(vm, "http://192.0.2.9:8080"));
+    EXPECT_NE(initdata.find("\"ccvm.vm\" = \"" + vm + "\"\n"), std::string::npos) << initdata;
+    EXPECT_EQ(json::parse(read_text_file(vm_dir / "state.json"), "state.json").at("init_data").as_string(),
+              binding_hex(initdata));
+    EXPECT_NE(read_text_file(vm_dir / "domain.xml").find("opt/org.ccvm/initdata"), std::string::npos);
+    // A later plan of the same VM (start) finds ccvmd's initdata again.
+    const auto started = h_->ccvm({"start", vm});
+    ASSERT_EQ(started.exit_code, 0) << started.err << h_->daemon_log();
+    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "running");
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, DirectSimulated, ::testing::Values("sev-snp", "tdx", "cca"),
+                         [](const auto& p) { return p.param == "sev-snp" ? std::string("snp") : p.param; });
 
 // kill -9 at each step of create, start and remove; the restarted daemon must hold every VM
 // completely (state dir, libvirt domain, bus object) or not at all.

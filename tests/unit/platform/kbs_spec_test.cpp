@@ -165,18 +165,19 @@ TEST(KbsSpec, MeasureFillsPinnedRegistersAndReportsTheBinding) {
     const auto initdata = dir.write("initdata.toml", kInitdata, 0644);
     const std::string base = "name: td\nmemory: 1G\nfirmware: " + tdvf() + "\ninitdata: " + initdata.string() +
                              "\nhost:\n  page-add-order: single-pass\ntee:\n  type: tdx\n";
-    const json::Value plain = measure_spec(parse_vm_spec(base, "s.yaml"));
-    ASSERT_TRUE(plain.at("registers").at("rtmr1").is_null());
-    ASSERT_TRUE(plain.at("registers").at("mrtd").is_string());
-    EXPECT_EQ(plain.at("init_data").as_string(), to_hex(sha384_bytes(kInitdata)));
+    const Measurement plain = measure_spec(parse_vm_spec(base, "s.yaml"));
+    ASSERT_TRUE(plain.registers.not_computed.contains("rtmr1"));
+    ASSERT_TRUE(plain.registers.values.contains("mrtd"));
+    ASSERT_TRUE(plain.init_data.has_value());
+    EXPECT_EQ(to_hex(*plain.init_data), to_hex(sha384_bytes(kInitdata)));
 
     const std::string rtmr1(96, 'b');
-    const json::Value pinned =
+    const Measurement pinned =
         measure_spec(parse_vm_spec(base + "  reference-values:\n    rtmr1: " + rtmr1 + "\n", "s.yaml"));
-    EXPECT_EQ(pinned.at("registers").at("rtmr1").as_string(), rtmr1);
-    EXPECT_EQ(pinned.at("not_computed").find("rtmr1"), nullptr);
-    EXPECT_NE(pinned.at("not_computed").find("rtmr2"), nullptr);
-    EXPECT_EQ(pinned.at("registers").at("mrtd"), plain.at("registers").at("mrtd"));
+    EXPECT_EQ(to_hex(pinned.registers.values.at("rtmr1")), rtmr1);
+    EXPECT_FALSE(pinned.registers.not_computed.contains("rtmr1"));
+    EXPECT_TRUE(pinned.registers.not_computed.contains("rtmr2"));
+    EXPECT_EQ(pinned.registers.values.at("mrtd"), plain.registers.values.at("mrtd"));
 
     // A pin that contradicts what ccvm computes is the spec's error.
     const std::string wrong(96, 'c');
@@ -185,8 +186,7 @@ TEST(KbsSpec, MeasureFillsPinnedRegistersAndReportsTheBinding) {
         ADD_FAILURE() << "accepted";
     } catch (const InputError& e) {
         EXPECT_EQ(std::string(e.what()), "s.yaml:10:5: tee.reference-values.mrtd: pins " + wrong +
-                                             " but the spec measures to " +
-                                             plain.at("registers").at("mrtd").as_string());
+                                             " but the spec measures to " + to_hex(plain.registers.values.at("mrtd")));
     }
 }
 
@@ -204,7 +204,7 @@ TEST(KbsSpec, ExportTrusteeSnp) {
                                                            "\nsecrets:\n  - resource: default/key/disk\n"
                                                            "    file: /keys/disk.key\n"),
                       "s.yaml");
-    const std::string launch_digest = measure_spec(spec).at("registers").at("launch_digest").as_string();
+    const std::string launch_digest = to_hex(measure_spec(spec).registers.values.at("launch_digest"));
     const auto files = files_of(export_trustee(spec, ""));
     ASSERT_EQ(files.size(), 5u);
 
@@ -277,8 +277,8 @@ TEST(KbsSpec, ExportTrusteeTdxNeedsTheRegistersThePolicyChecks) {
     }
     const auto files = files_of(export_trustee(spec, "https://kbs.example:8080"));
     const nlohmann::json values = nlohmann::json::parse(files.at("reference-values.json"));
-    const json::Value measured = measure_spec(spec);
-    EXPECT_EQ(values.at("mr_td"), nlohmann::json::array({measured.at("registers").at("mrtd").as_string()}));
+    const Measurement measured = measure_spec(spec);
+    EXPECT_EQ(values.at("mr_td"), nlohmann::json::array({to_hex(measured.registers.values.at("mrtd"))}));
     EXPECT_EQ(values.at("rtmr_1"), nlohmann::json::array({r1}));
     EXPECT_EQ(values.at("rtmr_2"), nlohmann::json::array({r2}));
     EXPECT_EQ(values.at("rtmr_3"), nlohmann::json::array({std::string(96, '0')}));
