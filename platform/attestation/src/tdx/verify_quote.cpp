@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "ccvm/attestation/request_error.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -138,11 +139,11 @@ void compare(const char* name, ByteSpan actual, const std::optional<Bytes>& expe
 Collateral load_collateral(const std::string& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw InputError("--collateral: '" + dir + "' is not a directory");
+    if (!fs::is_directory(dir, ec)) throw RequestError(RequestField::collateral, "'" + dir + "' is not a directory");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file()) files.push_back(entry.path());
-    if (ec) throw InputError("--collateral: cannot list '" + dir + "': " + ec.message());
+    if (ec) throw RequestError(RequestField::collateral, "cannot list '" + dir + "': " + ec.message());
     std::sort(files.begin(), files.end());
     Collateral c;
     for (const auto& path : files) {
@@ -160,7 +161,8 @@ Collateral load_collateral(const std::string& dir) {
         }
     }
     if (c.roots.empty())
-        throw InputError("--collateral: no self-signed root certificate (*.pem, *.crt, *.cer, *.der) in '" + dir + "'");
+        throw RequestError(RequestField::collateral,
+                           "no self-signed root certificate (*.pem, *.crt, *.cer, *.der) in '" + dir + "'");
     return c;
 }
 
