@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ccvm/base/echo_input.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/platform/initdata.hpp"
 
 namespace ccvm::daemon {
 
@@ -64,6 +66,11 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
             }
         } else if (key == "admin_group") {
             config.admin_group = value;
+        } else if (key == "kbs_url") {
+            if (!platform::is_plain_kbs_url(value))
+                throw InputError(where(source, item.second) + ": kbs_url '" + echo_input(value) +
+                                 "' is not an http:// or https:// URL without quotes, spaces or backslashes");
+            config.kbs_url = value;
         } else if (key == "attestation_dir") {
             if (value.empty() || value.front() != '/')
                 throw InputError(where(source, item.second) + ": attestation_dir must be an absolute path");

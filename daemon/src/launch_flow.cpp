@@ -35,6 +35,9 @@ LaunchOutcome DirectLaunch::launch(VmBackend& backend, const VmPlan& plan, std::
     backend.start(plan.name, false);
     LaunchOutcome outcome;
     outcome.state = VmState::running;
+    if (backend_name_ == "simulated" && plan.tee != platform::TeeKind::none)
+        outcome.reason = "simulated " + std::string(platform::tee_name(plan.tee)) +
+                         " launch: running on the test hypervisor without its launch security; not confidential";
     LaunchAttestation attestation;
     attestation.verdict = LaunchVerdict::pending;
     attestation.reason = plan.tee == platform::TeeKind::none

@@ -11,12 +11,12 @@
 #include <set>
 #include <system_error>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/echo_input.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -31,16 +31,14 @@ constexpr const char* kStateFile = "state.json";
 // Prefixes of directories that are not (yet, or any more) VMs: see create() and erase().
 constexpr std::string_view kStagingPrefix = ".new-";
 constexpr std::string_view kTrashPrefix = ".old-";
-// write_file_atomic's temporary files: ".<name>.tmp" next to the file.
-constexpr std::string_view kTempSuffix = ".tmp";
 constexpr std::string_view kWhySuffix = ".why";
 
-// Deletes the temporary files of writes interrupted by a crash (".state.json.tmp", ".session.b64.tmp").
+// Deletes the temporary files of writes interrupted by a crash (AtomicFile's ".state.json.<random>.tmp").
 void remove_temp_files(const fs::path& vm_dir) {
     std::error_code ec;
     for (const auto& item : fs::directory_iterator(vm_dir, ec)) {
         const std::string file = item.path().filename().string();
-        if (file.starts_with('.') && file.ends_with(kTempSuffix)) {
+        if (is_atomic_temp_name(file)) {
             fs::remove(item.path(), ec);
             spdlog::info("state: removed {}, left by an interrupted write", item.path().string());
         }
@@ -305,15 +303,16 @@ std::string record_to_json(const VmRecord& r) {
     v.set("expected_measurement", registers_to_json(r.expected));
     v.set("launch_measurement", to_hex(r.launch_measurement));
     v.set("attestation", attestation_to_json(r.attestation));
+    if (!r.init_data.empty()) v.set("init_data", to_hex(r.init_data));
     return v.dump(true) + "\n";
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
     const RecordReader read(source);
     const json::Value v = json::parse(text, source);
-    read.object(
-        v, "",
-        {"name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement", "attestation"});
+    read.object(v, "",
+                {"name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement",
+                 "attestation", "init_data"});
     const auto str = [&](std::string_view key) { return read.string(read.member(v, key, ""), std::string(key)); };
     VmRecord r;
     r.name = str("name");
@@ -326,6 +325,8 @@ VmRecord record_from_json(std::string_view text, std::string_view source) {
     r.expected = read.registers(read.member(v, "expected_measurement", ""));
     r.launch_measurement = read.hex(read.member(v, "launch_measurement", ""), "launch_measurement");
     r.attestation = read.attestation(read.member(v, "attestation", ""));
+    // Records written before initdata existed have none.
+    if (const json::Value* d = v.find("init_data")) r.init_data = read.hex(*d, "init_data");
     return r;
 }
 

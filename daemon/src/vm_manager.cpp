@@ -205,6 +205,7 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
     record.phase = Phase::creating;
     record.state = VmState::defined;
     record.expected = plan.expected;
+    record.init_data = plan.init_data;
     e->record = record;
 
     bool recorded = false;

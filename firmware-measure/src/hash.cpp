@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
+#include "ccvm/firmware-measure/evp_md.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 
 namespace ccvm {
@@ -69,8 +71,7 @@ std::string_view to_string(HashAlgo algo) noexcept {
 }
 
 struct Hasher::Ctx {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Ctx() { EVP_MD_CTX_free(ctx); }
+    EvpMdCtxPtr ctx{EVP_MD_CTX_new()};
 };
 
 Hasher::Hasher(HashAlgo algo) : algo_(algo), ctx_(std::make_unique<Ctx>()) {
@@ -83,13 +84,13 @@ Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 
 void Hasher::reset() {
-    if (EVP_DigestInit_ex2(ctx_->ctx, fetched_md(algo_), nullptr) != 1) {
+    if (EVP_DigestInit_ex2(ctx_->ctx.get(), fetched_md(algo_), nullptr) != 1) {
         throw SystemError("OpenSSL: cannot initialise " + std::string(to_string(algo_)));
     }
 }
 
 Hasher& Hasher::update(ByteSpan data) {
-    if (!data.empty() && EVP_DigestUpdate(ctx_->ctx, data.data(), data.size()) != 1) {
+    if (!data.empty() && EVP_DigestUpdate(ctx_->ctx.get(), data.data(), data.size()) != 1) {
         throw SystemError("OpenSSL: digest update failed");
     }
     return *this;
@@ -98,7 +99,7 @@ Hasher& Hasher::update(ByteSpan data) {
 void Hasher::finish(MutableByteSpan out) {
     if (out.size() < size()) throw SystemError("internal: digest output buffer too small");
     unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx_->ctx, reinterpret_cast<unsigned char*>(out.data()), &len) != 1) {
+    if (EVP_DigestFinal_ex(ctx_->ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1) {
         throw SystemError("OpenSSL: digest final failed");
     }
     reset();

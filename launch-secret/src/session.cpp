@@ -6,8 +6,8 @@
 #include <string>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/launch-secret/kdf.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 
 namespace ccvm::secret {
 namespace {
@@ -18,13 +18,13 @@ constexpr std::size_t kDerivedKeySize = 16;
 template <std::size_t N>
 std::array<std::byte, N> random_array() {
     std::array<std::byte, N> out{};
-    check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(N)), "RAND_bytes");
+    openssl_check(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(N)), "RAND_bytes");
     return out;
 }
 
 SecretBytes random_key() {
     SecretBytes k(kTransportKeySize);
-    check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(k.data()), static_cast<int>(k.size())), "RAND_bytes");
+    openssl_check(RAND_bytes(reinterpret_cast<unsigned char*>(k.data()), static_cast<int>(k.size())), "RAND_bytes");
     return k;
 }
 

@@ -7,27 +7,27 @@
 #include <string>
 
 #include "ccvm/base/error.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::secret {
 
 Sha256Digest hmac_sha256(ByteSpan key, std::initializer_list<ByteSpan> parts) {
-    EvpMac mac = checked(EvpMac(EVP_MAC_fetch(nullptr, "HMAC", nullptr)), "fetch HMAC");
-    EvpMacCtx ctx = checked(EvpMacCtx(EVP_MAC_CTX_new(mac.get())), "new HMAC context");
+    EvpMacPtr mac = openssl_checked(EvpMacPtr(EVP_MAC_fetch(nullptr, "HMAC", nullptr)), "fetch HMAC");
+    EvpMacCtxPtr ctx = openssl_checked(EvpMacCtxPtr(EVP_MAC_CTX_new(mac.get())), "new HMAC context");
     char digest_name[] = "SHA256";
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0), OSSL_PARAM_END};
     // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
     static const unsigned char empty = 0;
     const auto* k = key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data());
-    check_ok(EVP_MAC_init(ctx.get(), k, key.size(), params), "HMAC-SHA256 init");
+    openssl_check(EVP_MAC_init(ctx.get(), k, key.size(), params), "HMAC-SHA256 init");
     for (ByteSpan p : parts) {
-        check_ok(EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size()),
-                 "HMAC-SHA256 update");
+        openssl_check(EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(p.data()), p.size()),
+                      "HMAC-SHA256 update");
     }
     Sha256Digest out{};
     std::size_t len = 0;
-    check_ok(EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, out.size()),
-             "HMAC-SHA256 final");
+    openssl_check(EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, out.size()),
+                  "HMAC-SHA256 final");
     if (len != out.size()) throw SystemError("OpenSSL: HMAC-SHA256 returned " + std::to_string(len) + " bytes");
     return out;
 }
@@ -37,21 +37,23 @@ Bytes aes_128_ctr(ByteSpan key, const AesCtrIv& iv, ByteSpan data) {
         throw InputError("AES-128-CTR key is " + std::to_string(key.size()) + " bytes, expected 16");
     }
     if (data.size() > static_cast<std::size_t>(INT_MAX)) throw InputError("AES-128-CTR input too large");
-    EvpCipher cipher = checked(EvpCipher(EVP_CIPHER_fetch(nullptr, "AES-128-CTR", nullptr)), "fetch AES-128-CTR");
-    EvpCipherCtx ctx = checked(EvpCipherCtx(EVP_CIPHER_CTX_new()), "new cipher context");
-    check_ok(EVP_EncryptInit_ex2(ctx.get(), cipher.get(), reinterpret_cast<const unsigned char*>(key.data()),
-                                 reinterpret_cast<const unsigned char*>(iv.data()), nullptr),
-             "AES-128-CTR init");
+    EvpCipherPtr cipher =
+        openssl_checked(EvpCipherPtr(EVP_CIPHER_fetch(nullptr, "AES-128-CTR", nullptr)), "fetch AES-128-CTR");
+    EvpCipherCtxPtr ctx = openssl_checked(EvpCipherCtxPtr(EVP_CIPHER_CTX_new()), "new cipher context");
+    openssl_check(EVP_EncryptInit_ex2(ctx.get(), cipher.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                                      reinterpret_cast<const unsigned char*>(iv.data()), nullptr),
+                  "AES-128-CTR init");
     Bytes out(data.size());
     int n = 0;
     if (!data.empty()) {
-        check_ok(EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
-                                   reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size())),
-                 "AES-128-CTR update");
+        openssl_check(
+            EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
+                              reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size())),
+            "AES-128-CTR update");
     }
     int tail = 0;
     unsigned char scratch[16];
-    check_ok(EVP_EncryptFinal_ex(ctx.get(), scratch, &tail), "AES-128-CTR final");
+    openssl_check(EVP_EncryptFinal_ex(ctx.get(), scratch, &tail), "AES-128-CTR final");
     if (static_cast<std::size_t>(n) != data.size() || tail != 0)
         throw SystemError("OpenSSL: AES-128-CTR length mismatch");
     return out;

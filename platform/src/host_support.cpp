@@ -4,15 +4,6 @@
 
 namespace ccvm::platform {
 
-Version Version::from_libvirt(unsigned long long encoded) noexcept {
-    return {static_cast<unsigned>(encoded / 1000000), static_cast<unsigned>(encoded / 1000 % 1000),
-            static_cast<unsigned>(encoded % 1000)};
-}
-
-std::string Version::str() const {
-    return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(micro);
-}
-
 // Sources: libvirt's docs/news.rst and formatdomain "launchSecurity" (sev 4.4/4.5, the SEV
 // measurement parameters and virDomainSetLaunchSecurityState 8.0.0, sev-snp 10.5.0, tdx 11.8.0);
 // QEMU's ChangeLog (SEV 2.12, SEV-ES 6.0, kernel-hashes 6.2, sev-snp-guest 9.1, tdx-guest 10.1);
@@ -44,29 +35,6 @@ const std::vector<FamilyRequirement>& family_requirements() {
 
 namespace {
 
-// The value of attribute `name` in the start tag beginning at `tag` ("supported='yes'").
-bool attribute_is(std::string_view xml, std::size_t tag, std::string_view name, std::string_view value) {
-    const std::size_t end = xml.find('>', tag);
-    const std::string_view start_tag =
-        xml.substr(tag, end == std::string_view::npos ? std::string_view::npos : end - tag);
-    for (const char quote : {'\'', '"'}) {
-        const std::string want = std::string(name) + "=" + quote + std::string(value) + quote;
-        if (start_tag.find(want) != std::string_view::npos) return true;
-    }
-    return false;
-}
-
-std::optional<std::size_t> find_tag(std::string_view xml, std::string_view name, std::size_t from = 0) {
-    // Built by append: GCC 12 at -O3 reports a false -Wrestrict for "<" + std::string(name).
-    std::string open_tag(1, '<');
-    open_tag += name;
-    for (std::size_t pos = xml.find(open_tag, from); pos != std::string_view::npos; pos = xml.find(open_tag, pos + 1)) {
-        const char next = pos + name.size() + 1 < xml.size() ? xml[pos + name.size() + 1] : '\0';
-        if (next == ' ' || next == '>' || next == '/') return pos;
-    }
-    return std::nullopt;
-}
-
 const FamilyRequirement* requirement_of(TeeKind tee) {
     for (const FamilyRequirement& r : family_requirements())
         if (std::find(r.kinds.begin(), r.kinds.end(), tee) != r.kinds.end()) return &r;
@@ -91,25 +59,6 @@ std::string host_has(const HostCapabilities& host) {
 }
 
 }  // namespace
-
-std::vector<std::string> launch_security_types(std::string_view xml) {
-    std::vector<std::string> out;
-    if (const auto ls = find_tag(xml, "launchSecurity"); ls && attribute_is(xml, *ls, "supported", "yes")) {
-        const std::size_t end = xml.find("</launchSecurity>", *ls);
-        const std::string_view body =
-            xml.substr(*ls, end == std::string_view::npos ? std::string_view::npos : end - *ls);
-        for (std::size_t v = body.find("<value>"); v != std::string_view::npos; v = body.find("<value>", v + 1)) {
-            const std::size_t close = body.find("</value>", v);
-            if (close == std::string_view::npos) break;
-            out.emplace_back(body.substr(v + 7, close - v - 7));
-        }
-        return out;
-    }
-    for (const std::string_view feature : {"sev", "sev-snp", "tdx", "s390-pv"})
-        if (const auto pos = find_tag(xml, feature); pos && attribute_is(xml, *pos, "supported", "yes"))
-            out.emplace_back(feature);
-    return out;
-}
 
 std::optional<std::string> host_cannot_launch(TeeKind tee, const HostCapabilities& host) {
     const FamilyRequirement* r = requirement_of(tee);

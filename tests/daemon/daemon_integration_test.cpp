@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "ccvm/base/json.hpp"
-#include "ccvm/platform/host_support.hpp"
+#include "ccvm/libvirt/host_capabilities.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -51,7 +51,7 @@ std::string upper(std::string s) {
 std::string libvirt_version() {
     unsigned long v = 0;
     virGetVersion(&v, nullptr, nullptr);
-    return platform::Version::from_libvirt(v).str();
+    return libvirt::Version::from_libvirt(v).str();
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {

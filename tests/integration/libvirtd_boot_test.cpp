@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/libvirt/connection.hpp"
 #include "ccvm/platform/domain_xml.hpp"
-#include "ccvm/platform/libvirt.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "support/process.hpp"
 
@@ -25,6 +25,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using libvirt::Domain;
+using libvirt::DomainEvent;
+using libvirt::DomainState;
+using libvirt::LibvirtConnection;
+using libvirt::LifecycleEvent;
 
 class TempDir {
 public:

@@ -1,11 +1,6 @@
 // `ccvm acpi dump`: the three QEMU ACPI fw_cfg files RTMR0 measures, read from the local QEMU
 // started paused under qtest, without booting a guest (tdx.md §5.2 capture method).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -13,6 +8,7 @@
 #include "acpi/fw_cfg.hpp"
 #include "acpi/qtest_session.hpp"
 #include "args.hpp"
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
@@ -38,30 +34,6 @@ struct DumpArgs {
     std::vector<std::string> qemu_args;
     std::string out;
 };
-
-// Write-temp-then-rename, so a failed dump never leaves a half-written file behind.
-void write_file_atomic(const std::filesystem::path& path, ByteSpan data) {
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw SystemError(tmp.string() + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int e = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw SystemError(tmp.string() + ": " + std::strerror(e));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int e = errno;
-        ::unlink(tmp.c_str());
-        throw SystemError(path.string() + ": " + std::strerror(e));
-    }
-}
 
 const FwCfgFile& find_file(const std::vector<FwCfgFile>& files, const std::string& name) {
     for (const FwCfgFile& f : files)
@@ -116,7 +88,8 @@ int run_dump(const DumpArgs& a) {
     }
     for (const auto& [name, data] : blobs) {
         const std::filesystem::path path = std::filesystem::path(a.out) / tdx::acpi_file_name(name);
-        write_file_atomic(path, data);
+        // A failed dump never leaves a half-written file behind.
+        write_file_atomic(path, ByteSpan(data), 0644);
         std::cout << path.string() << " " << data.size() << " bytes sha384 " << to_hex(sha384(data)) << "\n";
     }
     return 0;

@@ -2,7 +2,6 @@
 // and stdout, plus JSON output, traces, vCPU sweeps and VMSA dumps (sev.md §4-§7).
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/hex_number.hpp"
@@ -175,26 +175,20 @@ sev::VmsaParams vmsa_params(const Inputs& in) {
     return p;
 }
 
-// Writes `data` to dir/name through a temporary file, so a failure never leaves a partial page.
-void write_file_atomic(const std::filesystem::path& dir, const std::string& name, ByteSpan data) {
-    const std::filesystem::path target = dir / name;
-    const std::filesystem::path tmp = dir / ("." + name + ".tmp");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        if (!out) throw SystemError("--dump-vmsa: cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) throw SystemError("--dump-vmsa: cannot rename to '" + target.string() + "': " + ec.message());
-}
-
 void dump_vmsas(const std::string& dir, unsigned vcpus, const sev::VmsaPage& bsp, const sev::VmsaPage& ap) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw SystemError("--dump-vmsa: cannot create directory '" + dir + "': " + ec.message());
     // Same names as sev-snp-measure's --dump-vmsa: vmsa<N>.bin per vCPU.
-    for (unsigned i = 0; i < vcpus; ++i) write_file_atomic(dir, "vmsa" + std::to_string(i) + ".bin", i == 0 ? bsp : ap);
+    // Each page through a temporary file, so a failure never leaves a partial page.
+    try {
+        for (unsigned i = 0; i < vcpus; ++i) {
+            const std::filesystem::path file = std::filesystem::path(dir) / ("vmsa" + std::to_string(i) + ".bin");
+            write_file_atomic(file, ByteSpan(i == 0 ? bsp : ap), 0644);
+        }
+    } catch (const SystemError& e) {
+        throw SystemError(std::string("--dump-vmsa: ") + e.what());
+    }
 }
 
 std::string format_digest(ByteSpan d, Format f) { return f == Format::base64 ? to_base64(d) : to_hex(d); }

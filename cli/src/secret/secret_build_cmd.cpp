@@ -12,9 +12,9 @@
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/launch-secret/csv/secret_packet.hpp"
 #include "ccvm/launch-secret/launch_secret.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "commands.hpp"
@@ -46,8 +46,7 @@ secret::SecretEntry parse_secret_arg(const std::string& arg, secret::SecretFileA
 secret::AesCtrIv packet_iv(const std::optional<std::string>& iv) {
     if (iv) return parse_fixed_hex<secret::kAesCtrIvSize>(*iv, "--iv");
     secret::AesCtrIv out{};
-    secret::check_ok(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())),
-                     "RAND_bytes");
+    openssl_check(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())), "RAND_bytes");
     return out;
 }
 

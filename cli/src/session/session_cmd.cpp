@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
-#include "ccvm/launch-secret/atomic_file_set.hpp"
 #include "ccvm/launch-secret/csv/launch_start.hpp"
 #include "ccvm/launch-secret/session.hpp"
 #include "commands.hpp"
@@ -132,7 +132,7 @@ int run_session(const CLI::App& cmd, const SessionArgs& a) {
     const std::string session_b64 = to_base64(s.session);
 
     if (write_files) {
-        secret::AtomicFileSet files(a.out_dir.value_or("."));
+        AtomicFileSet files(a.out_dir.value_or("."));
         files.stage(a.name + "_tek.bin", s.tek, 0600);
         files.stage(a.name + "_tik.bin", s.tik, 0600);
         files.stage(a.name + "_godh.b64", as_bytes(godh_b64), 0644);

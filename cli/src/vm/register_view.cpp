@@ -73,6 +73,7 @@ json::Value measurement_json(const platform::Measurement& m) {
     out.set("tee", std::string(platform::tee_name(m.tee)));
     json::Value regs = expected_registers_json(m.tee, m.registers);
     for (auto& [key, value] : regs.as_object_mut()) out.set(key, std::move(value));
+    if (m.init_data) out.set("init_data", to_hex(*m.init_data));
     return out;
 }
 

@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/platform/spec_files.hpp"
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ccvm/daemon/errors.hpp"
+#include "ccvm/platform/host_support.hpp"
 
 namespace ccvm::daemon {
 
@@ -13,16 +14,16 @@ template <typename Fn>
 auto libvirt_call(const char* what, const std::string& name, Fn fn) {
     try {
         return fn();
-    } catch (const platform::LibvirtError& e) {
+    } catch (const libvirt::LibvirtError& e) {
         throw DaemonError(ErrorCode::libvirt, std::string(what) + " " + name + ": " + e.what());
     }
 }
 
 }  // namespace
 
-LibvirtBackend::LibvirtBackend(const std::string& uri, platform::LaunchSecurityCalls calls)
+LibvirtBackend::LibvirtBackend(const std::string& uri, libvirt::LaunchSecurityCalls calls)
     : connection_(
-          libvirt_call("connect to", uri, [&] { return platform::LibvirtConnection::open(uri, std::move(calls)); })) {}
+          libvirt_call("connect to", uri, [&] { return libvirt::LibvirtConnection::open(uri, std::move(calls)); })) {}
 
 void LibvirtBackend::check_can_launch(platform::TeeKind tee) {
     if (tee == platform::TeeKind::none) return;
@@ -38,7 +39,7 @@ void LibvirtBackend::check_can_launch(platform::TeeKind tee) {
     if (const auto why = platform::host_cannot_launch(tee, *host_)) throw DaemonError(ErrorCode::not_supported, *why);
 }
 
-platform::Domain LibvirtBackend::domain(const std::string& name) {
+libvirt::Domain LibvirtBackend::domain(const std::string& name) {
     auto d = libvirt_call("look up", name, [&] { return connection_.lookup_domain(name); });
     if (!d) throw DaemonError(ErrorCode::libvirt, "libvirt has no domain " + name);
     return std::move(*d);
@@ -47,7 +48,7 @@ platform::Domain LibvirtBackend::domain(const std::string& name) {
 std::vector<std::string> LibvirtBackend::list_domains() {
     return libvirt_call("list", connection_.uri(), [&] {
         std::vector<std::string> names;
-        for (const platform::Domain& d : connection_.list_domains()) names.push_back(d.name());
+        for (const libvirt::Domain& d : connection_.list_domains()) names.push_back(d.name());
         return names;
     });
 }
@@ -57,15 +58,15 @@ DomainState LibvirtBackend::state(const std::string& name) {
         const auto d = connection_.lookup_domain(name);
         if (!d) return DomainState::absent;
         switch (d->state()) {
-            case platform::DomainState::shutoff:
-            case platform::DomainState::crashed:
+            case libvirt::DomainState::shutoff:
+            case libvirt::DomainState::crashed:
                 return DomainState::shutoff;
-            case platform::DomainState::running:
-            case platform::DomainState::blocked:
-            case platform::DomainState::shutdown:  // shutting down: still running
+            case libvirt::DomainState::running:
+            case libvirt::DomainState::blocked:
+            case libvirt::DomainState::shutdown:  // shutting down: still running
                 return DomainState::running;
-            case platform::DomainState::paused:
-            case platform::DomainState::pmsuspended:
+            case libvirt::DomainState::paused:
+            case libvirt::DomainState::pmsuspended:
                 return DomainState::paused;
             default:
                 return DomainState::other;
@@ -102,7 +103,7 @@ std::string LibvirtBackend::domain_xml(const std::string& name) {
 }
 
 LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
-    const platform::SevLaunchInfo info =
+    const libvirt::SevLaunchInfo info =
         libvirt_call("read the launch measurement of", name, [&] { return domain(name).sev_launch_info(); });
     return {info.measurement, info.api_major, info.api_minor, info.build_id, info.policy};
 }
@@ -110,7 +111,7 @@ LaunchReport LibvirtBackend::launch_measurement(const std::string& name) {
 Bytes LibvirtBackend::sev_pdh(LaunchFirmware) {
     try {
         return connection_.sev_info().pdh;
-    } catch (const platform::LibvirtError& e) {
+    } catch (const libvirt::LibvirtError& e) {
         if (e.unsupported())
             throw DaemonError(ErrorCode::not_supported,
                               "host " + connection_.uri() + " offers no SEV/CSV launch security (" + e.what() + ")");

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "ccvm/daemon/vm_backend.hpp"
-#include "ccvm/platform/libvirt.hpp"
+#include "ccvm/libvirt/connection.hpp"
 
 namespace ccvm::daemon {
 
@@ -14,7 +14,7 @@ class LibvirtBackend final : public VmBackend {
 public:
     // `calls`: libvirt's launch-security functions, or a test's stand-ins for a host it lacks.
     explicit LibvirtBackend(const std::string& uri,
-                            platform::LaunchSecurityCalls calls = platform::LaunchSecurityCalls::libvirt());
+                            libvirt::LaunchSecurityCalls calls = libvirt::LaunchSecurityCalls::libvirt());
 
     // Probes the host once (libvirt and QEMU versions, domain capabilities), on the first TEE spec.
     void check_can_launch(platform::TeeKind tee) override;
@@ -35,10 +35,10 @@ public:
     std::string domain_xml(const std::string& name);
 
 private:
-    platform::Domain domain(const std::string& name);
-    platform::LibvirtConnection connection_;
+    libvirt::Domain domain(const std::string& name);
+    libvirt::LibvirtConnection connection_;
     std::mutex probe_mutex_;
-    std::optional<platform::HostCapabilities> host_;  // set once, by the first check_can_launch
+    std::optional<libvirt::HostCapabilities> host_;  // set once, by the first check_can_launch
 };
 
 }  // namespace ccvm::daemon

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ccvm/base/atomic_file.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/daemon/atomic_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/launch-secret/secret_area.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"

@@ -5,39 +5,38 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/libvirt/xml_document.hpp"
 
 namespace ccvm::daemon {
 
 namespace {
 
-// The text of <tag> inside the <launchSecurity> element of a domain XML ("" when absent).
-std::string launch_security_child(std::string_view xml, std::string_view tag) {
-    const auto ls = xml.find("<launchSecurity");
-    if (ls == std::string_view::npos) return {};
-    const auto end = xml.find("</launchSecurity>", ls);
-    // Built with append: for `"<" + std::string(tag) + ">"` GCC 12 at -O3 reports a false
-    // -Wrestrict inside libstdc++'s inlined std::string copy.
-    const std::string open = std::string("<").append(tag).append(">");
-    const std::string close = std::string("</").append(tag).append(">");
-    const auto at = xml.find(open, ls);
-    if (at == std::string_view::npos || at > end) return {};
-    const auto from = at + open.size();
-    const auto to = xml.find(close, from);
-    if (to == std::string_view::npos || to > end) return {};
-    return std::string(xml.substr(from, to - from));
+// The <launchSecurity> element of a domain XML, when the domain has one.
+std::optional<libvirt::XmlNode> launch_security(const libvirt::XmlDocument& doc) {
+    return doc.root().child("launchSecurity");
+}
+
+// The text of <tag> inside <launchSecurity> ("" when absent).
+std::string launch_security_child(const std::optional<libvirt::XmlNode>& ls, std::string_view tag) {
+    if (!ls) return {};
+    const std::optional<libvirt::XmlNode> child = ls->child(tag);
+    return child ? child->text() : std::string();
 }
 
 }  // namespace
 
 bool has_sev_launch_security(std::string_view domain_xml) {
-    return domain_xml.find("<launchSecurity type='sev'") != std::string_view::npos ||
-           domain_xml.find("<launchSecurity type=\"sev\"") != std::string_view::npos;
+    const libvirt::XmlDocument doc = libvirt::XmlDocument::parse(domain_xml, "domain XML");
+    const auto ls = launch_security(doc);
+    return ls && ls->attribute("type") == "sev";
 }
 
 LaunchStartInput launch_start_input(std::string_view domain_xml) {
-    const std::string policy = launch_security_child(domain_xml, "policy");
-    const std::string dh_cert = launch_security_child(domain_xml, "dhCert");
-    const std::string session = launch_security_child(domain_xml, "session");
+    const libvirt::XmlDocument doc = libvirt::XmlDocument::parse(domain_xml, "domain XML");
+    const auto ls = launch_security(doc);
+    const std::string policy = launch_security_child(ls, "policy");
+    const std::string dh_cert = launch_security_child(ls, "dhCert");
+    const std::string session = launch_security_child(ls, "session");
     if (policy.empty() || dh_cert.empty() || session.empty())
         throw InputError("LAUNCH_START needs <policy>, <dhCert> and <session> in <launchSecurity>");
     LaunchStartInput in;

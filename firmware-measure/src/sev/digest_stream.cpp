@@ -1,7 +1,7 @@
 #include "digest_stream.hpp"
 
 #include "ccvm/base/error.hpp"
-#include "openssl_md.hpp"
+#include "ccvm/firmware-measure/evp_md.hpp"
 
 namespace ccvm::sev {
 
@@ -15,7 +15,7 @@ void DigestStream::update(ByteSpan data) {
 }
 
 Bytes DigestStream::peek() const {
-    std::unique_ptr<EVP_MD_CTX, Free> copy(EVP_MD_CTX_new());
+    EvpMdCtxPtr copy(EVP_MD_CTX_new());
     Bytes out(static_cast<std::size_t>(EVP_MD_CTX_get_size(ctx_.get())));
     unsigned len = 0;
     if (!copy || EVP_MD_CTX_copy_ex(copy.get(), ctx_.get()) != 1 ||

@@ -2,11 +2,8 @@
 // digests for many vCPU counts come from one pass over the firmware.
 #pragma once
 
-#include <openssl/evp.h>
-
-#include <memory>
-
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/digest.hpp"
 
 namespace ccvm::sev {
@@ -19,10 +16,7 @@ public:
     Bytes peek() const;
 
 private:
-    struct Free {
-        void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-    };
-    std::unique_ptr<EVP_MD_CTX, Free> ctx_;
+    EvpMdCtxPtr ctx_;
 };
 
 }  // namespace ccvm::sev

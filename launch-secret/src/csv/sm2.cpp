@@ -1,5 +1,6 @@
 #include "ccvm/launch-secret/csv/sm2.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -9,9 +10,10 @@
 #include <algorithm>
 #include <climits>
 
+#include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/sm3_kdf.hpp"
-#include "ossl_handles.hpp"
 
 namespace ccvm::secret::csv {
 namespace {
@@ -19,35 +21,121 @@ namespace {
 const unsigned char* uc(const std::byte* p) { return reinterpret_cast<const unsigned char*>(p); }
 unsigned char* uc(std::byte* p) { return reinterpret_cast<unsigned char*>(p); }
 
-ossl::Bignum bn_from_le(ByteSpan le) {
-    ossl::Bignum bn(BN_lebin2bn(uc(le.data()), static_cast<int>(le.size()), nullptr));
-    ossl::check(bn != nullptr, "BN_lebin2bn");
+BignumPtr bn_from_le(ByteSpan le) {
+    BignumPtr bn(BN_lebin2bn(uc(le.data()), static_cast<int>(le.size()), nullptr));
+    openssl_check(bn != nullptr, "BN_lebin2bn");
     return bn;
 }
 
 // DER ECDSA-Sig-Value {r, s}, the form OpenSSL's SM2 verifier takes.
 Bytes der_signature(ByteSpan r_le, ByteSpan s_le) {
-    std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> sig(ECDSA_SIG_new());
-    ossl::check(sig != nullptr, "ECDSA_SIG_new");
-    ossl::Bignum r = bn_from_le(r_le), s = bn_from_le(s_le);
-    ossl::check(ECDSA_SIG_set0(sig.get(), r.get(), s.get()) == 1, "ECDSA_SIG_set0");
+    EcdsaSigPtr sig(ECDSA_SIG_new());
+    openssl_check(sig != nullptr, "ECDSA_SIG_new");
+    BignumPtr r = bn_from_le(r_le), s = bn_from_le(s_le);
+    openssl_check(ECDSA_SIG_set0(sig.get(), r.get(), s.get()) == 1, "ECDSA_SIG_set0");
     r.release();
     s.release();
     const int len = i2d_ECDSA_SIG(sig.get(), nullptr);
-    ossl::check(len > 0, "i2d_ECDSA_SIG");
+    openssl_check(len > 0, "i2d_ECDSA_SIG");
     Bytes der(static_cast<std::size_t>(len));
     unsigned char* p = uc(der.data());
-    ossl::check(i2d_ECDSA_SIG(sig.get(), &p) == len, "i2d_ECDSA_SIG");
+    openssl_check(i2d_ECDSA_SIG(sig.get(), &p) == len, "i2d_ECDSA_SIG");
     return der;
 }
 
 void bn_to_be32(const BIGNUM* bn, std::byte* out) {
-    ossl::check(BN_bn2binpad(bn, uc(out), kSm2FieldSize) == static_cast<int>(kSm2FieldSize), "BN_bn2binpad");
+    openssl_check(BN_bn2binpad(bn, uc(out), kSm2FieldSize) == static_cast<int>(kSm2FieldSize), "BN_bn2binpad");
+}
+
+void free_sequence(ASN1_SEQUENCE_ANY* seq) { sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free); }
+using Asn1Sequence = std::unique_ptr<ASN1_SEQUENCE_ANY, OpensslFree<free_sequence>>;
+using Asn1Type = std::unique_ptr<ASN1_TYPE, OpensslFree<ASN1_TYPE_free>>;
+
+constexpr std::size_t kC1Size = 1 + 2 * kSm2FieldSize, kC3Size = 32;
+
+void push(ASN1_SEQUENCE_ANY* seq, Asn1Type item) {
+    openssl_check(item != nullptr && sk_ASN1_TYPE_push(seq, item.get()) > 0, "sk_ASN1_TYPE_push");
+    static_cast<void>(item.release());  // owned by the sequence now
+}
+
+Asn1Type integer_item(ByteSpan be) {
+    Asn1Type item(ASN1_TYPE_new());
+    BignumPtr bn(BN_bin2bn(uc(be.data()), static_cast<int>(be.size()), nullptr));
+    std::unique_ptr<ASN1_INTEGER, OpensslFree<ASN1_INTEGER_free>> value(
+        bn != nullptr ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
+    openssl_check(item != nullptr && value != nullptr, "BN_to_ASN1_INTEGER");
+    ASN1_TYPE_set(item.get(), V_ASN1_INTEGER, value.release());
+    return item;
+}
+
+Asn1Type octets_item(ByteSpan bytes) {
+    Asn1Type item(ASN1_TYPE_new());
+    std::unique_ptr<ASN1_OCTET_STRING, OpensslFree<ASN1_OCTET_STRING_free>> value(ASN1_OCTET_STRING_new());
+    openssl_check(item != nullptr && value != nullptr &&
+                      ASN1_OCTET_STRING_set(value.get(), uc(bytes.data()), static_cast<int>(bytes.size())) == 1,
+                  "ASN1_OCTET_STRING_set");
+    ASN1_TYPE_set(item.get(), V_ASN1_OCTET_STRING, value.release());
+    return item;
+}
+
+// An SM2 encryption or decryption context with SM3 for the KDF and C3 (GB/T 32918.4 §6.1), named
+// rather than left to the provider's default.
+EvpPkeyCtxPtr sm2_cipher(EVP_PKEY* key, int (*init)(EVP_PKEY_CTX*, const OSSL_PARAM[]), const char* what) {
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+    char digest[] = "SM3";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    openssl_check(ctx != nullptr && init(ctx.get(), params) == 1, what);
+    return ctx;
+}
+
+// OpenSSL reads and writes SM2 ciphertexts as GM/T 0009 SM2Cipher, SEQUENCE { x INTEGER, y INTEGER,
+// hash OCTET STRING, ciphertext OCTET STRING }; Hygon's firmware (csv-rs crypto/sm.rs) takes the
+// raw C1 || C3 || C2 with C1 = 04 || x || y. `c1c3c2` is exactly one such ciphertext.
+Bytes der_from_c1c3c2(ByteSpan c1c3c2) {
+    if (c1c3c2[0] != std::byte{0x04}) throw InputError("SM2 ciphertext: C1 is not an uncompressed point");
+    Asn1Sequence seq(sk_ASN1_TYPE_new_null());
+    openssl_check(seq != nullptr, "sk_ASN1_TYPE_new_null");
+    push(seq.get(), integer_item(c1c3c2.subspan(1, kSm2FieldSize)));
+    push(seq.get(), integer_item(c1c3c2.subspan(1 + kSm2FieldSize, kSm2FieldSize)));
+    push(seq.get(), octets_item(c1c3c2.subspan(kC1Size, kC3Size)));
+    push(seq.get(), octets_item(c1c3c2.subspan(kC1Size + kC3Size)));
+    const int len = i2d_ASN1_SEQUENCE_ANY(seq.get(), nullptr);
+    openssl_check(len > 0, "i2d_ASN1_SEQUENCE_ANY");
+    Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = uc(der.data());
+    openssl_check(i2d_ASN1_SEQUENCE_ANY(seq.get(), &p) == len, "i2d_ASN1_SEQUENCE_ANY");
+    return der;
+}
+
+// The inverse, for OpenSSL's own encryption output (a malformed one is a library failure).
+Bytes c1c3c2_from_der(ByteSpan der) {
+    const unsigned char* p = uc(der.data());
+    Asn1Sequence seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, static_cast<long>(der.size())));
+    openssl_check(seq != nullptr && p == uc(der.data()) + der.size() && sk_ASN1_TYPE_num(seq.get()) == 4,
+                  "d2i_ASN1_SEQUENCE_ANY(SM2Cipher)");
+    Bytes out(kC1Size);
+    out[0] = std::byte{0x04};
+    for (int i = 0; i < 2; ++i) {
+        const ASN1_TYPE* coordinate = sk_ASN1_TYPE_value(seq.get(), i);
+        openssl_check(coordinate->type == V_ASN1_INTEGER, "SM2Cipher coordinate");
+        BignumPtr bn(ASN1_INTEGER_to_BN(coordinate->value.integer, nullptr));
+        openssl_check(bn != nullptr && !BN_is_negative(bn.get()) && BN_num_bytes(bn.get()) <= int{kSm2FieldSize},
+                      "SM2Cipher coordinate");
+        bn_to_be32(bn.get(), out.data() + 1 + static_cast<std::size_t>(i) * kSm2FieldSize);
+    }
+    for (int i = 2; i < 4; ++i) {
+        const ASN1_TYPE* field = sk_ASN1_TYPE_value(seq.get(), i);
+        openssl_check(field->type == V_ASN1_OCTET_STRING, "SM2Cipher hash and ciphertext");
+        const ASN1_OCTET_STRING* s = field->value.octet_string;
+        const auto* data = reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(s));
+        append(out, ByteSpan(data, static_cast<std::size_t>(ASN1_STRING_length(s))));
+    }
+    openssl_check(out.size() > kC1Size + kC3Size, "SM2Cipher hash and ciphertext");
+    return out;
 }
 
 }  // namespace
-
-void Sm2PublicKey::Free::operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
 
 Sm2PublicKey Sm2PublicKey::from_le(ByteSpan x_le, ByteSpan y_le, std::string_view what) {
     if (x_le.size() != kSm2FieldSize || y_le.size() != kSm2FieldSize)
@@ -57,8 +145,8 @@ Sm2PublicKey Sm2PublicKey::from_le(ByteSpan x_le, ByteSpan y_le, std::string_vie
     std::reverse_copy(x_le.begin(), x_le.end(), key.point_.begin() + 1);
     std::reverse_copy(y_le.begin(), y_le.end(), key.point_.begin() + 1 + kSm2FieldSize);
 
-    ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
-    ossl::check(ctx != nullptr && EVP_PKEY_fromdata_init(ctx.get()) == 1, "EVP_PKEY_fromdata_init(SM2)");
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
+    openssl_check(ctx != nullptr && EVP_PKEY_fromdata_init(ctx.get()) == 1, "EVP_PKEY_fromdata_init(SM2)");
     char group[] = "SM2";
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
@@ -68,8 +156,8 @@ Sm2PublicKey Sm2PublicKey::from_le(ByteSpan x_le, ByteSpan y_le, std::string_vie
     if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params)) != 1 || raw == nullptr)
         throw InputError(std::string(what) + ": not a point on the SM2 curve");
     key.key_.reset(raw);
-    ossl::PkeyCtx check_ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, raw, nullptr));
-    ossl::check(check_ctx != nullptr, "EVP_PKEY_CTX_new_from_pkey");
+    EvpPkeyCtxPtr check_ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, raw, nullptr));
+    openssl_check(check_ctx != nullptr, "EVP_PKEY_CTX_new_from_pkey");
     if (EVP_PKEY_public_check(check_ctx.get()) != 1)
         throw InputError(std::string(what) + ": not a valid SM2 public key");
     return key;
@@ -77,15 +165,15 @@ Sm2PublicKey Sm2PublicKey::from_le(ByteSpan x_le, ByteSpan y_le, std::string_vie
 
 bool Sm2PublicKey::verify(ByteSpan message, ByteSpan user_id, ByteSpan r_le, ByteSpan s_le) const {
     const Bytes der = der_signature(r_le, s_le);
-    ossl::MdCtx md(EVP_MD_CTX_new());
-    ossl::check(md != nullptr, "EVP_MD_CTX_new");
+    EvpMdCtxPtr md(EVP_MD_CTX_new());
+    openssl_check(md != nullptr, "EVP_MD_CTX_new");
     // The SM2 provider takes the distinguishing ID as a parameter of the verify operation.
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(
                                      OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
                                  OSSL_PARAM_construct_end()};
-    ossl::check(EVP_DigestVerifyInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1,
-                "EVP_DigestVerifyInit_ex(SM2, SM3)");
-    ossl::check(EVP_DigestVerifyUpdate(md.get(), message.data(), message.size()) == 1, "EVP_DigestVerifyUpdate");
+    openssl_check(EVP_DigestVerifyInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1,
+                  "EVP_DigestVerifyInit_ex(SM2, SM3)");
+    openssl_check(EVP_DigestVerifyUpdate(md.get(), message.data(), message.size()) == 1, "EVP_DigestVerifyUpdate");
     return EVP_DigestVerifyFinal(md.get(), uc(der.data()), der.size()) == 1;
 }
 
@@ -103,57 +191,24 @@ std::array<std::byte, kSm2FieldSize> Sm2PublicKey::y_le() const noexcept {
 
 Bytes Sm2PublicKey::encrypt(ByteSpan plaintext) const {
     if (plaintext.empty()) throw InputError("SM2 encryption of an empty message");
-    ossl::EcGroup group(EC_GROUP_new_by_curve_name(NID_sm2));
-    ossl::BnCtx bn_ctx(BN_CTX_new());
-    ossl::check(group != nullptr && bn_ctx != nullptr, "EC_GROUP_new_by_curve_name(SM2)");
-    ossl::EcPoint pub(EC_POINT_new(group.get())), c1(EC_POINT_new(group.get())), shared(EC_POINT_new(group.get()));
-    ossl::check(pub && c1 && shared, "EC_POINT_new");
-    ossl::check(EC_POINT_oct2point(group.get(), pub.get(), uc(point_.data()), point_.size(), bn_ctx.get()) == 1,
-                "EC_POINT_oct2point");
-    const BIGNUM* order = EC_GROUP_get0_order(group.get());
-    ossl::Bignum k(BN_secure_new()), x1(BN_new()), y1(BN_new()), x2(BN_secure_new()), y2(BN_secure_new());
-    ossl::check(k && x1 && y1 && x2 && y2, "BN_new");
-    // GB/T 32918.4 §6.1: k in [1, n-1]; retry if the shared point is the point at infinity.
-    do {
-        do ossl::check(BN_priv_rand_range(k.get(), order) == 1, "BN_priv_rand_range");
-        while (BN_is_zero(k.get()));
-        ossl::check(EC_POINT_mul(group.get(), c1.get(), k.get(), nullptr, nullptr, bn_ctx.get()) == 1 &&
-                        EC_POINT_mul(group.get(), shared.get(), nullptr, pub.get(), k.get(), bn_ctx.get()) == 1,
-                    "EC_POINT_mul");
-    } while (EC_POINT_is_at_infinity(group.get(), shared.get()));
-    ossl::check(EC_POINT_get_affine_coordinates(group.get(), c1.get(), x1.get(), y1.get(), bn_ctx.get()) == 1 &&
-                    EC_POINT_get_affine_coordinates(group.get(), shared.get(), x2.get(), y2.get(), bn_ctx.get()) == 1,
-                "EC_POINT_get_affine_coordinates");
-
-    std::array<std::byte, 2 * kSm2FieldSize> x2y2{};
-    bn_to_be32(x2.get(), x2y2.data());
-    bn_to_be32(y2.get(), x2y2.data() + kSm2FieldSize);
-    Bytes c2 = kdf_x963_sm3(x2y2, plaintext.size());
-    for (std::size_t i = 0; i < c2.size(); ++i) c2[i] ^= plaintext[i];
-    Hasher h(HashAlgo::sm3);
-    const Bytes c3 = h.update(ByteSpan(x2y2).first(kSm2FieldSize))
-                         .update(plaintext)
-                         .update(ByteSpan(x2y2).last(kSm2FieldSize))
-                         .finish();
-    OPENSSL_cleanse(x2y2.data(), x2y2.size());
-
-    Bytes out(1 + 2 * kSm2FieldSize);
-    out[0] = std::byte{0x04};
-    bn_to_be32(x1.get(), out.data() + 1);
-    bn_to_be32(y1.get(), out.data() + 1 + kSm2FieldSize);
-    append(out, c3);
-    append(out, c2);
-    return out;
+    // GB/T 32918.4 §6.1: OpenSSL draws k in [1, n-1] and returns the GM/T 0009 DER form.
+    const EvpPkeyCtxPtr ctx = sm2_cipher(key_.get(), EVP_PKEY_encrypt_init_ex, "EVP_PKEY_encrypt_init_ex(SM2)");
+    std::size_t len = 0;
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), nullptr, &len, uc(plaintext.data()), plaintext.size()) == 1,
+                  "EVP_PKEY_encrypt(SM2)");
+    Bytes der(len);
+    openssl_check(EVP_PKEY_encrypt(ctx.get(), uc(der.data()), &len, uc(plaintext.data()), plaintext.size()) == 1,
+                  "EVP_PKEY_encrypt(SM2)");
+    der.resize(len);
+    return c1c3c2_from_der(der);
 }
-
-void Sm2PrivateKey::Free::operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
 
 namespace {
 
 std::array<std::byte, 65> public_point(EVP_PKEY* key) {
     std::array<std::byte, 65> point{};
     std::size_t len = 0;
-    ossl::check(
+    openssl_check(
         EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, uc(point.data()), point.size(), &len) == 1 &&
             len == point.size() && point[0] == std::byte{0x04},
         "EVP_PKEY_get_octet_string_param(pub)");
@@ -170,40 +225,42 @@ Sm2PublicKey public_of(const std::array<std::byte, 65>& point) {
 Sm2PrivateKey Sm2PrivateKey::generate() {
     Sm2PrivateKey k;
     k.key_.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"));
-    ossl::check(k.key_ != nullptr, "EVP_PKEY_Q_keygen(SM2)");
+    openssl_check(k.key_ != nullptr, "EVP_PKEY_Q_keygen(SM2)");
     k.public_ = public_of(public_point(k.key_.get()));
     return k;
 }
 
 Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
     if (d.size() != kSm2FieldSize) throw InputError("SM2 private key must be 32 bytes");
-    ossl::EcGroup group(EC_GROUP_new_by_curve_name(NID_sm2));
-    ossl::Bignum scalar(BN_secure_new());
-    ossl::check(group && scalar && BN_bin2bn(uc(d.data()), static_cast<int>(d.size()), scalar.get()), "BN_bin2bn");
+    EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_sm2));
+    BignumPtr scalar(BN_secure_new());
+    openssl_check(group && scalar && BN_bin2bn(uc(d.data()), static_cast<int>(d.size()), scalar.get()), "BN_bin2bn");
     // GB/T 32918.1 §6.1: d in [1, n-2].
-    ossl::Bignum limit(BN_dup(EC_GROUP_get0_order(group.get())));
-    ossl::check(limit && BN_sub_word(limit.get(), 1) == 1, "BN_sub_word");
+    BignumPtr limit(BN_dup(EC_GROUP_get0_order(group.get())));
+    openssl_check(limit && BN_sub_word(limit.get(), 1) == 1, "BN_sub_word");
     if (BN_is_zero(scalar.get()) || BN_cmp(scalar.get(), limit.get()) >= 0)
         throw InputError("SM2 private key out of range [1, n-2]");
-    ossl::EcPoint q(EC_POINT_new(group.get()));
+    // Raw EC arithmetic: OpenSSL 3.0's EVP_PKEY_fromdata does not derive the public point of an
+    // imported private scalar, and an SM2 key pair without it cannot be used.
+    EcPointPtr q(EC_POINT_new(group.get()));
     std::array<std::byte, 65> point{};
-    ossl::check(q && EC_POINT_mul(group.get(), q.get(), scalar.get(), nullptr, nullptr, nullptr) == 1 &&
-                    EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, uc(point.data()),
-                                       point.size(), nullptr) == point.size(),
-                "EC_POINT_mul");
+    openssl_check(q && EC_POINT_mul(group.get(), q.get(), scalar.get(), nullptr, nullptr, nullptr) == 1 &&
+                      EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, uc(point.data()),
+                                         point.size(), nullptr) == point.size(),
+                  "EC_POINT_mul");
     Bytes priv(kSm2FieldSize);
-    ossl::check(BN_bn2nativepad(scalar.get(), uc(priv.data()), static_cast<int>(priv.size())) > 0, "BN_bn2nativepad");
+    openssl_check(BN_bn2nativepad(scalar.get(), uc(priv.data()), static_cast<int>(priv.size())) > 0, "BN_bn2nativepad");
     char group_name[] = "SM2";
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0),
                                  OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, uc(priv.data()), priv.size()),
                                  OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
                                  OSSL_PARAM_construct_end()};
-    ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
     EVP_PKEY* raw = nullptr;
     const bool ok = ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
                     EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, const_cast<OSSL_PARAM*>(params)) == 1;
     OPENSSL_cleanse(priv.data(), priv.size());
-    ossl::check(ok && raw != nullptr, "EVP_PKEY_fromdata(SM2 key pair)");
+    openssl_check(ok && raw != nullptr, "EVP_PKEY_fromdata(SM2 key pair)");
     Sm2PrivateKey k;
     k.key_.reset(raw);
     k.public_ = public_of(point);
@@ -212,12 +269,11 @@ Sm2PrivateKey Sm2PrivateKey::from_be(ByteSpan d) {
 
 Sm2PrivateKey Sm2PrivateKey::from_pem(ByteSpan pem, std::string_view source) {
     if (pem.size() > static_cast<std::size_t>(INT_MAX)) throw InputError(std::string(source) + ": key file too large");
-    std::unique_ptr<BIO, ossl::Deleter<BIO_free>> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    ossl::check(bio != nullptr, "BIO_new_mem_buf");
+    BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    openssl_check(bio != nullptr, "BIO_new_mem_buf");
     // An empty passphrase refuses encrypted keys instead of prompting on the terminal.
     char empty[] = "";
-    std::unique_ptr<EVP_PKEY, ossl::Deleter<EVP_PKEY_free>> key(
-        PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty));
+    EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, empty));
     ERR_clear_error();
     if (!key) throw InputError(std::string(source) + ": not an unencrypted PEM private key");
     char group[32] = {};
@@ -227,11 +283,11 @@ Sm2PrivateKey Sm2PrivateKey::from_pem(ByteSpan pem, std::string_view source) {
          std::string_view(group) == "SM2");
     if (!sm2) throw InputError(std::string(source) + ": not an SM2 private key");
     BIGNUM* d = nullptr;
-    ossl::check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1, "read SM2 private scalar");
-    ossl::Bignum scalar(d);
+    openssl_check(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1, "read SM2 private scalar");
+    BignumPtr scalar(d);
     Bytes be(kSm2FieldSize);
-    ossl::check(BN_bn2binpad(scalar.get(), uc(be.data()), static_cast<int>(be.size())) == static_cast<int>(be.size()),
-                "BN_bn2binpad");
+    openssl_check(BN_bn2binpad(scalar.get(), uc(be.data()), static_cast<int>(be.size())) == static_cast<int>(be.size()),
+                  "BN_bn2binpad");
     try {
         Sm2PrivateKey k = from_be(be);
         OPENSSL_cleanse(be.data(), be.size());
@@ -243,76 +299,37 @@ Sm2PrivateKey Sm2PrivateKey::from_pem(ByteSpan pem, std::string_view source) {
 }
 
 Sm2PrivateKey::Signature Sm2PrivateKey::sign(ByteSpan message, ByteSpan user_id) const {
-    ossl::MdCtx md(EVP_MD_CTX_new());
-    ossl::check(md != nullptr, "EVP_MD_CTX_new");
+    EvpMdCtxPtr md(EVP_MD_CTX_new());
+    openssl_check(md != nullptr, "EVP_MD_CTX_new");
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(
                                      OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(user_id.data()), user_id.size()),
                                  OSSL_PARAM_construct_end()};
     std::size_t len = 0;
-    ossl::check(EVP_DigestSignInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1 &&
-                    EVP_DigestSign(md.get(), nullptr, &len, uc(message.data()), message.size()) == 1,
-                "EVP_DigestSignInit_ex(SM2, SM3)");
+    openssl_check(EVP_DigestSignInit_ex(md.get(), nullptr, "SM3", nullptr, nullptr, key_.get(), params) == 1 &&
+                      EVP_DigestSign(md.get(), nullptr, &len, uc(message.data()), message.size()) == 1,
+                  "EVP_DigestSignInit_ex(SM2, SM3)");
     Bytes der(len);
-    ossl::check(EVP_DigestSign(md.get(), uc(der.data()), &len, uc(message.data()), message.size()) == 1,
-                "EVP_DigestSign");
+    openssl_check(EVP_DigestSign(md.get(), uc(der.data()), &len, uc(message.data()), message.size()) == 1,
+                  "EVP_DigestSign");
     const unsigned char* p = uc(der.data());
-    std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
-    ossl::check(sig != nullptr, "d2i_ECDSA_SIG");
+    EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
+    openssl_check(sig != nullptr, "d2i_ECDSA_SIG");
     Signature out;
-    ossl::check(BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), uc(out.r.data()), kSm2FieldSize) == kSm2FieldSize &&
-                    BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), uc(out.s.data()), kSm2FieldSize) == kSm2FieldSize,
-                "BN_bn2lebinpad");
+    openssl_check(BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), uc(out.r.data()), kSm2FieldSize) == kSm2FieldSize &&
+                      BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), uc(out.s.data()), kSm2FieldSize) == kSm2FieldSize,
+                  "BN_bn2lebinpad");
     return out;
 }
 
-namespace {
-
-void der_length(Bytes& out, std::size_t n) {
-    if (n < 0x80) {
-        out.push_back(static_cast<std::byte>(n));
-        return;
-    }
-    out.push_back(std::byte{0x82});  // two length bytes cover every SM2 field of a CSV session
-    out.push_back(static_cast<std::byte>(n >> 8));
-    out.push_back(static_cast<std::byte>(n & 0xff));
-}
-
-void der_item(Bytes& out, std::byte tag, ByteSpan content) {
-    out.push_back(tag);
-    der_length(out, content.size());
-    append(out, content);
-}
-
-// A non-negative INTEGER from big-endian bytes: minimal, with a 0x00 before a set top bit.
-void der_unsigned(Bytes& out, ByteSpan be) {
-    while (be.size() > 1 && be[0] == std::byte{0}) be = be.subspan(1);
-    Bytes content;
-    if ((be[0] & std::byte{0x80}) != std::byte{0}) content.push_back(std::byte{0});
-    append(content, be);
-    der_item(out, std::byte{0x02}, content);
-}
-
-}  // namespace
-
 SecretBytes Sm2PrivateKey::decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const {
-    constexpr std::size_t c1_size = 1 + 2 * kSm2FieldSize, c3_size = 32;
-    if (plaintext_size == 0 || ciphertext.size() < c1_size + c3_size + plaintext_size)
+    if (plaintext_size == 0 || ciphertext.size() < kC1Size + kC3Size + plaintext_size)
         throw InputError("SM2 ciphertext of " + std::to_string(ciphertext.size()) + " bytes cannot hold " +
                          std::to_string(plaintext_size) + " bytes of plaintext");
-    if (ciphertext[0] != std::byte{0x04}) throw InputError("SM2 ciphertext: C1 is not an uncompressed point");
-    // OpenSSL decrypts the GM/T 0009 form SEQUENCE {x, y, C3, C2}; Hygon stores the raw concatenation.
-    Bytes fields;
-    der_unsigned(fields, ciphertext.subspan(1, kSm2FieldSize));
-    der_unsigned(fields, ciphertext.subspan(1 + kSm2FieldSize, kSm2FieldSize));
-    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size, c3_size));
-    der_item(fields, std::byte{0x04}, ciphertext.subspan(c1_size + c3_size, plaintext_size));
-    Bytes der;
-    der_item(der, std::byte{0x30}, fields);
+    const Bytes der = der_from_c1c3c2(ciphertext.first(kC1Size + kC3Size + plaintext_size));
 
-    ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    ossl::check(ctx != nullptr && EVP_PKEY_decrypt_init(ctx.get()) == 1, "EVP_PKEY_decrypt_init(SM2)");
+    const EvpPkeyCtxPtr ctx = sm2_cipher(key_.get(), EVP_PKEY_decrypt_init_ex, "EVP_PKEY_decrypt_init_ex(SM2)");
     std::size_t len = 0;
-    ossl::check(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, uc(der.data()), der.size()) == 1, "EVP_PKEY_decrypt");
+    openssl_check(EVP_PKEY_decrypt(ctx.get(), nullptr, &len, uc(der.data()), der.size()) == 1, "EVP_PKEY_decrypt");
     SecretBytes plain(len);
     if (EVP_PKEY_decrypt(ctx.get(), uc(plain.data()), &len, uc(der.data()), der.size()) != 1 || len != plaintext_size)
         throw InputError("SM2 ciphertext does not decrypt with this key (C3 does not verify)");

@@ -10,14 +10,10 @@
 #include <string>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/firmware-measure/evp_md.hpp"
 
 namespace ccvm::attestation {
 namespace {
-
-struct BioFree {
-    void operator()(BIO* p) const noexcept { BIO_free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 BioPtr mem_bio(ByteSpan data) {
     BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
@@ -27,30 +23,7 @@ BioPtr mem_bio(ByteSpan data) {
 
 bool looks_like_pem(ByteSpan data) { return as_chars(data).find("-----BEGIN") != std::string_view::npos; }
 
-const EVP_MD* evp_md(HashAlgo algo) {
-    switch (algo) {
-        case HashAlgo::sha256:
-            return EVP_sha256();
-        case HashAlgo::sha384:
-            return EVP_sha384();
-        case HashAlgo::sha512:
-            return EVP_sha512();
-        case HashAlgo::sm3:
-            return EVP_sm3();
-    }
-    return nullptr;
-}
-
 }  // namespace
-
-std::string openssl_error() {
-    unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    if (code == 0) return "unknown error";
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    return buf;
-}
 
 X509Ptr load_certificate(ByteSpan data, std::string_view source) {
     X509Ptr cert;
@@ -132,28 +105,26 @@ EvpPkeyPtr ec_public_key(std::string_view curve, ByteSpan x, ByteSpan y, std::st
     append(point, x);
     append(point, y);
     std::string group(curve);
-    std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
+    ParamBldPtr bld(OSSL_PARAM_BLD_new());
     if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0) ||
         !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()))
         throw SystemError("OpenSSL: cannot build EC key parameters");
-    std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()), OSSL_PARAM_free);
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr),
-                                                                    EVP_PKEY_CTX_free);
+    ParamsPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     EVP_PKEY* raw = nullptr;
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
         EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0)
         throw InputError(std::string(what) + ": not a valid " + group + " public key (" + openssl_error() + ")");
     EvpPkeyPtr key(raw);
     // fromdata does not check that the point lies on the curve; a public-key check does.
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> check(
-        EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr), EVP_PKEY_CTX_free);
+    EvpPkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
     if (!check || EVP_PKEY_public_check(check.get()) != 1)
         throw InputError(std::string(what) + ": the point is not on curve " + group + " (" + openssl_error() + ")");
     return key;
 }
 
 bool ecdsa_verify(EVP_PKEY* key, HashAlgo algo, ByteSpan message, ByteSpan r_be, ByteSpan s_be) {
-    std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(ECDSA_SIG_new(), ECDSA_SIG_free);
+    EcdsaSigPtr sig(ECDSA_SIG_new());
     BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(r_be.data()), static_cast<int>(r_be.size()), nullptr);
     BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(s_be.data()), static_cast<int>(s_be.size()), nullptr);
     if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
@@ -165,8 +136,8 @@ bool ecdsa_verify(EVP_PKEY* key, HashAlgo algo, ByteSpan message, ByteSpan r_be,
     int der_len = i2d_ECDSA_SIG(sig.get(), &der);
     if (der_len <= 0) throw SystemError("OpenSSL: cannot encode an ECDSA signature");
     std::unique_ptr<unsigned char, void (*)(unsigned char*)> der_owner(der, [](unsigned char* p) { OPENSSL_free(p); });
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, evp_md(algo), nullptr, key) != 1) {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, fetched_md(algo), nullptr, key) != 1) {
         ERR_clear_error();
         return false;
     }

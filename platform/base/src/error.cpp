@@ -1,5 +1,10 @@
 #include "ccvm/base/error.hpp"
 
+#include <cerrno>
+#include <cstring>
+
+#include "ccvm/base/system_error.hpp"
+
 namespace ccvm {
 
 int exit_code(ErrorKind kind) noexcept {
@@ -13,5 +18,14 @@ int exit_code(ErrorKind kind) noexcept {
     }
     return 3;
 }
+
+std::string errno_message(std::string_view what, int err) {
+    std::string message(what);
+    message += ": ";
+    message += std::strerror(err);
+    return message;
+}
+
+void throw_errno(std::string_view what) { throw SystemError(errno_message(what, errno)); }
 
 }  // namespace ccvm

@@ -12,6 +12,7 @@
 #include "ccvm/attestation/csv/evidence_json.hpp"
 #include "ccvm/attestation/csv/report_verifier.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/launch-secret/csv/hmac_sm3.hpp"
 #include "csv_test_support.hpp"
@@ -51,9 +52,8 @@ ReportExpectations measurement(const Sm3Digest& d) {
 
 // Z_A = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T 32918.2 §5.5), from OpenSSL's curve.
 std::string za(ByteSpan uid, ByteSpan point65) {
-    std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> g(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
-    std::unique_ptr<BIGNUM, decltype(&BN_free)> p(BN_new(), BN_free), a(BN_new(), BN_free), b(BN_new(), BN_free),
-        x(BN_new(), BN_free), y(BN_new(), BN_free);
+    EcGroupPtr g(EC_GROUP_new_by_curve_name(NID_sm2));
+    BignumPtr p(BN_new()), a(BN_new()), b(BN_new()), x(BN_new()), y(BN_new());
     EC_GROUP_get_curve(g.get(), p.get(), a.get(), b.get(), nullptr);
     EC_POINT_get_affine_coordinates(g.get(), EC_GROUP_get0_generator(g.get()), x.get(), y.get(), nullptr);
     Bytes in;

@@ -74,3 +74,23 @@ TEST(CsvSm2, PrivateKeyDecryptsThePaddedMasterSecretField) {
     tampered[0] = std::byte{0x02};
     EXPECT_THROW(pdh.decrypt(tampered, kMasterSecretSize), InputError);
 }
+
+// The C1 || C3 || C2 <-> DER SM2Cipher conversion at every DER length form (short, 0x81, 0x82) and
+// with coordinates whose top bit is set (an INTEGER with a leading zero byte).
+TEST(CsvSm2, LayoutConversionRoundTripsAtEveryLengthForm) {
+    const Sm2PrivateKey key = Sm2PrivateKey::generate();
+    bool high_bit_seen = false;
+    for (const std::size_t size :
+         {std::size_t{1}, std::size_t{31}, std::size_t{90}, std::size_t{200}, std::size_t{300}, std::size_t{4096}}) {
+        Bytes plain(size);
+        for (std::size_t i = 0; i < size; ++i) plain[i] = static_cast<std::byte>(i * 7 + 1);
+        for (int round = 0; round < 4; ++round) {
+            const Bytes c = key.public_key().encrypt(plain);
+            ASSERT_EQ(c.size(), 1 + 64 + 32 + size);
+            high_bit_seen = high_bit_seen || (c[1] & std::byte{0x80}) != std::byte{0};
+            const secret::SecretBytes back = key.decrypt(c, size);
+            EXPECT_EQ(Bytes(back.span().begin(), back.span().end()), plain) << size;
+        }
+    }
+    EXPECT_TRUE(high_bit_seen);  // 24 random x1 values: all below 2^255 has probability 2^-24
+}

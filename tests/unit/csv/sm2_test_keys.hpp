@@ -13,26 +13,24 @@
 #include <stdexcept>
 
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::test::csv {
 
 class Sm2TestKey {
 public:
     explicit Sm2TestKey(ByteSpan d_be) {
-        std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> g(EC_GROUP_new_by_curve_name(NID_sm2), EC_GROUP_free);
-        std::unique_ptr<BIGNUM, decltype(&BN_free)> d(BN_bin2bn(u(d_be.data()), static_cast<int>(d_be.size()), nullptr),
-                                                      BN_free);
-        std::unique_ptr<EC_POINT, decltype(&EC_POINT_free)> q(EC_POINT_new(g.get()), EC_POINT_free);
+        EcGroupPtr g(EC_GROUP_new_by_curve_name(NID_sm2));
+        BignumPtr d(BN_bin2bn(u(d_be.data()), static_cast<int>(d_be.size()), nullptr));
+        EcPointPtr q(EC_POINT_new(g.get()));
         EC_POINT_mul(g.get(), q.get(), d.get(), nullptr, nullptr, nullptr);
         EC_POINT_point2oct(g.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, u(point_.data()), point_.size(), nullptr);
-        std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(), OSSL_PARAM_BLD_free);
+        ParamBldPtr bld(OSSL_PARAM_BLD_new());
         OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0);
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point_.data(), point_.size());
-        std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(OSSL_PARAM_BLD_to_param(bld.get()),
-                                                                       OSSL_PARAM_free);
-        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-            EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr), EVP_PKEY_CTX_free);
+        ParamsPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
         EVP_PKEY* raw = nullptr;
         if (EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
             EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1)
@@ -46,7 +44,7 @@ public:
 
     // SM2 signature with SM3 and distinguishing ID `uid`; r and s little-endian, 72 bytes each.
     std::pair<Bytes, Bytes> sign(ByteSpan msg, ByteSpan uid) const {
-        std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+        EvpMdCtxPtr md(EVP_MD_CTX_new());
         const OSSL_PARAM params[] = {
             OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID, const_cast<std::byte*>(uid.data()), uid.size()),
             OSSL_PARAM_construct_end()};
@@ -58,8 +56,7 @@ public:
         if (EVP_DigestSign(md.get(), u(der.data()), &len, u(msg.data()), msg.size()) != 1)
             throw std::runtime_error("SM2 sign");
         const unsigned char* p = u(der.data());
-        std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)),
-                                                                  ECDSA_SIG_free);
+        EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
         Bytes r(72), s(72);
         BN_bn2lebinpad(ECDSA_SIG_get0_r(sig.get()), u(r.data()), 72);
         BN_bn2lebinpad(ECDSA_SIG_get0_s(sig.get()), u(s.data()), 72);
@@ -82,8 +79,7 @@ public:
         tlv(body, 0x04, c.subspan(97));
         Bytes der;
         tlv(der, 0x30, body);
-        std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-            EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr), EVP_PKEY_CTX_free);
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
         std::size_t len = 0;
         if (EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
             EVP_PKEY_decrypt(ctx.get(), nullptr, &len, u(der.data()), der.size()) != 1)
@@ -109,7 +105,7 @@ private:
     }
 
     std::array<std::byte, 65> point_{};
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key_{nullptr, EVP_PKEY_free};
+    EvpPkeyPtr key_;
 };
 
 }  // namespace ccvm::test::csv

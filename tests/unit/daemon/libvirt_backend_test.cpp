@@ -97,7 +97,7 @@ class FakeSevHost {
 public:
     explicit FakeSevHost(const SimulatedFirmware& firmware) : firmware_(firmware) {}
 
-    platform::LaunchSecurityCalls calls() {
+    libvirt::LaunchSecurityCalls calls() {
         return {[this](virConnectPtr conn, virTypedParameterPtr* params, int* n, unsigned flags) {
                     return node_sev_info(conn, params, n, flags);
                 },
@@ -113,8 +113,8 @@ public:
     void measure_as(const std::string& name, platform::VmSpec spec) { specs_.insert_or_assign(name, std::move(spec)); }
 
     std::vector<std::string> calls_made;
-    std::map<std::string, platform::TypedParams> injected;  // by domain
-    std::map<std::string, std::size_t> accepted;            // decrypted secret sizes, by domain
+    std::map<std::string, libvirt::TypedParams> injected;  // by domain
+    std::map<std::string, std::size_t> accepted;           // decrypted secret sizes, by domain
 
 private:
     int node_sev_info(virConnectPtr conn, virTypedParameterPtr* params, int* n, unsigned flags) {
@@ -161,7 +161,7 @@ private:
         const std::string name = virDomainGetName(dom);
         calls_made.push_back("set-launch-security-state " + name);
         EXPECT_EQ(flags, 0u);
-        platform::TypedParams p = platform::typed_params_to_map(params, n);
+        libvirt::TypedParams p = libvirt::typed_params_to_map(params, n);
         injected[name] = p;
         const secret::SecretBytes data =
             firmware_.launch_secret(guests_.at(name), from_base64(std::get<std::string>(p.at("sev-secret-header"))),
@@ -264,7 +264,7 @@ TEST_P(PreAttestedOnLibvirt, VerifiedLaunchInjectsThroughSetLaunchSecurityState)
     EXPECT_EQ(host_->calls_made, (std::vector<std::string>{"node-sev-info", "launch-security-info " + name,
                                                            "set-launch-security-state " + name}));
     EXPECT_EQ(backend.resumed, std::vector<std::string>{name});
-    const platform::TypedParams& sent = host_->injected.at(name);
+    const libvirt::TypedParams& sent = host_->injected.at(name);
     EXPECT_EQ(sent.size(), 2u);  // sev-secret-header and sev-secret; OVMF's secret area, no set-address
     EXPECT_EQ(from_base64(std::get<std::string>(sent.at("sev-secret-header"))).size(), 52u);
     // The decrypted packet is the secret table (GUID table of sev.md §10, libvirt padding).

@@ -7,6 +7,7 @@
 
 #include "ccvm/attestation/cca/verify_token.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "evidence_data.hpp"
 
 namespace ccvm::attestation::cca {
@@ -15,7 +16,7 @@ namespace {
 using test::flipped;
 using test::load_evidence;
 
-attestation::EvpPkeyPtr cpak() { return attestation::load_public_key(load_evidence("cca/tf-rmm-cpak.pem"), "cpak"); }
+EvpPkeyPtr cpak() { return attestation::load_public_key(load_evidence("cca/tf-rmm-cpak.pem"), "cpak"); }
 
 const attestation::Check& check(const attestation::CheckList& list, std::string_view name) {
     const attestation::Check* c = list.find(name);
@@ -90,12 +91,10 @@ TEST(CcaToken, MissingOrWrongCpakFails) {
     EXPECT_NE(check(none, "platform.signature").reason.find("--cpak"), std::string::npos);
     EXPECT_TRUE(check(none, "realm.signature").ok);
 
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> other(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"),
-                                                              EVP_PKEY_free);
+    EvpPkeyPtr other(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
     ASSERT_TRUE(other);
     EXPECT_FALSE(check(verify_token(t, other.get(), {}), "platform.signature").ok);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> p256(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"),
-                                                             EVP_PKEY_free);
+    EvpPkeyPtr p256(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     EXPECT_FALSE(check(verify_token(t, p256.get(), {}), "platform.signature").ok);
 }
 

@@ -17,6 +17,7 @@
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "evidence_data.hpp"
 #include "support/process.hpp"
 
@@ -30,7 +31,7 @@ namespace evidence = ccvm::attestation;
 constexpr const char* kQuote = "tdx/go-tdx-guest-quote-v4.dat";
 constexpr std::int64_t kJuly2023 = 1688173200;  // 2023-07-01T01:00:00Z, go-tdx-guest's test time
 
-attestation::X509Ptr quote_pck() {
+X509Ptr quote_pck() {
     const Quote q = parse_quote(load_evidence(kQuote), "quote");
     std::string_view pem = as_chars(q.qe_cert_data);
     while (!pem.empty() && pem.back() == '\0') pem.remove_suffix(1);
@@ -85,8 +86,7 @@ TEST(TdxCollateral, TruncatedSgxExtensionIsAnInputError) {
     X509* pck_raw = pck.get();
     // The extension value as openssl asn1parse shows it: 554 bytes starting 30 82 02 26.
     const Bytes der = [&] {
-        std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1),
-                                                                      ASN1_OBJECT_free);
+        Asn1ObjectPtr oid(OBJ_txt2obj("1.2.840.113741.1.13.1", 1));
         const ASN1_OCTET_STRING* d =
             X509_EXTENSION_get_data(X509_get_ext(pck_raw, X509_get_ext_by_OBJ(pck_raw, oid.get(), -1)));
         return Bytes(reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(d)),

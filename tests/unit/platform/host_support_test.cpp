@@ -1,5 +1,4 @@
-// The per-family host requirements: libvirt's version encoding, ordering, the domain-capabilities
-// launch-security types and the one-line refusal ccvmd gives at create.
+// The per-family host requirements and the one-line refusal ccvmd gives at create.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,17 +8,6 @@
 namespace ccvm::platform {
 namespace {
 
-TEST(HostSupport, VersionsDecodeAndOrderAsLibvirtEncodesThem) {
-    // virConnectGetLibVersion: major * 1,000,000 + minor * 1,000 + micro.
-    EXPECT_EQ(Version::from_libvirt(9000000).str(), "9.0.0");
-    EXPECT_EQ(Version::from_libvirt(10005000).str(), "10.5.0");
-    EXPECT_EQ(Version::from_libvirt(7002022).str(), "7.2.22");
-    EXPECT_LT(Version::from_libvirt(9000000), (Version{10, 5, 0}));
-    EXPECT_LT((Version{9, 2, 0}), (Version{10, 1, 0}));  // not a string comparison
-    EXPECT_LT((Version{10, 4, 99}), (Version{10, 5, 0}));
-    EXPECT_EQ((Version{10, 5, 0}), Version::from_libvirt(10005000));
-}
-
 TEST(HostSupport, EveryTeeFamilyHasExactlyOneRow) {
     for (TeeKind k : {TeeKind::sev, TeeKind::sev_es, TeeKind::sev_snp, TeeKind::tdx, TeeKind::cca, TeeKind::csv,
                       TeeKind::csv2, TeeKind::csv3}) {
@@ -28,24 +16,6 @@ TEST(HostSupport, EveryTeeFamilyHasExactlyOneRow) {
             rows += static_cast<int>(std::count(r.kinds.begin(), r.kinds.end(), k));
         EXPECT_EQ(rows, 1) << tee_name(k);
     }
-}
-
-TEST(HostSupport, LaunchSecurityTypesFromDomainCapabilities) {
-    // libvirt >= 10.x: the <launchSecurity> enum (formatdomaincaps "Launch security").
-    const std::string modern =
-        "<domainCapabilities><features><sev supported='yes'><cbitpos>51</cbitpos></sev>"
-        "<launchSecurity supported='yes'><enum name='sectype'><value>sev</value><value>sev-snp</value>"
-        "</enum></launchSecurity></features></domainCapabilities>";
-    EXPECT_EQ(launch_security_types(modern), (std::vector<std::string>{"sev", "sev-snp"}));
-    // libvirt 9.0: per-feature elements only.
-    const std::string old =
-        "<domainCapabilities><features><gic supported='no'/><sev supported='yes'>"
-        "<cbitpos>47</cbitpos></sev><sgx supported='no'/></features></domainCapabilities>";
-    EXPECT_EQ(launch_security_types(old), std::vector<std::string>{"sev"});
-    const std::string none =
-        "<domainCapabilities><features><sev supported='no'/><sgx supported='no'/>"
-        "<launchSecurity supported='no'/></features></domainCapabilities>";
-    EXPECT_TRUE(launch_security_types(none).empty());
 }
 
 TEST(HostSupport, RefusalNamesFamilyNeedsAndHost) {

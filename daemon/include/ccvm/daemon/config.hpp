@@ -23,6 +23,9 @@ struct DaemonConfig {
     std::string admin_group = "ccvm";  // members may change VMs (besides root)
     // Trust anchors for guest evidence handed to Attest, one subdirectory per family (ccvmd(8)).
     std::filesystem::path attestation_dir = "/etc/ccvm/attestation";
+    // The key broker URL guests reach (http[s]://HOST:PORT), written into the initdata ccvmd makes
+    // for a SEV-SNP, TDX or CCA VM whose spec names none. Empty: no such initdata.
+    std::string kbs_url;
 };
 
 // Parses the YAML text of a config file; `source` names it in errors (InputError "source: key: ...").

@@ -26,6 +26,7 @@ struct VmPlan {
     std::string domain_xml;
     Registers expected;  // measure_spec(): the registers the launch must produce
     std::vector<SecretRef> secrets;
+    Bytes init_data;  // the initdata binding (VmRecord::init_data), empty without initdata
     std::any native;  // the planner's own parsed spec, for the launch flows built on the same planner
 };
 

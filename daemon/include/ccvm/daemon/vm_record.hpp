@@ -70,6 +70,9 @@ struct VmRecord {
     Registers expected;                            // measure_spec() when the VM was created
     Bytes launch_measurement;                      // empty before the first measured launch
     std::optional<LaunchAttestation> attestation;  // none before the first launch
+    // The initdata binding the VM's evidence carries (SNP HOST_DATA, TDX MRCONFIGID, CCA
+    // personalization value): how a key broker finds the VM. Empty for a VM without initdata.
+    Bytes init_data;
 };
 
 }  // namespace ccvm::daemon

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "ccvm/base/bytes.hpp"
-#include "ccvm/launch-secret/openssl_handles.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::secret {
@@ -45,13 +45,13 @@ public:
     EVP_PKEY* get() const noexcept { return key_.get(); }
 
 private:
-    explicit P384PrivateKey(EvpPkey key) : key_(std::move(key)) {}
-    EvpPkey key_;
+    explicit P384PrivateKey(EvpPkeyPtr key) : key_(std::move(key)) {}
+    EvpPkeyPtr key_;
 };
 
 // Builds an OpenSSL public key from a point; throws InputError naming `what` when the point is not
 // on P-384.
-EvpPkey p384_public_key(const P384Point& point, std::string_view what);
+EvpPkeyPtr p384_public_key(const P384Point& point, std::string_view what);
 
 // Verifies an ECDSA-SHA-384 signature (used to check what ccvm signed, and by tests).
 bool p384_verify_sha384(const P384Point& point, ByteSpan message, const P384Signature& sig);

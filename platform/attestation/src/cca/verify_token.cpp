@@ -26,7 +26,7 @@ const char* curve_for_coordinate(std::size_t n) {
 }
 
 // COSE_Key labels (RFC 9052 section 7, RFC 9053 section 7.1.1): kty 1 = 2 (EC2), crv -1, x -2, y -3.
-attestation::EvpPkeyPtr cose_key(ByteSpan encoded) {
+EvpPkeyPtr cose_key(ByteSpan encoded) {
     const std::string what = "realm token RAK (COSE_Key)";
     const CborItem key = decode_cbor(encoded, what);
     const CborItem* kty = key.find(1, what);
@@ -91,7 +91,7 @@ void compare(const std::string& name, const Bytes& actual, const std::optional<B
 
 }  // namespace
 
-attestation::EvpPkeyPtr realm_attestation_key(const RealmClaims& realm) {
+EvpPkeyPtr realm_attestation_key(const RealmClaims& realm) {
     const ByteSpan rak(realm.rak);
     // RMM 1.0 EAC: the bare uncompressed point 0x04 || x || y.
     if (!rak.empty() && rak[0] == std::byte{0x04} && rak.size() % 2 == 1) {

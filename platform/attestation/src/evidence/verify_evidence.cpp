@@ -1,5 +1,8 @@
 #include "ccvm/attestation/verify_evidence.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "evidence/family_evidence.hpp"
 
 namespace ccvm::attestation {
@@ -35,6 +38,23 @@ std::string_view measurement_register(EvidenceFamily family) noexcept {
             break;
     }
     return "launch_digest";
+}
+
+std::optional<AgentEvidence> agent_evidence(const EvidenceRequest& request, AgentTee tee) {
+    const auto detected = detect_agent_evidence(request.evidence);
+    if (!detected) {
+        // SNP reports, TDX quotes and CCA tokens never begin with '{': such a file is JSON that is
+        // malformed or not agent evidence, and parsing it says what is wrong. A CSV report can.
+        const auto first = std::find_if(request.evidence.begin(), request.evidence.end(),
+                                        [](std::byte b) { return !std::isspace(static_cast<unsigned char>(b)); });
+        if (tee == AgentTee::csv || first == request.evidence.end() || *first != std::byte{'{'}) return std::nullopt;
+        return parse_agent_evidence(tee, request.evidence, request.source);
+    }
+    if (*detected != tee)
+        throw RequestError(RequestField::evidence,
+                           "'" + request.source + "' is " + std::string(agent_tee_name(*detected)) +
+                               " attestation-agent evidence, not " + std::string(agent_tee_name(tee)));
+    return parse_agent_evidence(tee, request.evidence, request.source);
 }
 
 std::optional<Bytes> sized(const std::optional<Bytes>& value, RequestField field, std::size_t size, bool up_to) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/openssl.hpp"
 
 namespace ccvm::attestation::snp {
 namespace {
@@ -22,7 +23,7 @@ constexpr const char* kOidCspId = "1.3.6.1.4.1.3704.1.5";
 
 // The DER content of extension `oid`, or nullopt when the certificate lacks it.
 std::optional<ByteSpan> extension_value(X509* cert, const char* oid) {
-    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> obj(OBJ_txt2obj(oid, 1), ASN1_OBJECT_free);
+    Asn1ObjectPtr obj(OBJ_txt2obj(oid, 1));
     if (!obj) return std::nullopt;
     int idx = X509_get_ext_by_OBJ(cert, obj.get(), -1);
     if (idx < 0) return std::nullopt;
@@ -39,8 +40,7 @@ std::optional<std::uint8_t> spl(X509* cert, const char* oid, std::string_view so
     auto v = extension_value(cert, oid);
     if (!v) return std::nullopt;
     const unsigned char* p = reinterpret_cast<const unsigned char*>(v->data());
-    std::unique_ptr<ASN1_INTEGER, decltype(&ASN1_INTEGER_free)> n(
-        d2i_ASN1_INTEGER(nullptr, &p, static_cast<long>(v->size())), ASN1_INTEGER_free);
+    Asn1IntegerPtr n(d2i_ASN1_INTEGER(nullptr, &p, static_cast<long>(v->size())));
     std::int64_t value = -1;
     if (!n || ASN1_INTEGER_get_int64(&value, n.get()) != 1 || value < 0 || value > 255)
         throw InputError(bad(source, oid, "is not an INTEGER between 0 and 255"));
@@ -52,8 +52,7 @@ std::optional<std::string> text(X509* cert, const char* oid) {
     auto v = extension_value(cert, oid);
     if (!v) return std::nullopt;
     const unsigned char* p = reinterpret_cast<const unsigned char*>(v->data());
-    std::unique_ptr<ASN1_STRING, decltype(&ASN1_STRING_free)> s(
-        d2i_ASN1_IA5STRING(nullptr, &p, static_cast<long>(v->size())), ASN1_STRING_free);
+    Asn1StringPtr s(d2i_ASN1_IA5STRING(nullptr, &p, static_cast<long>(v->size())));
     if (s)
         return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s.get())),
                            static_cast<std::size_t>(ASN1_STRING_length(s.get())));
@@ -66,8 +65,7 @@ std::optional<Bytes> octets(X509* cert, const char* oid) {
     if (!v) return std::nullopt;
     if (v->size() == 64 || v->size() == 8) return Bytes(v->begin(), v->end());
     const unsigned char* p = reinterpret_cast<const unsigned char*>(v->data());
-    std::unique_ptr<ASN1_OCTET_STRING, decltype(&ASN1_OCTET_STRING_free)> s(
-        d2i_ASN1_OCTET_STRING(nullptr, &p, static_cast<long>(v->size())), ASN1_OCTET_STRING_free);
+    Asn1OctetStringPtr s(d2i_ASN1_OCTET_STRING(nullptr, &p, static_cast<long>(v->size())));
     if (s && p == reinterpret_cast<const unsigned char*>(v->data()) + v->size()) {
         const auto* d = reinterpret_cast<const std::byte*>(ASN1_STRING_get0_data(s.get()));
         return Bytes(d, d + ASN1_STRING_length(s.get()));

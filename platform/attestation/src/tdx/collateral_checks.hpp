@@ -13,7 +13,7 @@ namespace ccvm::attestation::tdx {
 // "" when `leaf` chains to a root of `collateral` at `time` (through `untrusted` and the
 // collateral's intermediates), else the reason. With `use_crls` every certificate of the path must
 // also be covered by a current CRL of its issuer that does not revoke it.
-std::string verify_to_root(X509* leaf, const std::vector<attestation::X509Ptr>& untrusted, const Collateral& collateral,
+std::string verify_to_root(X509* leaf, const std::vector<X509Ptr>& untrusted, const Collateral& collateral,
                            std::int64_t time, bool use_crls);
 
 // "tcb_info.signature", "tcb_info.validity", "tcb_info.platform" (FMSPC, PCE-ID), "tcb_info.tdx_module"

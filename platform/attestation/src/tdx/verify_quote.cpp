@@ -12,6 +12,7 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "tdx/collateral_checks.hpp"
 
@@ -22,12 +23,12 @@ bool self_signed(X509* cert) { return X509_check_issued(cert, cert) == X509_V_OK
 
 }  // namespace
 
-std::string verify_to_root(X509* leaf, const std::vector<attestation::X509Ptr>& untrusted, const Collateral& collateral,
+std::string verify_to_root(X509* leaf, const std::vector<X509Ptr>& untrusted, const Collateral& collateral,
                            std::int64_t time, bool use_crls) {
-    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
+    X509StorePtr store(X509_STORE_new());
     std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> chain(sk_X509_new_null(),
                                                                      [](STACK_OF(X509) * s) { sk_X509_free(s); });
-    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), X509_STORE_CTX_free);
+    X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!store || !chain || !ctx) throw SystemError("OpenSSL: cannot allocate a certificate store");
     for (const auto& root : collateral.roots) X509_STORE_add_cert(store.get(), root.get());
     if (use_crls) {
@@ -50,7 +51,6 @@ std::string verify_to_root(X509* leaf, const std::vector<attestation::X509Ptr>& 
 namespace {
 
 using attestation::CheckList;
-using attestation::X509Ptr;
 
 // The PCK certificate first, then the rest of the chain the quote carries (type 5); else empty.
 std::vector<X509Ptr> quote_chain(const Quote& quote) {
@@ -63,7 +63,7 @@ std::vector<X509Ptr> quote_chain(const Quote& quote) {
 
 void check_quote_signature(const Quote& q, CheckList& out) {
     const ByteSpan key(q.attestation_key);
-    attestation::EvpPkeyPtr att;
+    EvpPkeyPtr att;
     try {
         att = attestation::ec_public_key("P-256", key.first(32), key.subspan(32), "quote attestation key");
     } catch (const InputError& e) {

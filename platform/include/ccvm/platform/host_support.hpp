@@ -9,28 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "ccvm/libvirt/host_capabilities.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::platform {
 
-struct Version {
-    unsigned major = 0, minor = 0, micro = 0;
-
-    // libvirt's encoding (virConnectGetLibVersion, virConnectGetVersion): major * 1e6 + minor * 1e3 + micro.
-    static Version from_libvirt(unsigned long long encoded) noexcept;
-    std::string str() const;  // "10.5.0"
-    auto operator<=>(const Version&) const = default;
-};
-
-// What ccvmd learns about its libvirt host, once.
-struct HostCapabilities {
-    std::string uri;
-    Version libvirt;
-    std::optional<Version> qemu;  // the QEMU driver's emulator version; none on other drivers
-    // The launch-security types the driver's domain capabilities list (sev, sev-snp, s390-pv, tdx,
-    // ...); none when the driver reports no domain capabilities at all (the test driver).
-    std::optional<std::vector<std::string>> launch_security;
-};
+// The host's versions and launch-security types, as the libvirt wrapper probes them.
+using libvirt::HostCapabilities;
+using libvirt::Version;
 
 // One TEE family's needs. `sectype` is libvirt's <launchSecurity type=...> and domain-capabilities
 // enum value; empty where ccvm passes the family to QEMU directly (Arm CCA, <qemu:commandline>).
@@ -45,10 +31,6 @@ struct FamilyRequirement {
 };
 
 const std::vector<FamilyRequirement>& family_requirements();
-
-// The launch-security types in a domain-capabilities document: the <launchSecurity> enum of libvirt
-// >= 10.x, or the older per-feature elements (<sev supported='yes'/>, <tdx .../>, <s390-pv .../>).
-std::vector<std::string> launch_security_types(std::string_view domcaps_xml);
 
 // Nothing when `host` can launch a `tee` guest; otherwise the one-line reason naming the family,
 // the versions it needs and what the host has.

@@ -1,6 +1,7 @@
 // The launch measurement a spec's VM will report, computed from the same VmSpec the XML comes from.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct Measurement {
     TeeKind tee = TeeKind::none;
     // Every register of the family: a value, or in not_computed with why (register_names(tee)).
     Registers registers;
+    // The initdata binding the evidence must carry (SNP HOST_DATA, TDX MRCONFIGID, CCA personalization
+    // value), when the spec names initdata.
+    std::optional<Bytes> init_data;
 
     bool operator==(const Measurement&) const = default;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
@@ -38,10 +39,7 @@ public:
     EVP_PKEY* pkey() const noexcept { return key_.get(); }
 
 private:
-    struct Free {
-        void operator()(EVP_PKEY* p) const noexcept;
-    };
-    std::unique_ptr<EVP_PKEY, Free> key_;
+    EvpPkeyPtr key_;
     std::array<std::byte, 65> point_{};
 };
 
@@ -70,10 +68,7 @@ public:
     SecretBytes decrypt(ByteSpan ciphertext, std::size_t plaintext_size) const;
 
 private:
-    struct Free {
-        void operator()(EVP_PKEY* p) const noexcept;
-    };
-    std::unique_ptr<EVP_PKEY, Free> key_;
+    EvpPkeyPtr key_;
     Sm2PublicKey public_;
 };
 

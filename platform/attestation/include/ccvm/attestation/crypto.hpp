@@ -1,35 +1,16 @@
-// OpenSSL plumbing shared by the evidence verifiers: owned handles, certificate and key loading,
-// raw (r, s) ECDSA verification and certificate-issued-by checks.
+// OpenSSL plumbing shared by the evidence verifiers (handles and errors: ccvm/base/openssl.hpp): certificate and key
+// loading, raw (r, s) ECDSA verification and certificate-issued-by checks.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::attestation {
-
-struct X509Free {
-    void operator()(X509* p) const noexcept { X509_free(p); }
-};
-struct EvpPkeyFree {
-    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
-struct X509CrlFree {
-    void operator()(X509_CRL* p) const noexcept { X509_CRL_free(p); }
-};
-using X509CrlPtr = std::unique_ptr<X509_CRL, X509CrlFree>;
-
-// The last OpenSSL error as one line (and clears the queue); "unknown error" when empty.
-std::string openssl_error();
 
 // One certificate, PEM or DER; throws InputError naming `source`.
 X509Ptr load_certificate(ByteSpan data, std::string_view source);

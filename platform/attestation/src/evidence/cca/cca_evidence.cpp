@@ -1,4 +1,5 @@
-// verify_evidence() for Arm CCA: the token, the CPAK, and the expected RIM, REMs and RPV.
+// verify_evidence() for Arm CCA: the token (CBOR or attestation-agent JSON {token}), the CPAK, and the expected
+// RIM, REMs and RPV.
 #include "ccvm/attestation/cca/verify_token.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
@@ -22,7 +23,8 @@ cca::TokenExpectations expectations(const ExpectedValues& x) {
 }  // namespace
 
 EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
-    const auto token = cca::parse_attestation_token(request.evidence, request.source);
+    const auto agent = agent_evidence(request, AgentTee::cca);
+    const auto token = cca::parse_attestation_token(agent ? agent->raw : request.evidence, request.source);
     const cca::TokenExpectations expected = expectations(request.expected);
 
     EvidenceResult out;

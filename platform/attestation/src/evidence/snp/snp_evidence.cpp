@@ -1,5 +1,5 @@
-// verify_evidence() for SEV-SNP: the report (binary or hex text), the VCEK/VLEK chain from files or
-// a cache directory, and the expected values.
+// verify_evidence() for SEV-SNP: the report (binary, hex text or attestation-agent JSON), the VCEK/VLEK chain from
+// files, a cache directory or the evidence's cert_chain, and the expected values.
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -52,11 +52,6 @@ std::optional<std::string> cached(const fs::path& dir, std::initializer_list<con
     return std::nullopt;
 }
 
-const std::string& required(const std::optional<std::string>& path, RequestField field) {
-    if (!path) throw RequestError(field, "required to check the signature of SNP evidence");
-    return *path;
-}
-
 X509Ptr one_certificate(const std::string& path, RequestField field) {
     auto certs = load_certificates(read_file(path), path);
     if (certs.size() != 1)
@@ -67,8 +62,10 @@ X509Ptr one_certificate(const std::string& path, RequestField field) {
 
 // The chain from the VCEK, ASK and ARK files, where the ASK file may be the KDS cert_chain (ASK then
 // ARK) and the certificate chain may name such a file or a cache directory (ark, ask, vcek or vlek
-// .pem/.der, as snpguest writes it); files named one by one win.
-snp::SigningChain signing_chain(const TrustAnchors& a) {
+// .pem/.der, as snpguest writes it); files named one by one win. Without a VCEK (and ASK) file, the
+// VCEK or VLEK (and ASK) of attestation-agent evidence's cert_chain are used: the chain check ties
+// them to the ARK root.
+snp::SigningChain signing_chain(const TrustAnchors& a, const AgentEvidence* agent) {
     std::optional<std::string> vek = a.vcek, ask = a.ask, ark = a.ark;
     if (a.cert_chain.size() > 1)
         throw RequestError(RequestField::cert_chain, "SNP takes one (a directory or the KDS cert_chain file)");
@@ -83,10 +80,25 @@ snp::SigningChain signing_chain(const TrustAnchors& a) {
         }
     }
     snp::SigningChain chain;
-    chain.vek = one_certificate(required(vek, RequestField::vcek), RequestField::vcek);
-    auto ask_certs = load_certificates(read_file(required(ask, RequestField::ask)), *ask);
-    if (ask_certs.size() > 2) throw RequestError(RequestField::ask, "'" + *ask + "' holds more than ASK and ARK");
-    chain.ask = std::move(ask_certs.front());
+    if (vek) {
+        chain.vek = one_certificate(*vek, RequestField::vcek);
+    } else if (agent != nullptr) {
+        chain.vek = snp_chain_certificate(*agent, "VCEK");
+        if (!chain.vek) chain.vek = snp_chain_certificate(*agent, "VLEK");
+    }
+    if (!chain.vek)
+        throw RequestError(RequestField::vcek, agent != nullptr ? "required to check the signature of SNP evidence "
+                                                                  "(the evidence's cert_chain has no VCEK or VLEK)"
+                                                                : "required to check the signature of SNP evidence");
+    std::vector<X509Ptr> ask_certs;
+    if (ask) {
+        ask_certs = load_certificates(read_file(*ask), *ask);
+        if (ask_certs.size() > 2) throw RequestError(RequestField::ask, "'" + *ask + "' holds more than ASK and ARK");
+        chain.ask = std::move(ask_certs.front());
+    } else if (agent != nullptr) {
+        chain.ask = snp_chain_certificate(*agent, "ASK");
+    }
+    if (!chain.ask) throw RequestError(RequestField::ask, "required to check the signature of SNP evidence");
     if (ark)
         chain.ark = one_certificate(*ark, RequestField::ark);
     else if (ask_certs.size() == 2)
@@ -112,13 +124,17 @@ snp::ReportExpectations expectations(const ExpectedValues& x) {
 }  // namespace
 
 EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
-    const Bytes raw = report_bytes(request);
+    const auto agent = agent_evidence(request, AgentTee::snp);
+    if (agent && request.report_format)
+        throw RequestError(RequestField::report_format,
+                           "'" + request.source + "' is attestation-agent evidence (JSON), not a binary or hex report");
+    const Bytes raw = agent ? agent->raw : report_bytes(request);
     const auto report = snp::parse_attestation_report(raw, request.source);
     const snp::ReportExpectations expected = expectations(request.expected);
 
     EvidenceResult out;
     if (request.check_signatures) {
-        out.checks = snp::verify_report(report, signing_chain(request.anchors), expected);
+        out.checks = snp::verify_report(report, signing_chain(request.anchors, agent ? &*agent : nullptr), expected);
     } else {
         note_signatures_not_checked(out.checks);
         snp::compare_report(report, expected, out.checks);

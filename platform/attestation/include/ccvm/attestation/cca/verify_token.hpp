@@ -20,7 +20,7 @@ struct TokenExpectations {
 };
 
 // The RAK from its claim: an uncompressed EC point or a COSE_Key (RFC 9053 section 7.1.1).
-attestation::EvpPkeyPtr realm_attestation_key(const RealmClaims& realm);
+EvpPkeyPtr realm_attestation_key(const RealmClaims& realm);
 
 // `cpak` may be null: the platform signature check then fails, saying so.
 attestation::CheckList verify_token(const AttestationToken& token, EVP_PKEY* cpak, const TokenExpectations& expected);

@@ -19,9 +19,9 @@ struct ReportExpectations {
 };
 
 struct SigningChain {
-    attestation::X509Ptr ark;  // AMD Root Key (self-signed)
-    attestation::X509Ptr ask;  // AMD SEV Key (or ASVK for a VLEK)
-    attestation::X509Ptr vek;  // VCEK or VLEK
+    X509Ptr ark;  // AMD Root Key (self-signed)
+    X509Ptr ask;  // AMD SEV Key (or ASVK for a VLEK)
+    X509Ptr vek;  // VCEK or VLEK
 };
 
 // Runs every check; never throws for a failed check (only for unusable input such as a

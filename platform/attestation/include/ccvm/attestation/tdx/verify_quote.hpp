@@ -17,9 +17,9 @@ namespace ccvm::attestation::tdx {
 // certificates), extra intermediates (the TCB Signing certificate, or a PCK chain the quote does
 // not embed), CRLs, and the signed TCB info and QE identity.
 struct Collateral {
-    std::vector<attestation::X509Ptr> roots;
-    std::vector<attestation::X509Ptr> intermediates;
-    std::vector<attestation::X509CrlPtr> crls;  // PCK CRL (Platform or Processor CA), Root CA CRL
+    std::vector<X509Ptr> roots;
+    std::vector<X509Ptr> intermediates;
+    std::vector<X509CrlPtr> crls;  // PCK CRL (Platform or Processor CA), Root CA CRL
     std::optional<TcbInfo> tcb_info;
     std::optional<QeIdentity> qe_identity;
 };

@@ -1,5 +1,5 @@
 // The process-wide fetched OpenSSL digest of each HashAlgo (hash.cpp), for code that drives EVP
-// contexts itself.
+// contexts itself (the streaming SEV digests, the evidence verifiers' signature checks).
 #pragma once
 
 #include <openssl/evp.h>

@@ -15,13 +15,13 @@
 
 #include "ccvm/base/bytes.hpp"
 #include "ccvm/base/error.hpp"
-#include "ccvm/platform/host_support.hpp"
+#include "ccvm/libvirt/host_capabilities.hpp"
 
 struct _virConnect;
 struct _virDomain;
 struct _virTypedParameter;
 
-namespace ccvm::platform {
+namespace ccvm::libvirt {
 
 struct LibvirtError : SystemError {
     LibvirtError(const std::string& message, int error_code, int error_domain)
@@ -104,7 +104,7 @@ public:
     void destroy();   // immediate stop
     void undefine();  // also removes a varstore libvirt created
     TypedParams launch_security_info() const;
-    SevLaunchInfo sev_launch_info() const { return platform::sev_launch_info(launch_security_info()); }
+    SevLaunchInfo sev_launch_info() const { return libvirt::sev_launch_info(launch_security_info()); }
     // The LAUNCH_SECRET packet: header and ciphertext in base64; `gpa` overrides where it lands.
     void set_launch_security_state(std::string_view header_b64, std::string_view secret_b64,
                                    std::optional<std::uint64_t> gpa);
@@ -167,8 +167,8 @@ private:
 };
 
 // The domain name of a domain XML document, and the document with `uuid` added after <name>
-// (used by define_domain; exposed for tests).
+// (used by define_domain; exposed for tests). InputError when `xml` is not well-formed.
 std::optional<std::string> domain_xml_name(std::string_view xml);
 std::string domain_xml_with_uuid(std::string_view xml, std::string_view uuid);
 
-}  // namespace ccvm::platform
+}  // namespace ccvm::libvirt

@@ -7,12 +7,15 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "ccvm/libvirt/connection.hpp"
 #include "ccvm/platform/domain_xml.hpp"
-#include "ccvm/platform/libvirt.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
-namespace ccvm::platform {
+namespace ccvm::libvirt {
 namespace {
+
+using platform::parse_vm_spec;
+using platform::render_domain_xml;
 
 constexpr const char* kUri = "test:///default";
 
@@ -334,9 +337,13 @@ TEST(DomainXmlText, NameAndUuidInsertion) {
     EXPECT_EQ(domain_xml_name(xml), "a&b");
     EXPECT_EQ(
         domain_xml_with_uuid(xml, "0f0e0d0c-0b0a-0908-0706-050403020100"),
-        "<domain type='kvm'>\n  <name>a&amp;b</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>\n</domain>\n");
+        "<domain type=\"kvm\">\n  <name>a&amp;b</name><uuid>0f0e0d0c-0b0a-0908-0706-050403020100</uuid>\n</domain>");
     EXPECT_EQ(domain_xml_name("<domain/>"), std::nullopt);
+    // A <name> elsewhere (here in a comment and in <metadata>) is not the domain's name.
+    EXPECT_EQ(domain_xml_name("<domain><!-- <name>x</name> --><metadata><name>y</name></metadata></domain>"),
+              std::nullopt);
+    EXPECT_THROW(domain_xml_name("<domain><name>x</domain>"), InputError);
 }
 
 }  // namespace
-}  // namespace ccvm::platform
+}  // namespace ccvm::libvirt

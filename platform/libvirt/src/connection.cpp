@@ -1,4 +1,4 @@
-#include "ccvm/platform/libvirt.hpp"
+#include "ccvm/libvirt/connection.hpp"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -6,11 +6,12 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "ccvm/base/encoding.hpp"
-#include "ccvm/platform/xml_element.hpp"
+#include "ccvm/libvirt/xml_document.hpp"
 
-namespace ccvm::platform {
+namespace ccvm::libvirt {
 namespace {
 
 struct SavedError {
@@ -100,25 +101,6 @@ int on_lifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* o
 }
 
 void free_box(void* opaque) { delete static_cast<CallbackBox*>(opaque); }
-
-std::string unescape_xml(std::string_view s) {
-    static const std::pair<std::string_view, char> entities[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&apos;", '\''}, {"&quot;", '"'}};
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-        bool matched = false;
-        for (const auto& [ent, c] : entities) {
-            if (s.substr(i, ent.size()) == ent) {
-                out += c;
-                i += ent.size();
-                matched = true;
-                break;
-            }
-        }
-        if (!matched) out += s[i++];
-    }
-    return out;
-}
 
 [[noreturn]] void bad_param(std::string_view source, const std::string& what) {
     throw LibvirtError("libvirt: " + std::string(source) + " " + what, VIR_ERR_INTERNAL_ERROR, VIR_FROM_NONE);
@@ -410,16 +392,27 @@ HostCapabilities LibvirtConnection::probe_host() {
         virResetLastError();
         return host;  // the driver has no domain capabilities: no launch security either
     }
-    host.launch_security = launch_security_types(caps.get());
+    try {
+        host.launch_security = launch_security_types(caps.get());
+    } catch (const InputError& e) {  // libvirt's own document: a host failure, not the caller's input
+        throw LibvirtError("libvirt: " + std::string(e.what()), VIR_ERR_XML_ERROR, VIR_FROM_NONE);
+    }
     return host;
 }
 
 Domain LibvirtConnection::define_domain(const std::string& xml) {
     std::string doc = xml;
-    if (xml.find("<uuid>") == std::string::npos) {
-        if (auto name = domain_xml_name(xml)) {
-            if (auto existing = lookup_domain(*name)) doc = domain_xml_with_uuid(xml, existing->uuid());
+    try {
+        XmlDocument parsed = XmlDocument::parse(xml, "domain XML");
+        const XmlNode root = parsed.root();
+        if (std::optional<XmlNode> name = root.child("name"); name && !root.child("uuid")) {
+            if (auto existing = lookup_domain(name->text())) {
+                name->insert_after("uuid", existing->uuid());
+                doc = parsed.serialize();
+            }
         }
+    } catch (const InputError&) {
+        // Not well-formed: libvirt refuses it below, with its own message and error code.
     }
     virDomainPtr d = virDomainDefineXMLFlags(conn_.get(), doc.c_str(), 0);
     if (d == nullptr) throw_last_error("define domain");
@@ -459,21 +452,18 @@ EventSubscription LibvirtConnection::subscribe_lifecycle(std::function<void(cons
 }
 
 std::optional<std::string> domain_xml_name(std::string_view xml) {
-    auto begin = xml.find("<name>");
-    if (begin == std::string_view::npos) return std::nullopt;
-    begin += 6;
-    auto end = xml.find("</name>", begin);
-    if (end == std::string_view::npos) return std::nullopt;
-    return unescape_xml(xml.substr(begin, end - begin));
+    const XmlDocument doc = XmlDocument::parse(xml, "domain XML");
+    const std::optional<XmlNode> name = doc.root().child("name");
+    if (!name) return std::nullopt;
+    return name->text();
 }
 
 std::string domain_xml_with_uuid(std::string_view xml, std::string_view uuid) {
-    std::string out(xml);
-    auto pos = out.find("</name>");
-    if (pos == std::string::npos) return out;
-    pos += 7;
-    out.insert(pos, "<uuid>" + xml_escape(uuid) + "</uuid>");
-    return out;
+    XmlDocument doc = XmlDocument::parse(xml, "domain XML");
+    std::optional<XmlNode> name = doc.root().child("name");
+    if (!name) return std::string(xml);
+    name->insert_after("uuid", uuid);
+    return doc.serialize();
 }
 
-}  // namespace ccvm::platform
+}  // namespace ccvm::libvirt
