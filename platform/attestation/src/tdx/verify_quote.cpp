@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "ccvm/attestation/request_error.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -101,14 +102,14 @@ void check_pck(const Quote& q, const Collateral* collateral, std::int64_t time, 
     }
     X509* pck = chain.front().get();
     if (!collateral)
-        out.fail("pck.chain", "no trusted root: give a collateral directory holding the Intel SGX Root CA certificate");
+        out.fail("pck.chain", "no trusted root: give --collateral DIR holding the Intel SGX Root CA certificate");
     else if (std::string why = verify_to_root(pck, chain, *collateral, time, false); !why.empty())
-        out.fail("pck.chain", "PCK certificate chain does not verify to a root in the collateral: " + why);
+        out.fail("pck.chain", "PCK certificate chain does not verify to a root in --collateral: " + why);
     else
         out.pass("pck.chain", "PCK certificate (" + attestation::common_name(pck) + ") chains to a trusted root");
     if (collateral && !collateral->crls.empty()) {
         if (std::string why = verify_to_root(pck, chain, *collateral, time, true); !why.empty())
-            out.fail("pck.revocation", "PCK chain against the CRLs in the collateral: " + why);
+            out.fail("pck.revocation", "PCK chain against the CRLs in --collateral: " + why);
         else
             out.pass("pck.revocation", "no certificate of the PCK chain is revoked (" +
                                            std::to_string(collateral->crls.size()) + " CRLs, all current)");
@@ -138,11 +139,11 @@ void compare(const char* name, ByteSpan actual, const std::optional<Bytes>& expe
 Collateral load_collateral(const std::string& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw InputError("collateral: '" + dir + "' is not a directory");
+    if (!fs::is_directory(dir, ec)) throw RequestError(RequestField::collateral, "'" + dir + "' is not a directory");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file()) files.push_back(entry.path());
-    if (ec) throw InputError("collateral: cannot list '" + dir + "': " + ec.message());
+    if (ec) throw RequestError(RequestField::collateral, "cannot list '" + dir + "': " + ec.message());
     std::sort(files.begin(), files.end());
     Collateral c;
     for (const auto& path : files) {
@@ -160,7 +161,8 @@ Collateral load_collateral(const std::string& dir) {
         }
     }
     if (c.roots.empty())
-        throw InputError("collateral: no self-signed root certificate (*.pem, *.crt, *.cer, *.der) in '" + dir + "'");
+        throw RequestError(RequestField::collateral,
+                           "no self-signed root certificate (*.pem, *.crt, *.cer, *.der) in '" + dir + "'");
     return c;
 }
 
