@@ -11,6 +11,7 @@ PACKAGES=(
   libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils ovmf
   libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev systemd dbus
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
+  nlohmann-json3-dev libcpp-httplib-dev python3-jwcrypto
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
   libxml2-dev libxml2-utils nlohmann-json3-dev libcpp-httplib-dev python3-jwcrypto clang-format
