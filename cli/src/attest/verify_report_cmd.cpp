@@ -91,9 +91,10 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--mode", args->mode, "Evidence family: snp, tdx, csv or cca");
     v->add_flag("--json", args->json, "Print every check as JSON");
     v->add_option("--spec", args->spec, "VM spec whose registers the evidence must match (replaces --expected-*)");
-    v->add_option("--report", args->report, "Attestation report file (SNP, CSV)");
+    v->add_option("--report", args->report, "Attestation report file (SNP, CSV), or attestation-agent evidence JSON");
     v->add_option("--report-format", args->report_format, "Report encoding: bin or hex");
-    v->add_option("--vcek", args->vcek, "VCEK (or VLEK) certificate");
+    v->add_option("--vcek", args->vcek,
+                  "VCEK (or VLEK) certificate (default: the cert_chain of attestation-agent evidence)");
     v->add_option("--ask", args->ask, "ASK certificate");
     v->add_option("--ark", args->ark, "ARK certificate");
     v->add_option("--expected-measurement", args->expected_measurement, "Expected launch measurement (hex)");
@@ -102,7 +103,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
                   "Expected report data (hex, up to 64 bytes, zero-padded; SNP REPORT_DATA, TDX REPORTDATA, CCA realm "
                   "challenge)");
     v->add_option("--expected-policy", args->expected_policy, "Expected SNP guest policy (0x... or decimal)");
-    v->add_option("--quote", args->quote, "TDX quote file");
+    v->add_option("--quote", args->quote, "TDX quote file, or attestation-agent evidence JSON {quote, cc_eventlog}");
     v->add_option("--collateral", args->collateral,
                   "TDX: directory with root/intermediate certificates, *.crl, tcb_info.json, qe_identity.json");
     v->add_option("--verification-time", args->verification_time,
@@ -112,7 +113,7 @@ void add_verify_report_command(CLI::App& app, Commands& commands) {
     v->add_option("--expected-mrtd", args->expected_mrtd, "Expected MRTD (hex)");
     v->add_option("--event-log", args->event_log,
                   "CC event log (CCEL data) to replay against the RTMRs (TDX: SHA-384, CSV v2/v3: SM3)");
-    v->add_option("--token", args->token, "CCA attestation token (CBOR)");
+    v->add_option("--token", args->token, "CCA attestation token (CBOR), or attestation-agent evidence JSON {token}");
     v->add_option("--cpak", args->cpak, "CCA platform attestation key (PEM)");
     v->add_option("--cert-chain", args->cert_chain,
                   "CSV: HRK file, then HSK||CEK file (or a directory); SNP: KDS cert_chain file or cache directory");

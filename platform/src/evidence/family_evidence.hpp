@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "ccvm/attestation/agent_evidence.hpp"
 #include "ccvm/platform/verify_evidence.hpp"
 
 namespace ccvm::platform::evidence {
@@ -18,6 +19,11 @@ EvidenceResult verify_cca_evidence(const EvidenceRequest& request);
 // A hex value of exactly `size` bytes (or at most `size` when `up_to`); nullopt when absent.
 std::optional<Bytes> hex_value(const std::optional<std::string>& value, std::string_view flag, std::size_t size,
                                bool up_to = false);
+
+// The request's evidence parsed as attestation-agent evidence JSON of `tee` (detected by content);
+// nullopt when it is not agent evidence (a binary report, quote or token). InputError when it is
+// agent evidence of another family, or malformed.
+std::optional<AgentEvidence> agent_evidence(const EvidenceRequest& request, AgentTee tee, std::string_view flag);
 
 // What a spec expects of the evidence: the registers measure_spec computed, the ones it could not
 // (with why), and the spec itself for its TEE options.

@@ -59,6 +59,15 @@ std::optional<Bytes> hex_value(const std::optional<std::string>& value, std::str
     return b;
 }
 
+std::optional<AgentEvidence> agent_evidence(const EvidenceRequest& request, AgentTee tee, std::string_view flag) {
+    const auto detected = detect_agent_evidence(request.evidence);
+    if (!detected) return std::nullopt;
+    if (*detected != tee)
+        throw InputError(std::string(flag) + ": '" + request.source + "' is " + std::string(agent_tee_name(*detected)) +
+                         " attestation-agent evidence, not " + std::string(agent_tee_name(tee)));
+    return parse_agent_evidence(tee, request.evidence, request.source);
+}
+
 SpecRegisters::SpecRegisters(const SpecReference& ref) : spec_(ref.spec) {
     if (spec_ == nullptr) return;
     const json::Value measured = ref.measured.is_null() ? measure_spec(*spec_) : ref.measured;

@@ -1,4 +1,5 @@
-// verify_evidence() for Arm CCA: the token, the CPAK, and the expected RIM/REMs/RPV from flags or a spec.
+// verify_evidence() for Arm CCA: the token (CBOR or attestation-agent JSON), the CPAK, and the expected RIM/REMs/RPV
+// from flags or a spec.
 #include "ccvm/attestation/cca/verify_token.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
@@ -30,7 +31,8 @@ cca::TokenExpectations expectations(const EvidenceRequest& r, const SpecRegister
 }  // namespace
 
 EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
-    const auto token = cca::parse_attestation_token(request.evidence, request.source);
+    const auto agent = agent_evidence(request, AgentTee::cca, "--token");
+    const auto token = cca::parse_attestation_token(agent ? agent->raw : request.evidence, request.source);
     const SpecRegisters spec(request.spec);
     const cca::TokenExpectations expected = expectations(request, spec);
 

@@ -2,7 +2,6 @@
 // chain, and the expected values from flags or a spec.
 #include <filesystem>
 
-#include "ccvm/attestation/csv/evidence_json.hpp"
 #include "ccvm/attestation/csv/report_verifier.hpp"
 #include "ccvm/attestation/event_log_check.hpp"
 #include "ccvm/base/encoding.hpp"
@@ -91,13 +90,13 @@ json::Value registers(const AttestationReport& r) {
 
 // The CC event log replayed against the V2/V3 report's RTMR1..4 (RTMR0 is not logged; trustee
 // deps/verifier/src/csv/mod.rs compares the same registers).
-void check_csv_event_log(const AttestationReport& report, const std::string& path, CheckList& out) {
+void check_csv_event_log(const AttestationReport& report, ByteSpan log, const std::string& source, CheckList& out) {
     if (report.version == ReportVersion::v1)
-        throw InputError("--event-log " + path + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
+        throw InputError("--event-log " + source + ": a CSV v1 attestation report carries no RTMRs (v2 and v3 do)");
     LoggedRegisters rtmrs{CcPlatform::csv, {}, "report"};
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
         rtmrs.values[mr - 1] = report.rtmr[cc_register_number(CcPlatform::csv, mr)];
-    check_event_log(read_file(path), path, rtmrs, out);
+    check_event_log(log, source, rtmrs, out);
 }
 
 }  // namespace
@@ -105,9 +104,9 @@ void check_csv_event_log(const AttestationReport& report, const std::string& pat
 EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
     if (request.check_signatures && request.anchors.cert_chain.empty())
         throw InputError("attest verify-report --mode csv: --cert-chain is required (HRK file, then HSK||CEK file)");
-    Bytes raw = request.evidence;
-    // A JSON document is attester evidence (trustee form) wrapping the report.
-    if (!raw.empty() && raw.front() == std::byte{'{'}) raw = report_from_evidence_json(as_chars(raw), request.source);
+    // Attestation-agent evidence (trustee form) wraps the report and may carry the CC event log.
+    const auto agent = agent_evidence(request, AgentTee::csv, "--report");
+    const Bytes raw = agent ? agent->raw : request.evidence;
     const SpecRegisters spec(request.spec);
     const ReportExpectations expected = expectations(request, spec);
     const AttestationReport report = AttestationReport::parse(raw, request.source);
@@ -120,7 +119,10 @@ EvidenceResult verify_csv_evidence(const EvidenceRequest& request) {
         compare_report(report, expected, out.checks);
     }
     spec.note_not_compared(out.checks, {{"launch_digest", "measurement"}});
-    if (request.event_log) check_csv_event_log(report, *request.event_log, out.checks);
+    if (request.event_log)
+        check_csv_event_log(report, read_file(*request.event_log), *request.event_log, out.checks);
+    else if (agent && !agent->event_log.empty() && report.version != ReportVersion::v1)
+        check_csv_event_log(report, agent->event_log, request.source + ": cc_eventlog", out.checks);
     out.registers = registers(report);
     return out;
 }

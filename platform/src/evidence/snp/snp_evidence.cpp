@@ -1,5 +1,5 @@
-// verify_evidence() for SEV-SNP: the report (binary or hex text), the VCEK/VLEK chain from files or
-// a cache directory, and the expected values from flags or a spec.
+// verify_evidence() for SEV-SNP: the report (binary, hex text or attestation-agent JSON), the VCEK/VLEK chain from
+// files or a cache directory, and the expected values from flags or a spec.
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -48,11 +48,6 @@ std::optional<std::string> cached(const fs::path& dir, std::initializer_list<con
     return std::nullopt;
 }
 
-const std::string& required(const std::optional<std::string>& path, std::string_view flag) {
-    if (!path) throw InputError("attest verify-report --mode snp: " + std::string(flag) + " is required");
-    return *path;
-}
-
 X509Ptr one_certificate(const std::string& path, std::string_view flag) {
     auto certs = load_certificates(read_file(path), path);
     if (certs.size() != 1)
@@ -63,8 +58,9 @@ X509Ptr one_certificate(const std::string& path, std::string_view flag) {
 
 // The chain from --vcek/--ask/--ark, where --ask may be the KDS cert_chain (ASK then ARK) and
 // --cert-chain may name such a file or a cache directory (ark, ask, vcek or vlek .pem/.der, as
-// snpguest writes it); explicit flags win.
-snp::SigningChain signing_chain(const TrustAnchors& a) {
+// snpguest writes it); explicit flags win. Without --vcek (and --ask), the VCEK or VLEK (and ASK)
+// of attestation-agent evidence's cert_chain are used: the chain check ties them to the --ark root.
+snp::SigningChain signing_chain(const TrustAnchors& a, const AgentEvidence* agent) {
     std::optional<std::string> vek = a.vcek, ask = a.ask, ark = a.ark;
     if (a.cert_chain.size() > 1)
         throw InputError("--cert-chain: give it once for --mode snp (a directory or the KDS cert_chain file)");
@@ -79,10 +75,25 @@ snp::SigningChain signing_chain(const TrustAnchors& a) {
         }
     }
     snp::SigningChain chain;
-    chain.vek = one_certificate(required(vek, "--vcek"), "--vcek");
-    auto ask_certs = load_certificates(read_file(required(ask, "--ask")), *ask);
-    if (ask_certs.size() > 2) throw InputError("--ask: '" + *ask + "' holds more than ASK and ARK");
-    chain.ask = std::move(ask_certs.front());
+    if (vek) {
+        chain.vek = one_certificate(*vek, "--vcek");
+    } else if (agent != nullptr) {
+        chain.vek = snp_chain_certificate(*agent, "VCEK");
+        if (!chain.vek) chain.vek = snp_chain_certificate(*agent, "VLEK");
+    }
+    if (!chain.vek)
+        throw InputError(agent != nullptr ? "attest verify-report --mode snp: --vcek is required (the evidence's "
+                                            "cert_chain has no VCEK or VLEK)"
+                                          : "attest verify-report --mode snp: --vcek is required");
+    std::vector<X509Ptr> ask_certs;
+    if (ask) {
+        ask_certs = load_certificates(read_file(*ask), *ask);
+        if (ask_certs.size() > 2) throw InputError("--ask: '" + *ask + "' holds more than ASK and ARK");
+        chain.ask = std::move(ask_certs.front());
+    } else if (agent != nullptr) {
+        chain.ask = snp_chain_certificate(*agent, "ASK");
+    }
+    if (!chain.ask) throw InputError("attest verify-report --mode snp: --ask is required");
     if (ark)
         chain.ark = one_certificate(*ark, "--ark");
     else if (ask_certs.size() == 2)
@@ -115,14 +126,18 @@ snp::ReportExpectations expectations(const EvidenceRequest& r, const SpecRegiste
 }  // namespace
 
 EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
-    const Bytes raw = report_bytes(request);
+    const auto agent = agent_evidence(request, AgentTee::snp, "--report");
+    if (agent && request.report_format)
+        throw InputError("--report-format: '" + request.source +
+                         "' is attestation-agent evidence (JSON), not a binary or hex report");
+    const Bytes raw = agent ? agent->raw : report_bytes(request);
     const auto report = snp::parse_attestation_report(raw, request.source);
     const SpecRegisters spec(request.spec);
     const snp::ReportExpectations expected = expectations(request, spec);
 
     EvidenceResult out;
     if (request.check_signatures) {
-        out.checks = snp::verify_report(report, signing_chain(request.anchors), expected);
+        out.checks = snp::verify_report(report, signing_chain(request.anchors, agent ? &*agent : nullptr), expected);
     } else {
         note_signatures_not_checked(out.checks);
         snp::compare_report(report, expected, out.checks);

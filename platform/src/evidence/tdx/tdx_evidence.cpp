@@ -1,5 +1,5 @@
-// verify_evidence() for TDX: the quote, the collateral directory, the expected registers from
-// flags or a spec, and the optional CC event log replay.
+// verify_evidence() for TDX: the quote (binary or attestation-agent JSON), the collateral directory, the expected
+// registers from flags or a spec, and the optional CC event log replay.
 #include "ccvm/attestation/tdx/event_log_check.hpp"
 #include "ccvm/attestation/tdx/verify_quote.hpp"
 #include "ccvm/base/encoding.hpp"
@@ -31,7 +31,10 @@ tdx::QuoteExpectations expectations(const EvidenceRequest& r, const SpecRegister
 }  // namespace
 
 EvidenceResult verify_tdx_evidence(const EvidenceRequest& request) {
-    const auto quote = tdx::parse_quote(request.evidence, request.source);
+    // Attestation-agent evidence carries the quote and, optionally, the CC event log (an
+    // --event-log file replaces it).
+    const auto agent = agent_evidence(request, AgentTee::tdx, "--quote");
+    const auto quote = tdx::parse_quote(agent ? agent->raw : request.evidence, request.source);
     std::optional<tdx::Collateral> collateral;
     if (request.anchors.collateral) collateral = tdx::load_collateral(*request.anchors.collateral);
     const SpecRegisters spec(request.spec);
@@ -43,7 +46,10 @@ EvidenceResult verify_tdx_evidence(const EvidenceRequest& request) {
     EvidenceResult out;
     out.checks = tdx::verify_quote(quote, collateral ? &*collateral : nullptr, expectations(request, spec), options);
     spec.note_not_compared(out.checks);
-    if (request.event_log) tdx::check_event_log(quote, read_file(*request.event_log), *request.event_log, out.checks);
+    if (request.event_log)
+        tdx::check_event_log(quote, read_file(*request.event_log), *request.event_log, out.checks);
+    else if (agent && !agent->event_log.empty())
+        tdx::check_event_log(quote, agent->event_log, request.source + ": cc_eventlog", out.checks);
 
     json::Value& regs = out.registers;
     regs.set("version", quote.version);
