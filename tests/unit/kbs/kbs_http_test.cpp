@@ -1,0 +1,159 @@
+// The KBS over loopback HTTP with the project's own client: protocol refusals that need no evidence
+// (version, TEE, sessions, paths, body limit) and the listen-address parser.
+#include <gtest/gtest.h>
+
+#include <httplib.h>
+
+#include "ccvm/base/error.hpp"
+#include "ccvm/kbs/client.hpp"
+#include "ccvm/kbs/http_server.hpp"
+#include "ccvm/kbs/key_broker.hpp"
+
+namespace ccvm::kbs {
+namespace {
+
+struct NoVms : VmDirectory {
+    std::optional<VmMatch> find(attestation::AgentTee, std::span<const std::byte>, std::string& why) override {
+        why = "no VM is running";
+        return std::nullopt;
+    }
+    SecureBytes read_resource(const std::string&, const ResourcePath&) override { throw InputError("absent"); }
+};
+
+struct Lines : AuditSink {
+    std::mutex mu;
+    std::vector<std::string> lines;
+    void record(const AuditEvent& e) override {
+        std::lock_guard lock(mu);
+        lines.push_back(e.line());
+    }
+};
+
+nlohmann::json body_json(const std::string& body) { return nlohmann::json::parse(body); }
+
+class KbsHttp : public ::testing::Test {
+protected:
+    NoVms vms;
+    Lines audit;
+    KeyBroker broker{KbsConfig{}, vms, audit};
+    HttpServer server{broker, HttpServerConfig{"127.0.0.1:0", {}, {}, 4, 4096}};
+    std::unique_ptr<httplib::Client> http;
+
+    void SetUp() override {
+        server.start();
+        http = std::make_unique<httplib::Client>("127.0.0.1", server.port());
+    }
+    httplib::Result auth(const std::string& version, const std::string& tee = "snp") {
+        return http->Post("/kbs/v0/auth",
+                          nlohmann::json{{"version", version}, {"tee", tee}, {"extra-params", ""}}.dump(),
+                          "application/json");
+    }
+};
+
+TEST_F(KbsHttp, AuthAnswersChallengeAndCookie) {
+    const auto r = auth("0.4.0");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    const auto challenge = body_json(r->body);
+    // 32 random bytes in standard base64: 44 characters.
+    EXPECT_EQ(challenge.at("nonce").get<std::string>().size(), 44u);
+    EXPECT_EQ(challenge.at("extra-params"), "");
+    const std::string cookie = r->get_header_value("Set-Cookie");
+    EXPECT_EQ(cookie.rfind("kbs-session-id=", 0), 0u) << cookie;
+    EXPECT_NE(cookie.find("Max-Age=300"), std::string::npos);
+    // Two sessions never share a nonce or an id.
+    const auto r2 = auth("0.4.0");
+    EXPECT_NE(body_json(r2->body).at("nonce"), challenge.at("nonce"));
+    EXPECT_NE(r2->get_header_value("Set-Cookie"), cookie);
+}
+
+TEST_F(KbsHttp, AuthChecksVersionAndTeeAsTrustee) {
+    for (const char* v : {"0.1.1", "0.3.0", "0.4.1", "1.0.0", "0.4.0-rc1"}) {
+        const auto r = auth(v);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 401) << v;
+        const auto e = body_json(r->body);
+        EXPECT_EQ(e.at("type"), "https://github.com/confidential-containers/kbs/errors/AttestationError");
+        EXPECT_NE(e.at("detail").get<std::string>().find("Version Mismatch"), std::string::npos) << v;
+    }
+    EXPECT_EQ(auth("0.4.0+build7")->status, 200);  // semver ignores build metadata
+    EXPECT_NE(body_json(auth("four")->body).at("detail").get<std::string>().find("parse"), std::string::npos);
+    EXPECT_EQ(auth("0.4.0", "sgx")->status, 401);
+    EXPECT_EQ(http->Post("/kbs/v0/auth", "{not json", "application/json")->status, 401);
+}
+
+TEST_F(KbsHttp, AttestWithoutSessionIsRefused) {
+    const auto none = http->Post("/kbs/v0/attest", "{}", "application/json");
+    EXPECT_EQ(none->status, 401);
+    EXPECT_NE(body_json(none->body).at("detail").get<std::string>().find("cookie not found"), std::string::npos);
+    const auto unknown = http->Post("/kbs/v0/attest", {{"Cookie", "kbs-session-id=0123"}}, "{}", "application/json");
+    EXPECT_EQ(unknown->status, 401);
+    EXPECT_NE(body_json(unknown->body).at("detail").get<std::string>().find("session not found"), std::string::npos);
+}
+
+TEST_F(KbsHttp, MalformedAttestationSpendsTheChallenge) {
+    const auto a = auth("0.4.0");
+    const std::string cookie = a->get_header_value("Set-Cookie").substr(0, a->get_header_value("Set-Cookie").find(';'));
+    const auto first = http->Post("/kbs/v0/attest", {{"Cookie", cookie}}, "[]", "application/json");
+    EXPECT_EQ(first->status, 401);
+    const auto again = http->Post("/kbs/v0/attest", {{"Cookie", cookie}}, "{}", "application/json");
+    EXPECT_EQ(again->status, 401);
+    EXPECT_NE(body_json(again->body).at("detail").get<std::string>().find("already used"), std::string::npos);
+    ASSERT_EQ(audit.lines.size(), 1u);  // one attestation line for the first attempt
+    EXPECT_NE(audit.lines[0].find("verdict=refused"), std::string::npos);
+}
+
+TEST_F(KbsHttp, ResourceNeedsAnAttestedSession) {
+    const auto r = http->Get("/kbs/v0/resource/default/key/disk");
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(body_json(r->body).at("type"), "https://github.com/confidential-containers/kbs/errors/TokenNotFound");
+    const auto a = auth("0.4.0");
+    const std::string cookie = a->get_header_value("Set-Cookie").substr(0, a->get_header_value("Set-Cookie").find(';'));
+    EXPECT_EQ(http->Get("/kbs/v0/resource/default/key/disk", {{"Cookie", cookie}})->status, 401);  // not attested
+    for (const char* bad :
+         {"/kbs/v0/resource/a/b", "/kbs/v0/resource/a/b/c/d", "/kbs/v0/resource/a/../c", "/kbs/v0/resource/a//c"}) {
+        const auto p = http->Get(bad);
+        EXPECT_EQ(p->status, 404) << bad;
+        EXPECT_EQ(body_json(p->body).at("type"),
+                  "https://github.com/confidential-containers/kbs/errors/InvalidRequestPath");
+    }
+    EXPECT_EQ(http->Get("/kbs/v0/unknown")->status, 404);
+}
+
+TEST_F(KbsHttp, OversizedBodyIs413) {
+    const std::string big(8192, 'x');
+    const auto r = http->Post("/kbs/v0/attest", big, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+    EXPECT_TRUE(audit.lines.empty());  // never reached the broker
+}
+
+TEST_F(KbsHttp, StopIsIdempotentAndFreesThePort) {
+    const int port = server.port();
+    server.stop();
+    server.stop();
+    EXPECT_FALSE(httplib::Client("127.0.0.1", port).Get("/kbs/v0/resource/a/b/c"));
+}
+
+TEST(ParseListen, Forms) {
+    EXPECT_EQ(parse_listen("127.0.0.1:8080").host, "127.0.0.1");
+    EXPECT_EQ(parse_listen("127.0.0.1:8080").port, 8080);
+    EXPECT_EQ(parse_listen("[::1]:0").host, "::1");
+    EXPECT_EQ(parse_listen("0.0.0.0:65535").port, 65535);
+    for (const char* bad : {"8080", ":80", "::1:80", "host:99999", "host:", "host:8o"})
+        EXPECT_THROW(parse_listen(bad), InputError) << bad;
+}
+
+TEST(HttpServerConfigCheck, TlsNeedsBothFilesAndValidOnes) {
+    NoVms vms;
+    Lines audit;
+    KeyBroker broker(KbsConfig{}, vms, audit);
+    HttpServer half(broker, HttpServerConfig{"127.0.0.1:0", std::filesystem::path("cert.pem"), {}});
+    EXPECT_THROW(half.start(), InputError);
+    HttpServer missing(broker, HttpServerConfig{"127.0.0.1:0", std::filesystem::path("/nonexistent/cert.pem"),
+                                                std::filesystem::path("/nonexistent/key.pem")});
+    EXPECT_THROW(missing.start(), InputError);
+}
+
+}  // namespace
+}  // namespace ccvm::kbs
