@@ -10,6 +10,7 @@
 #include "ccvm/base/echo_input.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/platform/initdata.hpp"
 
 namespace ccvm::daemon {
 
@@ -156,6 +157,11 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
             }
         } else if (key == "admin_group") {
             config.admin_group = value;
+        } else if (key == "kbs_url") {
+            if (!platform::is_plain_kbs_url(value))
+                throw InputError(where(source, item.second) + ": kbs_url '" + echo_input(value) +
+                                 "' is not an http:// or https:// URL without quotes, spaces or backslashes");
+            config.kbs_url = value;
         } else if (key == "attestation_dir") {
             if (value.empty() || value.front() != '/')
                 throw InputError(where(source, item.second) + ": attestation_dir must be an absolute path");
@@ -168,13 +174,6 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
             config.kbs_tls_key = absolute_path(at, key, value);
         } else if (key == "kbs_session_ttl") {
             config.kbs_session_ttl = parse_ttl(value, at);
-        } else if (key == "kbs_url") {
-            if (!(value.starts_with("http://") || value.starts_with("https://")) || value.size() > 2048 ||
-                std::any_of(value.begin(), value.end(),
-                            [](char c) { return std::isgraph(static_cast<unsigned char>(c)) == 0; }))
-                throw InputError(at + ": kbs_url '" + echo_input(value) +
-                                 "' is not an http:// or https:// URL without spaces");
-            config.kbs_url = value;
         } else {
             throw InputError(where(source, item.first) + ": unknown key '" + key + "'");
         }

@@ -33,6 +33,9 @@ LaunchOutcome DirectLaunch::launch(VmBackend& backend, const VmPlan& plan, std::
     backend.start(plan.name, false);
     LaunchOutcome outcome;
     outcome.state = VmState::running;
+    if (backend_name_ == "simulated" && plan.tee != "none")
+        outcome.reason = "simulated " + plan.tee +
+                         " launch: running on the test hypervisor without its launch security; not confidential";
     json::Value attestation;
     attestation.set("verdict", "pending");
     attestation.set("reason", plan.tee == "none" ? "tee none: nothing to attest"

@@ -198,12 +198,14 @@ std::string record_to_json(const VmRecord& r) {
     v.set("expected_measurement", r.expected_measurement);
     v.set("launch_measurement", r.launch_measurement);
     v.set("attestation", r.attestation);
+    if (!r.init_data.empty()) v.set("init_data", r.init_data);
     return v.dump(true) + "\n";
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
     static const std::set<std::string, std::less<>> kFields = {
-        "name", "tee", "phase", "state", "state_reason", "expected_measurement", "launch_measurement", "attestation"};
+        "name",        "tee",      "phase", "state", "state_reason", "expected_measurement", "launch_measurement",
+        "attestation", "init_data"};
     const json::Value v = json::parse(text, source);
     for (const auto& [key, value] : v.as_object(source)) {
         if (!kFields.contains(key)) throw InputError(std::string(source) + ": unknown field '" + echo_input(key) + "'");
@@ -223,6 +225,8 @@ VmRecord record_from_json(std::string_view text, std::string_view source) {
     r.expected_measurement = str("expected_measurement");
     r.launch_measurement = str("launch_measurement");
     r.attestation = str("attestation");
+    // Records written before initdata existed have none.
+    if (v.find("init_data") != nullptr) r.init_data = str("init_data");
     return r;
 }
 

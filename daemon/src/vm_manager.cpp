@@ -207,6 +207,7 @@ VmRecord VmManager::create(std::string_view spec_yaml, CallerFiles files) {
     record.phase = Phase::creating;
     record.state = VmState::defined;
     record.expected_measurement = plan.expected.dump();
+    record.init_data = plan.init_data;
     e->record = record;
 
     bool recorded = false;

@@ -1,6 +1,7 @@
 // Assembles the libvirt domain from the spec's generic fields and the family's DomainParts.
 #include "ccvm/platform/domain_xml.hpp"
 
+#include "ccvm/platform/initdata.hpp"
 #include "ccvm/platform/tee_family.hpp"
 #include "ccvm/platform/xml_element.hpp"
 
@@ -49,7 +50,10 @@ XmlElement interface_element(const NetworkInterface& nic, bool iommu) {
 
 }  // namespace
 
-std::string render_domain_xml(const VmSpec& spec) {
+std::string render_domain_xml(const VmSpec& original) {
+    // The initdata digest is the family's HOST_DATA / MRCONFIGID / personalization value.
+    VmSpec spec = original;
+    apply_initdata(spec);
     DomainParts parts;
     tee_family(spec.tee).shape_domain(spec, parts);
 
@@ -60,6 +64,13 @@ std::string render_domain_xml(const VmSpec& spec) {
     if (spec.uuid) domain.add("uuid", *spec.uuid);
     domain.add("memory", std::to_string(spec.memory_bytes / 1024)).attr("unit", "KiB");
     domain.add("vcpu", std::to_string(spec.vcpus)).attr("placement", "static");
+    if (spec.initdata) {
+        // Read-only to the guest, from the file as ccvmd keeps it (libvirt formatdomain "SMBIOS
+        // System Information", type fwcfg).
+        XmlElement& sysinfo = domain.add("sysinfo");
+        sysinfo.attr("type", "fwcfg");
+        sysinfo.add("entry").attr("name", std::string(kInitdataFwCfgName)).attr("file", spec.initdata->string());
+    }
     if (parts.private_memory) {
         XmlElement& mb = domain.add("memoryBacking");
         mb.add("source").attr("type", "anonymous");

@@ -61,6 +61,11 @@ std::vector<SpecFile> spec_files(VmSpec& spec) {
         const std::string n = std::to_string(i);
         out.push_back({"secrets[" + n + "].file", &spec.secrets[i].file, SpecFileUse::secret, false, "secret-" + n});
     }
+    for (std::size_t i = 0; i < spec.runtime_secrets.size(); ++i) {
+        RuntimeSecret& s = spec.runtime_secrets[i];
+        out.push_back({s.key + ".file", &s.file, SpecFileUse::secret, false, "resource-" + std::to_string(i)});
+    }
+    add(out, "initdata", spec.initdata, SpecFileUse::measured, "initdata");
     for (std::size_t i = 0; i < spec.disks.size(); ++i)
         out.push_back({"disks[" + std::to_string(i) + "].file",
                        &spec.disks[i].file,

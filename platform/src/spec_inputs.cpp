@@ -5,6 +5,7 @@
 #include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/ovmf_footer.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
+#include "ccvm/platform/initdata.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 
 namespace ccvm::platform {
@@ -65,6 +66,11 @@ void check_spec_inputs(const VmSpec& spec) {
         require_spec_file(spec, "disks[" + std::to_string(i) + "].file", spec.disks[i].file);
     for (std::size_t i = 0; i < spec.secrets.size(); ++i)
         check_secret_file(spec, "secrets[" + std::to_string(i) + "].file", spec.secrets[i].file);
+    for (const RuntimeSecret& s : spec.runtime_secrets) check_secret_file(spec, s.key + ".file", s.file);
+    if (spec.initdata) {
+        require_spec_file(spec, "initdata", *spec.initdata);
+        static_cast<void>(spec_initdata_binding(spec));  // parses it: a bad document is refused now
+    }
     if (spec.host.acpi_dir && !std::filesystem::is_directory(*spec.host.acpi_dir))
         throw InputError(spec.where("host.acpi-dir") + ": host.acpi-dir: " + spec.host.acpi_dir->string() +
                          " is not a directory");

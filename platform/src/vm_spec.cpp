@@ -2,6 +2,7 @@
 #include "ccvm/platform/vm_spec.hpp"
 #include "ccvm/base/hex_number.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -10,9 +11,12 @@
 #include <utility>
 
 #include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/guid.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/platform/initdata.hpp"
+#include "ccvm/platform/tee_family.hpp"
 #include "yaml_reader.hpp"
 
 #include <yaml-cpp/eventhandler.h>
@@ -171,6 +175,32 @@ CcaOptions parse_cca(Reader& r, const Map& tee) {
     return o;
 }
 
+// Bytes of each register a family reports: SNP MEASUREMENT and TDX MRTD/RTMRs are SHA-384 sized;
+// CCA RIM/REMs take the realm's hash algorithm (cca.md §2).
+std::size_t register_size(const VmSpec& spec) {
+    if (const auto* o = spec.options<CcaOptions>()) return o->hash_algo == CcaHashAlgo::sha256 ? 32 : 64;
+    return 48;
+}
+
+void parse_reference_values(Reader& r, const YAML::Node& node, VmSpec& spec) {
+    const std::string key = "tee.reference-values";
+    if (!node.IsMap()) r.fail(node, key, "expected a mapping of register names to hex values");
+    const std::vector<std::string> names = tee_family(spec.tee).registers();
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& kv : node) {
+        const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        const std::string path = key + "." + name;
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            r.fail(kv.first, key,
+                   "'" + echo_input(name) + "' is not a register of tee type " + std::string(tee_name(spec.tee)) +
+                       " (known: " + known + ")");
+        if (spec.reference_values.contains(name)) r.fail(kv.first, path, "duplicate key");
+        r.locations()[path] = r.position(kv.first.Mark());
+        spec.reference_values.emplace(name, from_base64(yaml::blob_value(r, kv.second, path, register_size(spec))));
+    }
+}
+
 void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
     // yaml-cpp's Node::operator= writes through to the referenced node, so never reassign one.
     std::optional<Map> tee;
@@ -204,7 +234,8 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
                                                             "hash-algo",
                                                             "personalization-value",
                                                             "measurement-log",
-                                                            "dtb"});
+                                                            "dtb",
+                                                            "reference-values"});
     }
     const YAML::Node type_node = tee ? tee->require("type") : node;
     std::string type = yaml::string_value(r, type_node, node.IsMap() ? "tee.type" : "tee");
@@ -235,9 +266,11 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
         {TeeKind::sev_snp,
          {"type", "policy", "guest-features", "kernel-hashes", "author-key", "vcek", "host-data",
           "guest-visible-workarounds", "id-block-file", "id-auth-file", "id-key", "id-author-key", "family-id",
-          "image-id", "guest-svn"}},
-        {TeeKind::tdx, {"type", "attributes", "mrconfigid", "mrowner", "mrownerconfig", "quote-generation-socket"}},
-        {TeeKind::cca, {"type", "hash-algo", "personalization-value", "measurement-log", "dtb"}},
+          "image-id", "guest-svn", "reference-values"}},
+        {TeeKind::tdx,
+         {"type", "attributes", "mrconfigid", "mrowner", "mrownerconfig", "quote-generation-socket",
+          "reference-values"}},
+        {TeeKind::cca, {"type", "hash-algo", "personalization-value", "measurement-log", "dtb", "reference-values"}},
     };
     for (const auto& kv : node) {
         if (!allowed.at(*kind).contains(kv.first.Scalar()))
@@ -251,6 +284,7 @@ void parse_tee(Reader& r, const YAML::Node& node, VmSpec& spec) {
         spec.tee_options = parse_tdx(r, *tee);
     else if (*kind == TeeKind::cca)
         spec.tee_options = parse_cca(r, *tee);
+    if (auto n = tee->get("reference-values")) parse_reference_values(r, *n, spec);
 }
 
 void parse_host(Reader& r, const YAML::Node& node, HostProfile& h) {
@@ -356,14 +390,60 @@ void parse_network(Reader& r, const YAML::Node& node, VmSpec& spec) {
     }
 }
 
+bool runtime_secrets_family(TeeKind k) { return k == TeeKind::sev_snp || k == TeeKind::tdx || k == TeeKind::cca; }
+
+// Trustee's resource path (kbs/src/plugins/implementations/resource/backend.rs, ResourceDesc):
+// three parts, each starting with a letter, digit, '_' or '-' and going on with those or '.'.
+bool valid_resource_path(std::string_view path) {
+    std::size_t parts = 0;
+    std::size_t begin = 0;
+    while (begin <= path.size()) {
+        const std::size_t end = std::min(path.find('/', begin), path.size());
+        const std::string_view part = path.substr(begin, end - begin);
+        if (part.empty() || part.size() > 128 || part.front() == '.') return false;
+        for (char c : part)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+        ++parts;
+        begin = end + 1;
+    }
+    return parts == 3;
+}
+
 void parse_secrets(Reader& r, const YAML::Node& node, VmSpec& spec) {
-    std::set<std::string> guids;
+    std::set<std::string> guids, resources;
+    const std::string tee(tee_name(spec.tee));
+    const bool runtime = runtime_secrets_family(spec.tee);
     auto items = yaml::sequence_value(r, node, "secrets");
     for (std::size_t i = 0; i < items.size(); ++i) {
         std::string path = "secrets[" + std::to_string(i) + "]";
-        // Secret values are never inline: only a GUID and the file that holds the bytes.
-        Map m(r, items[i], path, {"guid", "file"});
+        // Secret values are never inline: only a GUID (injected at launch, SEV/CSV) or a KBS
+        // resource path (released at run time, SNP/TDX/CCA), and the file that holds the bytes.
+        Map m(r, items[i], path, {"guid", "resource", "file"});
+        if (auto res = m.get("resource")) {
+            if (m.has("guid")) r.fail(*res, path, "give guid (SEV/CSV launch secret) or resource (KBS), not both");
+            if (spec.tee != TeeKind::none && !runtime)
+                r.fail(*res, path + ".resource",
+                       tee +
+                           " guests take secrets at launch by GUID; resource (runtime release over the KBS "
+                           "protocol) is for sev-snp, tdx and cca");
+            RuntimeSecret s;
+            s.key = path;
+            s.resource = yaml::string_value(r, *res, path + ".resource");
+            if (!valid_resource_path(s.resource))
+                r.fail(*res, path + ".resource",
+                       "expected REPO/TYPE/TAG (letters, digits, '_', '-', '.'), got '" + echo_input(s.resource) + "'");
+            s.file = yaml::path_value(r, m.require("file"), path + ".file");
+            if (!resources.insert(s.resource).second)
+                r.fail(*res, path + ".resource", "resource " + s.resource + " is listed twice");
+            spec.runtime_secrets.push_back(std::move(s));
+            continue;
+        }
         YAML::Node g = m.require("guid");
+        if (runtime)
+            r.fail(g, path + ".guid",
+                   tee +
+                       " guests have no launch secret injection: name the secret as resource: REPO/TYPE/TAG "
+                       "(released at run time over the KBS protocol)");
         SecretRef s;
         try {
             s.guid = Guid::parse(yaml::string_value(r, g, path + ".guid")).to_string();
@@ -415,6 +495,29 @@ std::size_t count_documents(std::string_view text, std::size_t limit) {
     return n;
 }
 
+// initdata binds to one field of the family's evidence, which the spec then must not set itself.
+void check_initdata(Reader& r, const Map& top, const VmSpec& spec) {
+    const auto n = top.get("initdata");
+    if (!n) return;
+    const std::optional<std::string_view> field = initdata_field_key(spec.tee);
+    if (!field)
+        r.fail(
+            *n, "initdata",
+            "tee " + std::string(tee_name(spec.tee)) +
+                " reports no field to bind initdata to (sev-snp HOST_DATA, tdx MRCONFIGID, cca personalization value)");
+    bool set = false;
+    if (const auto* o = spec.options<SnpOptions>()) set = o->host_data.has_value();
+    if (const auto* o = spec.options<TdxOptions>()) set = o->mrconfigid.has_value();
+    if (const auto* o = spec.options<CcaOptions>()) set = o->personalization_value.has_value();
+    if (!set) return;
+    const std::string key = "tee." + std::string(*field);
+    const auto& loc = r.locations();
+    const auto at = loc.find(key);
+    r.fail(*n, "initdata",
+           "conflicts with " + key + (at != loc.end() ? " (" + at->second + ")" : std::string()) +
+               ": the initdata digest is that field's value; remove one of them");
+}
+
 // Combinations that cannot work whatever the files contain.
 void check_combinations(const Reader& r, const Map& top, const VmSpec& spec) {
     auto node_of = [&](std::string_view key) { return top.get(key).value_or(top.node()); };
@@ -441,7 +544,7 @@ void check_combinations(const Reader& r, const Map& top, const VmSpec& spec) {
         bool ok = arm ? *spec.machine == "virt" : (*spec.machine == "q35" || (*spec.machine == "pc" && !needs_q35));
         if (!ok) r.fail(node_of("machine"), "machine", "machine " + *spec.machine + " cannot run " + tee + " guests");
     }
-    if (spec.tee == TeeKind::none && !spec.secrets.empty())
+    if (spec.tee == TeeKind::none && (!spec.secrets.empty() || !spec.runtime_secrets.empty()))
         r.fail(node_of("secrets"), "secrets", "secrets are released to confidential guests only; tee is none");
     if (spec.tee == TeeKind::none && !spec.firmware && !spec.kernel && spec.disks.empty())
         r.fail(top.node(), "spec", "nothing to boot: set kernel, firmware or disks");
@@ -484,7 +587,7 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
     try {
         Map top(r, root, "",
                 {"name", "uuid", "tee", "vcpus", "memory", "cpu-model", "machine", "firmware", "kernel", "initrd",
-                 "cmdline", "disks", "network", "secrets", "serial-log", "host", "libvirt"});
+                 "cmdline", "disks", "network", "secrets", "initdata", "serial-log", "host", "libvirt"});
         if (count_documents(text, 2) > 1)
             throw InputError(std::string(source) + ": expected one YAML document, found more ('---')");
         spec.name = parse_name(r, top.require("name"));
@@ -516,9 +619,11 @@ VmSpec parse_vm_spec(std::string_view text, std::string_view source) {
         if (auto n = top.get("disks")) parse_disks(r, *n, spec);
         if (auto n = top.get("network")) parse_network(r, *n, spec);
         if (auto n = top.get("secrets")) parse_secrets(r, *n, spec);
+        if (auto n = top.get("initdata")) spec.initdata = yaml::path_value(r, *n, "initdata");
         if (auto n = top.get("serial-log")) spec.serial_log = yaml::path_value(r, *n, "serial-log");
         if (auto n = top.get("host")) parse_host(r, *n, spec.host);
         if (auto n = top.get("libvirt")) parse_libvirt(r, *n, spec);
+        check_initdata(r, top, spec);
         check_combinations(r, top, spec);
     } catch (const YAML::Exception& e) {
         throw InputError(r.position(e.mark) + ": " + e.msg);

@@ -11,7 +11,7 @@ namespace ccvm::daemon {
 Backends make_backends(const DaemonConfig& config) {
     const std::filesystem::path vms_dir = config.state_dir / "vms";
     Backends b;
-    b.planner = std::make_unique<PlatformPlanner>();
+    b.planner = std::make_unique<PlatformPlanner>(config.kbs_url);
     auto libvirt = std::make_unique<LibvirtBackend>(config.libvirt_uri);
     const std::string name(to_string(config.launch_security));
     if (config.launch_security == LaunchSecurity::simulated) {

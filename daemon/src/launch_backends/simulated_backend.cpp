@@ -26,6 +26,42 @@ bool is_secret_table(const secret::SecretBytes& data) {
            load_le<std::uint32_t>(data.span(), 16, "secret table length") <= data.size();
 }
 
+// The launch-security types this backend simulates by launching without them: libvirt's test driver
+// (libvirt 9.0) refuses <launchSecurity type='sev-snp'> and type='tdx' outright, and a CCA realm's
+// rme-guest object lives in <qemu:commandline>, which the test driver ignores.
+constexpr std::string_view kWithoutLaunchSecurity[] = {"sev-snp", "tdx"};
+
+// `xml` without its <launchSecurity> element when that is one of kWithoutLaunchSecurity; the type
+// removed goes to `removed`.
+std::string without_launch_security(const std::string& xml, std::string& removed) {
+    for (const std::string_view type : kWithoutLaunchSecurity) {
+        for (const char quote : {'\'', '"'}) {
+            const std::string open = std::string("<launchSecurity type=") + quote + std::string(type) + quote;
+            const auto at = xml.find(open);
+            if (at == std::string::npos) continue;
+            const std::string_view close = "</launchSecurity>";
+            const auto end = xml.find(close, at);
+            // An element without children ends with "/>".
+            const auto self_end = xml.find("/>", at);
+            const auto gt = xml.find('>', at);
+            std::size_t stop;
+            if (self_end != std::string::npos && self_end + 1 == gt)
+                stop = gt + 1;
+            else if (end != std::string::npos)
+                stop = end + close.size();
+            else
+                continue;
+            removed = std::string(type);
+            return xml.substr(0, at) + xml.substr(stop);
+        }
+    }
+    return xml;
+}
+
+bool simulated_directly(platform::TeeKind kind) {
+    return kind == platform::TeeKind::sev_snp || kind == platform::TeeKind::tdx || kind == platform::TeeKind::cca;
+}
+
 }  // namespace
 
 SimulatedLaunchBackend::SimulatedLaunchBackend(std::unique_ptr<LibvirtBackend> libvirt, std::filesystem::path vms_dir)
@@ -45,7 +81,18 @@ void SimulatedLaunchBackend::check_can_launch(std::string_view tee) {
     const std::optional<TeeKind> kind = platform::tee_from_name(tee);
     for (const TeeKind simulated : {TeeKind::sev, TeeKind::sev_es, TeeKind::csv, TeeKind::csv2, TeeKind::csv3})
         if (kind == simulated) return;
+    // SEV-SNP, TDX and CCA launch on the test hypervisor without their launch security (define()).
+    if (kind && simulated_directly(*kind)) return;
     libvirt_->check_can_launch(tee);
+}
+
+void SimulatedLaunchBackend::define(const std::string& domain_xml) {
+    std::string removed;
+    const std::string xml = without_launch_security(domain_xml, removed);
+    if (!removed.empty())
+        spdlog::info("simulated launch security: <launchSecurity type='{}'> is not given to the test hypervisor",
+                     removed);
+    libvirt_->define(xml);
 }
 
 const SimulatedFirmware& SimulatedLaunchBackend::firmware_for(platform::TeeKind tee) const {
@@ -80,6 +127,15 @@ void SimulatedLaunchBackend::start(const std::string& name, bool paused) {
     const std::string xml = libvirt_->domain_xml(name);
     if (!has_sev_launch_security(xml)) {
         libvirt_->start(name, paused);
+        const std::filesystem::path spec_path = vms_dir_ / name / "spec.yaml";
+        std::error_code ec;
+        if (!std::filesystem::exists(spec_path, ec)) return;
+        const platform::VmSpec spec = platform::parse_vm_spec(read_text_file(spec_path), spec_path.string());
+        if (simulated_directly(spec.tee))
+            spdlog::warn(
+                "VM {}: simulated {} launch: started on the test hypervisor without its launch security; "
+                "nothing about it is confidential",
+                name, platform::tee_name(spec.tee));
         return;
     }
     if (!paused) firmware_error(name, "an SEV/CSV guest must be started paused to be measured");

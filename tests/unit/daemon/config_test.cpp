@@ -120,7 +120,7 @@ TEST(DaemonConfig, KeyBrokerErrorsNameTheKey) {
     EXPECT_EQ(error_of("kbs_session_ttl: 30\n"),
               "c.yaml:1:18: kbs_session_ttl configures the key broker, which needs kbs_listen");
     EXPECT_EQ(error_of("kbs_url: ftp://x\n"),
-              "c.yaml:1:10: kbs_url 'ftp://x' is not an http:// or https:// URL without spaces");
+              "c.yaml:1:10: kbs_url 'ftp://x' is not an http:// or https:// URL without quotes, spaces or backslashes");
     EXPECT_EQ(error_of("kbs_listen: [a, b]\n"), "c.yaml:1:13: 'kbs_listen' must be a string");
 }
 

@@ -46,7 +46,7 @@ network:
     source: br0
     mac: 52:54:00:aa:bb:cc
 secrets:
-  - guid: 736869E5-84F0-4973-92EC-06879CE3DA0B
+  - resource: default/disk/key
     file: /secrets/disk.key
 host:
   vmsa-profile: modern
@@ -76,7 +76,10 @@ libvirt:
     EXPECT_EQ(s.disks[1].format, "raw");
     EXPECT_TRUE(s.disks[1].readonly);
     EXPECT_EQ(s.network[0].source, "br0");
-    EXPECT_EQ(s.secrets[0].guid, "736869e5-84f0-4973-92ec-06879ce3da0b");
+    EXPECT_TRUE(s.secrets.empty());  // SNP guests take secrets at run time, by KBS resource path
+    ASSERT_EQ(s.runtime_secrets.size(), 1u);
+    EXPECT_EQ(s.runtime_secrets[0].resource, "default/disk/key");
+    EXPECT_EQ(s.runtime_secrets[0].file, "/secrets/disk.key");
     EXPECT_EQ(s.libvirt_uri, "qemu+ssh://host1/system");  // remote URIs pass through untouched
     EXPECT_EQ(s.host.vmsa_profile, "modern");
     EXPECT_EQ(s.where("tee.kernel-hashes"), "web-1.yaml:7:3");
@@ -105,7 +108,7 @@ TEST(VmSpec, DefaultsPerFamily) {
 TEST(VmSpec, UnknownKeysNamePosition) {
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nmemroy: 2G\n"),
               "t.yaml:4:1: memroy: unknown key (known: name, uuid, tee, vcpus, memory, cpu-model, machine, firmware, "
-              "kernel, initrd, cmdline, disks, network, secrets, serial-log, host, libvirt)");
+              "kernel, initrd, cmdline, disks, network, secrets, initdata, serial-log, host, libvirt)");
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nkernel: /k\nhost:\n  qemu-versoin: '7.2'\n").substr(0, 42),
               "t.yaml:5:3: host.qemu-versoin: unknown key");
     EXPECT_EQ(error_of("name: a\nmemory: 1G\nfirmware: /f\ntee:\n  type: sev\n  mrowner: AAAA\n"),
@@ -171,7 +174,7 @@ TEST(VmSpec, SecretsAreReferencesNeverValues) {
         error_of(
             "name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: 736869e5-84f0-4973-92ec-06879ce3da0b\n"
             "    value: hunter2\n"),
-        "t.yaml:7:5: secrets[0].value: unknown key (known: guid, file)");
+        "t.yaml:7:5: secrets[0].value: unknown key (known: guid, resource, file)");
     EXPECT_EQ(
         error_of("name: a\nmemory: 1G\nfirmware: /f\ntee: sev\nsecrets:\n  - guid: not-a-guid\n    file: /s\n"),
         "t.yaml:6:11: secrets[0].guid: expected a GUID like 736869e5-84f0-4973-92ec-06879ce3da0b, got 'not-a-guid'");

@@ -25,7 +25,8 @@ struct VmPlan {
     std::string domain_xml;
     ccvm::json::Value expected;  // measure_spec(): the registers the launch must produce
     std::vector<SecretRef> secrets;
-    std::any native;  // the planner's own parsed spec, for the launch flows built on the same planner
+    std::string init_data;  // hex initdata binding (VmRecord::init_data), empty without initdata
+    std::any native;        // the planner's own parsed spec, for the launch flows built on the same planner
 };
 
 // The files a caller opened for a spec (CreateVM, Measure), by the exact path text the spec uses.

@@ -34,6 +34,9 @@ struct VmRecord {
     std::string expected_measurement;  // JSON object text
     std::string launch_measurement;    // hex, empty before the first measured launch
     std::string attestation;           // JSON object text, empty before the first attestation
+    // Hex of the initdata binding the VM's evidence carries (SNP HOST_DATA, TDX MRCONFIGID, CCA
+    // personalization value): how a key broker finds the VM. Empty for a VM without initdata.
+    std::string init_data;
 };
 
 }  // namespace ccvm::daemon

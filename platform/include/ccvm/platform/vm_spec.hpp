@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "ccvm/base/bytes.hpp"
+
 namespace ccvm::platform {
 
 enum class TeeKind { none, sev, sev_es, sev_snp, tdx, cca, csv, csv2, csv3 };
@@ -86,6 +88,14 @@ struct SecretRef {
     std::filesystem::path file;  // read (and mode-checked) only when injected
 };
 
+// A secret released at run time over the KBS protocol (SEV-SNP, TDX, CCA): the guest asks for
+// `resource` (Trustee's REPO/TYPE/TAG resource path) after attesting; the bytes are `file`'s.
+struct RuntimeSecret {
+    std::string resource;        // "repo/type/tag", each part [A-Za-z0-9_-][A-Za-z0-9_.-]*
+    std::filesystem::path file;  // private to its owner, like every secret file
+    std::string key;             // where the spec lists it: "secrets[2]"
+};
+
 // What the measurement depends on besides the guest's own inputs: fixed per host (sev.md §7,
 // tdx.md §8, cca.md §2). Unset fields fall back to each family's documented default.
 struct HostProfile {
@@ -118,7 +128,14 @@ struct VmSpec {
     std::optional<std::string> cmdline;
     std::vector<Disk> disks;
     std::vector<NetworkInterface> network;
-    std::vector<SecretRef> secrets;
+    std::vector<SecretRef> secrets;              // `secrets` entries with a GUID (SEV, SEV-ES, CSV)
+    std::vector<RuntimeSecret> runtime_secrets;  // `secrets` entries with a resource (SNP, TDX, CCA)
+    // Initdata TOML (initdata.hpp) handed to the guest through fw_cfg; its digest becomes the
+    // family's HOST_DATA / MRCONFIGID / personalization value.
+    std::optional<std::filesystem::path> initdata;
+    // tee.reference-values: register name (as measure_spec names it) -> expected value, for
+    // registers ccvm cannot compute from the spec (RTMRs of a TD booted from disk, CCA REMs).
+    std::map<std::string, Bytes> reference_values;
     std::optional<std::filesystem::path> serial_log;
     HostProfile host;
     std::string libvirt_uri = "qemu:///system";
