@@ -92,6 +92,8 @@ public:
     ~VmObject();
     // PropertiesChanged for the properties that move with the VM's state.
     void announce_change();
+    // PropertiesChanged for RuntimeAttestation (an attestation or release by the key broker).
+    void announce_runtime_attestation();
 
 private:
     void Start(sdbus::Result<>&& result) override;
@@ -108,6 +110,7 @@ private:
     std::string ExpectedMeasurement() override;
     std::string LaunchMeasurement() override;
     std::string Attestation() override;
+    std::map<std::string, sdbus::Variant> RuntimeAttestation() override;
 
     VmRecord record() const;
 
