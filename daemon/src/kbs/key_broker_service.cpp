@@ -61,10 +61,14 @@ std::string session_label(std::string_view session_id) {
 
 struct KeyBrokerService::Impl {
     Impl(const DaemonConfig& config, const VmManager& manager)
-        : config_(config),
-          directory(manager),
-          broker(kbs::KbsConfig{.session_ttl = config.kbs_session_ttl, .attestation_dir = config.attestation_dir},
-                 directory, audit) {}
+        : config_(config), directory(manager), broker(broker_config(config), directory, audit) {}
+
+    static kbs::KbsConfig broker_config(const DaemonConfig& config) {
+        kbs::KbsConfig out;
+        out.session_ttl = config.kbs_session_ttl;
+        out.attestation_dir = config.attestation_dir;
+        return out;  // tokens signed with a key made at start-up
+    }
 
     DaemonConfig config_;
     ManagerVmDirectory directory;
