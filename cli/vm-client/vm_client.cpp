@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <iostream>
 
 #include "ccvm/base/encoding.hpp"
@@ -102,6 +103,64 @@ json::Value attest_reply_json(const VarDict& map) {
         }
     }
     return out;
+}
+
+// The RuntimeAttestation property (org.ccvm.ccvm1.xml) as JSON; null when the VM has not attested
+// to ccvmd's key broker since ccvmd started.
+json::Value runtime_attestation_json(const std::map<std::string, sdbus::Variant>& map) {
+    if (map.empty()) return json::Value();
+    json::Value out = json::Object{};
+    for (const char* key : {"verdict", "reason", "tee", "session"}) {
+        const auto it = map.find(key);
+        out.set(key, it != map.end() && it->second.containsValueOfType<std::string>() ? it->second.get<std::string>()
+                                                                                      : std::string());
+    }
+    std::uint64_t time = 0;
+    if (const auto it = map.find("time"); it != map.end() && it->second.containsValueOfType<std::uint64_t>())
+        time = it->second.get<std::uint64_t>();
+    out.set("time", static_cast<unsigned long long>(time));
+    json::Value checks = json::Array{};
+    if (const auto it = map.find("checks");
+        it != map.end() &&
+        it->second.containsValueOfType<std::vector<sdbus::Struct<std::string, std::string, std::string>>>())
+        for (const auto& c : it->second.get<std::vector<sdbus::Struct<std::string, std::string, std::string>>>()) {
+            json::Value check;
+            check.set("name", c.get<0>());
+            check.set("status", c.get<1>());
+            check.set("reason", c.get<2>());
+            checks.push(std::move(check));
+        }
+    out.set("checks", std::move(checks));
+    json::Value released = json::Array{};
+    if (const auto it = map.find("released");
+        it != map.end() && it->second.containsValueOfType<std::vector<std::string>>())
+        for (const std::string& r : it->second.get<std::vector<std::string>>()) released.push(r);
+    out.set("released", std::move(released));
+    return out;
+}
+
+// "2026-12-07T19:50:00Z" from seconds since the epoch.
+std::string utc_time(std::uint64_t seconds) {
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// "verified (snp, session 1a2b3c4d5e6f, 2026-12-07T19:50:00Z)" and "refused: WHY (...)".
+std::string runtime_line(const json::Value& r) {
+    std::string out = r.at("verdict").as_string();
+    if (!r.at("reason").as_string().empty()) out += ": " + r.at("reason").as_string();
+    return out + " (" + r.at("tee").as_string() + ", session " + r.at("session").as_string() + ", " +
+           utc_time(r.at("time").as_u64()) + ")";
+}
+
+std::string released_line(const json::Value& r) {
+    std::string out;
+    for (const json::Value& name : r.at("released").as_array()) out += (out.empty() ? "" : ", ") + name.as_string();
+    return out.empty() ? "none" : out;
 }
 
 // ccvmd reads no file of the spec with its own rights: this process opens them with the user's and
@@ -224,6 +283,7 @@ int run_status(const std::string& name, bool as_json) {
                 expected_json(out.at("name").as_string(), out.at("tee").as_string(), vm->ExpectedMeasurement()));
         out.set("launch_measurement", hex_of(vm->LaunchMeasurement()));
         out.set("attestation", attestation_json(vm->Attestation()));
+        out.set("runtime_attestation", runtime_attestation_json(vm->RuntimeAttestation()));
     });
     const std::vector<RegisterRow> rows =
         register_rows(out.at("expected_measurement"), out.at("launch_measurement").as_string(), json::Value());
@@ -238,6 +298,9 @@ int run_status(const std::string& name, bool as_json) {
     if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
     if (const json::Value& a = out.at("attestation"); a.is_object())
         std::cout << "attestation: " << verdict_line(a) << "\n";
+    if (const json::Value& r = out.at("runtime_attestation"); r.is_object())
+        std::cout << "runtime:     " << runtime_line(r) << "\n"
+                  << "released:    " << released_line(r) << "\n";
     print_registers(std::cout, rows);
     return 0;
 }
@@ -267,8 +330,13 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     DaemonClient client;
     auto vm = client.vm(*name);
     std::map<std::string, sdbus::Variant> result;
-    with_daemon([&] { result = vm->Attest(options); });
+    std::map<std::string, sdbus::Variant> runtime;
+    with_daemon([&] {
+        result = vm->Attest(options);
+        runtime = vm->RuntimeAttestation();
+    });
     json::Value out = attest_reply_json(result);
+    const json::Value runtime_json = runtime_attestation_json(runtime);
     const json::Value* lm = out.find("launch_measurement");
     const json::Value* reported = out.find("registers");
     const std::vector<RegisterRow> rows =
@@ -276,6 +344,7 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
                       lm && lm->is_string() ? lm->as_string() : "", reported ? *reported : json::Value());
     if (as_json) {
         out.set("comparison", registers_json(rows));
+        out.set("runtime_attestation", runtime_json);
         std::cout << out.dump(true) << "\n";
     } else {
         for (const char* key : {"name", "tee", "state", "backend", "evidence"})
@@ -286,6 +355,15 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
             std::cout << "platform: API " << api->as_string() << ", build " << out.at("build").dump() << ", policy 0x"
                       << std::hex << out.at("policy").as_u64() << std::dec << "\n";
         print_registers(std::cout, rows);
+        // The guest's own attestation to ccvmd's key broker, reported the same way.
+        if (runtime_json.is_object()) {
+            std::cout << "runtime verdict: " << runtime_line(runtime_json) << "\n"
+                      << "released: " << released_line(runtime_json) << "\n";
+            for (const json::Value& c : runtime_json.at("checks").as_array())
+                if (c.at("status").as_string() != "passed")
+                    std::cerr << "ccvm: runtime check " << c.at("name").as_string() << " " << c.at("status").as_string()
+                              << ": " << c.at("reason").as_string() << "\n";
+        }
     }
     // Evidence checks, as `ccvm attest verify-report` reports them.
     if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())

@@ -20,6 +20,7 @@
 #include "ccvm/daemon/config.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/evidence_verifier.hpp"
+#include "ccvm/daemon/key_broker_service.hpp"
 #include "ccvm/daemon/platform_backend.hpp"
 #include "ccvm/daemon/state_store.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
@@ -68,6 +69,15 @@ int serve(const ccvm::daemon::DaemonConfig& config) {
     BusService service(*connection, manager, Authorizer::for_group(config.admin_group), config.libvirt_uri,
                        kWorkerThreads);
     service.publish_existing();
+    // The key broker serves the VMs the manager knows, so it starts after reconcile(). One that cannot
+    // listen stops ccvmd at start-up with one line naming the key, rather than running without it.
+    std::unique_ptr<KeyBrokerService> key_broker;
+    if (config.kbs_listen) {
+        key_broker = std::make_unique<KeyBrokerService>(config, manager);
+        key_broker->set_observer(&service);
+        service.set_key_broker(key_broker.get());
+        key_broker->start();
+    }
     connection->requestName(kBusName);
 
     std::mutex stop_mutex;
@@ -93,6 +103,7 @@ int serve(const ccvm::daemon::DaemonConfig& config) {
     sd_notify(0, "READY=1\nSTATUS=serving org.ccvm.ccvm1");
     connection->enterEventLoop();
     sd_notify(0, "STOPPING=1");
+    if (key_broker) key_broker->stop();
     {
         std::lock_guard lock(stop_mutex);
         stopping = true;

@@ -2,6 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+
 #include "ccvm/base/echo_input.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/mapped_file.hpp"
@@ -10,6 +15,46 @@
 namespace ccvm::daemon {
 
 std::string_view to_string(LaunchSecurity mode) { return mode == LaunchSecurity::simulated ? "simulated" : "libvirt"; }
+
+bool ListenAddress::wildcard() const { return host == "0.0.0.0" || host == "::"; }
+
+std::string ListenAddress::str() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+ListenAddress parse_listen_address(std::string_view text, std::string_view what) {
+    const auto bad = [&](const std::string& why) {
+        return InputError(std::string(what) + ": '" + echo_input(text) + "' is not ADDR:PORT: " + why);
+    };
+    ListenAddress out;
+    std::string_view port_text;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) throw bad("no ']' after the IPv6 address");
+        out.host = std::string(text.substr(1, close - 1));
+        if (close + 1 >= text.size() || text[close + 1] != ':') throw bad("no ':PORT' after ']'");
+        port_text = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos) throw bad("no ':PORT'");
+        out.host = std::string(text.substr(0, colon));
+        if (out.host.find(':') != std::string::npos) throw bad("an IPv6 address goes in brackets, [ADDR]:PORT");
+        port_text = text.substr(colon + 1);
+    }
+    if (out.host.empty()) throw bad("the address is empty");
+    const bool host_ok = std::all_of(out.host.begin(), out.host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == ':' || c == '%';
+    });
+    if (!host_ok) throw bad("the address has characters no host name or IP address has");
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535)
+        throw bad("the port must be a number from 1 to 65535");
+    out.port = static_cast<std::uint16_t>(port);
+    return out;
+}
 
 namespace {
 
@@ -21,6 +66,49 @@ std::string where(std::string_view source, const YAML::Node& node) {
 std::string scalar(std::string_view source, const std::string& key, const YAML::Node& value) {
     if (!value.IsScalar()) throw InputError(where(source, value) + ": '" + key + "' must be a string");
     return value.Scalar();
+}
+
+// "300" or "300s": whole seconds from 1 to kMaxKbsSessionTtl.
+std::chrono::seconds parse_ttl(std::string_view text, const std::string& at) {
+    std::string_view digits = text;
+    if (!digits.empty() && digits.back() == 's') digits.remove_suffix(1);
+    long long seconds = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || seconds < 1 ||
+        seconds > kMaxKbsSessionTtl.count())
+        throw InputError(at + ": kbs_session_ttl '" + echo_input(text) + "' is not a number of seconds from 1 to " +
+                         std::to_string(kMaxKbsSessionTtl.count()));
+    return std::chrono::seconds(seconds);
+}
+
+std::filesystem::path absolute_path(const std::string& at, const std::string& key, const std::string& value) {
+    if (value.empty() || value.front() != '/') throw InputError(at + ": " + key + " must be an absolute path");
+    return value;
+}
+
+// Checks that go across keys, once every key is read; `marks` locates the keys that were given.
+void check_kbs(DaemonConfig& config, std::string_view source, const std::map<std::string, std::string>& marks) {
+    const auto at = [&](const std::string& key) {
+        const auto it = marks.find(key);
+        return it != marks.end() ? it->second : std::string(source);
+    };
+    if (config.kbs_tls_cert.empty() != config.kbs_tls_key.empty()) {
+        const std::string given = config.kbs_tls_cert.empty() ? "kbs_tls_key" : "kbs_tls_cert";
+        const std::string missing = config.kbs_tls_cert.empty() ? "kbs_tls_cert" : "kbs_tls_key";
+        throw InputError(at(given) + ": " + given + " needs " + missing + " as well (HTTPS takes both)");
+    }
+    if (!config.kbs_listen) {
+        for (const char* key : {"kbs_tls_cert", "kbs_session_ttl"})
+            if (marks.contains(key))
+                throw InputError(at(key) + ": " + key + " configures the key broker, which needs kbs_listen");
+        return;
+    }
+    if (config.kbs_url.empty()) {
+        if (config.kbs_listen->wildcard())
+            throw InputError(at("kbs_listen") + ": kbs_listen " + config.kbs_listen->str() +
+                             " is no address a guest can reach: set kbs_url to the URL guests use");
+        config.kbs_url = std::string(config.kbs_tls() ? "https://" : "http://") + config.kbs_listen->str();
+    }
 }
 
 }  // namespace
@@ -36,9 +124,12 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
     }
     if (root.IsNull()) return config;
     if (!root.IsMap()) throw InputError(where(source, root) + ": the config must be a mapping");
+    std::map<std::string, std::string> marks;
     for (const auto& item : root) {
         const std::string key = item.first.as<std::string>();
         const std::string value = scalar(source, key, item.second);
+        const std::string at = where(source, item.second);
+        marks[key] = at;
         if (key == "libvirt_uri") {
             config.libvirt_uri = value;
         } else if (key == "state_dir") {
@@ -75,10 +166,19 @@ DaemonConfig parse_config(std::string_view yaml, std::string_view source) {
             if (value.empty() || value.front() != '/')
                 throw InputError(where(source, item.second) + ": attestation_dir must be an absolute path");
             config.attestation_dir = value;
+        } else if (key == "kbs_listen") {
+            config.kbs_listen = parse_listen_address(value, at + ": kbs_listen");
+        } else if (key == "kbs_tls_cert") {
+            config.kbs_tls_cert = absolute_path(at, key, value);
+        } else if (key == "kbs_tls_key") {
+            config.kbs_tls_key = absolute_path(at, key, value);
+        } else if (key == "kbs_session_ttl") {
+            config.kbs_session_ttl = parse_ttl(value, at);
         } else {
             throw InputError(where(source, item.first) + ": unknown key '" + key + "'");
         }
     }
+    check_kbs(config, source, marks);
     return config;
 }
 

@@ -262,6 +262,10 @@ void VmObject::announce_change() {
                                             {"State", "StateReason", "LaunchMeasurement", "Attestation"});
 }
 
+void VmObject::announce_runtime_attestation() {
+    getObject().emitPropertiesChangedSignal(INTERFACE_NAME, {"RuntimeAttestation"});
+}
+
 VmRecord VmObject::record() const {
     auto r = service_.manager().find(name_);
     if (!r) throw sdbus::Error(dbus_error_name(ErrorCode::not_found), "no VM named '" + echo_input(name_) + "'");
@@ -361,6 +365,27 @@ std::vector<std::uint8_t> VmObject::LaunchMeasurement() { return byte_array(reco
 std::map<std::string, sdbus::Variant> VmObject::Attestation() {
     VarDict out;
     if (const auto& a = record().attestation) add_attestation(out, *a);
+    return out;
+}
+
+std::map<std::string, sdbus::Variant> VmObject::RuntimeAttestation() {
+    (void)record();  // NotFound for a removed VM
+    std::map<std::string, sdbus::Variant> out;
+    const KeyBrokerService* broker = service_.key_broker();
+    const std::optional<kbs::RuntimeAttestation> last =
+        broker != nullptr ? broker->last_attestation(name_) : std::nullopt;
+    if (!last) return out;
+    out["verdict"] = sdbus::Variant(std::string(last->verified ? "verified" : "refused"));
+    out["reason"] = sdbus::Variant(echo_input(last->reason, kMaxErrorMessage));
+    out["tee"] = sdbus::Variant(std::string(attestation::agent_tee_name(last->tee)));
+    out["session"] = sdbus::Variant(last->session);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(last->time.time_since_epoch()).count();
+    out["time"] = sdbus::Variant(static_cast<std::uint64_t>(seconds < 0 ? 0 : seconds));
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> checks;
+    for (const attestation::Check& c : last->checks.checks())
+        checks.emplace_back(c.name, std::string(attestation::to_string(c.status())), echo_input(c.reason, 1024));
+    out["checks"] = sdbus::Variant(checks);
+    out["released"] = sdbus::Variant(last->released);
     return out;
 }
 

@@ -92,6 +92,8 @@ public:
     ~VmObject();
     // PropertiesChanged for the properties that move with the VM's state.
     void announce_change();
+    // PropertiesChanged for RuntimeAttestation (an attestation or release by the key broker).
+    void announce_runtime_attestation();
 
 private:
     void Start(sdbus::Result<>&& result) override;
@@ -108,6 +110,7 @@ private:
     std::map<std::string, sdbus::Variant> ExpectedMeasurement() override;
     std::vector<std::uint8_t> LaunchMeasurement() override;
     std::map<std::string, sdbus::Variant> Attestation() override;
+    std::map<std::string, sdbus::Variant> RuntimeAttestation() override;
 
     VmRecord record() const;
 

@@ -67,6 +67,12 @@ void BusService::vm_changed(const VmRecord& record) {
     if (it != vm_objects_.end()) it->second->announce_change();
 }
 
+void BusService::runtime_attestation_changed(const std::string& name) {
+    std::lock_guard lock(objects_mutex_);
+    const auto it = vm_objects_.find(name);
+    if (it != vm_objects_.end()) it->second->announce_runtime_attestation();
+}
+
 void BusService::vm_removed(const std::string& name) {
     {
         std::lock_guard lock(objects_mutex_);

@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <charconv>
+#include <memory>
 #include <thread>
 
 #include "ccvm/base/error.hpp"
@@ -110,6 +113,17 @@ void HttpServer::start() {
                         "application/json");
     });
 
+    // Debian's compiled cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, fixed in
+    // the library): a burst of guests booting together overflows it and the kernel answers with SYN
+    // cookies and dropped connections. The listening socket is taken here and given the system's
+    // backlog after the bind (listen(2) on a listening socket updates it). SO_REUSEADDR only, not
+    // httplib's default SO_REUSEPORT: a second broker on the same port must fail, not share it.
+    auto listener = std::make_shared<int>(-1);
+    svr->set_socket_options([listener](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        *listener = sock;
+    });
     if (addr.port == 0) {
         impl_->port = svr->bind_to_any_port(addr.host);
         if (impl_->port < 0) throw SystemError("KBS: cannot bind " + addr.host + " (any port)");
@@ -118,6 +132,7 @@ void HttpServer::start() {
             throw SystemError("KBS: cannot listen on " + c.listen + " (address in use or not local?)");
         impl_->port = addr.port;
     }
+    if (*listener >= 0) ::listen(*listener, SOMAXCONN);
     httplib::Server* raw = svr.get();
     impl_->server = std::move(svr);
     impl_->thread = std::thread([raw] { raw->listen_after_bind(); });

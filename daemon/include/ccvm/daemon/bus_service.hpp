@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ccvm/daemon/authorization.hpp"
+#include "ccvm/daemon/key_broker_service.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
 
 namespace ccvm::daemon {
@@ -24,7 +25,7 @@ class WorkPool;
 class ManagerObject;
 class VmObject;
 
-class BusService final : public VmObserver {
+class BusService final : public VmObserver, public RuntimeObserver {
 public:
     BusService(sdbus::IConnection& connection, VmManager& manager, Authorizer authorizer, std::string libvirt_uri,
                unsigned worker_threads);
@@ -36,6 +37,11 @@ public:
     void vm_added(const VmRecord& record) override;
     void vm_changed(const VmRecord& record) override;
     void vm_removed(const std::string& name) override;
+    void runtime_attestation_changed(const std::string& name) override;
+
+    // The embedded key broker whose runtime attestations the VM objects show (none: not served).
+    void set_key_broker(const KeyBrokerService* broker) { key_broker_ = broker; }
+    const KeyBrokerService* key_broker() const noexcept { return key_broker_; }
 
     VmManager& manager() noexcept { return manager_; }
     const Authorizer& authorizer() const noexcept { return authorizer_; }
@@ -47,6 +53,7 @@ private:
     VmManager& manager_;
     Authorizer authorizer_;
     std::string libvirt_uri_;
+    const KeyBrokerService* key_broker_ = nullptr;
     std::unique_ptr<WorkPool> pool_;
     std::unique_ptr<ManagerObject> manager_object_;
     std::mutex objects_mutex_;

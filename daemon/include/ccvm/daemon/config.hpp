@@ -1,7 +1,10 @@
 // ccvmd's configuration file (/etc/ccvm/ccvmd.yaml or --config FILE).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +17,23 @@ enum class LaunchSecurity {
 
 std::string_view to_string(LaunchSecurity mode);
 
+// Where the embedded key broker listens: `kbs_listen: "ADDR:PORT"`, ADDR an IPv4 address, a host name
+// or a bracketed IPv6 address ("[::1]:8080").
+struct ListenAddress {
+    std::string host;  // without brackets
+    std::uint16_t port = 0;
+    // True for 0.0.0.0 and ::, which no guest can use as the KBS URL.
+    bool wildcard() const;
+    // "HOST:PORT", IPv6 in brackets.
+    std::string str() const;
+};
+
+// Parses "ADDR:PORT" (port 1-65535). Throws InputError naming `what` and saying what is wrong.
+ListenAddress parse_listen_address(std::string_view text, std::string_view what);
+
+// The longest session a KBS client may hold between auth and its last resource (one day).
+inline constexpr std::chrono::seconds kMaxKbsSessionTtl{86400};
+
 struct DaemonConfig {
     std::string libvirt_uri = "qemu:///system";
     std::filesystem::path state_dir = "/var/lib/ccvm";
@@ -21,14 +41,25 @@ struct DaemonConfig {
     std::string log_level = "info";
     LaunchSecurity launch_security = LaunchSecurity::libvirt;
     std::string admin_group = "ccvm";  // members may change VMs (besides root)
-    // Trust anchors for guest evidence handed to Attest, one subdirectory per family (ccvmd(8)).
+    // Trust anchors for guest evidence handed to Attest and to the key broker, one subdirectory per
+    // family (ccvmd(8)).
     std::filesystem::path attestation_dir = "/etc/ccvm/attestation";
-    // The key broker URL guests reach (http[s]://HOST:PORT), written into the initdata ccvmd makes
-    // for a SEV-SNP, TDX or CCA VM whose spec names none. Empty: no such initdata.
+
+    // The embedded key broker (KBS protocol, ccvmd(8) "KEY BROKER"); absent: not served.
+    std::optional<ListenAddress> kbs_listen;
+    // PEM certificate chain and private key for HTTPS; both or neither (plain HTTP, warned at start-up).
+    std::filesystem::path kbs_tls_cert;
+    std::filesystem::path kbs_tls_key;
+    // How long a session lives after its auth (nonce, then the attested resources).
+    std::chrono::seconds kbs_session_ttl{300};
+    // The KBS URL the initdata ccvmd writes for a spec without one names: kbs_url as configured, or
+    // derived from kbs_listen (https when TLS is configured); empty when neither is set.
     std::string kbs_url;
+
+    bool kbs_tls() const { return !kbs_tls_cert.empty(); }
 };
 
-// Parses the YAML text of a config file; `source` names it in errors (InputError "source: key: ...").
+// Parses the YAML text of a config file; `source` names it in errors (InputError "source:L:C: key: ...").
 DaemonConfig parse_config(std::string_view yaml, std::string_view source);
 // Reads and parses `path`.
 DaemonConfig load_config(const std::filesystem::path& path);

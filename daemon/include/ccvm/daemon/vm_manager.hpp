@@ -86,6 +86,9 @@ public:
     std::vector<StateStore::Quarantined> quarantined() const { return store_.list_quarantined(); }
     std::optional<VmRecord> find(const std::string& name) const;
     const std::string& backend_name() const noexcept { return flows_.backend_name(); }
+    // The plan of created VM `name` from ccvmd's copies of its inputs (the key broker reads its
+    // runtime secrets and pinned registers there). Throws like the planner.
+    VmPlan plan(const std::string& name) const { return plan_of(name); }
 
 private:
     struct Entry {
