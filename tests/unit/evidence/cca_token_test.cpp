@@ -88,7 +88,7 @@ TEST(CcaToken, MissingOrWrongCpakFails) {
     const AttestationToken t = parse_attestation_token(load_evidence("cca/tf-rmm-token.cbor"), "token");
     const auto none = verify_token(t, nullptr, {});
     EXPECT_FALSE(check(none, "platform.signature").ok);
-    EXPECT_NE(check(none, "platform.signature").reason.find("--cpak"), std::string::npos);
+    EXPECT_NE(check(none, "platform.signature").reason.find("give the CPAK"), std::string::npos);
     EXPECT_TRUE(check(none, "realm.signature").ok);
 
     EvpPkeyPtr other(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));

@@ -81,12 +81,14 @@ TEST(AgentEvidenceCli, SnpWithoutVcekOrArkSaysWhatIsMissing) {
     auto r = verify_report(
         {"--mode", "snp", "--report", file, "--ask", data("snp/genoa-ask.pem"), "--ark", data("snp/genoa-ark.pem")});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("--vcek is required (the evidence's cert_chain has no VCEK or VLEK)"), std::string::npos)
+    EXPECT_NE(r.err.find("--vcek: required to check the signature of SNP evidence (the evidence's cert_chain has no "
+                         "VCEK or VLEK)"),
+              std::string::npos)
         << r.err;
     r = verify_report(
         {"--mode", "snp", "--report", data("snp/trustee-e2e-evidence.json"), "--ask", data("snp/genoa-ask.pem")});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("--ark is required"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--ark: required"), std::string::npos) << r.err;
 }
 
 TEST(AgentEvidenceCli, EvidenceOfAnotherFamilyIsRefused) {

@@ -1,0 +1,28 @@
+# The library layering (README "Layout") checked at configure time: a target that links, directly or
+# through another target, something below it may not use fails the configuration naming both.
+function(_ccvm_collect_links target out)
+  set(seen ${${out}})
+  get_target_property(links ${target} LINK_LIBRARIES)
+  get_target_property(ilinks ${target} INTERFACE_LINK_LIBRARIES)
+  foreach(l IN LISTS links ilinks)
+    if(l AND TARGET ${l} AND NOT l IN_LIST seen)
+      list(APPEND seen ${l})
+      _ccvm_collect_links(${l} seen)
+    endif()
+  endforeach()
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+# ccvm_forbid_links(<target> <forbidden>...): <target> must not depend on any of <forbidden>.
+function(ccvm_forbid_links target)
+  if(NOT TARGET ${target})
+    return()
+  endif()
+  set(deps "")
+  _ccvm_collect_links(${target} deps)
+  foreach(f IN LISTS ARGN)
+    if(f IN_LIST deps)
+      message(FATAL_ERROR "layering: ${target} depends on ${f}, which is above it or outside its job")
+    endif()
+  endforeach()
+endfunction()
