@@ -59,7 +59,7 @@ Registers registers_of(const VarDict& map) {
 // The expected measurement as `ccvm measure SPEC` prints it: {"name", "tee", "registers", "not_computed"}.
 json::Value expected_json(const std::string& name, const std::string& tee, const VarDict& expected) {
     return measurement_json(
-        {name, platform::tee_from_name(tee).value_or(platform::TeeKind::none), registers_of(expected)});
+        {name, platform::tee_from_name(tee).value_or(platform::TeeKind::none), registers_of(expected), std::nullopt});
 }
 
 json::Value variant_to_json(const sdbus::Variant& value) {

@@ -93,7 +93,11 @@ private:
 
 std::optional<std::uint64_t> generation(const fs::path& entry) {
     if (!fs::exists(entry / "generation")) return std::nullopt;
-    return std::stoull("0" + trimmed(read_attr(entry / "generation")));
+    // "0" first so that an empty attribute reads as 0; appended, not `"0" + string`, for which GCC 12
+    // at -O3 reports a false -Wrestrict.
+    std::string digits = "0";
+    digits += trimmed(read_attr(entry / "generation"));
+    return std::stoull(digits);
 }
 
 nlohmann::json byte_array(ByteSpan b) {

@@ -242,7 +242,7 @@ TEST(MeasureSpec, SevEsWithoutVcpuSignatureSaysWhy) {
 
 TEST(MeasureSpec, PlainGuestHasNoRegisters) {
     const Measurement m = measure_spec(parse_vm_spec("name: p\nmemory: 1G\nkernel: /k\n", "t"));
-    EXPECT_EQ(m, (Measurement{"p", TeeKind::none, Registers{}}));
+    EXPECT_EQ(m, (Measurement{"p", TeeKind::none, Registers{}, std::nullopt}));
 }
 
 }  // namespace
