@@ -14,7 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev python3-jwcrypto
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
-  libxml2-dev libxml2-utils nlohmann-json3-dev libcpp-httplib-dev python3-jwcrypto clang-format
+  libxml2-dev libxml2-utils clang-format
   busybox-static cpio linux-image-amd64 groff-base
 )
 $SUDO apt-get update
