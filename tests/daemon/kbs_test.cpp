@@ -16,6 +16,7 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "ccvm/kbs/client.hpp"
 #include "ccvm/kbs/runtime_data.hpp"
 #include "ccvm/platform/initdata.hpp"
@@ -34,16 +35,14 @@ const fs::path kOvmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 
 // A loopback port nothing listens on now (the kernel's pick for a socket bound to port 0).
 int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    const UniqueFd s(::socket(AF_INET, SOCK_STREAM, 0));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-    const int port = ntohs(addr.sin_port);
-    ::close(s);
-    return port;
+    ::bind(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&addr), &len);
+    return ntohs(addr.sin_port);
 }
 
 std::string as_string(ByteSpan b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
