@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "ccvm/base/system_error.hpp"
 #include "ccvm/daemon/errors.hpp"
 
 namespace ccvm::daemon {
@@ -27,7 +28,7 @@ bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline, std::
         if (n > 0) return true;  // POLLIN, POLLHUP or POLLERR: read() tells which
         if (n < 0 && errno != EINTR)
             throw DaemonError(ErrorCode::invalid_argument,
-                              std::string(what) + ": cannot wait for data: " + std::strerror(errno));
+                              errno_message(std::string(what) + ": cannot wait for data", errno));
     }
 }
 
@@ -54,8 +55,7 @@ secret::SecretBytes read_descriptor(int fd, std::size_t max_bytes, std::chrono::
         const ssize_t n = ::read(fd, buf.data() + done, buf.size() - done);
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n < 0)
-            throw DaemonError(ErrorCode::invalid_argument,
-                              std::string(what) + ": read failed: " + std::strerror(errno));
+            throw DaemonError(ErrorCode::invalid_argument, errno_message(std::string(what) + ": read failed", errno));
         if (n == 0) break;
         done += static_cast<std::size_t>(n);
     }

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "ccvm/base/unique_fd.hpp"
 #include "support/process.hpp"
 
 extern char** environ;
@@ -94,27 +95,24 @@ void write_file(const fs::path& path, const std::string& content, unsigned mode)
 
 DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security, bool bus_open_to_all)
     : paths_(std::move(paths)), launch_security_(std::move(launch_security)) {
-    std::string templ = (fs::temp_directory_path() / "ccvmd-test-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = templ;
     // Unprivileged test users reach the bus socket and the spec files through this directory.
-    ::chmod(dir_.c_str(), 0755);
-    fs::create_directories(dir_ / "system.d");
-    fs::copy_file(paths_.bus_policy, dir_ / "system.d" / "org.ccvm.ccvm1.conf");
+    ::chmod(dir().c_str(), 0755);
+    fs::create_directories(dir() / "system.d");
+    fs::copy_file(paths_.bus_policy, dir() / "system.d" / "org.ccvm.ccvm1.conf");
     if (bus_open_to_all)
-        write_file(dir_ / "system.d" / "zz-open.conf",
+        write_file(dir() / "system.d" / "zz-open.conf",
                    "<busconfig><policy context=\"mandatory\"><allow send_destination=\"org.ccvm.ccvm1\"/>"
                    "</policy></busconfig>\n");
-    write_file(dir_ / "system.conf",
+    write_file(dir() / "system.conf",
                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n<busconfig>\n"
                "  <type>system</type>\n  <auth>EXTERNAL</auth>\n"
                "  <listen>unix:path=" +
-                   (dir_ / "system_bus_socket").string() + "</listen>\n  " + stock_default_policy() +
-                   "\n  <includedir>" + (dir_ / "system.d").string() + "</includedir>\n</busconfig>\n");
-    write_file(dir_ / "ccvmd.yaml", "libvirt_uri: test:///default\nstate_dir: " + state_dir().string() +
-                                        "\nlaunch_security: " + launch_security_ + "\nlog_level: debug\n");
-    const ProcessResult bus = run_process({"/usr/bin/dbus-daemon", "--config-file=" + (dir_ / "system.conf").string(),
+                   (dir() / "system_bus_socket").string() + "</listen>\n  " + stock_default_policy() +
+                   "\n  <includedir>" + (dir() / "system.d").string() + "</includedir>\n</busconfig>\n");
+    write_file(dir() / "ccvmd.yaml", "libvirt_uri: test:///default\nstate_dir: " + state_dir().string() +
+                                         "\nlaunch_security: " + launch_security_ + "\nlog_level: debug\n");
+    const ProcessResult bus = run_process({"/usr/bin/dbus-daemon", "--config-file=" + (dir() / "system.conf").string(),
                                            "--fork", "--print-address=1", "--print-pid=1", "--nopidfile"});
     std::istringstream lines(bus.out);
     std::string pid;
@@ -128,19 +126,17 @@ DaemonHarness::DaemonHarness(HarnessPaths paths, std::string launch_security, bo
 DaemonHarness::~DaemonHarness() {
     if (daemon_pid_ > 0) stop_daemon();
     if (bus_pid_ > 0) ::kill(bus_pid_, SIGTERM);
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
 }
 
 bool DaemonHarness::start_daemon(const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout) {
     // Our own NOTIFY_SOCKET: ccvmd is ready when it says READY=1 there (Type=notify).
-    const fs::path notify_path = dir_ / "notify.sock";
+    const fs::path notify_path = dir() / "notify.sock";
     fs::remove(notify_path);
-    const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const UniqueFd notify(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, notify_path.c_str(), sizeof addr.sun_path - 1);
-    if (notify < 0 || ::bind(notify, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    if (!notify.valid() || ::bind(notify.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         throw std::runtime_error("cannot bind the notify socket");
 
     std::map<std::string, std::string> merged;
@@ -158,20 +154,19 @@ bool DaemonHarness::start_daemon(const std::map<std::string, std::string>& env, 
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);
-    std::vector<std::string> args = {paths_.ccvmd.string(), "--config", (dir_ / "ccvmd.yaml").string()};
+    std::vector<std::string> args = {paths_.ccvmd.string(), "--config", (dir() / "ccvmd.yaml").string()};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    const std::string log = (dir_ / "ccvmd.log").string();
+    const std::string log = (dir() / "ccvmd.log").string();
     posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     const int rc = posix_spawn(&daemon_pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
-        ::close(notify);
         daemon_pid_ = -1;
         throw std::runtime_error("cannot start ccvmd: " + std::string(std::strerror(rc)));
     }
@@ -179,10 +174,10 @@ bool DaemonHarness::start_daemon(const std::map<std::string, std::string>& env, 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool ready = false;
     while (!ready && std::chrono::steady_clock::now() < deadline) {
-        pollfd p{notify, POLLIN, 0};
+        pollfd p{notify.get(), POLLIN, 0};
         if (::poll(&p, 1, 100) > 0) {
             char buf[512];
-            const ssize_t n = ::recv(notify, buf, sizeof buf, 0);
+            const ssize_t n = ::recv(notify.get(), buf, sizeof buf, 0);
             if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).find("READY=1") != std::string::npos)
                 ready = true;
         }
@@ -192,7 +187,6 @@ bool DaemonHarness::start_daemon(const std::map<std::string, std::string>& env, 
             break;
         }
     }
-    ::close(notify);
     return ready;
 }
 
@@ -242,6 +236,6 @@ DaemonHarness::Result DaemonHarness::run(const fs::path& program, const std::vec
     return {r.exit_code, r.out, r.err};
 }
 
-std::string DaemonHarness::daemon_log() const { return read_all(dir_ / "ccvmd.log"); }
+std::string DaemonHarness::daemon_log() const { return read_all(dir() / "ccvmd.log"); }
 
 }  // namespace ccvm::test

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace ccvm::test {
 
 struct HarnessPaths {
@@ -56,15 +58,15 @@ public:
     Result run(const std::filesystem::path& program, const std::vector<std::string>& args,
                const std::string& as_user = {}) const;
 
-    const std::filesystem::path& dir() const noexcept { return dir_; }
-    std::filesystem::path state_dir() const { return dir_ / "state"; }
+    const std::filesystem::path& dir() const noexcept { return tmp_.path(); }
+    std::filesystem::path state_dir() const { return tmp_ / "state"; }
     const std::string& bus_address() const noexcept { return bus_address_; }
     std::string daemon_log() const;
 
 private:
     HarnessPaths paths_;
     std::string launch_security_;
-    std::filesystem::path dir_;
+    TempDir tmp_;  // removed last, after ccvmd and the bus are stopped
     std::string bus_address_;
     pid_t bus_pid_ = -1;
     pid_t daemon_pid_ = -1;

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "ccvm/base/json.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "daemon_harness.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -190,9 +191,9 @@ TEST(Hardening, HeldOpenDescriptorsDoNotStarveTheDaemon) {
     // Each call passes the reading end of a FIFO whose writing end the test holds open throughout.
     const fs::path fifo = h.dir() / "secret.fifo";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-    const int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
-    ASSERT_GE(writer, 0);
-    ASSERT_EQ(::write(writer, "partial", 7), 7);
+    const UniqueFd writer(::open(fifo.c_str(), O_RDWR | O_CLOEXEC));
+    ASSERT_TRUE(writer.valid());
+    ASSERT_EQ(::write(writer.get(), "partial", 7), 7);
     std::vector<std::unique_ptr<InjectCall>> calls;
     for (int i = 0; i < kVms; ++i) {
         const std::string vm = "vm" + std::to_string(i);
@@ -219,7 +220,6 @@ TEST(Hardening, HeldOpenDescriptorsDoNotStarveTheDaemon) {
         else
             ADD_FAILURE() << "unexpected answer: " << out;
     }
-    ::close(writer);
     EXPECT_GT(busy, 0u);
     EXPECT_GT(timed_out, 0u);
     EXPECT_EQ(busy + timed_out, static_cast<std::size_t>(kVms));

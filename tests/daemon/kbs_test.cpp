@@ -16,10 +16,12 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "ccvm/kbs/client.hpp"
 #include "ccvm/kbs/runtime_data.hpp"
 #include "ccvm/platform/initdata.hpp"
 #include "daemon_harness.hpp"
+#include "support/process.hpp"
 #include "support/test_pki.hpp"
 
 namespace fs = std::filesystem;
@@ -34,16 +36,14 @@ const fs::path kOvmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 
 // A loopback port nothing listens on now (the kernel's pick for a socket bound to port 0).
 int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    const UniqueFd s(::socket(AF_INET, SOCK_STREAM, 0));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-    const int port = ntohs(addr.sin_port);
-    ::close(s);
-    return port;
+    ::bind(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&addr), &len);
+    return ntohs(addr.sin_port);
 }
 
 std::string as_string(ByteSpan b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
@@ -320,6 +320,46 @@ TEST_F(KeyBroker, StoppedVmGetsNothing) {
     const auto [code, why] = refusal([&] { fresh.attest(); });
     EXPECT_EQ(code, 401) << why;
     EXPECT_NE(why.find("not running: snp1 (defined)"), std::string::npos) << why;
+}
+
+// A refused attempt after a verified one: RuntimeAttestation reports the refusal, and its
+// last_verified entry keeps the verified session and what was released in it (read over D-Bus with
+// busctl, as any client sees the property).
+TEST_F(KeyBroker, RefusedAttemptKeepsTheLastVerifiedSession) {
+    start();
+    GuestView view = run_vm("snp1", "sev-snp", "disk passphrase of snp1");
+    SnpGuest guest(snp_, view);
+    kbs::KbsClient client(options(), guest);
+    EXPECT_EQ(as_string(client.get_resource(kKey1).span()), "disk passphrase of snp1");
+    const std::string verified_session = status("snp1").at("runtime_attestation").at("session").as_string();
+
+    view.registers["launch_digest"][0] ^= std::byte{1};  // evidence of another launch
+    SnpGuest changed(snp_, view);
+    kbs::KbsClient refused(options(), changed);
+    const auto [code, why] = refusal([&] { refused.attest(); });
+    EXPECT_EQ(code, 401) << why;
+    EXPECT_NE(why.find("launch_digest"), std::string::npos) << why;
+    EXPECT_EQ(status("snp1").at("runtime_attestation").at("verdict").as_string(), "refused");
+
+    const ProcessResult r =
+        run_process({"/usr/bin/busctl", "--json=short", "--address=" + h_->bus_address(), "get-property",
+                     "org.ccvm.ccvm1", "/org/ccvm/ccvm1/vm/snp1", "org.ccvm.ccvm1.VM", "RuntimeAttestation"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // busctl's JSON: {"type": "a{sv}", "data": {KEY: {"type": SIG, "data": VALUE}, ...}}.
+    const nlohmann::json attempt = nlohmann::json::parse(r.out).at("data");
+    EXPECT_EQ(attempt.at("verdict").at("data"), "refused") << r.out;
+    EXPECT_NE(attempt.at("reason").at("data").get<std::string>().find("launch_digest"), std::string::npos) << r.out;
+    EXPECT_NE(attempt.at("session").at("data"), verified_session) << r.out;
+    EXPECT_EQ(attempt.at("released").at("data"), nlohmann::json::array()) << r.out;
+    ASSERT_EQ(attempt.at("last_verified").at("type"), "a{sv}") << r.out;
+    const nlohmann::json& kept = attempt.at("last_verified").at("data");
+    EXPECT_EQ(kept.at("verdict").at("data"), "verified") << r.out;
+    EXPECT_EQ(kept.at("reason").at("data"), "") << r.out;
+    EXPECT_EQ(kept.at("session").at("data"), verified_session) << r.out;
+    EXPECT_EQ(kept.at("released").at("data"), nlohmann::json::array({"default/key/snp1"})) << r.out;
+    // The verified session still holds its key; the refused one gets nothing.
+    EXPECT_EQ(as_string(client.get_resource(kKey1).span()), "disk passphrase of snp1");
+    EXPECT_EQ(refused.get("/kbs/v0/resource/default/key/snp1").status, 401);
 }
 
 // Without a vCPU model ccvm cannot compute the SEV-SNP launch digest (the VMSA holds the CPU

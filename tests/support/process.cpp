@@ -11,21 +11,35 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "ccvm/base/unique_fd.hpp"
+
 extern char** environ;
 
 namespace ccvm::test {
 
+namespace {
+
+struct Pipe {
+    UniqueFd read;
+    UniqueFd write;
+};
+
+Pipe make_pipe() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+}  // namespace
+
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                           const std::string& input) {
-    int out_pipe[2], err_pipe[2], in_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0) {
-        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    }
+    Pipe out_pipe = make_pipe(), err_pipe = make_pipe(), in_pipe = make_pipe();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe.read.get(), 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe.write.get(), 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe.write.get(), 2);
 
     std::map<std::string, std::string> merged;
     for (char** e = environ; *e != nullptr; ++e) {
@@ -47,27 +61,25 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     pid_t pid = 0;
     int rc = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
+    in_pipe.read.reset();
+    out_pipe.write.reset();
+    err_pipe.write.reset();
     if (rc != 0) {
-        close(in_pipe[1]);
-        close(out_pipe[0]);
-        close(err_pipe[0]);
         throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
     }
     if (!input.empty()) {
         std::size_t done = 0;
         while (done < input.size()) {
-            ssize_t n = write(in_pipe[1], input.data() + done, input.size() - done);
+            ssize_t n = write(in_pipe.write.get(), input.data() + done, input.size() - done);
             if (n <= 0) break;
             done += static_cast<std::size_t>(n);
         }
     }
-    close(in_pipe[1]);
+    in_pipe.write.reset();
 
     ProcessResult result;
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    UniqueFd* owners[2] = {&out_pipe.read, &err_pipe.read};
+    pollfd fds[2] = {{out_pipe.read.get(), POLLIN, 0}, {err_pipe.read.get(), POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open_fds = 2;
     char buf[65536];
@@ -82,7 +94,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
             if (n > 0) {
                 sinks[i]->append(buf, static_cast<std::size_t>(n));
             } else {
-                close(fds[i].fd);
+                owners[i]->reset();
                 fds[i].fd = -1;
                 --open_fds;
             }

@@ -21,6 +21,7 @@
 #include "ccvm/attestation/snp/attestation_report.hpp"
 #include "ccvm/attestation/tdx/quote.hpp"
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 
 namespace ccvm::test::pki {
@@ -83,15 +84,14 @@ Bytes concat(std::initializer_list<Bytes> parts) {
 }
 
 void add_extension(X509* cert, const char* oid, ByteSpan der_value) {
-    std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> obj(OBJ_txt2obj(oid, 1), ASN1_OBJECT_free);
-    std::unique_ptr<ASN1_OCTET_STRING, decltype(&ASN1_OCTET_STRING_free)> data(ASN1_OCTET_STRING_new(),
-                                                                               ASN1_OCTET_STRING_free);
+    Asn1ObjectPtr obj(OBJ_txt2obj(oid, 1));
+    Asn1OctetStringPtr data(ASN1_OCTET_STRING_new());
     ok(obj && data ? 1 : 0, "extension OID");
     ok(ASN1_OCTET_STRING_set(data.get(), reinterpret_cast<const unsigned char*>(der_value.data()),
                              static_cast<int>(der_value.size())),
        "extension value");
-    std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)> ext(
-        X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), 0, data.get()), X509_EXTENSION_free);
+    OpensslPtr<X509_EXTENSION, X509_EXTENSION_free> ext(
+        X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), 0, data.get()));
     ok(ext ? X509_add_ext(cert, ext.get(), -1) : 0, "add extension");
 }
 
@@ -99,8 +99,7 @@ void add_v3(X509* cert, X509* issuer, int nid, const char* value) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-    std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value),
-                                                                        X509_EXTENSION_free);
+    OpensslPtr<X509_EXTENSION, X509_EXTENSION_free> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
     ok(ext ? X509_add_ext(cert, ext.get(), -1) : 0, "add X.509v3 extension");
 }
 
@@ -123,7 +122,7 @@ X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
     unsigned char serial[8];
     ok(RAND_bytes(serial, sizeof serial), "serial number");
     serial[0] &= 0x7F;
-    std::unique_ptr<BIGNUM, decltype(&BN_free)> sn(BN_bin2bn(serial, sizeof serial, nullptr), BN_free);
+    BignumPtr sn(BN_bin2bn(serial, sizeof serial, nullptr));
     ok(sn && BN_to_ASN1_INTEGER(sn.get(), X509_get_serialNumber(cert.get())) ? 1 : 0, "serial number");
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), -86400);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 86400);
@@ -140,7 +139,7 @@ X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
     for (const auto& [oid, value] : spec.extensions) add_extension(cert.get(), oid.c_str(), value);
 
     EVP_PKEY* sign_key = issuer_key != nullptr ? issuer_key : key;
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EvpMdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     const EVP_MD* digest = spec.sign == SignWith::ecdsa_sha256 ? EVP_sha256() : EVP_sha384();
     ok(EVP_DigestSignInit(md.get(), &pctx, digest, nullptr, sign_key), "DigestSignInit");
@@ -154,20 +153,22 @@ X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
     return cert;
 }
 
-std::string pem(X509* cert) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    ok(PEM_write_bio_X509(bio.get(), cert), "PEM certificate");
+// What `write` puts in a memory BIO, as text.
+template <typename Write>
+std::string bio_text(Write write, const char* what) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    ok(bio != nullptr && write(bio.get()) == 1 ? 1 : 0, what);
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(n));
 }
 
+std::string pem(X509* cert) {
+    return bio_text([&](BIO* b) { return PEM_write_bio_X509(b, cert); }, "PEM certificate");
+}
+
 std::string public_key_pem(EVP_PKEY* key) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    ok(PEM_write_bio_PUBKEY(bio.get(), key), "PEM public key");
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(n));
+    return bio_text([&](BIO* b) { return PEM_write_bio_PUBKEY(b, key); }, "PEM public key");
 }
 
 Bytes der_of(X509* cert) {
@@ -186,7 +187,7 @@ void write(const fs::path& path, std::string_view text) {
 
 // ECDSA over `message` hashed with `md`: (r, s) big-endian, each `size` bytes.
 std::pair<Bytes, Bytes> ecdsa_sign(EVP_PKEY* key, const EVP_MD* md, ByteSpan message, std::size_t size) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     ok(EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key), "ECDSA init");
     std::size_t len = 0;
     const auto* msg = reinterpret_cast<const unsigned char*>(message.data());
@@ -194,8 +195,7 @@ std::pair<Bytes, Bytes> ecdsa_sign(EVP_PKEY* key, const EVP_MD* md, ByteSpan mes
     std::vector<unsigned char> sig(len);
     ok(EVP_DigestSign(ctx.get(), sig.data(), &len, msg, message.size()), "ECDSA sign");
     const unsigned char* p = sig.data();
-    std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> s(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)),
-                                                            ECDSA_SIG_free);
+    EcdsaSigPtr s(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len)));
     ok(s ? 1 : 0, "ECDSA DER");
     Bytes r(size), sv(size);
     BN_bn2binpad(ECDSA_SIG_get0_r(s.get()), reinterpret_cast<unsigned char*>(r.data()), static_cast<int>(size));
@@ -429,16 +429,16 @@ json components(const std::array<std::uint8_t, 16>& svn) {
 }
 
 std::string crl(X509* issuer, EVP_PKEY* key) {
-    std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> c(X509_CRL_new(), X509_CRL_free);
+    X509CrlPtr c(X509_CRL_new());
     ok(c ? 1 : 0, "X509_CRL_new");
     X509_CRL_set_version(c.get(), 1);
     X509_CRL_set_issuer_name(c.get(), X509_get_subject_name(issuer));
-    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> last(X509_gmtime_adj(nullptr, -86400), ASN1_TIME_free);
-    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> next(X509_gmtime_adj(nullptr, 30L * 86400), ASN1_TIME_free);
+    OpensslPtr<ASN1_TIME, ASN1_TIME_free> last(X509_gmtime_adj(nullptr, -86400));
+    OpensslPtr<ASN1_TIME, ASN1_TIME_free> next(X509_gmtime_adj(nullptr, 30L * 86400));
     X509_CRL_set1_lastUpdate(c.get(), last.get());
     X509_CRL_set1_nextUpdate(c.get(), next.get());
     ok(X509_CRL_sign(c.get(), key, EVP_sha256()), "sign CRL");
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    BioPtr bio(BIO_new(BIO_s_mem()));
     ok(PEM_write_bio_X509_CRL(bio.get(), c.get()), "PEM CRL");
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);

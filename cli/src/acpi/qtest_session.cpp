@@ -14,71 +14,56 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/system_error.hpp"
 
 extern char** environ;
 
 namespace ccvm::cli {
-namespace {
-
-void close_fd(int& fd) {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-}
-
-}  // namespace
 
 QtestSession::QtestSession(std::vector<std::string> argv) : program_(argv.at(0)) {
     argv.push_back("-qtest");
     argv.push_back("stdio");
-    int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) != 0) throw SystemError(std::string("pipe: ") + std::strerror(errno));
-    if (pipe2(out, O_CLOEXEC) != 0) {
-        ::close(in[0]);
-        ::close(in[1]);
-        throw SystemError(std::string("pipe: ") + std::strerror(errno));
-    }
-    to_qemu_ = in[1];
-    from_qemu_ = out[0];
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
+    UniqueFd qemu_stdin(fds[0]);
+    to_qemu_.reset(fds[1]);
+    if (pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe");
+    from_qemu_.reset(fds[0]);
+    UniqueFd qemu_stdout(fds[1]);
     // QEMU's stderr goes to an anonymous file so a large error text can never block it.
-    stderr_file_ = memfd_create("qemu-stderr", MFD_CLOEXEC);
+    stderr_file_.reset(memfd_create("qemu-stderr", MFD_CLOEXEC));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    if (stderr_file_ >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_file_, 2);
+    posix_spawn_file_actions_adddup2(&actions, qemu_stdin.get(), 0);
+    posix_spawn_file_actions_adddup2(&actions, qemu_stdout.get(), 1);
+    if (stderr_file_.valid()) posix_spawn_file_actions_adddup2(&actions, stderr_file_.get(), 2);
     std::vector<char*> cargv;
     for (std::string& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     const int rc = posix_spawnp(&pid_, cargv[0], &actions, nullptr, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    ::close(in[0]);
-    ::close(out[1]);
     if (rc != 0) {
         pid_ = -1;
-        close_fd(to_qemu_);
-        close_fd(from_qemu_);
-        close_fd(stderr_file_);
-        throw SystemError("cannot start " + program_ + ": " + std::strerror(rc));
+        throw SystemError(errno_message("cannot start " + program_, rc));
     }
     signal(SIGPIPE, SIG_IGN);  // a dying QEMU must surface as an error, not kill ccvm
 }
 
 QtestSession::~QtestSession() {
-    close_fd(to_qemu_);  // EOF on the qtest channel makes QEMU exit
-    close_fd(from_qemu_);
+    to_qemu_.reset();  // EOF on the qtest channel makes QEMU exit
+    from_qemu_.reset();
     if (pid_ > 0) {
         kill(pid_, SIGTERM);
         int status = 0;
         while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     }
-    close_fd(stderr_file_);
 }
 
 void QtestSession::fail(const std::string& what) {
     std::string err;
-    if (stderr_file_ >= 0) {
+    if (stderr_file_.valid()) {
         char buf[1024];
-        ssize_t n = pread(stderr_file_, buf, sizeof buf - 1, 0);
+        ssize_t n = pread(stderr_file_.get(), buf, sizeof buf - 1, 0);
         if (n > 0) err.assign(buf, static_cast<std::size_t>(n));
         while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.pop_back();
         for (char& c : err)
@@ -96,7 +81,7 @@ std::string QtestSession::read_line() {
             return line;
         }
         char buf[65536];
-        const ssize_t n = ::read(from_qemu_, buf, sizeof buf);
+        const ssize_t n = ::read(from_qemu_.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) fail("exited before answering");
         buffer_.append(buf, static_cast<std::size_t>(n));
@@ -107,7 +92,7 @@ std::string QtestSession::command(const std::string& line) {
     const std::string msg = line + "\n";
     std::size_t done = 0;
     while (done < msg.size()) {
-        const ssize_t n = ::write(to_qemu_, msg.data() + done, msg.size() - done);
+        const ssize_t n = ::write(to_qemu_.get(), msg.data() + done, msg.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) fail("exited while receiving '" + line.substr(0, 40) + "'");
         done += static_cast<std::size_t>(n);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/unique_fd.hpp"
 
 namespace ccvm::cli {
 
@@ -36,9 +37,9 @@ private:
 
     std::string program_;
     pid_t pid_ = -1;
-    int to_qemu_ = -1;
-    int from_qemu_ = -1;
-    int stderr_file_ = -1;
+    UniqueFd to_qemu_;
+    UniqueFd from_qemu_;
+    UniqueFd stderr_file_;
     std::string buffer_;
 };
 

@@ -104,6 +104,24 @@ VarDict attest_vardict(const AttestResult& r) {
     return out;
 }
 
+// One runtime attestation attempt (org.ccvm.ccvm1.xml, RuntimeAttestation): verdict, reason, tee,
+// session, time, checks and released. Never any secret content.
+VarDict runtime_attestation_vardict(const kbs::RuntimeAttestation& a) {
+    VarDict out;
+    out["verdict"] = sdbus::Variant(std::string(a.verified ? "verified" : "refused"));
+    out["reason"] = sdbus::Variant(echo_input(a.reason, kMaxErrorMessage));
+    out["tee"] = sdbus::Variant(std::string(attestation::agent_tee_name(a.tee)));
+    out["session"] = sdbus::Variant(a.session);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(a.time.time_since_epoch()).count();
+    out["time"] = sdbus::Variant(static_cast<std::uint64_t>(seconds < 0 ? 0 : seconds));
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> checks;
+    for (const attestation::Check& c : a.checks.checks())
+        checks.emplace_back(c.name, std::string(attestation::to_string(c.status())), echo_input(c.reason, 1024));
+    out["checks"] = sdbus::Variant(checks);
+    out["released"] = sdbus::Variant(a.released);
+    return out;
+}
+
 // The passed descriptors, owned by the daemon from here on (sdbus's UnixFd dups on receipt). Shared so
 // that the work-pool lambda holding them stays copyable.
 std::shared_ptr<CallerFiles> own_files(std::map<std::string, sdbus::UnixFd>& files) {
@@ -370,22 +388,14 @@ std::map<std::string, sdbus::Variant> VmObject::Attestation() {
 
 std::map<std::string, sdbus::Variant> VmObject::RuntimeAttestation() {
     (void)record();  // NotFound for a removed VM
-    std::map<std::string, sdbus::Variant> out;
     const KeyBrokerService* broker = service_.key_broker();
     const std::optional<kbs::RuntimeAttestation> last =
         broker != nullptr ? broker->last_attestation(name_) : std::nullopt;
-    if (!last) return out;
-    out["verdict"] = sdbus::Variant(std::string(last->verified ? "verified" : "refused"));
-    out["reason"] = sdbus::Variant(echo_input(last->reason, kMaxErrorMessage));
-    out["tee"] = sdbus::Variant(std::string(attestation::agent_tee_name(last->tee)));
-    out["session"] = sdbus::Variant(last->session);
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(last->time.time_since_epoch()).count();
-    out["time"] = sdbus::Variant(static_cast<std::uint64_t>(seconds < 0 ? 0 : seconds));
-    std::vector<sdbus::Struct<std::string, std::string, std::string>> checks;
-    for (const attestation::Check& c : last->checks.checks())
-        checks.emplace_back(c.name, std::string(attestation::to_string(c.status())), echo_input(c.reason, 1024));
-    out["checks"] = sdbus::Variant(checks);
-    out["released"] = sdbus::Variant(last->released);
+    if (!last) return {};
+    VarDict out = runtime_attestation_vardict(*last);
+    // A refused attempt does not erase what the last verified one established and released.
+    if (const auto verified = broker->last_verified_attestation(name_))
+        out["last_verified"] = sdbus::Variant(runtime_attestation_vardict(*verified));
     return out;
 }
 

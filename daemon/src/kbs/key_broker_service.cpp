@@ -134,4 +134,10 @@ std::optional<kbs::RuntimeAttestation> KeyBrokerService::last_attestation(const 
     return out;
 }
 
+std::optional<kbs::RuntimeAttestation> KeyBrokerService::last_verified_attestation(const std::string& vm) const {
+    std::optional<kbs::RuntimeAttestation> out = impl_->broker.last_verified_attestation(vm);
+    if (out) out->session = session_label(out->session);
+    return out;
+}
+
 }  // namespace ccvm::daemon

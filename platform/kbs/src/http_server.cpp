@@ -4,7 +4,6 @@
 
 #include <sys/socket.h>
 
-#include <charconv>
 #include <memory>
 #include <thread>
 
@@ -37,26 +36,6 @@ void error_body(const httplib::Request& req, httplib::Response& res) {
 }
 
 }  // namespace
-
-ListenAddress parse_listen(std::string_view text, std::string_view what) {
-    const std::size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
-        throw InputError(std::string(what) + ": \"" + std::string(text) + "\" is not ADDR:PORT");
-    std::string_view host = text.substr(0, colon);
-    const std::string_view port = text.substr(colon + 1);
-    if (host.front() == '[') {
-        if (host.back() != ']' || host.size() < 3)
-            throw InputError(std::string(what) + ": \"" + std::string(text) + "\" has an unclosed [IPv6] address");
-        host = host.substr(1, host.size() - 2);
-    } else if (host.find(':') != std::string_view::npos) {
-        throw InputError(std::string(what) + ": write an IPv6 address in brackets, as [::1]:8080");
-    }
-    int p = -1;
-    const auto r = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (port.empty() || r.ec != std::errc{} || r.ptr != port.data() + port.size() || p < 0 || p > 65535)
-        throw InputError(std::string(what) + ": port \"" + std::string(port) + "\" is not 0-65535");
-    return {std::string(host), p};
-}
 
 struct HttpServer::Impl {
     KeyBroker& broker;

@@ -175,7 +175,8 @@ struct KeyBroker::State {
     TokenKey token_key;
     mutable std::mutex mu;
     std::map<std::string, Session> sessions;
-    std::map<std::string, RuntimeAttestation> last;
+    std::map<std::string, RuntimeAttestation> last;      // per VM: the last attempt, either verdict
+    std::map<std::string, RuntimeAttestation> verified;  // per VM: the last verified attempt
 
     State(KbsConfig c, VmDirectory& d, AuditSink& a)
         : config(std::move(c)),
@@ -412,7 +413,10 @@ Reply KeyBroker::attest(std::string_view cookie, std::string_view body) {
                 s.resources = outcome.resources;
             }
         }
-        if (!outcome.vm.empty()) state_->last[outcome.vm] = record;
+        if (!outcome.vm.empty()) {
+            if (outcome.ok) state_->verified[outcome.vm] = record;
+            state_->last[outcome.vm] = std::move(record);
+        }
     }
     AuditEvent ev;
     ev.kind = AuditEvent::Kind::attestation;
@@ -476,8 +480,9 @@ Reply KeyBroker::resource(std::string_view cookie, std::string_view path) {
     }
     if (ev.allowed) {
         std::lock_guard lock(state_->mu);
-        if (auto it = state_->last.find(vm); it != state_->last.end() && it->second.session == id)
-            it->second.released.push_back(rp->str());
+        for (auto* records : {&state_->last, &state_->verified})
+            if (auto it = records->find(vm); it != records->end() && it->second.session == id)
+                it->second.released.push_back(rp->str());
     }
     state_->audit.record(ev);
     return reply;
@@ -487,6 +492,13 @@ std::optional<RuntimeAttestation> KeyBroker::last_attestation(const std::string&
     std::lock_guard lock(state_->mu);
     const auto it = state_->last.find(vm);
     if (it == state_->last.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<RuntimeAttestation> KeyBroker::last_verified_attestation(const std::string& vm) const {
+    std::lock_guard lock(state_->mu);
+    const auto it = state_->verified.find(vm);
+    if (it == state_->verified.end()) return std::nullopt;
     return it->second;
 }
 

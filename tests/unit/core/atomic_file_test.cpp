@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ccvm {
@@ -121,14 +122,13 @@ TEST(AtomicFile, PublishNewNeverReplaces) {
 TEST(AtomicFile, CopyOverTheLimitLeavesNothing) {
     test::TempDir dir;
     const fs::path source = dir.write("source", std::string(100, 's'), 0600);
-    const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-    ASSERT_GE(fd, 0);
-    EXPECT_THROW(copy_file_atomic(fd, dir / "copy", 0600, 99, "firmware"), InputError);
+    const UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+    ASSERT_TRUE(fd.valid());
+    EXPECT_THROW(copy_file_atomic(fd.get(), dir / "copy", 0600, 99, "firmware"), InputError);
     EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"source"});
-    copy_file_atomic(fd, dir / "copy", 0640, 100, "firmware");
+    copy_file_atomic(fd.get(), dir / "copy", 0640, 100, "firmware");
     EXPECT_EQ(slurp(dir / "copy"), std::string(100, 's'));
     EXPECT_EQ(mode_of(dir / "copy"), 0640u);
-    ::close(fd);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "ccvm/launch-secret/csv/sm4_ctr.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ccvm;
 namespace fs = std::filesystem;
@@ -30,8 +31,8 @@ std::string input(const std::string& rel) { return (test::inputs_dir() / rel).st
 }  // namespace
 
 TEST(CsvCli, ChainDirectoryAndJsonChecks) {
-    const fs::path dir = fs::path(testing::TempDir()) / "csv-chain";
-    fs::create_directories(dir);
+    const test::TempDir tmp;
+    const fs::path& dir = tmp.path();
     fs::copy_file(input("csv/csv-rs/hrk.cert"), dir / "hrk.cert", fs::copy_options::overwrite_existing);
     fs::copy_file(input("csv/csv-rs/hsk_cek.cert"), dir / "hsk_cek.cert", fs::copy_options::overwrite_existing);
     const auto r = ccvm_run({"attest", "verify-report", "--mode", "csv", "--report", input("csv/csv-rs/report.cert"),
@@ -112,26 +113,23 @@ TEST(CsvCli, TrusteeEvidenceJsonReportSignatureHoldsButChainIsForeign) {
 namespace {
 
 // A 0600 file holding `data` (the secret commands refuse group/world-readable key files).
-std::string private_file(const std::string& name, ccvm::ByteSpan data) {
-    const fs::path p = fs::path(testing::TempDir()) / name;
-    fs::remove(p);
-    std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(data.data()), static_cast<long>(data.size()));
-    fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-    return p.string();
+std::string private_file(const test::TempDir& dir, const std::string& name, ccvm::ByteSpan data) {
+    return dir.write(name, data, 0600).string();
 }
 
 }  // namespace
 
 TEST(CsvCli, SecretBuildCsvPacketDecryptsAndMacs) {
+    const test::TempDir dir;
     const Bytes tek = from_hex("dd5255c595ace7d291f641d993cd4f80"), tik = from_hex("6a38a8f82a83d72b7ae92244f74c9117");
     const Bytes payload(as_bytes("top secret").begin(), as_bytes("top secret").end());
     Bytes blob = from_hex("df2f2cb49d673c0c2fcfaea2747ef097787de9cca1561015fc32dffe4d3d7fca");
     append(blob, Bytes(16, std::byte{7}));  // MNONCE
-    const auto r = ccvm_run({"secret", "build", "--mode", "csv", "--tek", private_file("csv_tek.bin", tek), "--tik",
-                             private_file("csv_tik.bin", tik), "--measurement", to_base64(blob), "--secret",
-                             "736869e5-84f0-4973-92ec-06879ce3da0b=" + private_file("csv_payload", payload), "--iv",
-                             "1e7ddf50622aa2f0f1fd172ccb3908c5", "--output-format", "json"});
+    const auto r =
+        ccvm_run({"secret", "build", "--mode", "csv", "--tek", private_file(dir, "csv_tek.bin", tek), "--tik",
+                  private_file(dir, "csv_tik.bin", tik), "--measurement", to_base64(blob), "--secret",
+                  "736869e5-84f0-4973-92ec-06879ce3da0b=" + private_file(dir, "csv_payload", payload), "--iv",
+                  "1e7ddf50622aa2f0f1fd172ccb3908c5", "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
     const Bytes header = from_base64(v.at("header").as_string()), ct = from_base64(v.at("secret").as_string());
@@ -152,6 +150,7 @@ TEST(CsvCli, SecretBuildCsvPacketDecryptsAndMacs) {
 }
 
 TEST(CsvCli, VerifyLaunchCsvModel) {
+    const test::TempDir dir;
     const Bytes tik = from_hex("6a38a8f82a83d72b7ae92244f74c9117");
     const Bytes mnonce(16, std::byte{9});
     Sm3Digest digest{};
@@ -163,7 +162,7 @@ TEST(CsvCli, VerifyLaunchCsvModel) {
     // GCC 12 at -O3 report a false -Warray-bounds inside libstdc++'s inlined vector insert.
     Bytes blob(measure.size() + mnonce.size());
     std::copy(mnonce.begin(), mnonce.end(), std::copy(measure.begin(), measure.end(), blob.begin()));
-    const std::string tik_file = private_file("csv_vl_tik.bin", tik);
+    const std::string tik_file = private_file(dir, "csv_vl_tik.bin", tik);
     auto run = [&](const Bytes& b, const std::string& policy) {
         return ccvm_run({"attest", "verify-launch", "--mode", "csv", "--tik", tik_file, "--measurement", to_base64(b),
                          "--api-major", "1", "--api-minor", "16", "--build-id", "0", "--policy", policy, "--ovmf",

@@ -4,8 +4,6 @@
 // signed here with the synthetic chain's keys (no public V2/V3 report comes with its event log).
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -15,6 +13,7 @@
 #include "extended_report.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "trustee_csv_log.hpp"
 
 using namespace ccvm;
@@ -32,47 +31,17 @@ test::ProcessResult ccvm_run(std::vector<std::string> args) {
 
 std::string input(const std::string& rel) { return (test::inputs_dir() / rel).string(); }
 
-// A directory of this process's own (tests of several builds may share /tmp), removed at exit.
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string tmpl = (fs::path(testing::TempDir()) / "ccvm-csv-event-log-XXXXXX").string();
-        if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = tmpl;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
-fs::path scratch(const std::string& name) {
-    static const ScratchDir dir;
-    return dir.path() / name;
-}
-
-fs::path write(const std::string& name, ByteSpan data) {
-    const fs::path p = scratch(name);
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-    return p;
-}
-
 const std::array<Bytes, 5>& independent() {
     static const std::array<Bytes, 5> regs = replay_with_openssl(trustee_events());
     return regs;
 }
 
 // A V2 report (4116-byte wrapper, flags 1) with these RTMRs, signed by the synthetic PEK.
-fs::path v2_report(const std::string& name, const std::array<Bytes, 5>& rtmr) {
+fs::path v2_report(const test::TempDir& dir, const std::string& name, const std::array<Bytes, 5>& rtmr) {
     const auto v1 = attestation::csv::AttestationReport::parse(read_file(input("csv/synthetic/report_v1.bin")), "v1");
     std::array<Sm3Digest, 5> regs{};
     for (std::size_t i = 0; i < regs.size(); ++i) std::copy(rtmr[i].begin(), rtmr[i].end(), regs[i].begin());
-    return write(name, test::csv::wrap_extended_report(test::csv::make_extended_report(v1, false, regs), 1));
+    return dir.write(name, test::csv::wrap_extended_report(test::csv::make_extended_report(v1, false, regs), 1));
 }
 
 std::vector<std::string> verify_csv(const fs::path& report) {
@@ -111,15 +80,16 @@ TEST(CsvEventLogCli, ReplayReportsSm3AndTheRegisters) {
 }
 
 TEST(CsvEventLogCli, TruncatedAndUnsupportedLogsExitTwo) {
+    const test::TempDir dir;
     const Bytes raw = read_file(trustee_log_path());
-    auto r = ccvm_run({"eventlog", "replay", "--ccel", write("cut.log", ByteSpan(raw).first(0x2000)).string()});
+    auto r = ccvm_run({"eventlog", "replay", "--ccel", dir.write("cut.log", ByteSpan(raw).first(0x2000)).string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("cut.log at offset 0x"), std::string::npos) << r.err;
     EXPECT_EQ(r.out, "");
 
     Bytes sha256 = raw;
     store_le<std::uint16_t>(sha256, 60, 0x000b);  // the spec-ID event's only digestSizes entry
-    r = ccvm_run({"eventlog", "replay", "--ccel", write("sha256.log", sha256).string()});
+    r = ccvm_run({"eventlog", "replay", "--ccel", dir.write("sha256.log", sha256).string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(
         r.err.find("sha256.log at offset 0x0 (Spec ID header event): spec-ID event lists digest algorithm 0x000b, "
@@ -129,6 +99,7 @@ TEST(CsvEventLogCli, TruncatedAndUnsupportedLogsExitTwo) {
 }
 
 TEST(CsvEventLogCli, ExpectNamesTheFirstDifferingEvent) {
+    const test::TempDir dir;
     // Expected events as trustee decoded them, registers from the openssl replay.
     json::Value expect;
     for (int i = 1; i <= 4; ++i) expect.set("rtmr" + std::to_string(i), to_hex(independent()[i]));
@@ -144,7 +115,7 @@ TEST(CsvEventLogCli, ExpectNamesTheFirstDifferingEvent) {
         events.push(std::move(ev));
     }
     expect.set("events", std::move(events));
-    const fs::path path = write("expect.json", as_bytes(expect.dump(true)));
+    const fs::path path = dir.write("expect.json", as_bytes(expect.dump(true)));
     auto r = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--expect", path.string()});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("differs from " + path.string() + ": rtmr1 event 4 (EV_EFI_VARIABLE_DRIVER_CONFIG): log has "),
@@ -156,18 +127,19 @@ TEST(CsvEventLogCli, ExpectNamesTheFirstDifferingEvent) {
     json::Value rtmr = json::Array{};
     for (const Bytes& reg : independent()) rtmr.push(to_hex(reg));
     report.set("rtmr", std::move(rtmr));
-    const fs::path regs = write("report.json", as_bytes(report.dump(true)));
+    const fs::path regs = dir.write("report.json", as_bytes(report.dump(true)));
     r = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--expect", regs.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("event log matches"), std::string::npos) << r.err;
 }
 
 TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
+    const test::TempDir dir;
     // RTMR1..4 from the openssl replay; RTMR0 (not logged) arbitrary.
     std::array<Bytes, 5> rtmr = independent();
     rtmr[0].assign(32, std::byte{0x5a});
     auto r = ccvm_run([&] {
-        auto a = verify_csv(v2_report("match.bin", rtmr));
+        auto a = verify_csv(v2_report(dir, "match.bin", rtmr));
         a.push_back("--json");
         return a;
     }());
@@ -186,7 +158,7 @@ TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
     for (const auto& e : trustee_events()) n3 += e.index == 3;
     std::array<Bytes, 5> early = rtmr;
     early[3] = replay_with_openssl(trustee_events(), {0, 0, 0, n3 - 3, 0})[3];
-    r = ccvm_run(verify_csv(v2_report("early.bin", early)));
+    r = ccvm_run(verify_csv(v2_report(dir, "early.bin", early)));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("check event_log.rtmr3 failed: rtmr3: replaying the log's " + std::to_string(n3) +
                          " events gives " + to_hex(independent()[3]) + ", the report's RTMR3 is " + to_hex(early[3]) +
@@ -199,7 +171,7 @@ TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
     // A changed RTMR2: no prefix explains it.
     std::array<Bytes, 5> other = rtmr;
     other[2][0] ^= std::byte{1};
-    r = ccvm_run(verify_csv(v2_report("other.bin", other)));
+    r = ccvm_run(verify_csv(v2_report(dir, "other.bin", other)));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("event_log.rtmr2 failed: rtmr2: replaying the log's"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("no prefix of the log's events gives that value"), std::string::npos) << r.err;

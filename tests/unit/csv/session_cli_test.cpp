@@ -17,6 +17,7 @@
 #include "sm2_test_keys.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ccvm;
 using namespace ccvm::secret::csv;
@@ -33,13 +34,6 @@ test::ProcessResult ccvm_run(std::vector<std::string> args, const std::map<std::
 
 Bytes synthetic_key(const char* name) {
     return from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at(name).as_string());
-}
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::path(testing::TempDir()) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
 }
 
 void write(const fs::path& p, ByteSpan data) {
@@ -87,7 +81,8 @@ std::vector<std::string> fixed_session_args(const json::Value& in) {
 TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
     const auto& in = primitive("csv-session.0").at("inputs");
     const auto& want = primitive("csv-session.0").at("expected");
-    const fs::path dir = fresh_dir("csv-session-cli");
+    const test::TempDir tmp;
+    const fs::path& dir = tmp.path();
     const OwnerKey owner = openssl_owner_key(dir);
     std::vector<std::string> args = {"session",
                                      "--mode",
@@ -143,7 +138,8 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
 }
 
 TEST(CsvSessionCli, RandomSessionsDifferAndAcceptBase64Pdh) {
-    const fs::path dir = fresh_dir("csv-session-random");
+    const test::TempDir tmp;
+    const fs::path& dir = tmp.path();
     const std::string pdh_b64 = to_base64(read_file(write_platform_pdh(dir)));
     for (const char* name : {"a", "b"}) {
         const auto r = ccvm_run({"session", "--mode", "csv", "--pdh", pdh_b64, "--policy", "0x1", "--name", name,
@@ -161,7 +157,8 @@ TEST(CsvSessionCli, RandomSessionsDifferAndAcceptBase64Pdh) {
 }
 
 TEST(CsvSessionCli, BadInputExitsTwoWithoutWritingFiles) {
-    const fs::path dir = fresh_dir("csv-session-bad");
+    const test::TempDir tmp;
+    const fs::path& dir = tmp.path();
     const std::string pdh = write_platform_pdh(dir).string();
     const std::string out = (dir / "out").string();
     fs::create_directories(out);

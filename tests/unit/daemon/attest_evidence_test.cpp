@@ -17,6 +17,7 @@
 #include "ccvm/platform/vm_spec.hpp"
 #include "fake_backend.hpp"
 #include "support/paths.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -48,9 +49,6 @@ public:
 class AttestEvidenceTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("ccvm-evidence-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
         fs::create_directories(dir_ / "attestation");
         flows_.add({platform::TeeKind::sev_snp, platform::TeeKind::tdx, platform::TeeKind::cca},
                    std::make_shared<DirectLaunch>("test"));
@@ -59,7 +57,6 @@ protected:
         manager_ = std::make_unique<VmManager>(*store_, backend_, planner_, flows_);
         manager_->set_evidence_verifier(verifier_.get());
     }
-    void TearDown() override { fs::remove_all(dir_); }
 
     void trust(const std::string& family, const std::string& data_file, const std::string& as) {
         fs::create_directories(dir_ / "attestation" / family);
@@ -78,7 +75,8 @@ protected:
         throw std::runtime_error("no check " + name);
     }
 
-    fs::path dir_;
+    const ccvm::test::TempDir tmp_;
+    const fs::path dir_ = tmp_.path();
     test::FakeBackend backend_;
     SpecPlanner planner_;
     LaunchFlows flows_{"test"};

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ccvm/base/echo_input.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "ccvm/daemon/descriptor.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "dbus/work_pool.hpp"
@@ -18,16 +19,15 @@ namespace {
 using namespace std::chrono_literals;
 
 struct Pipe {
-    int fds[2] = {-1, -1};
-    Pipe() { EXPECT_EQ(::pipe(fds), 0); }
-    ~Pipe() {
-        for (int fd : fds)
-            if (fd >= 0) ::close(fd);
+    UniqueFd reader;
+    UniqueFd writer;
+    Pipe() {
+        int fds[2] = {-1, -1};
+        EXPECT_EQ(::pipe(fds), 0);
+        reader.reset(fds[0]);
+        writer.reset(fds[1]);
     }
-    void close_writer() {
-        ::close(fds[1]);
-        fds[1] = -1;
-    }
+    void close_writer() { writer.reset(); }
 };
 
 std::string message_of(const std::function<void()>& fn) {
@@ -42,17 +42,17 @@ std::string message_of(const std::function<void()>& fn) {
 
 TEST(ReadDescriptor, ReadsAPipeToItsEnd) {
     Pipe p;
-    ASSERT_EQ(::write(p.fds[1], "secret", 6), 6);
+    ASSERT_EQ(::write(p.writer.get(), "secret", 6), 6);
     p.close_writer();
-    const auto data = read_descriptor(p.fds[0], 16, 1s, "the test pipe");
+    const auto data = read_descriptor(p.reader.get(), 16, 1s, "the test pipe");
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(data.data()), data.size()), "secret");
 }
 
 TEST(ReadDescriptor, AWriterThatNeverClosesTimesOut) {
     Pipe p;
-    ASSERT_EQ(::write(p.fds[1], "sec", 3), 3);
+    ASSERT_EQ(::write(p.writer.get(), "sec", 3), 3);
     const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_EQ(message_of([&] { (void)read_descriptor(p.fds[0], 16, 300ms, "the test pipe"); }),
+    EXPECT_EQ(message_of([&] { (void)read_descriptor(p.reader.get(), 16, 300ms, "the test pipe"); }),
               "the test pipe: no end of data within 300 ms (is the writing end of the pipe still open?)");
     const auto took = std::chrono::steady_clock::now() - t0;
     EXPECT_GE(took, 300ms);
@@ -65,13 +65,13 @@ TEST(ReadDescriptor, MoreThanTheLimitIsRefused) {
     auto writer = std::async(std::launch::async, [&] {
         std::size_t done = 0;
         while (done < data.size()) {
-            const ssize_t n = ::write(p.fds[1], data.data() + done, data.size() - done);
+            const ssize_t n = ::write(p.writer.get(), data.data() + done, data.size() - done);
             if (n <= 0) break;
             done += static_cast<std::size_t>(n);
         }
         p.close_writer();
     });
-    EXPECT_EQ(message_of([&] { (void)read_descriptor(p.fds[0], 100000, 5s, "the test pipe"); }),
+    EXPECT_EQ(message_of([&] { (void)read_descriptor(p.reader.get(), 100000, 5s, "the test pipe"); }),
               "the test pipe: more than the 100000-byte limit");
     writer.get();
 }
@@ -80,10 +80,10 @@ TEST(ReadDescriptor, ExactlyTheLimitIsAccepted) {
     Pipe p;
     const std::string data(70000, 'y');
     auto writer = std::async(std::launch::async, [&] {
-        (void)!::write(p.fds[1], data.data(), data.size());
+        (void)!::write(p.writer.get(), data.data(), data.size());
         p.close_writer();
     });
-    EXPECT_EQ(read_descriptor(p.fds[0], 70000, 5s, "the test pipe").size(), 70000u);
+    EXPECT_EQ(read_descriptor(p.reader.get(), 70000, 5s, "the test pipe").size(), 70000u);
     writer.get();
 }
 

@@ -22,6 +22,7 @@
 #include "launch_backends/pre_attestation.hpp"
 #include "launch_backends/sev_launch.hpp"
 #include "launch_backends/simulated_firmware.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -210,15 +211,11 @@ class PreAttestedOnLibvirt : public ::testing::TestWithParam<FlowCase> {
 protected:
     void SetUp() override {
         if (!fs::exists(kOvmf)) GTEST_SKIP() << kOvmf << " missing";
-        dir_ = fs::temp_directory_path() / ("ccvm-lvb-" + std::to_string(::getpid()) + "-" + GetParam().tee);
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
         fs::copy_file(kOvmf, dir_ / "ovmf.fd");
         firmware_ = GetParam().firmware();
         host_ = std::make_unique<FakeSevHost>(*firmware_);
         backend_ = std::make_unique<LibvirtBackend>(kUri, host_->calls());
     }
-    void TearDown() override { fs::remove_all(dir_); }
 
     VmPlan plan(const std::string& name) {
         fs::create_directories(dir_ / "vms" / name);
@@ -239,7 +236,8 @@ protected:
         return s;
     }
 
-    fs::path dir_;
+    const ccvm::test::TempDir tmp_;
+    const fs::path dir_ = tmp_.path();
     std::unique_ptr<SimulatedFirmware> firmware_;
     std::unique_ptr<FakeSevHost> host_;
     std::unique_ptr<LibvirtBackend> backend_;

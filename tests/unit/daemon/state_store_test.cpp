@@ -8,6 +8,7 @@
 #include "ccvm/base/json.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/state_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -16,13 +17,8 @@ namespace {
 
 class StateStoreTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("ccvm-state-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
+    const ccvm::test::TempDir tmp_;
+    const fs::path dir_ = tmp_ / "state";  // created by the StateStore
 };
 
 VmRecord sample(const std::string& name) {

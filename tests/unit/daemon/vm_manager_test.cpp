@@ -7,6 +7,7 @@
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/vm_manager.hpp"
 #include "fake_backend.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,13 +35,9 @@ private:
 class VmManagerTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("ccvm-mgr-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
         flows_.add({platform::TeeKind::none, platform::TeeKind::tdx}, std::make_shared<DirectLaunch>("test"));
         store_ = std::make_unique<StateStore>(dir_);
     }
-    void TearDown() override { fs::remove_all(dir_); }
 
     std::unique_ptr<VmManager> manager(CrashPoints crash = {}) {
         auto m = std::make_unique<VmManager>(*store_, backend_, planner_, flows_, std::move(crash));
@@ -48,7 +45,8 @@ protected:
         return m;
     }
 
-    fs::path dir_;
+    const ccvm::test::TempDir tmp_;
+    const fs::path dir_ = tmp_ / "state";  // created by the StateStore
     FakeBackend backend_;
     FakePlanner planner_;
     LaunchFlows flows_{"test"};

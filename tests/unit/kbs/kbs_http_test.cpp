@@ -150,9 +150,46 @@ TEST(ParseListen, Forms) {
     EXPECT_EQ(parse_listen("127.0.0.1:8080").host, "127.0.0.1");
     EXPECT_EQ(parse_listen("127.0.0.1:8080").port, 8080);
     EXPECT_EQ(parse_listen("[::1]:0").host, "::1");
+    EXPECT_EQ(parse_listen("[::1]:0").port, 0);
     EXPECT_EQ(parse_listen("0.0.0.0:65535").port, 65535);
-    for (const char* bad : {"8080", ":80", "::1:80", "host:99999", "host:", "host:8o"})
+    EXPECT_EQ(parse_listen("kbs.example:443").host, "kbs.example");
+    EXPECT_EQ(parse_listen("[fe80::1%eth0]:80").host, "fe80::1%eth0");
+    for (const char* bad : {"8080", ":80", "::1:80", "host:99999", "host:", "host:8o", "[::1", "h st:80"})
         EXPECT_THROW(parse_listen(bad), InputError) << bad;
+}
+
+TEST(ParseListen, HostAndPortText) {
+    EXPECT_EQ(parse_listen("[::1]:8443").str(), "[::1]:8443");
+    EXPECT_EQ(parse_listen("127.0.0.1:8080").str(), "127.0.0.1:8080");
+    EXPECT_TRUE(parse_listen("0.0.0.0:1").wildcard());
+    EXPECT_TRUE(parse_listen("[::]:1").wildcard());
+    EXPECT_FALSE(parse_listen("[::1]:1").wildcard());
+}
+
+// Every error names the configuration key it was given and says what is wrong.
+TEST(ParseListen, ErrorsNameTheKeyAndTheFault) {
+    const auto error_of = [](std::string_view text, std::uint16_t lowest_port = 0) -> std::string {
+        try {
+            (void)parse_listen(text, "ccvmd.yaml:3:13: kbs_listen", lowest_port);
+        } catch (const InputError& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    EXPECT_EQ(error_of("8080"), "ccvmd.yaml:3:13: kbs_listen: '8080' is not ADDR:PORT: no ':PORT'");
+    EXPECT_EQ(error_of("h:70000"),
+              "ccvmd.yaml:3:13: kbs_listen: 'h:70000' is not ADDR:PORT: the port must be a number from 0 to 65535");
+    EXPECT_EQ(error_of("h:0", 1),
+              "ccvmd.yaml:3:13: kbs_listen: 'h:0' is not ADDR:PORT: the port must be a number from 1 to 65535");
+    EXPECT_EQ(error_of("::1:80"),
+              "ccvmd.yaml:3:13: kbs_listen: '::1:80' is not ADDR:PORT: an IPv6 address goes in brackets, [ADDR]:PORT");
+    EXPECT_EQ(error_of("[::1]80"), "ccvmd.yaml:3:13: kbs_listen: '[::1]80' is not ADDR:PORT: no ':PORT' after ']'");
+    EXPECT_EQ(error_of("[::1"), "ccvmd.yaml:3:13: kbs_listen: '[::1' is not ADDR:PORT: no ']' after the IPv6 address");
+    EXPECT_EQ(error_of(":80"), "ccvmd.yaml:3:13: kbs_listen: ':80' is not ADDR:PORT: the address is empty");
+    EXPECT_EQ(error_of("a/b:80"),
+              "ccvmd.yaml:3:13: kbs_listen: 'a/b:80' is not ADDR:PORT: the address has characters no host name or IP "
+              "address has");
+    EXPECT_EQ(error_of("h:1"), "accepted");
 }
 
 TEST(HttpServerConfigCheck, TlsNeedsBothFilesAndValidOnes) {

@@ -290,6 +290,48 @@ TEST_F(KeyBrokerTest, KeyNotBoundInReportDataIsRefused) {
     const auto last = broker->last_attestation("vm-a");
     ASSERT_TRUE(last);
     EXPECT_FALSE(last->verified);
+    EXPECT_FALSE(broker->last_verified_attestation("vm-a"));
+}
+
+// A refused attempt (here: evidence of another launch digest for vm-a's initdata) is reported as the
+// last attempt with its verdict, but leaves the record of the verified session, and that session's
+// right to its resources, as they were.
+TEST_F(KeyBrokerTest, RefusedAttemptKeepsTheLastVerifiedRecord) {
+    SnpProvider good(chain, host_a, meas_a);
+    KbsClient attested(options(), good);
+    EXPECT_EQ(text(attested.get_resource(ResourcePath::parse("default/key/a"))), "secret-of-a");
+    const auto verified = broker->last_verified_attestation("vm-a");
+    ASSERT_TRUE(verified);
+    EXPECT_TRUE(verified->verified);
+
+    SnpProvider wrong(chain, host_a, fill(48, 0x33));
+    KbsClient refused(options(), wrong);
+    EXPECT_THROW(refused.attest(), KbsError);
+    EXPECT_EQ(refused.get("/kbs/v0/resource/default/key/a").status, 401);
+
+    const auto last = broker->last_attestation("vm-a");
+    ASSERT_TRUE(last);
+    EXPECT_FALSE(last->verified);
+    EXPECT_NE(last->session, verified->session);
+    EXPECT_NE(last->reason.find("launch_digest failed"), std::string::npos) << last->reason;
+    EXPECT_FALSE(last->checks.verified());
+    EXPECT_TRUE(last->released.empty());
+
+    // The verified session still receives its resources, recorded against it and not the refusal.
+    EXPECT_EQ(text(attested.get_resource(ResourcePath::parse("default/key/a2"))), "second-of-a");
+    const auto kept = broker->last_verified_attestation("vm-a");
+    ASSERT_TRUE(kept);
+    EXPECT_TRUE(kept->verified);
+    EXPECT_EQ(kept->session, verified->session);
+    EXPECT_EQ(kept->time, verified->time);
+    EXPECT_TRUE(kept->checks.verified());
+    EXPECT_EQ(kept->reason, "");
+    EXPECT_EQ(kept->released, (std::vector<std::string>{"default/key/a", "default/key/a2"}));
+    EXPECT_TRUE(broker->last_attestation("vm-a")->released.empty());
+    EXPECT_FALSE(broker->last_verified_attestation("vm-b"));
+    const std::string log = audit.all();
+    EXPECT_NE(log.find("kbs attestation vm=vm-a tee=snp session="), std::string::npos) << log;
+    EXPECT_NE(log.find("verdict=refused"), std::string::npos) << log;
 }
 
 TEST_F(KeyBrokerTest, WrongMeasurementOrUnknownInitdataIsRefused) {

@@ -7,6 +7,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/unique_fd.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "secret_test_util.hpp"
 
@@ -68,19 +69,19 @@ TEST(SecretFile, MissingAndNonRegularRefused) {
 TEST(SecretFd, ReadsPipeToEnd) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
-    ASSERT_EQ(::write(fds[1], "passphrase", 10), 10);
-    ::close(fds[1]);
-    SecretBytes s = read_secret_fd(fds[0], "fd");
-    ::close(fds[0]);
+    const UniqueFd reader(fds[0]);
+    UniqueFd writer(fds[1]);
+    ASSERT_EQ(::write(writer.get(), "passphrase", 10), 10);
+    writer.reset();
+    SecretBytes s = read_secret_fd(reader.get(), "fd");
     EXPECT_EQ(as_chars(s), "passphrase");
 }
 
 TEST(SecretFd, RejectsOversizedSecret) {
     test::TempDir dir;
     auto p = test::write_file(dir / "big", Bytes(kMaxSecretFileSize + 1, std::byte{1}));
-    int fd = ::open(p.c_str(), O_RDONLY);
-    ASSERT_GE(fd, 0);
-    EXPECT_THROW(read_secret_fd(fd, "fd"), InputError);
-    ::close(fd);
+    const UniqueFd fd(::open(p.c_str(), O_RDONLY));
+    ASSERT_TRUE(fd.valid());
+    EXPECT_THROW(read_secret_fd(fd.get(), "fd"), InputError);
     EXPECT_THROW(read_secret_file(p), InputError);
 }

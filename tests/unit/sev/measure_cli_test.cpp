@@ -9,6 +9,7 @@
 #include "ccvm/firmware-measure/hash.hpp"
 #include "sev_vectors.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ccvm;
 namespace vec = ccvm::test::sev_vectors;
@@ -34,13 +35,6 @@ std::vector<std::string> lines(const std::string& s) {
     std::istringstream in(s);
     for (std::string l; std::getline(in, l);) out.push_back(l);
     return out;
-}
-
-std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("ccvm-sev-test-" + name + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
 }
 
 void write(const std::filesystem::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
@@ -114,7 +108,8 @@ TEST(MeasureCli, TraceMatchesPageTracePrimitiveAndDiffFindsVmsaStep) {
     }
     EXPECT_EQ(la.back(), p.at("final_ld").as_string());
 
-    const auto dir = temp_dir("diff");
+    const ccvm::test::TempDir tmp;
+    const std::filesystem::path& dir = tmp.path();
     write(dir / "a.trace", a.out);
     write(dir / "b.trace", b.out);
     auto same = ccvm_run({"measure", "diff", (dir / "a.trace").string(), (dir / "a.trace").string()});
@@ -123,11 +118,11 @@ TEST(MeasureCli, TraceMatchesPageTracePrimitiveAndDiffFindsVmsaStep) {
     EXPECT_EQ(diff.exit_code, 1) << diff.err;
     EXPECT_NE(diff.out.find("first difference at step 32"), std::string::npos) << diff.out;  // the BSP VMSA
     EXPECT_NE(diff.out.find("VMSA"), std::string::npos) << diff.out;
-    std::filesystem::remove_all(dir);
 }
 
 TEST(MeasureCli, DiffOfJsonOutputsNamesTheInput) {
-    const auto dir = temp_dir("jsondiff");
+    const ccvm::test::TempDir tmp;
+    const std::filesystem::path& dir = tmp.path();
     for (const std::string t : {"EPYC-v4", "EPYC-Milan"}) {
         auto r = ccvm_run({"measure", "--mode", "seves", "--vcpus", "2", "--vcpu-type", t, "--ovmf", kDebOvmf,
                            "--output-format", "json"});
@@ -137,7 +132,6 @@ TEST(MeasureCli, DiffOfJsonOutputsNamesTheInput) {
     auto d = ccvm_run({"measure", "diff", (dir / "EPYC-v4.json").string(), (dir / "EPYC-Milan.json").string()});
     EXPECT_EQ(d.exit_code, 1);
     EXPECT_NE(d.out.find("inputs.vcpu_type"), std::string::npos) << d.out;
-    std::filesystem::remove_all(dir);
 }
 
 TEST(MeasureCli, SweepEqualsSingleRuns) {
@@ -160,7 +154,8 @@ TEST(MeasureCli, SweepEqualsSingleRuns) {
 }
 
 TEST(MeasureCli, DumpVmsaWritesTheMeasuredPages) {
-    const auto dir = temp_dir("dump");
+    const ccvm::test::TempDir tmp;
+    const std::filesystem::path& dir = tmp.path();
     auto r = ccvm_run({"measure", "--mode", "snp", "--vcpus", "3", "--vcpu-type", "EPYC-v4", "--ovmf", kDebOvmf,
                        "--dump-vmsa", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -169,7 +164,6 @@ TEST(MeasureCli, DumpVmsaWritesTheMeasuredPages) {
     EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa1.bin"))), p.at("ap_sha384").as_string());
     EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa2.bin"))), p.at("ap_sha384").as_string());
     EXPECT_FALSE(std::filesystem::exists(dir / "out" / "vmsa3.bin"));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(MeasureCli, LegacyProfileGivesLibvirtDigest) {
@@ -192,7 +186,8 @@ TEST(MeasureCli, ErrorsSayWhatToDo) {
     EXPECT_EQ(kernel.exit_code, 2);
     EXPECT_NE(kernel.err.find("AmdSevX64"), std::string::npos) << kernel.err;
 
-    const auto dir = temp_dir("errors");
+    const ccvm::test::TempDir tmp;
+    const std::filesystem::path& dir = tmp.path();
     const Bytes deb = read_file(test::substitute(kDebOvmf));
     write(dir / "truncated.fd", std::string(reinterpret_cast<const char*>(deb.data()), deb.size() - 100));
     auto trunc = ccvm_run({"measure", "--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf",
@@ -219,5 +214,4 @@ TEST(MeasureCli, ErrorsSayWhatToDo) {
     EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
     EXPECT_EQ(ignored.out, computed.out);
     EXPECT_NE(computed.out, std::string(96, '0') + "\n");
-    std::filesystem::remove_all(dir);
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "ccvm/kbs/listen_address.hpp"
+
 namespace ccvm::daemon {
 
 enum class LaunchSecurity {
@@ -16,20 +18,6 @@ enum class LaunchSecurity {
 };
 
 std::string_view to_string(LaunchSecurity mode);
-
-// Where the embedded key broker listens: `kbs_listen: "ADDR:PORT"`, ADDR an IPv4 address, a host name
-// or a bracketed IPv6 address ("[::1]:8080").
-struct ListenAddress {
-    std::string host;  // without brackets
-    std::uint16_t port = 0;
-    // True for 0.0.0.0 and ::, which no guest can use as the KBS URL.
-    bool wildcard() const;
-    // "HOST:PORT", IPv6 in brackets.
-    std::string str() const;
-};
-
-// Parses "ADDR:PORT" (port 1-65535). Throws InputError naming `what` and saying what is wrong.
-ListenAddress parse_listen_address(std::string_view text, std::string_view what);
 
 // The longest session a KBS client may hold between auth and its last resource (one day).
 inline constexpr std::chrono::seconds kMaxKbsSessionTtl{86400};
@@ -46,7 +34,8 @@ struct DaemonConfig {
     std::filesystem::path attestation_dir = "/etc/ccvm/attestation";
 
     // The embedded key broker (KBS protocol, ccvmd(8) "KEY BROKER"); absent: not served.
-    std::optional<ListenAddress> kbs_listen;
+    // `kbs_listen: "ADDR:PORT"` (kbs::parse_listen), port 1-65535.
+    std::optional<kbs::ListenAddress> kbs_listen;
     // PEM certificate chain and private key for HTTPS; both or neither (plain HTTP, warned at start-up).
     std::filesystem::path kbs_tls_cert;
     std::filesystem::path kbs_tls_key;

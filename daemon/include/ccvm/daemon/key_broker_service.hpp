@@ -44,9 +44,12 @@ public:
     void stop();
     int port() const noexcept;
 
-    // The VM's last runtime attestation since ccvmd started, with the resources released in that
-    // session (session id shown as session_label()).
+    // The VM's last runtime attestation attempt since ccvmd started (verified or refused), with the
+    // resources released in that session (session id shown as session_label()).
     std::optional<kbs::RuntimeAttestation> last_attestation(const std::string& vm) const;
+    // The VM's last verified runtime attestation since ccvmd started, the same way; a refused attempt
+    // after it leaves it in place.
+    std::optional<kbs::RuntimeAttestation> last_verified_attestation(const std::string& vm) const;
 
 private:
     struct Impl;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "ccvm/kbs/key_broker.hpp"
+#include "ccvm/kbs/listen_address.hpp"
 
 namespace ccvm::kbs {
 
@@ -21,13 +22,6 @@ struct HttpServerConfig {
     std::size_t max_body = 1 << 20;                          // larger request bodies are refused with 413
     std::chrono::seconds read_timeout{10}, write_timeout{10};
 };
-
-struct ListenAddress {
-    std::string host;
-    int port = 0;
-};
-// "ADDR:PORT" or "[IPv6]:PORT"; InputError naming `what` otherwise.
-ListenAddress parse_listen(std::string_view text, std::string_view what = "kbs_listen");
 
 class HttpServer {
 public:

@@ -100,7 +100,7 @@ struct Reply {
     std::optional<std::string> set_cookie;  // full Set-Cookie header value
 };
 
-// The last runtime attestation of a VM, for `ccvm status` and `ccvm attest`.
+// One runtime attestation attempt of a VM and its verdict, for `ccvm status` and `ccvm attest`.
 struct RuntimeAttestation {
     std::string vm;
     attestation::AgentTee tee = attestation::AgentTee::snp;
@@ -127,7 +127,11 @@ public:
     // GET /kbs/v0/resource/<path>: `path` is REPO/TYPE/TAG.
     Reply resource(std::string_view cookie, std::string_view path);
 
+    // The VM's last attestation attempt, verified or refused (what `ccvm status` reports first).
     std::optional<RuntimeAttestation> last_attestation(const std::string& vm) const;
+    // The VM's last verified attestation, with the resources released in its session: a refused
+    // attempt after it (a replay, a forged or stale report) never replaces or erases it.
+    std::optional<RuntimeAttestation> last_verified_attestation(const std::string& vm) const;
     // The public key tokens are signed with (for relying parties).
     Jwk token_public_key() const;
 
