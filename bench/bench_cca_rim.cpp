@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
@@ -100,7 +101,7 @@ int main() {
 
         // The same realm through the CLI: process start, plan parsing and file mapping included.
         const std::filesystem::path plan_file = dir.path / ("plan-" + name + ".json");
-        std::ofstream(plan_file) << cca::to_json(plan).dump(true);
+        std::ofstream(plan_file) << json::dump(cca::to_json(plan), true);
         constexpr int kCliRuns = 3;
         const double cc0 = children_cpu_seconds();
         const double cli_secs =

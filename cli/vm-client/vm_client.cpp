@@ -81,15 +81,15 @@ json::Value variant_to_json(const sdbus::Variant& value) {
 // null before the first launch.
 json::Value attestation_json(const VarDict& map) {
     if (map.empty()) return json::Value();
-    json::Value out = json::Object{};
+    json::Value out = json::Value::object();
     for (const char* key : {"verdict", "reason", "backend", "api", "build", "policy"})
-        if (const auto it = map.find(key); it != map.end()) out.set(key, variant_to_json(it->second));
+        if (const auto it = map.find(key); it != map.end()) out[key] = variant_to_json(it->second);
     return out;
 }
 
 // Attest's reply with every value as JSON, keys in the reply's order.
 json::Value attest_reply_json(const VarDict& map) {
-    json::Value out = json::Object{};
+    json::Value out = json::Value::object();
     for (const auto& [key, value] : map) {
         if (key == "expected" && value.containsValueOfType<VarDict>()) {
             const auto text = [&map](const char* k) {
@@ -97,9 +97,9 @@ json::Value attest_reply_json(const VarDict& map) {
                 return it != map.end() && it->second.containsValueOfType<std::string>() ? it->second.get<std::string>()
                                                                                         : std::string();
             };
-            out.set(key, expected_json(text("name"), text("tee"), value.get<VarDict>()));
+            out[key] = expected_json(text("name"), text("tee"), value.get<VarDict>());
         } else {
-            out.set(key, variant_to_json(value));
+            out[key] = variant_to_json(value);
         }
     }
     return out;
@@ -109,33 +109,33 @@ json::Value attest_reply_json(const VarDict& map) {
 // to ccvmd's key broker since ccvmd started.
 json::Value runtime_attestation_json(const std::map<std::string, sdbus::Variant>& map) {
     if (map.empty()) return json::Value();
-    json::Value out = json::Object{};
+    json::Value out = json::Value::object();
     for (const char* key : {"verdict", "reason", "tee", "session"}) {
         const auto it = map.find(key);
-        out.set(key, it != map.end() && it->second.containsValueOfType<std::string>() ? it->second.get<std::string>()
-                                                                                      : std::string());
+        out[key] = it != map.end() && it->second.containsValueOfType<std::string>() ? it->second.get<std::string>()
+                                                                                    : std::string();
     }
     std::uint64_t time = 0;
     if (const auto it = map.find("time"); it != map.end() && it->second.containsValueOfType<std::uint64_t>())
         time = it->second.get<std::uint64_t>();
-    out.set("time", static_cast<unsigned long long>(time));
-    json::Value checks = json::Array{};
+    out["time"] = static_cast<unsigned long long>(time);
+    json::Value checks = json::Value::array();
     if (const auto it = map.find("checks");
         it != map.end() &&
         it->second.containsValueOfType<std::vector<sdbus::Struct<std::string, std::string, std::string>>>())
         for (const auto& c : it->second.get<std::vector<sdbus::Struct<std::string, std::string, std::string>>>()) {
             json::Value check;
-            check.set("name", c.get<0>());
-            check.set("status", c.get<1>());
-            check.set("reason", c.get<2>());
-            checks.push(std::move(check));
+            check["name"] = c.get<0>();
+            check["status"] = c.get<1>();
+            check["reason"] = c.get<2>();
+            checks.push_back(std::move(check));
         }
-    out.set("checks", std::move(checks));
-    json::Value released = json::Array{};
+    out["checks"] = std::move(checks);
+    json::Value released = json::Value::array();
     if (const auto it = map.find("released");
         it != map.end() && it->second.containsValueOfType<std::vector<std::string>>())
-        for (const std::string& r : it->second.get<std::vector<std::string>>()) released.push(r);
-    out.set("released", std::move(released));
+        for (const std::string& r : it->second.get<std::vector<std::string>>()) released.push_back(r);
+    out["released"] = std::move(released);
     return out;
 }
 
@@ -151,15 +151,16 @@ std::string utc_time(std::uint64_t seconds) {
 
 // "verified (snp, session 1a2b3c4d5e6f, 2026-12-07T19:50:00Z)" and "refused: WHY (...)".
 std::string runtime_line(const json::Value& r) {
-    std::string out = r.at("verdict").as_string();
-    if (!r.at("reason").as_string().empty()) out += ": " + r.at("reason").as_string();
-    return out + " (" + r.at("tee").as_string() + ", session " + r.at("session").as_string() + ", " +
-           utc_time(r.at("time").as_u64()) + ")";
+    std::string out = json::get_string(json::at(r, "verdict"));
+    if (!json::get_string(json::at(r, "reason")).empty()) out += ": " + json::get_string(json::at(r, "reason"));
+    return out + " (" + json::get_string(json::at(r, "tee")) + ", session " + json::get_string(json::at(r, "session")) +
+           ", " + utc_time(json::get_u64(json::at(r, "time"))) + ")";
 }
 
 std::string released_line(const json::Value& r) {
     std::string out;
-    for (const json::Value& name : r.at("released").as_array()) out += (out.empty() ? "" : ", ") + name.as_string();
+    for (const json::Value& name : json::get_array(json::at(r, "released")))
+        out += (out.empty() ? "" : ", ") + json::get_string(name);
     return out.empty() ? "none" : out;
 }
 
@@ -185,11 +186,11 @@ std::map<std::string, sdbus::UnixFd> spec_file_descriptors(const std::string& ya
 
 // "ok (launch measurement matches ...)" from an attestation object.
 std::string verdict_line(const json::Value& a) {
-    const json::Value* verdict = a.find("verdict");
-    const json::Value* reason = a.find("reason");
-    std::string out = verdict != nullptr && verdict->is_string() ? verdict->as_string() : "none";
-    if (reason != nullptr && reason->is_string() && !reason->as_string().empty())
-        out += " (" + reason->as_string() + ")";
+    const json::Value* verdict = json::find(a, "verdict");
+    const json::Value* reason = json::find(a, "reason");
+    std::string out = verdict != nullptr && verdict->is_string() ? json::get_string(*verdict) : "none";
+    if (reason != nullptr && reason->is_string() && !json::get_string(*reason).empty())
+        out += " (" + json::get_string(*reason) + ")";
     return out;
 }
 
@@ -243,23 +244,23 @@ int run_list(bool as_json, bool all) {
     // --all: also the state entries ccvmd set aside (broken or conflicting records).
     if (all) with_daemon([&] { quarantined = client.manager().ListQuarantined(); });
     if (as_json) {
-        json::Value out = json::Array{};
+        json::Value out = json::Value::array();
         for (const auto& vm : vms) {
             json::Value item;
-            item.set("name", vm.get<0>());
-            item.set("tee", vm.get<1>());
-            item.set("state", vm.get<2>());
-            item.set("path", std::string(vm.get<3>()));
-            out.push(std::move(item));
+            item["name"] = vm.get<0>();
+            item["tee"] = vm.get<1>();
+            item["state"] = vm.get<2>();
+            item["path"] = std::string(vm.get<3>());
+            out.push_back(std::move(item));
         }
         for (const auto& q : quarantined) {
             json::Value item;
-            item.set("name", q.get<0>());
-            item.set("state", "quarantined");
-            item.set("reason", q.get<1>());
-            out.push(std::move(item));
+            item["name"] = q.get<0>();
+            item["state"] = "quarantined";
+            item["reason"] = q.get<1>();
+            out.push_back(std::move(item));
         }
-        std::cout << out.dump(true) << "\n";
+        std::cout << json::dump(out, true) << "\n";
         return 0;
     }
     std::printf("%-24s %-8s %s\n", "NAME", "TEE", "STATE");
@@ -275,30 +276,31 @@ int run_status(const std::string& name, bool as_json) {
     auto vm = client.vm(name);
     json::Value out;
     with_daemon([&] {
-        out.set("name", vm->Name());
-        out.set("tee", vm->Tee());
-        out.set("state", vm->State());
-        out.set("reason", vm->StateReason());
-        out.set("expected_measurement",
-                expected_json(out.at("name").as_string(), out.at("tee").as_string(), vm->ExpectedMeasurement()));
-        out.set("launch_measurement", hex_of(vm->LaunchMeasurement()));
-        out.set("attestation", attestation_json(vm->Attestation()));
-        out.set("runtime_attestation", runtime_attestation_json(vm->RuntimeAttestation()));
+        out["name"] = vm->Name();
+        out["tee"] = vm->Tee();
+        out["state"] = vm->State();
+        out["reason"] = vm->StateReason();
+        out["expected_measurement"] = expected_json(json::get_string(json::at(out, "name")),
+                                                    json::get_string(json::at(out, "tee")), vm->ExpectedMeasurement());
+        out["launch_measurement"] = hex_of(vm->LaunchMeasurement());
+        out["attestation"] = attestation_json(vm->Attestation());
+        out["runtime_attestation"] = runtime_attestation_json(vm->RuntimeAttestation());
     });
-    const std::vector<RegisterRow> rows =
-        register_rows(out.at("expected_measurement"), out.at("launch_measurement").as_string(), json::Value());
-    out.set("comparison", registers_json(rows));
+    const std::vector<RegisterRow> rows = register_rows(
+        json::at(out, "expected_measurement"), json::get_string(json::at(out, "launch_measurement")), json::Value());
+    out["comparison"] = registers_json(rows);
     if (as_json) {
-        std::cout << out.dump(true) << "\n";
+        std::cout << json::dump(out, true) << "\n";
         return 0;
     }
-    std::cout << "name:        " << out.at("name").as_string() << "\n"
-              << "tee:         " << out.at("tee").as_string() << "\n"
-              << "state:       " << out.at("state").as_string() << "\n";
-    if (!out.at("reason").as_string().empty()) std::cout << "reason:      " << out.at("reason").as_string() << "\n";
-    if (const json::Value& a = out.at("attestation"); a.is_object())
+    std::cout << "name:        " << json::get_string(json::at(out, "name")) << "\n"
+              << "tee:         " << json::get_string(json::at(out, "tee")) << "\n"
+              << "state:       " << json::get_string(json::at(out, "state")) << "\n";
+    if (!json::get_string(json::at(out, "reason")).empty())
+        std::cout << "reason:      " << json::get_string(json::at(out, "reason")) << "\n";
+    if (const json::Value& a = json::at(out, "attestation"); a.is_object())
         std::cout << "attestation: " << verdict_line(a) << "\n";
-    if (const json::Value& r = out.at("runtime_attestation"); r.is_object())
+    if (const json::Value& r = json::at(out, "runtime_attestation"); r.is_object())
         std::cout << "runtime:     " << runtime_line(r) << "\n"
                   << "released:    " << released_line(r) << "\n";
     print_registers(std::cout, rows);
@@ -337,45 +339,48 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
     });
     json::Value out = attest_reply_json(result);
     const json::Value runtime_json = runtime_attestation_json(runtime);
-    const json::Value* lm = out.find("launch_measurement");
-    const json::Value* reported = out.find("registers");
+    const json::Value* lm = json::find(out, "launch_measurement");
+    const json::Value* reported = json::find(out, "registers");
     const std::vector<RegisterRow> rows =
-        register_rows(out.find("expected") ? out.at("expected") : json::Value(),
-                      lm && lm->is_string() ? lm->as_string() : "", reported ? *reported : json::Value());
+        register_rows(json::find(out, "expected") ? json::at(out, "expected") : json::Value(),
+                      lm && lm->is_string() ? json::get_string(*lm) : "", reported ? *reported : json::Value());
     if (as_json) {
-        out.set("comparison", registers_json(rows));
-        out.set("runtime_attestation", runtime_json);
-        std::cout << out.dump(true) << "\n";
+        out["comparison"] = registers_json(rows);
+        out["runtime_attestation"] = runtime_json;
+        std::cout << json::dump(out, true) << "\n";
     } else {
         for (const char* key : {"name", "tee", "state", "backend", "evidence"})
-            if (const json::Value* v = out.find(key); v != nullptr && v->is_string())
-                std::cout << key << ": " << v->as_string() << "\n";
+            if (const json::Value* v = json::find(out, key); v != nullptr && v->is_string())
+                std::cout << key << ": " << json::get_string(*v) << "\n";
         std::cout << "verdict: " << verdict_line(out) << "\n";
-        if (const json::Value* api = out.find("api"); api != nullptr && api->is_string())
-            std::cout << "platform: API " << api->as_string() << ", build " << out.at("build").dump() << ", policy 0x"
-                      << std::hex << out.at("policy").as_u64() << std::dec << "\n";
+        if (const json::Value* api = json::find(out, "api"); api != nullptr && api->is_string())
+            std::cout << "platform: API " << json::get_string(*api) << ", build " << json::dump(json::at(out, "build"))
+                      << ", policy 0x" << std::hex << json::get_u64(json::at(out, "policy")) << std::dec << "\n";
         print_registers(std::cout, rows);
         // The guest's own attestation to ccvmd's key broker, reported the same way.
         if (runtime_json.is_object()) {
             std::cout << "runtime verdict: " << runtime_line(runtime_json) << "\n"
                       << "released: " << released_line(runtime_json) << "\n";
-            for (const json::Value& c : runtime_json.at("checks").as_array())
-                if (c.at("status").as_string() != "passed")
-                    std::cerr << "ccvm: runtime check " << c.at("name").as_string() << " " << c.at("status").as_string()
-                              << ": " << c.at("reason").as_string() << "\n";
+            for (const json::Value& c : json::get_array(runtime_json.at("checks")))
+                if (json::get_string(json::at(c, "status")) != "passed")
+                    std::cerr << "ccvm: runtime check " << json::get_string(json::at(c, "name")) << " "
+                              << json::get_string(json::at(c, "status")) << ": "
+                              << json::get_string(json::at(c, "reason")) << "\n";
         }
     }
     // Evidence checks, as `ccvm attest verify-report` reports them.
-    if (const json::Value* checks = out.find("checks"); checks != nullptr && checks->is_array())
-        for (const auto& c : checks->as_array()) {
-            const json::Value* status = c.find("status");
-            const std::string s = status != nullptr ? status->as_string() : c.at("ok").as_bool() ? "passed" : "failed";
+    if (const json::Value* checks = json::find(out, "checks"); checks != nullptr && checks->is_array())
+        for (const auto& c : json::get_array(*checks)) {
+            const json::Value* status = json::find(c, "status");
+            const std::string s = status != nullptr                   ? json::get_string(*status)
+                                  : json::get_bool(json::at(c, "ok")) ? "passed"
+                                                                      : "failed";
             if (s != "passed")
-                std::cerr << "ccvm: check " << c.at("name").as_string() << " " << s << ": "
-                          << c.at("reason").as_string() << "\n";
+                std::cerr << "ccvm: check " << json::get_string(json::at(c, "name")) << " " << s << ": "
+                          << json::get_string(json::at(c, "reason")) << "\n";
         }
-    const json::Value* verdict = out.find("verdict");
-    return verdict != nullptr && verdict->is_string() && verdict->as_string() == "mismatch" ? 1 : 0;
+    const json::Value* verdict = json::find(out, "verdict");
+    return verdict != nullptr && verdict->is_string() && json::get_string(*verdict) == "mismatch" ? 1 : 0;
 }
 
 int run_inject(const std::string& name, const std::string& guid, const std::string& file) {

@@ -191,27 +191,27 @@ namespace {
 
 // {"registers": {name: hex}, "not_computed": {name: why}}
 json::Value registers_to_json(const Registers& regs) {
-    json::Value values = json::Object{};
-    for (const auto& [name, value] : regs.values) values.set(name, to_hex(value));
-    json::Value missing = json::Object{};
-    for (const auto& [name, why] : regs.not_computed) missing.set(name, why);
-    json::Value out = json::Object{};
-    out.set("registers", std::move(values));
-    out.set("not_computed", std::move(missing));
+    json::Value values = json::Value::object();
+    for (const auto& [name, value] : regs.values) values[name] = to_hex(value);
+    json::Value missing = json::Value::object();
+    for (const auto& [name, why] : regs.not_computed) missing[name] = why;
+    json::Value out = json::Value::object();
+    out["registers"] = std::move(values);
+    out["not_computed"] = std::move(missing);
     return out;
 }
 
 json::Value attestation_to_json(const std::optional<LaunchAttestation>& a) {
     if (!a) return json::Value();
-    json::Value out = json::Object{};
-    out.set("verdict", std::string(to_string(a->verdict)));
-    out.set("reason", a->reason);
-    out.set("backend", a->backend);
+    json::Value out = json::Value::object();
+    out["verdict"] = std::string(to_string(a->verdict));
+    out["reason"] = a->reason;
+    out["backend"] = a->backend;
     if (a->platform) {
-        out.set("api_major", a->platform->api_major);
-        out.set("api_minor", a->platform->api_minor);
-        out.set("build", a->platform->build);
-        out.set("policy", a->platform->policy);
+        out["api_major"] = a->platform->api_major;
+        out["api_minor"] = a->platform->api_minor;
+        out["build"] = a->platform->build;
+        out["policy"] = a->platform->policy;
     }
     return out;
 }
@@ -224,31 +224,31 @@ public:
     [[noreturn]] void fail(const std::string& what) const { throw InputError(source_ + ": " + what); }
 
     const json::Value& member(const json::Value& object, std::string_view key, const std::string& where) const {
-        const json::Value* v = object.find(key);
+        const json::Value* v = json::find(object, key);
         if (v == nullptr) fail("field '" + where + std::string(key) + "' is missing");
         return *v;
     }
 
     // The object's members, refusing keys outside `fields` (when given).
-    const json::Object& object(const json::Value& v, const std::string& name,
-                               std::initializer_list<std::string_view> fields = {}) const {
+    const json::Value::object_t& object(const json::Value& v, const std::string& name,
+                                        std::initializer_list<std::string_view> fields = {}) const {
         if (!v.is_object()) fail("field '" + name + "' is not an object");
-        for (const auto& [key, value] : v.as_object()) {
+        for (const auto& [key, value] : json::get_object(v)) {
             (void)value;
             if (fields.size() != 0 && std::find(fields.begin(), fields.end(), key) == fields.end())
                 fail("unknown field '" + (name.empty() ? "" : name + ".") + echo_input(key) + "'");
         }
-        return v.as_object();
+        return json::get_object(v);
     }
 
     const std::string& string(const json::Value& v, const std::string& name) const {
         if (!v.is_string()) fail("field '" + name + "' is not a string");
-        return v.as_string();
+        return json::get_string(v);
     }
 
     std::uint32_t u32(const json::Value& v, const std::string& name) const {
         if (!v.is_number()) fail("field '" + name + "' is not a number");
-        const std::uint64_t n = v.as_u64(name);
+        const std::uint64_t n = json::get_u64(v, name);
         if (n > 0xFFFFFFFFu) fail("field '" + name + "' is larger than 32 bits");
         return static_cast<std::uint32_t>(n);
     }
@@ -276,7 +276,7 @@ public:
         a.verdict = launch_verdict_from_string(string(member(v, "verdict", name + "."), name + ".verdict"));
         a.reason = string(member(v, "reason", name + "."), name + ".reason");
         a.backend = string(member(v, "backend", name + "."), name + ".backend");
-        if (v.find("api_major") != nullptr) {
+        if (json::find(v, "api_major") != nullptr) {
             LaunchPlatform p;
             p.api_major = u32(member(v, "api_major", name + "."), name + ".api_major");
             p.api_minor = u32(member(v, "api_minor", name + "."), name + ".api_minor");
@@ -295,16 +295,16 @@ private:
 
 std::string record_to_json(const VmRecord& r) {
     json::Value v;
-    v.set("name", r.name);
-    v.set("tee", std::string(platform::tee_name(r.tee)));
-    v.set("phase", std::string(to_string(r.phase)));
-    v.set("state", std::string(to_string(r.state)));
-    v.set("state_reason", r.state_reason);
-    v.set("expected_measurement", registers_to_json(r.expected));
-    v.set("launch_measurement", to_hex(r.launch_measurement));
-    v.set("attestation", attestation_to_json(r.attestation));
-    if (!r.init_data.empty()) v.set("init_data", to_hex(r.init_data));
-    return v.dump(true) + "\n";
+    v["name"] = r.name;
+    v["tee"] = std::string(platform::tee_name(r.tee));
+    v["phase"] = std::string(to_string(r.phase));
+    v["state"] = std::string(to_string(r.state));
+    v["state_reason"] = r.state_reason;
+    v["expected_measurement"] = registers_to_json(r.expected);
+    v["launch_measurement"] = to_hex(r.launch_measurement);
+    v["attestation"] = attestation_to_json(r.attestation);
+    if (!r.init_data.empty()) v["init_data"] = to_hex(r.init_data);
+    return json::dump(v, true) + "\n";
 }
 
 VmRecord record_from_json(std::string_view text, std::string_view source) {
@@ -326,7 +326,7 @@ VmRecord record_from_json(std::string_view text, std::string_view source) {
     r.launch_measurement = read.hex(read.member(v, "launch_measurement", ""), "launch_measurement");
     r.attestation = read.attestation(read.member(v, "attestation", ""));
     // Records written before initdata existed have none.
-    if (const json::Value* d = v.find("init_data")) r.init_data = read.hex(*d, "init_data");
+    if (const json::Value* d = json::find(v, "init_data")) r.init_data = read.hex(*d, "init_data");
     return r;
 }
 

@@ -3,12 +3,12 @@
 
 #include <array>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "ccvm/platform/initdata.hpp"
 #include "ccvm/platform/measure_spec.hpp"
@@ -44,7 +44,7 @@ constexpr std::array<RegisterName, 11> kRegisterNames{{
 
 // The guest-policy fields the default policy compares for SNP (its `configuration` rule), from the
 // spec's policy (SEV-SNP ABI, GUEST_POLICY: ABI_MINOR 7:0, ABI_MAJOR 15:8, SMT 16, SINGLE_SOCKET 20).
-void add_snp_policy(std::uint64_t policy, nlohmann::ordered_json& values) {
+void add_snp_policy(std::uint64_t policy, json::Value& values) {
     values["snp_guest_abi_major"] = (policy >> 8) & 0xff;
     values["snp_guest_abi_minor"] = policy & 0xff;
     values["snp_smt_allowed"] = ((policy >> 16) & 1) != 0;
@@ -53,9 +53,9 @@ void add_snp_policy(std::uint64_t policy, nlohmann::ordered_json& values) {
 
 // Trustee's sample provenance: name -> list of accepted values (the policy's `x in` checks), or a
 // single value where the policy compares with == (the SNP policy fields).
-nlohmann::ordered_json reference_values(const VmSpec& spec) {
+json::Value reference_values(const VmSpec& spec) {
     const Registers registers = measure_spec(spec).registers;
-    nlohmann::ordered_json values = nlohmann::ordered_json::object();
+    json::Value values = json::Value::object();
     // In report order, so the file and the README list them as `ccvm measure` does.
     for (const std::string& name : register_names(spec.tee)) {
         const RegisterName* known = nullptr;
@@ -63,7 +63,7 @@ nlohmann::ordered_json reference_values(const VmSpec& spec) {
             if (r.ccvm == name) known = &r;
         if (known == nullptr) continue;
         if (const auto it = registers.values.find(name); it != registers.values.end()) {
-            values[std::string(known->trustee)] = nlohmann::ordered_json::array({to_hex(it->second)});
+            values[std::string(known->trustee)] = json::Value::array({to_hex(it->second)});
             continue;
         }
         if (!known->required) continue;
@@ -111,7 +111,7 @@ InitdataChoice choose_initdata(const VmSpec& spec, std::string_view kbs_url) {
 }
 
 // Rego string literal: JSON escaping is valid Rego (the names here are plain ASCII anyway).
-std::string rego_string(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+std::string rego_string(std::string_view s) { return json::escape(s); }
 
 std::string resource_policy(const VmSpec& spec, const Bytes& binding) {
     std::string set;
@@ -145,13 +145,13 @@ std::string resource_policy(const VmSpec& spec, const Bytes& binding) {
 }
 
 // The kbs-client argument that stores `value` as Trustee's policy reads it.
-std::string sample_value_args(const nlohmann::ordered_json& value) {
+std::string sample_value_args(const json::Value& value) {
     if (value.is_array()) return value.at(0).get<std::string>();
     if (value.is_boolean()) return std::string(value.get<bool>() ? "true" : "false") + " --as-bool --as-single-value";
     return std::to_string(value.get<std::uint64_t>()) + " --as-integer --as-single-value";
 }
 
-std::string readme(const VmSpec& spec, const nlohmann::ordered_json& values, bool spec_initdata) {
+std::string readme(const VmSpec& spec, const json::Value& values, bool spec_initdata) {
     std::string r;
     r += "# Serving VM " + spec.name + " from Trustee\n\n";
     r += "Written by `ccvm export trustee` from " + spec.source + " (tee " + std::string(tee_name(spec.tee)) +
@@ -187,9 +187,9 @@ TrusteeExport export_trustee(const VmSpec& spec, std::string_view kbs_url) {
     if (!initdata_field_size(spec.tee))
         throw InputError(spec.source + ": export trustee: tee " + std::string(tee_name(spec.tee)) +
                          " is not attested at run time through a KBS (sev-snp, tdx and cca are)");
-    const nlohmann::ordered_json values = reference_values(spec);
+    const json::Value values = reference_values(spec);
     const InitdataChoice initdata = choose_initdata(spec, kbs_url);
-    nlohmann::ordered_json message;
+    json::Value message;
     // rvps/src/lib.rs `Message` and rvps/src/extractors/sample: the payload is base64 of the JSON.
     message["version"] = "0.1.0";
     message["type"] = "sample";

@@ -101,7 +101,8 @@ protected:
     std::vector<std::string> listed() const {
         const auto r = h_->ccvm({"list", "--json"});
         std::vector<std::string> names;
-        for (const json::Value& vm : json::parse(r.out, "list").as_array()) names.push_back(vm.at("name").as_string());
+        const json::Value list = json::parse(r.out, "list");  // the range below refers into it
+        for (const json::Value& vm : json::get_array(list)) names.push_back(json::get_string(json::at(vm, "name")));
         return names;
     }
 
@@ -136,8 +137,8 @@ TEST_F(CallerFilesTest, RootOnlyFirmwareIsNeitherMeasuredNorDefined) {
     // Root is unaffected: the same Measure from root reports that very digest.
     r = measure("m1", sev_spec("m1", secret_fw), "");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const json::Value expected = json::parse(r.out, "measure").at("expected");
-    EXPECT_EQ(expected.at("registers").at("launch_digest").as_string(), digest);
+    const json::Value expected = json::at(json::parse(r.out, "measure"), "expected");
+    EXPECT_EQ(json::get_string(json::at(json::at(expected, "registers"), "launch_digest")), digest);
 }
 
 TEST_F(CallerFilesTest, InaccessiblePathsAllReadTheSame) {
@@ -184,12 +185,16 @@ TEST_F(CallerFilesTest, ReadableFirmwareBootsTheDaemonsCopy) {
 
     r = h_->ccvm({"status", "vm1", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(json::parse(r.out, "status").at("expected_measurement").at("registers").at("launch_digest").as_string(),
-              digest);
+    EXPECT_EQ(
+        json::get_string(json::at(json::at(json::at(json::parse(r.out, "status"), "expected_measurement"), "registers"),
+                                  "launch_digest")),
+        digest);
     // Measure from the same user gives the same digest.
     r = measure("m1", sev_spec("m1", firmware_), user_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(json::parse(r.out, "measure").at("expected").at("registers").at("launch_digest").as_string(), digest);
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(json::parse(r.out, "measure"), "expected"), "registers"),
+                                        "launch_digest")),
+              digest);
     // Measure's copies are gone once it answered; removing the VM takes its copies with it.
     for (const auto& e : fs::directory_iterator(h_->state_dir() / "vms"))
         EXPECT_EQ(e.path().filename(), "vm1") << e.path();
@@ -263,7 +268,7 @@ TEST_F(CallerFilesTest, DiskNeedsTheCallersReadAndWriteAccess) {
               std::string::npos)
         << r.err;
     r = h_->ccvm({"status", "vm1", "--json"});
-    EXPECT_EQ(json::parse(r.out, "status").at("state").as_string(), "defined");
+    EXPECT_EQ(json::get_string(json::at(json::parse(r.out, "status"), "state")), "defined");
 }
 
 // libvirt runs the emulator with its own rights: a member of the admin group may not choose it.
@@ -338,8 +343,9 @@ TEST(CallerFilesRoot, KernelSwappedAfterCreateDoesNotChangeWhatBoots) {
     ASSERT_EQ(r.exit_code, 0) << r.err << h.daemon_log();
     r = h.ccvm({"status", "csv-guest", "--json"});
     const json::Value s = json::parse(r.out, "status");
-    EXPECT_EQ(s.at("state").as_string(), "paused");  // verified, waiting for a secret (the spec names none)
-    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
+    EXPECT_EQ(json::get_string(json::at(s, "state")),
+              "paused");  // verified, waiting for a secret (the spec names none)
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "verdict")), "ok");
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ std::vector<std::string> listed(const DaemonHarness& h) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> names;
     const json::Value vms = json::parse(r.out, "ccvm list");
-    for (const json::Value& vm : vms.as_array()) names.push_back(vm.at("name").as_string());
+    for (const json::Value& vm : json::get_array(vms)) names.push_back(json::get_string(json::at(vm, "name")));
     return names;
 }
 
@@ -71,11 +71,11 @@ TEST(Daemon, LifecycleThroughTheCli) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "created vm1 (/org/ccvm/ccvm1/vm/vm1)\n");
     EXPECT_EQ(listed(h), std::vector<std::string>{"vm1"});
-    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+    EXPECT_EQ(json::get_string(json::at(status(h, "vm1"), "state")), "defined");
     EXPECT_EQ(h.ccvm({"create", spec.string()}).exit_code, 2);  // AlreadyExists
 
     EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 0);
-    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "running");
+    EXPECT_EQ(json::get_string(json::at(status(h, "vm1"), "state")), "running");
     EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 2);   // InvalidState
     EXPECT_EQ(h.ccvm({"remove", "vm1"}).exit_code, 2);  // running
     r = h.ccvm({"stop", "vm1"});
@@ -85,13 +85,13 @@ TEST(Daemon, LifecycleThroughTheCli) {
     EXPECT_EQ(h.ccvm({"stop", "--force", "vm1"}).exit_code, 0);
     EXPECT_EQ(h.ccvm({"start", "vm1"}).exit_code, 0);
     EXPECT_EQ(h.ccvm({"destroy", "vm1"}).exit_code, 0);
-    EXPECT_EQ(status(h, "vm1").at("reason").as_string(), "destroyed");
+    EXPECT_EQ(json::get_string(json::at(status(h, "vm1"), "reason")), "destroyed");
 
     r = h.ccvm({"attest", "vm1", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value a = json::parse(r.out, "attest");
-    EXPECT_EQ(a.at("backend").as_string(), "simulated");
-    EXPECT_EQ(a.at("verdict").as_string(), "pending");
+    EXPECT_EQ(json::get_string(json::at(a, "backend")), "simulated");
+    EXPECT_EQ(json::get_string(json::at(a, "verdict")), "pending");
 
     EXPECT_EQ(h.ccvm({"remove", "vm1"}).exit_code, 0);
     EXPECT_TRUE(listed(h).empty());
@@ -155,7 +155,7 @@ TEST(Daemon, UnprivilegedUserCanReadButNotChange) {
         EXPECT_EQ(r.err, "ccvm: error: permission denied: changing VMs needs root or group ccvm\n") << args[0];
     }
     EXPECT_EQ(listed(h), std::vector<std::string>{"vm1"});
-    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+    EXPECT_EQ(json::get_string(json::at(status(h, "vm1"), "state")), "defined");
 }
 
 TEST(Daemon, DaemonChecksCallersBehindAnOpenBus) {
@@ -172,7 +172,7 @@ TEST(Daemon, DaemonChecksCallersBehindAnOpenBus) {
     r = h.ccvm({"start", "vm1"}, "nobody");
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("uid 65534 may not start VMs"), std::string::npos) << r.err;
-    EXPECT_EQ(status(h, "vm1").at("state").as_string(), "defined");
+    EXPECT_EQ(json::get_string(json::at(status(h, "vm1"), "state")), "defined");
 }
 
 // Without ccvmd on the bus, or without a bus, the CLI says in one line that ccvmd is not reachable.
@@ -218,9 +218,9 @@ protected:
     void create(const std::string& name, bool with_secret) {
         const auto r = h_->ccvm({"create", write_spec(*h_, name, spec(name, with_secret)).string()});
         ASSERT_EQ(r.exit_code, 0) << r.err;
-        const json::Value expected = status(*h_, name).at("expected_measurement");
-        if (!expected.at("registers").at("launch_digest").is_string())
-            GTEST_SKIP() << "no expected launch digest in this build: " << expected.dump();
+        const json::Value expected = json::at(status(*h_, name), "expected_measurement");
+        if (!json::at(json::at(expected, "registers"), "launch_digest").is_string())
+            GTEST_SKIP() << "no expected launch digest in this build: " << json::dump(expected);
     }
 
     std::unique_ptr<DaemonHarness> h_;
@@ -234,15 +234,16 @@ TEST_P(PreAttestedSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
     const auto r = h_->ccvm({"start", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
     const json::Value s = status(*h_, vm);
-    EXPECT_EQ(s.at("state").as_string(), "running");
-    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
-    EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
-    EXPECT_EQ(s.at("launch_measurement").as_string().size(), 96u);  // MEASURE || MNONCE, hex
+    EXPECT_EQ(json::get_string(json::at(s, "state")), "running");
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "verdict")), "ok");
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "backend")), "simulated");
+    EXPECT_EQ(json::get_string(json::at(s, "launch_measurement")).size(), 96u);  // MEASURE || MNONCE, hex
 
     // status and attest show the registers alike: the family's names, lowercase hex, byte counts, and
     // the reported blob split into MEASURE (an HMAC, never equal to the digest) and MNONCE.
-    const std::string digest = s.at("expected_measurement").at("registers").at("launch_digest").as_string();
-    const std::string blob = s.at("launch_measurement").as_string();
+    const std::string digest =
+        json::get_string(json::at(json::at(json::at(s, "expected_measurement"), "registers"), "launch_digest"));
+    const std::string blob = json::get_string(json::at(s, "launch_measurement"));
     const std::string lines = "launch_digest (32 bytes): expected " + digest + "\nmeasure (32 bytes): reported " +
                               blob.substr(0, 64) +
                               " (HMAC-SHA256 of launch_digest keyed with the TIK; ccvmd checks it)\nmnonce (16 bytes): "
@@ -262,11 +263,11 @@ TEST_P(PreAttestedSimulated, SecretFromTheSpecIsInjectedAfterAVerifiedLaunch) {
     const auto aj = h_->ccvm({"attest", vm, "--json"});
     ASSERT_EQ(aj.exit_code, 0) << aj.err;
     const json::Value a = json::parse(aj.out, "attest --json");
-    EXPECT_TRUE(a.at("policy").is_number()) << aj.out;  // numbers as in status --json
-    EXPECT_EQ(a.at("policy").as_u64(), 1u);
-    EXPECT_TRUE(a.at("build").is_number()) << aj.out;
-    EXPECT_EQ(a.at("policy").dump(), s.at("attestation").at("policy").dump());
-    EXPECT_EQ(a.at("comparison").dump(), s.at("comparison").dump());
+    EXPECT_TRUE(json::at(a, "policy").is_number()) << aj.out;  // numbers as in status --json
+    EXPECT_EQ(json::get_u64(json::at(a, "policy")), 1u);
+    EXPECT_TRUE(json::at(a, "build").is_number()) << aj.out;
+    EXPECT_EQ(json::dump(json::at(a, "policy")), json::dump(json::at(json::at(s, "attestation"), "policy")));
+    EXPECT_EQ(json::dump(json::at(a, "comparison")), json::dump(json::at(s, "comparison")));
     const std::string log = h_->daemon_log();
     EXPECT_NE(log.find("simulated " + upper(GetParam()) + " firmware: LAUNCH_SECRET accepted"), std::string::npos)
         << log;
@@ -278,7 +279,7 @@ TEST_P(PreAttestedSimulated, PausedVmTakesItsSecretThroughADescriptor) {
     create(vm, false);
     if (IsSkipped()) return;
     ASSERT_EQ(h_->ccvm({"start", vm}).exit_code, 0) << h_->daemon_log();
-    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "paused");
+    EXPECT_EQ(json::get_string(json::at(status(*h_, vm), "state")), "paused");
     const fs::path open_key = h_->dir() / "open.key";
     write_file(open_key, "secret", 0644);
     auto r = h_->ccvm({"inject", vm, "--guid", kLuksGuid, "--file", open_key.string()});
@@ -290,7 +291,7 @@ TEST_P(PreAttestedSimulated, PausedVmTakesItsSecretThroughADescriptor) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     r = h_->ccvm({"inject", vm, "--guid", kLuksGuid, "--file", key_.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
-    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "running");
+    EXPECT_EQ(json::get_string(json::at(status(*h_, vm), "state")), "running");
     EXPECT_NE(h_->daemon_log().find("LAUNCH_SECRET accepted"), std::string::npos);
 }
 
@@ -310,9 +311,9 @@ TEST_P(PreAttestedSimulated, ChangedFirmwareIsRefusedWithoutInjectingTheSecret) 
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("launch measurement mismatch"), std::string::npos) << r.err;
     const json::Value s = status(*h_, vm);
-    EXPECT_EQ(s.at("state").as_string(), "failed");
-    EXPECT_NE(s.at("reason").as_string().find("no secret injected, domain destroyed"), std::string::npos);
-    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "mismatch");
+    EXPECT_EQ(json::get_string(json::at(s, "state")), "failed");
+    EXPECT_NE(json::get_string(json::at(s, "reason")).find("no secret injected, domain destroyed"), std::string::npos);
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "verdict")), "mismatch");
     EXPECT_EQ(h_->daemon_log().find("LAUNCH_SECRET"), std::string::npos);
     // The domain is gone from the hypervisor: it can be started (and fail) again, not "already running".
     EXPECT_EQ(h_->ccvm({"start", vm}).exit_code, 1);
@@ -331,51 +332,56 @@ TEST_P(PreAttestedSimulated, MeasurementPropertiesAreTypedOnTheBus) {
     auto r = h_->run(VM_BUS_CLIENT_PATH, {"properties", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value before = json::parse(r.out, "properties");
-    EXPECT_EQ(before.at("Tee").dump(), R"({"type":"s","value":")" + GetParam() + "\"}");
-    const json::Value& expected = before.at("ExpectedMeasurement");
-    EXPECT_EQ(expected.at("type").as_string(), "a{sv}");
-    const json::Value& registers = expected.at("value").at("registers");
-    EXPECT_EQ(registers.at("type").as_string(), "a{say}");
-    ASSERT_EQ(registers.at("value").as_object().size(), 1u) << r.out;
+    EXPECT_EQ(json::dump(json::at(before, "Tee")), R"({"type":"s","value":")" + GetParam() + "\"}");
+    const json::Value& expected = json::at(before, "ExpectedMeasurement");
+    EXPECT_EQ(json::get_string(json::at(expected, "type")), "a{sv}");
+    const json::Value& registers = json::at(json::at(expected, "value"), "registers");
+    EXPECT_EQ(json::get_string(json::at(registers, "type")), "a{say}");
+    ASSERT_EQ(json::get_object(json::at(registers, "value")).size(), 1u) << r.out;
     // The same digest as measuring the spec locally: 32 bytes (SHA-256 for SEV, SM3 for CSV).
     const auto local = h_->ccvm({"measure", write_spec(*h_, vm, spec(vm, true)).string()});
     ASSERT_EQ(local.exit_code, 0) << local.err;
-    const std::string digest = registers.at("value").at("launch_digest").as_string();
-    EXPECT_EQ(digest, json::parse(local.out, "measure").at("registers").at("launch_digest").as_string());
+    const std::string digest = json::get_string(json::at(json::at(registers, "value"), "launch_digest"));
+    EXPECT_EQ(digest,
+              json::get_string(json::at(json::at(json::parse(local.out, "measure"), "registers"), "launch_digest")));
     EXPECT_EQ(digest.size(), 64u);
-    EXPECT_EQ(expected.at("value").at("not_computed").dump(), R"({"type":"a{ss}","value":{}})");
+    EXPECT_EQ(json::dump(json::at(json::at(expected, "value"), "not_computed")), R"({"type":"a{ss}","value":{}})");
     // Nothing launched yet: no launch measurement, no attestation.
-    EXPECT_EQ(before.at("LaunchMeasurement").dump(), R"({"type":"ay","value":""})");
-    EXPECT_EQ(before.at("Attestation").dump(), R"({"type":"a{sv}","value":{}})");
+    EXPECT_EQ(json::dump(json::at(before, "LaunchMeasurement")), R"({"type":"ay","value":""})");
+    EXPECT_EQ(json::dump(json::at(before, "Attestation")), R"({"type":"a{sv}","value":{}})");
 
     r = h_->run(VM_BUS_CLIENT_PATH, {"start", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
     const json::Value signals = json::parse(r.out, "signals");
-    ASSERT_GE(signals.as_array().size(), 2u) << r.out;  // starting, then running
-    EXPECT_EQ(signals.as_array().front().at("State").at("value").as_string(), "starting");
-    const json::Value& last = signals.as_array().back();
-    EXPECT_EQ(last.at("State").at("value").as_string(), "running") << r.out;
-    EXPECT_EQ(last.at("LaunchMeasurement").at("type").as_string(), "ay");
-    EXPECT_EQ(last.at("LaunchMeasurement").at("value").as_string().size(), 96u);  // MEASURE || MNONCE
-    const json::Value& a = last.at("Attestation");
-    EXPECT_EQ(a.at("type").as_string(), "a{sv}");
-    EXPECT_EQ(a.at("value").at("verdict").dump(), R"({"type":"s","value":"ok"})");
-    EXPECT_EQ(a.at("value").at("backend").dump(), R"({"type":"s","value":"simulated"})");
-    EXPECT_EQ(a.at("value").at("policy").dump(), R"({"type":"u","value":1})");  // the spec's policy
-    EXPECT_EQ(a.at("value").at("build").at("type").as_string(), "u");
-    EXPECT_EQ(a.at("value").at("api").at("type").as_string(), "s");
-    EXPECT_NE(a.at("value").at("reason").at("value").as_string().find("1 secret(s) injected"), std::string::npos);
+    ASSERT_GE(json::get_array(signals).size(), 2u) << r.out;  // starting, then running
+    EXPECT_EQ(json::get_string(json::at(json::at(json::get_array(signals).front(), "State"), "value")), "starting");
+    const json::Value& last = json::get_array(signals).back();
+    EXPECT_EQ(json::get_string(json::at(json::at(last, "State"), "value")), "running") << r.out;
+    EXPECT_EQ(json::get_string(json::at(json::at(last, "LaunchMeasurement"), "type")), "ay");
+    EXPECT_EQ(json::get_string(json::at(json::at(last, "LaunchMeasurement"), "value")).size(),
+              96u);  // MEASURE || MNONCE
+    const json::Value& a = json::at(last, "Attestation");
+    EXPECT_EQ(json::get_string(json::at(a, "type")), "a{sv}");
+    EXPECT_EQ(json::dump(json::at(json::at(a, "value"), "verdict")), R"({"type":"s","value":"ok"})");
+    EXPECT_EQ(json::dump(json::at(json::at(a, "value"), "backend")), R"({"type":"s","value":"simulated"})");
+    EXPECT_EQ(json::dump(json::at(json::at(a, "value"), "policy")), R"({"type":"u","value":1})");  // the spec's policy
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(a, "value"), "build"), "type")), "u");
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(a, "value"), "api"), "type")), "s");
+    EXPECT_NE(
+        json::get_string(json::at(json::at(json::at(a, "value"), "reason"), "value")).find("1 secret(s) injected"),
+        std::string::npos);
 
     // The properties read afterwards hold what the signal carried, and the CLI shows the same bytes.
     r = h_->run(VM_BUS_CLIENT_PATH, {"properties", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value after = json::parse(r.out, "properties");
-    EXPECT_EQ(after.at("LaunchMeasurement").dump(), last.at("LaunchMeasurement").dump());
-    EXPECT_EQ(after.at("Attestation").dump(), a.dump());
-    EXPECT_EQ(after.at("ExpectedMeasurement").dump(), expected.dump());
+    EXPECT_EQ(json::dump(json::at(after, "LaunchMeasurement")), json::dump(json::at(last, "LaunchMeasurement")));
+    EXPECT_EQ(json::dump(json::at(after, "Attestation")), json::dump(a));
+    EXPECT_EQ(json::dump(json::at(after, "ExpectedMeasurement")), json::dump(expected));
     const json::Value s = status(*h_, vm);
-    EXPECT_EQ(s.at("launch_measurement").as_string(), last.at("LaunchMeasurement").at("value").as_string());
-    EXPECT_EQ(s.at("attestation").at("policy").as_u64(), 1u);
+    EXPECT_EQ(json::get_string(json::at(s, "launch_measurement")),
+              json::get_string(json::at(json::at(last, "LaunchMeasurement"), "value")));
+    EXPECT_EQ(json::get_u64(json::at(json::at(s, "attestation"), "policy")), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Tee, PreAttestedSimulated, ::testing::Values("sev", "csv"),
@@ -405,15 +411,17 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
                            "--kernel", (h.dir() / "csv-kernel.bin").string(), "--initrd",
                            (h.dir() / "csv-initrd.bin").string(), "--append", "console=ttyS0"});
     ASSERT_EQ(m.exit_code, 0) << m.err;
-    EXPECT_EQ(status(h, "csv-guest").at("expected_measurement").at("registers").at("launch_digest").as_string() + "\n",
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(status(h, "csv-guest"), "expected_measurement"), "registers"),
+                                        "launch_digest")) +
+                  "\n",
               m.out);
 
     auto r = h.ccvm({"start", "csv-guest"});
     ASSERT_EQ(r.exit_code, 0) << r.err << h.daemon_log();
     json::Value s = status(h, "csv-guest");
-    EXPECT_EQ(s.at("state").as_string(), "running");
-    EXPECT_EQ(s.at("tee").as_string(), "csv");
-    EXPECT_EQ(s.at("attestation").at("verdict").as_string(), "ok");
+    EXPECT_EQ(json::get_string(json::at(s, "state")), "running");
+    EXPECT_EQ(json::get_string(json::at(s, "tee")), "csv");
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "verdict")), "ok");
     EXPECT_NE(h.daemon_log().find("simulated CSV firmware: LAUNCH_SECRET accepted"), std::string::npos);
     ASSERT_EQ(h.ccvm({"destroy", "csv-guest"}).exit_code, 0);
 
@@ -426,9 +434,9 @@ TEST(CsvSimulated, ExampleShapedSpecWithKernelHashes) {
     r = h.ccvm({"start", "csv-guest"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     s = status(h, "csv-guest");
-    EXPECT_EQ(s.at("state").as_string(), "failed");
-    EXPECT_NE(s.at("reason").as_string().find("launch measurement mismatch"), std::string::npos);
-    EXPECT_NE(s.at("reason").as_string().find("no secret injected, domain destroyed"), std::string::npos);
+    EXPECT_EQ(json::get_string(json::at(s, "state")), "failed");
+    EXPECT_NE(json::get_string(json::at(s, "reason")).find("launch measurement mismatch"), std::string::npos);
+    EXPECT_NE(json::get_string(json::at(s, "reason")).find("no secret injected, domain destroyed"), std::string::npos);
     const std::string log = h.daemon_log();
     const auto refused = log.find("csv-guest: launch measurement mismatch");
     ASSERT_NE(refused, std::string::npos) << log;
@@ -467,7 +475,7 @@ TEST(DaemonLibvirtLaunchSecurity, HostWithoutLaunchSecurityRefusesTheSpecAtCreat
     EXPECT_EQ(h.ccvm({"start", "plain"}).exit_code, 0);
     const auto a = h.ccvm({"attest", "plain", "--json"});
     ASSERT_EQ(a.exit_code, 0) << a.err;
-    EXPECT_EQ(json::parse(a.out, "attest").at("backend").as_string(), "libvirt");
+    EXPECT_EQ(json::get_string(json::at(json::parse(a.out, "attest"), "backend")), "libvirt");
 }
 
 // launch_security: simulated also creates and starts SEV-SNP, TDX and CCA VMs on the test hypervisor
@@ -521,7 +529,7 @@ TEST_P(DirectSimulated, CreatesAndStartsWithInitdataAndRuntimeSecrets) {
     EXPECT_EQ(fs::status(vm_dir / "inputs" / "resource-0").permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write);
     const json::Value record = json::parse(read_text_file(vm_dir / "state.json"), "state.json");
-    EXPECT_EQ(record.at("init_data").as_string(), binding_hex(initdata));
+    EXPECT_EQ(json::get_string(json::at(record, "init_data")), binding_hex(initdata));
     const std::string xml = read_text_file(vm_dir / "domain.xml");
     EXPECT_NE(
         xml.find("<entry name='opt/org.ccvm/initdata' file='" + (vm_dir / "inputs" / "initdata").string() + "'/>"),
@@ -535,11 +543,12 @@ TEST_P(DirectSimulated, CreatesAndStartsWithInitdataAndRuntimeSecrets) {
     r = h_->ccvm({"start", vm});
     ASSERT_EQ(r.exit_code, 0) << r.err << h_->daemon_log();
     const json::Value s = status(*h_, vm);
-    EXPECT_EQ(s.at("state").as_string(), "running");
-    EXPECT_EQ(s.at("reason").as_string(), "simulated " + GetParam() +
-                                              " launch: running on the test hypervisor without its launch security; "
-                                              "not confidential");
-    EXPECT_EQ(s.at("attestation").at("backend").as_string(), "simulated");
+    EXPECT_EQ(json::get_string(json::at(s, "state")), "running");
+    EXPECT_EQ(json::get_string(json::at(s, "reason")),
+              "simulated " + GetParam() +
+                  " launch: running on the test hypervisor without its launch security; "
+                  "not confidential");
+    EXPECT_EQ(json::get_string(json::at(json::at(s, "attestation"), "backend")), "simulated");
     const std::string log = h_->daemon_log();
     EXPECT_NE(log.find("VM " + vm + ": simulated " + GetParam() +
                        " launch: started on the test hypervisor without its launch security"),
@@ -560,13 +569,13 @@ TEST_P(DirectSimulated, WithoutInitdataCcvmdWritesOneNamingTheVmAndTheBroker) {
     const std::string initdata = read_text_file(vm_dir / "inputs" / "initdata");
     EXPECT_EQ(initdata, platform::default_initdata(vm, "http://192.0.2.9:8080"));
     EXPECT_NE(initdata.find("\"ccvm.vm\" = \"" + vm + "\"\n"), std::string::npos) << initdata;
-    EXPECT_EQ(json::parse(read_text_file(vm_dir / "state.json"), "state.json").at("init_data").as_string(),
+    EXPECT_EQ(json::get_string(json::at(json::parse(read_text_file(vm_dir / "state.json"), "state.json"), "init_data")),
               binding_hex(initdata));
     EXPECT_NE(read_text_file(vm_dir / "domain.xml").find("opt/org.ccvm/initdata"), std::string::npos);
     // A later plan of the same VM (start) finds ccvmd's initdata again.
     const auto started = h_->ccvm({"start", vm});
     ASSERT_EQ(started.exit_code, 0) << started.err << h_->daemon_log();
-    EXPECT_EQ(status(*h_, vm).at("state").as_string(), "running");
+    EXPECT_EQ(json::get_string(json::at(status(*h_, vm), "state")), "running");
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, DirectSimulated, ::testing::Values("sev-snp", "tdx", "cca"),

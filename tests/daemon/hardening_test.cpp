@@ -158,14 +158,14 @@ TEST(Hardening, SkippedChecksAreNeverVerified) {
                           "--no-signature-check", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out, "verify-report");
-    EXPECT_FALSE(out.at("verified").as_bool());
-    EXPECT_EQ(out.at("verdict").as_string(), "skipped");
+    EXPECT_FALSE(json::get_bool(json::at(out, "verified")));
+    EXPECT_EQ(json::get_string(json::at(out, "verdict")), "skipped");
     bool saw_signatures = false;
-    for (const json::Value& c : out.at("checks").as_array()) {
-        const std::string status = c.at("status").as_string();
-        EXPECT_TRUE(status == "passed" || status == "skipped") << c.dump();
-        EXPECT_EQ(c.at("ok").as_bool(), status != "failed");
-        if (c.at("name").as_string() == "signatures") {
+    for (const json::Value& c : json::get_array(json::at(out, "checks"))) {
+        const std::string status = json::get_string(json::at(c, "status"));
+        EXPECT_TRUE(status == "passed" || status == "skipped") << json::dump(c);
+        EXPECT_EQ(json::get_bool(json::at(c, "ok")), status != "failed");
+        if (json::get_string(json::at(c, "name")) == "signatures") {
             saw_signatures = true;
             EXPECT_EQ(status, "skipped");
         }
@@ -278,16 +278,16 @@ TEST(Hardening, BrokenRecordsAreQuarantined) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> names;
     const json::Value listed = json::parse(r.out, "list");
-    for (const json::Value& vm : listed.as_array()) names.push_back(vm.at("name").as_string());
+    for (const json::Value& vm : json::get_array(listed)) names.push_back(json::get_string(json::at(vm, "name")));
     EXPECT_EQ(names, (std::vector<std::string>{"vm1", "vm2"}));
 
     r = h.ccvm({"list", "--all", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::map<std::string, std::string> quarantined;
     const json::Value all = json::parse(r.out, "list --all");
-    for (const json::Value& vm : all.as_array())
-        if (vm.at("state").as_string() == "quarantined")
-            quarantined[vm.at("name").as_string().substr(0, 3)] = vm.at("reason").as_string();
+    for (const json::Value& vm : json::get_array(all))
+        if (json::get_string(json::at(vm, "state")) == "quarantined")
+            quarantined[json::get_string(json::at(vm, "name")).substr(0, 3)] = json::get_string(json::at(vm, "reason"));
     ASSERT_EQ(quarantined.size(), 4u) << r.out;
     EXPECT_NE(quarantined["vm3"].find("its record names VM 'vm1', not 'vm3'"), std::string::npos) << quarantined["vm3"];
     EXPECT_NE(quarantined["vm4"].find("state.json"), std::string::npos) << quarantined["vm4"];

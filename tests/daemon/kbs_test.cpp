@@ -120,15 +120,15 @@ protected:
         const auto r = h_->ccvm({"status", name, "--json"});
         EXPECT_EQ(r.exit_code, 0) << r.err;
         const json::Value s = json::parse(r.out, "status");
-        const json::Value& expected = s.at("expected_measurement");
+        const json::Value& expected = json::at(s, "expected_measurement");
         GuestView view;
         // The binding the guest's evidence carries: the digest of the initdata ccvmd hands it, fitted
         // to SNP HOST_DATA.
         const platform::Initdata initdata =
             platform::load_initdata(h_->state_dir() / "vms" / name / "inputs" / "initdata");
         view.init_data = platform::fit_initdata_digest(platform::initdata_digest(initdata), 32);
-        for (const auto& [reg, value] : expected.at("registers").as_object())
-            if (value.is_string()) view.registers[reg] = from_hex(value.as_string());
+        for (const auto& [reg, value] : json::get_object(json::at(expected, "registers")))
+            if (value.is_string()) view.registers[reg] = from_hex(json::get_string(value));
         return view;
     }
 
@@ -182,12 +182,12 @@ TEST_F(KeyBroker, SnpGuestAttestsAndReceivesItsSecret) {
 
     // ccvm status shows it; the audit log has one line per attestation and release, never content.
     const json::Value s = status("snp1");
-    const json::Value& runtime = s.at("runtime_attestation");
-    EXPECT_EQ(runtime.at("verdict").as_string(), "verified");
-    EXPECT_EQ(runtime.at("tee").as_string(), "snp");
-    ASSERT_EQ(runtime.at("released").as_array().size(), 1u);
-    EXPECT_EQ(runtime.at("released").as_array()[0].as_string(), "default/key/snp1");
-    const std::string session = runtime.at("session").as_string();
+    const json::Value& runtime = json::at(s, "runtime_attestation");
+    EXPECT_EQ(json::get_string(json::at(runtime, "verdict")), "verified");
+    EXPECT_EQ(json::get_string(json::at(runtime, "tee")), "snp");
+    ASSERT_EQ(json::get_array(json::at(runtime, "released")).size(), 1u);
+    EXPECT_EQ(json::get_string(json::get_array(json::at(runtime, "released"))[0]), "default/key/snp1");
+    const std::string session = json::get_string(json::at(runtime, "session"));
     EXPECT_EQ(session.size(), 12u);
     const std::string log = h_->daemon_log();
     EXPECT_NE(log.find("audit: kbs attestation vm=snp1 tee=snp session=" + session + " verdict=verified"),
@@ -207,7 +207,8 @@ TEST_F(KeyBroker, SnpGuestAttestsAndReceivesItsSecret) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("runtime verdict: verified (snp, session " + session), std::string::npos) << r.out;
     r = h_->ccvm({"attest", "snp1", "--json"});
-    EXPECT_EQ(json::parse(r.out, "attest").at("runtime_attestation").at("verdict").as_string(), "verified");
+    EXPECT_EQ(json::get_string(json::at(json::at(json::parse(r.out, "attest"), "runtime_attestation"), "verdict")),
+              "verified");
     EXPECT_EQ(h_->stop_daemon(), 0);
     EXPECT_NE(h_->daemon_log().find("kbs: stopped"), std::string::npos);
 }
@@ -369,16 +370,17 @@ TEST_F(KeyBroker, UndeterminedRegisterMeansNoSecret) {
     start();
     GuestView view = run_vm("snp1", "sev-snp", "secret one", "", "");
     const json::Value s = status("snp1");
-    ASSERT_TRUE(s.at("expected_measurement").at("not_computed").find("launch_digest") != nullptr) << s.dump();
+    ASSERT_TRUE(json::find(json::at(json::at(s, "expected_measurement"), "not_computed"), "launch_digest") != nullptr)
+        << json::dump(s);
     view.registers["launch_digest"] = Bytes(48, std::byte{0x5a});  // whatever the guest reports
     SnpGuest guest(snp_, view);
     kbs::KbsClient client(options(), guest);
     const auto [code, why] = refusal([&] { client.attest(); });
     EXPECT_EQ(code, 401) << why;
     EXPECT_NE(why.find("launch_digest"), std::string::npos) << why;
-    const json::Value runtime = status("snp1").at("runtime_attestation");
-    EXPECT_EQ(runtime.at("verdict").as_string(), "refused");
-    EXPECT_TRUE(runtime.at("released").as_array().empty());
+    const json::Value runtime = json::at(status("snp1"), "runtime_attestation");
+    EXPECT_EQ(json::get_string(json::at(runtime, "verdict")), "refused");
+    EXPECT_TRUE(json::get_array(json::at(runtime, "released")).empty());
     EXPECT_EQ(client.get("/kbs/v0/resource/default/key/snp1").status, 401);
 
     // Pinned to the value the guest reports, the same kind of VM gets its secret.

@@ -41,26 +41,26 @@ int main(int argc, char** argv) {
         auto connection = sdbus::createSystemBusConnection();
         Manager manager(*connection);
         const auto reply = manager.Measure(yaml, files);
-        ccvm::json::Value out = ccvm::json::Object{};
+        ccvm::json::Value out = ccvm::json::Value::object();
         for (const auto& [key, value] : reply) {
-            if (value.containsValueOfType<std::string>()) out.set(key, value.get<std::string>());
+            if (value.containsValueOfType<std::string>()) out[key] = value.get<std::string>();
             // "expected": {"registers": a{say}, "not_computed": a{ss}}, shown with hex values.
             if (value.containsValueOfType<std::map<std::string, sdbus::Variant>>()) {
                 const auto expected = value.get<std::map<std::string, sdbus::Variant>>();
-                ccvm::json::Value regs = ccvm::json::Object{}, missing = ccvm::json::Object{};
+                ccvm::json::Value regs = ccvm::json::Value::object(), missing = ccvm::json::Value::object();
                 for (const auto& [name, bytes] :
                      expected.at("registers").get<std::map<std::string, std::vector<std::uint8_t>>>())
-                    regs.set(name, ccvm::to_hex(
-                                       ccvm::ByteSpan(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size())));
+                    regs[name] =
+                        ccvm::to_hex(ccvm::ByteSpan(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
                 for (const auto& [name, why] : expected.at("not_computed").get<std::map<std::string, std::string>>())
-                    missing.set(name, why);
-                ccvm::json::Value e = ccvm::json::Object{};
-                e.set("registers", std::move(regs));
-                e.set("not_computed", std::move(missing));
-                out.set(key, std::move(e));
+                    missing[name] = why;
+                ccvm::json::Value e = ccvm::json::Value::object();
+                e["registers"] = std::move(regs);
+                e["not_computed"] = std::move(missing);
+                out[key] = std::move(e);
             }
         }
-        std::cout << out.dump(true) << "\n";
+        std::cout << ccvm::json::dump(out, true) << "\n";
         return 0;
     } catch (const sdbus::Error& e) {
         std::cerr << e.getName() << ": " << e.getMessage() << "\n";

@@ -36,13 +36,13 @@ Value value_of(const sdbus::Variant& v) {
     if (type == "u") return static_cast<unsigned long long>(v.get<std::uint32_t>());
     if (type == "t") return static_cast<unsigned long long>(v.get<std::uint64_t>());
     if (type == "ay") return hex(v.get<std::vector<std::uint8_t>>());
-    Value out = ccvm::json::Object{};
+    Value out = ccvm::json::Value::object();
     if (type == "a{ss}") {
-        for (const auto& [k, s] : v.get<std::map<std::string, std::string>>()) out.set(k, s);
+        for (const auto& [k, s] : v.get<std::map<std::string, std::string>>()) out[k] = s;
     } else if (type == "a{say}") {
-        for (const auto& [k, b] : v.get<std::map<std::string, std::vector<std::uint8_t>>>()) out.set(k, hex(b));
+        for (const auto& [k, b] : v.get<std::map<std::string, std::vector<std::uint8_t>>>()) out[k] = hex(b);
     } else if (type == "a{sv}") {
-        for (const auto& [k, inner] : v.get<VarDict>()) out.set(k, typed(inner));
+        for (const auto& [k, inner] : v.get<VarDict>()) out[k] = typed(inner);
     } else {
         return "(type not shown by this client)";
     }
@@ -50,9 +50,9 @@ Value value_of(const sdbus::Variant& v) {
 }
 
 Value typed(const sdbus::Variant& v) {
-    Value out = ccvm::json::Object{};
-    out.set("type", v.peekValueType());
-    out.set("value", value_of(v));
+    Value out = ccvm::json::Value::object();
+    out["type"] = v.peekValueType();
+    out["value"] = value_of(v);
     return out;
 }
 
@@ -65,10 +65,10 @@ sdbus::ObjectPath vm_path(const std::string& name) {
 
 int properties(const std::string& name) {
     auto vm = sdbus::createProxy(sdbus::createSystemBusConnection(), kService, vm_path(name));
-    Value out = ccvm::json::Object{};
+    Value out = ccvm::json::Value::object();
     for (const char* property : {"Tee", "ExpectedMeasurement", "LaunchMeasurement", "Attestation"})
-        out.set(property, typed(vm->getProperty(property).onInterface(kVmInterface)));
-    std::cout << out.dump(true) << "\n";
+        out[property] = typed(vm->getProperty(property).onInterface(kVmInterface));
+    std::cout << ccvm::json::dump(out, true) << "\n";
     return 0;
 }
 
@@ -77,26 +77,26 @@ int start(const std::string& name) {
     // Declared before the proxy: its signal thread uses them until the proxy is gone.
     std::mutex mutex;
     std::condition_variable settled;
-    Value signals = ccvm::json::Array{};
+    Value signals = ccvm::json::Value::array();
     bool done = false;
     auto vm = sdbus::createProxy(sdbus::createSystemBusConnection(), kService, vm_path(name));
     vm->uponSignal("PropertiesChanged")
         .onInterface("org.freedesktop.DBus.Properties")
         .call([&](const std::string& interface, const VarDict& changed, const std::vector<std::string>&) {
             if (interface != kVmInterface) return;
-            Value signal = ccvm::json::Object{};
-            for (const auto& [property, value] : changed) signal.set(property, typed(value));
+            Value signal = ccvm::json::Value::object();
+            for (const auto& [property, value] : changed) signal[property] = typed(value);
             std::lock_guard lock(mutex);
             const auto state = changed.find("State");
             if (state != changed.end() && state->second.get<std::string>() != "starting") done = true;
-            signals.push(std::move(signal));
+            signals.push_back(std::move(signal));
             settled.notify_all();
         });
     vm->finishRegistration();
     vm->callMethod("Start").onInterface(kVmInterface).withTimeout(std::chrono::seconds(60));
     std::unique_lock lock(mutex);
     settled.wait_for(lock, std::chrono::seconds(10), [&] { return done; });
-    std::cout << signals.dump(true) << "\n";
+    std::cout << ccvm::json::dump(signals, true) << "\n";
     lock.unlock();
     vm.reset();
     return 0;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/dtb.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         // Relative files resolve under a directory that does not exist: DATA from files fails cleanly.
         const ccvm::cca::Plan plan = ccvm::cca::parse_plan(plan_text, "/nonexistent-fuzz-dir", "fuzz");
-        (void)ccvm::cca::to_json(plan).dump();
+        (void)ccvm::json::dump(ccvm::cca::to_json(plan));
         if (cheap(plan)) {
             ccvm::cca::ReplayOptions options;
             options.trace = true;

@@ -15,6 +15,7 @@
 
 namespace {
 
+namespace json = ccvm::json;
 using ccvm::json::Value;
 
 // ctest's SKIP_RETURN_CODE for these tests (tests/CMakeLists.txt).
@@ -39,10 +40,10 @@ const Value* lookup(const Value& root, const std::string& path) {
         std::string seg = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
         if (cur->is_array() && !seg.empty() && std::all_of(seg.begin(), seg.end(), ::isdigit)) {
             std::size_t idx = std::stoul(seg);
-            const auto& arr = cur->as_array();
+            const auto& arr = json::get_array(*cur);
             cur = idx < arr.size() ? &arr[idx] : nullptr;
         } else {
-            cur = cur->find(seg);
+            cur = json::find(*cur, seg);
         }
         if (dot == std::string::npos) break;
         start = dot + 1;
@@ -56,7 +57,8 @@ public:
 
     void TestBody() override {
         std::vector<std::string> argv{ccvm::test::ccvm_cli().string()};
-        for (const Value& a : case_.at("argv").as_array()) argv.push_back(ccvm::test::substitute(a.as_string()));
+        for (const Value& a : json::get_array(json::at(case_, "argv")))
+            argv.push_back(ccvm::test::substitute(json::get_string(a)));
         // The shared fixtures (TEK/TIK/secret files) are read-only and world-readable by construction;
         // ccvm refuses such secret files unless told they are test fixtures.
         auto r = ccvm::test::run_process(argv, {{"CCVM_ALLOW_READABLE_SECRETS", "1"}});
@@ -64,35 +66,35 @@ public:
         for (std::size_t i = 1; i < argv.size(); ++i) cmdline += " " + argv[i];
         SCOPED_TRACE("ccvm" + cmdline + "\nstdout: " + r.out + "\nstderr: " + r.err);
 
-        const Value& want_exit = case_.at("exit_code");
+        const Value& want_exit = json::at(case_, "exit_code");
         if (want_exit.is_string()) {
             EXPECT_NE(r.exit_code, 0) << "expected a non-zero exit status";
         } else {
-            EXPECT_EQ(r.exit_code, want_exit.as_i64());
+            EXPECT_EQ(r.exit_code, json::get_i64(want_exit));
         }
-        const Value& expect = case_.at("expect");
-        if (const Value* s = expect.find("stdout")) {
-            EXPECT_EQ(rstrip_newlines(r.out), s->as_string());
+        const Value& expect = json::at(case_, "expect");
+        if (const Value* s = json::find(expect, "stdout")) {
+            EXPECT_EQ(rstrip_newlines(r.out), json::get_string(*s));
         }
-        if (const Value* s = expect.find("stdout_contains")) {
-            EXPECT_NE(lower(r.out).find(lower(s->as_string())), std::string::npos)
-                << "stdout lacks: " << s->as_string();
+        if (const Value* s = json::find(expect, "stdout_contains")) {
+            EXPECT_NE(lower(r.out).find(lower(json::get_string(*s))), std::string::npos)
+                << "stdout lacks: " << json::get_string(*s);
         }
-        if (const Value* s = expect.find("stderr_contains")) {
-            EXPECT_NE(lower(r.err).find(lower(s->as_string())), std::string::npos)
-                << "stderr lacks: " << s->as_string();
+        if (const Value* s = json::find(expect, "stderr_contains")) {
+            EXPECT_NE(lower(r.err).find(lower(json::get_string(*s))), std::string::npos)
+                << "stderr lacks: " << json::get_string(*s);
         }
-        if (const Value* j = expect.find("json")) {
+        if (const Value* j = json::find(expect, "json")) {
             Value got;
             try {
                 got = ccvm::json::parse(r.out, "stdout");
             } catch (const std::exception& e) {
                 FAIL() << "stdout is not JSON: " << e.what();
             }
-            for (const auto& [path, want] : j->as_object()) {
+            for (const auto& [path, want] : json::get_object(*j)) {
                 const Value* v = lookup(got, path);
                 ASSERT_NE(v, nullptr) << "JSON output lacks '" << path << "'";
-                EXPECT_TRUE(*v == want) << path << ": got " << v->dump() << ", want " << want.dump();
+                EXPECT_TRUE(*v == want) << path << ": got " << json::dump(*v) << ", want " << want.dump();
             }
         }
     }
@@ -125,8 +127,8 @@ int main(int argc, char** argv) {
     }
     Value doc = ccvm::json::parse(ccvm::read_text_file(file), file);
     std::string suite = std::filesystem::path(file).stem().string();
-    for (const Value& c : doc.at("cases").as_array()) {
-        std::string id = c.at("id").as_string();
+    for (const Value& c : json::get_array(json::at(doc, "cases"))) {
+        std::string id = json::get_string(json::at(c, "id"));
         testing::RegisterTest(suite.c_str(), test_name(id).c_str(), nullptr, nullptr, __FILE__, __LINE__,
                               [c]() -> testing::Test* { return new CaseTest(c); });
     }

@@ -5,6 +5,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "flag_names.hpp"
 
@@ -31,12 +32,12 @@ int print_verdict(const attestation::CheckList& library_checks, const json::Valu
     const attestation::CheckList checks = flag_worded(library_checks);
     if (as_json) {
         json::Value out;
-        out.set("verified", checks.verified());
-        out.set("verdict", std::string(checks.verdict()));
+        out["verified"] = checks.verified();
+        out["verdict"] = std::string(checks.verdict());
         if (registers.is_object())
-            for (const auto& [key, value] : registers.as_object()) out.set(key, value);
-        out.set("checks", checks.to_json());
-        std::cout << out.dump(true) << "\n";
+            for (const auto& [key, value] : json::get_object(registers)) out[key] = value;
+        out["checks"] = checks.to_json();
+        std::cout << json::dump(out, true) << "\n";
     } else if (checks.verified()) {
         std::cout << "verified\n";
     } else if (checks.all_ok()) {

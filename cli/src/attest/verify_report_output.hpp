@@ -7,7 +7,7 @@
 
 #include "ccvm/attestation/checks.hpp"
 #include "ccvm/base/bytes.hpp"
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/json_fwd.hpp"
 
 namespace ccvm::cli {
 

@@ -44,7 +44,7 @@ std::string describe(const CcEvent& e) {
 }
 
 Bytes digest_from_hex(const json::Value& v, HashAlgo algo, const std::string& what) {
-    Bytes b = from_hex(v.as_string(what), what);
+    Bytes b = from_hex(json::get_string(v, what), what);
     if (b.size() != digest_size(algo))
         throw InputError(what + ": expected " + std::to_string(digest_size(algo)) + " bytes of hex (" +
                          std::string(to_string(algo)) + ", the event log's algorithm), got " +
@@ -65,21 +65,21 @@ std::optional<std::uint32_t> mr_index_of(CcPlatform platform, std::uint64_t reg)
 ExpectedCcRegisters load_expectation(const std::string& path, const CcEventLog& log) {
     const json::Value doc = json::parse(read_text_file(path), path);
     const CcPlatform platform = log.platform();
-    const json::Value* array = doc.find("rtmr");
+    const json::Value* array = json::find(doc, "rtmr");
     ExpectedCcRegisters exp;
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr) {
         const std::string key = cc_register_name(platform, mr);
         const unsigned n = cc_register_number(platform, mr);
-        const json::Value* v = doc.find(key);
-        if (v == nullptr && array != nullptr && array->is_array() && n < array->as_array().size())
-            v = &array->as_array()[n];
+        const json::Value* v = json::find(doc, key);
+        if (v == nullptr && array != nullptr && array->is_array() && n < json::get_array(*array).size())
+            v = &json::get_array(*array)[n];
         if (v != nullptr && !v->is_null()) exp.values[mr - 1] = digest_from_hex(*v, log.algorithm, path + ": " + key);
     }
-    if (const json::Value* events = doc.find("events")) {
+    if (const json::Value* events = json::find(doc, "events")) {
         std::size_t i = 0;
-        for (const json::Value& e : events->as_array(path + ": events")) {
+        for (const json::Value& e : json::get_array(*events, path + ": events")) {
             const std::string what = path + ": events." + std::to_string(i++);
-            const std::uint64_t reg = e.at("rtmr").as_u64(what + ".rtmr");
+            const std::uint64_t reg = json::get_u64(json::at(e, "rtmr"), what + ".rtmr");
             const auto mr = mr_index_of(platform, reg);
             if (!mr)
                 throw InputError(what + ".rtmr: " + std::to_string(reg) + " is not one of the " +
@@ -87,8 +87,9 @@ ExpectedCcRegisters load_expectation(const std::string& path, const CcEventLog& 
                                  cc_register_name(platform, 1) + ".." + cc_register_name(platform, kCcMrCount) + ")");
             ExpectedCcEvent ev;
             ev.mr_index = *mr;
-            ev.digest = digest_from_hex(e.at("digest"), log.algorithm, what + ".digest");
-            if (const json::Value* d = e.find("description")) ev.description = d->as_string(what + ".description");
+            ev.digest = digest_from_hex(json::at(e, "digest"), log.algorithm, what + ".digest");
+            if (const json::Value* d = json::find(e, "description"))
+                ev.description = json::get_string(*d, what + ".description");
             exp.events.push_back(std::move(ev));
         }
     }
@@ -98,24 +99,24 @@ ExpectedCcRegisters load_expectation(const std::string& path, const CcEventLog& 
 json::Value to_json(const CcEventLog& log, const CcRegisters& regs) {
     const CcPlatform platform = log.platform();
     json::Value out;
-    out.set("platform", platform == CcPlatform::csv ? "csv" : "tdx");
-    out.set("algorithm", std::string(to_string(log.algorithm)));
-    out.set("algorithm_id", hex_number(log.algorithm_id));
+    out["platform"] = platform == CcPlatform::csv ? "csv" : "tdx";
+    out["algorithm"] = std::string(to_string(log.algorithm));
+    out["algorithm_id"] = hex_number(log.algorithm_id);
     for (std::uint32_t mr = 1; mr <= kCcMrCount; ++mr)
-        out.set(cc_register_name(platform, mr), to_hex(regs.values[mr - 1]));
-    json::Value events = json::Array{};
+        out[cc_register_name(platform, mr)] = to_hex(regs.values[mr - 1]);
+    json::Value events = json::Value::array();
     for (const CcEvent& e : log.events) {
         if (!e.measured()) continue;
         json::Value ev;
-        ev.set("rtmr", json::Value(cc_register_number(platform, e.mr_index)));
+        ev["rtmr"] = json::Value(cc_register_number(platform, e.mr_index));
         const Bytes* d = log.digest_of(e);
-        ev.set("digest", d ? to_hex(*d) : std::string());
-        ev.set("description", describe(e));
-        ev.set("type", event_type_name(e.type));
-        ev.set("offset", json::Value(static_cast<unsigned long long>(e.offset)));
-        events.push(std::move(ev));
+        ev["digest"] = d ? to_hex(*d) : std::string();
+        ev["description"] = describe(e);
+        ev["type"] = event_type_name(e.type);
+        ev["offset"] = json::Value(static_cast<unsigned long long>(e.offset));
+        events.push_back(std::move(ev));
     }
-    out.set("events", std::move(events));
+    out["events"] = std::move(events);
     return out;
 }
 
@@ -133,7 +134,7 @@ int run_replay(const ReplayArgs& a) {
     if (a.output_format == "hex") {
         for (const Bytes& r : regs.values) std::cout << to_hex(r) << "\n";
     } else {
-        std::cout << to_json(log, regs).dump(true) << "\n";
+        std::cout << json::dump(to_json(log, regs), true) << "\n";
     }
     std::cout.flush();
     if (!expected) return 0;

@@ -110,29 +110,29 @@ std::string_view kind_name(cca::TraceKind kind) {
 
 json::Value trace_json(const cca::TraceEntry& e) {
     json::Value o;
-    o.set("desc", kind_name(e.kind));
+    o["desc"] = kind_name(e.kind);
     switch (e.kind) {
         case cca::TraceKind::realm_create:
             break;
         case cca::TraceKind::ripas:
-            o.set("base", hex_addr(e.base));
-            o.set("top", hex_addr(e.top));
+            o["base"] = hex_addr(e.base);
+            o["top"] = hex_addr(e.top);
             break;
         case cca::TraceKind::data:
-            o.set("ipa", hex_addr(e.base));
-            o.set("flags", e.flags);
-            o.set("content", to_hex(e.content));
+            o["ipa"] = hex_addr(e.base);
+            o["flags"] = e.flags;
+            o["content"] = to_hex(e.content);
             break;
         case cca::TraceKind::rec:
-            o.set("flags", e.flags);
-            o.set("content", to_hex(e.content));
+            o["flags"] = e.flags;
+            o["content"] = to_hex(e.content);
             break;
         case cca::TraceKind::rem_extend:
-            o.set("index", e.index);
-            o.set("data", to_hex(e.content));
+            o["index"] = e.index;
+            o["data"] = to_hex(e.content);
             break;
     }
-    o.set(e.kind == cca::TraceKind::rem_extend ? "rem" : "rim", to_hex(e.result));
+    o[e.kind == cca::TraceKind::rem_extend ? "rem" : "rim"] = to_hex(e.result);
     return o;
 }
 
@@ -141,14 +141,14 @@ json::Value ripas_runs_json(const cca::Trace& trace) {
     std::vector<cca::RttEntry> entries;
     for (const cca::TraceEntry& e : trace)
         if (e.kind == cca::TraceKind::ripas) entries.push_back({e.base, e.top - e.base});
-    json::Value runs = json::Array{};
+    json::Value runs = json::Value::array();
     for (const cca::RipasRun& r : cca::ripas_runs(entries)) {
-        json::Value run = json::Array{};
-        run.push(hex_addr(r.first_base));
-        run.push(hex_addr(r.last_top));
-        run.push(hex_addr(r.block_size));
-        run.push(r.count);
-        runs.push(std::move(run));
+        json::Value run = json::Value::array();
+        run.push_back(hex_addr(r.first_base));
+        run.push_back(hex_addr(r.last_top));
+        run.push_back(hex_addr(r.block_size));
+        run.push_back(r.count);
+        runs.push_back(std::move(run));
     }
     return runs;
 }
@@ -175,24 +175,24 @@ int run_cca_measure(const MeasureArgs& args) {
 
     if (args.output_format == "json") {
         json::Value out;
-        out.set("rim", to_hex(m.rim));
-        json::Value rems = json::Array{};
-        for (const Bytes& rem : m.rems) rems.push(to_hex(rem));
-        out.set("rem", std::move(rems));
-        out.set("hash_algo", std::string(cca::to_string(m.algo)));
-        out.set("rmm_version", std::string(cca::to_string(plan.rmm_version)));
+        out["rim"] = to_hex(m.rim);
+        json::Value rems = json::Value::array();
+        for (const Bytes& rem : m.rems) rems.push_back(to_hex(rem));
+        out["rem"] = std::move(rems);
+        out["hash_algo"] = std::string(cca::to_string(m.algo));
+        out["rmm_version"] = std::string(cca::to_string(plan.rmm_version));
         if (args.trace) {
-            out.set("plan", cca::to_json(plan));
-            out.set("ripas_runs", ripas_runs_json(m.trace));
-            json::Value trace = json::Array{};
-            for (const cca::TraceEntry& e : m.trace) trace.push(trace_json(e));
-            out.set("trace", std::move(trace));
+            out["plan"] = cca::to_json(plan);
+            out["ripas_runs"] = ripas_runs_json(m.trace);
+            json::Value trace = json::Value::array();
+            for (const cca::TraceEntry& e : m.trace) trace.push_back(trace_json(e));
+            out["trace"] = std::move(trace);
         }
-        std::cout << out.dump(true) << "\n";
+        std::cout << json::dump(out, true) << "\n";
         return 0;
     }
     if (args.trace)  // stdout stays the bare digest; the steps go to stderr
-        for (const cca::TraceEntry& e : m.trace) std::cerr << trace_json(e).dump() << "\n";
+        for (const cca::TraceEntry& e : m.trace) std::cerr << json::dump(trace_json(e)) << "\n";
     std::cout << (args.output_format == "base64" ? to_base64(m.rim) : to_hex(m.rim)) << "\n";
     return 0;
 }

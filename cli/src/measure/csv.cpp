@@ -63,15 +63,15 @@ int run_csv_measure(const MeasureArgs& a) {
     } else if (a.output_format == "base64") {
         std::cout << to_base64(digest) << "\n";
     } else {
-        json::Object out{
-            {"mode", *a.mode},
-            {"digest", to_hex(digest)},
-            {"hash_algo", "sm3"},
-            {"validated", false},
-            {"note", "model from code reading (Hygon QEMU target/i386/csv.c); not validated on Hygon hardware"}};
-        if (table) out.emplace_back("kernel_hashes_table", to_hex(*table));
-        if (!pages.empty()) out.emplace_back("register_state_pages", static_cast<unsigned long long>(pages.size()));
-        std::cout << json::Value(std::move(out)).dump(true) << "\n";
+        json::Value out = json::Value::object(
+            {{"mode", *a.mode},
+             {"digest", to_hex(digest)},
+             {"hash_algo", "sm3"},
+             {"validated", false},
+             {"note", "model from code reading (Hygon QEMU target/i386/csv.c); not validated on Hygon hardware"}});
+        if (table) out["kernel_hashes_table"] = to_hex(*table);
+        if (!pages.empty()) out["register_state_pages"] = static_cast<unsigned long long>(pages.size());
+        std::cout << json::dump(out, true) << "\n";
     }
     return 0;
 }

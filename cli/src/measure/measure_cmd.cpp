@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"
 #include "commands.hpp"
@@ -17,7 +18,7 @@ namespace {
 int run_measure_spec(const MeasureArgs& args) {
     if (args.mode) throw InputError("measure: give either a spec file or --mode, not both");
     platform::VmSpec spec = platform::load_vm_spec(*args.spec);
-    std::cout << measurement_json(platform::measure_spec(spec)).dump(true) << "\n";
+    std::cout << json::dump(measurement_json(platform::measure_spec(spec)), true) << "\n";
     return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "commands.hpp"
 #include "measure/sev_trace_io.hpp"
@@ -30,19 +31,19 @@ std::string describe(const sev::MeasureStep& s) {
 // Depth-first comparison of two JSON values; returns the dotted path of the first difference.
 std::optional<std::string> first_json_difference(const json::Value& a, const json::Value& b, const std::string& path) {
     if (a.is_object() && b.is_object()) {
-        for (const auto& [key, va] : a.as_object()) {
+        for (const auto& [key, va] : json::get_object(a)) {
             const std::string p = path.empty() ? key : path + "." + key;
-            const json::Value* vb = b.find(key);
+            const json::Value* vb = json::find(b, key);
             if (vb == nullptr) return p + " (only in the first)";
             if (auto d = first_json_difference(va, *vb, p)) return d;
         }
-        for (const auto& [key, vb] : b.as_object())
-            if (a.find(key) == nullptr) return (path.empty() ? key : path + "." + key) + " (only in the second)";
+        for (const auto& [key, vb] : json::get_object(b))
+            if (json::find(a, key) == nullptr) return (path.empty() ? key : path + "." + key) + " (only in the second)";
         return std::nullopt;
     }
     if (a.is_array() && b.is_array()) {
-        const auto& xa = a.as_array();
-        const auto& xb = b.as_array();
+        const auto& xa = json::get_array(a);
+        const auto& xb = json::get_array(b);
         for (std::size_t i = 0; i < xa.size() && i < xb.size(); ++i)
             if (auto d = first_json_difference(xa[i], xb[i], path + "." + std::to_string(i))) return d;
         if (xa.size() != xb.size())
@@ -50,7 +51,7 @@ std::optional<std::string> first_json_difference(const json::Value& a, const jso
         return std::nullopt;
     }
     if (a == b) return std::nullopt;
-    return path + " (" + a.dump() + " vs " + b.dump() + ")";
+    return path + " (" + json::dump(a) + " vs " + json::dump(b) + ")";
 }
 
 int compare_traces(const sev::Trace& a, const sev::Trace& b, const std::string& na, const std::string& nb) {
@@ -103,8 +104,8 @@ int run_diff(const std::string& file_a, const std::string& file_b) {
         // JSON outputs without traces: the inputs section names what differs.
         for (const char* key : {"mode", "inputs", "firmware", "kernel_hashes", "digest", "mrtd", "events", "rtmr0",
                                 "rtmr1", "rtmr2", "rtmr3"}) {
-            const json::Value* va = a.json->find(key);
-            const json::Value* vb = b.json->find(key);
+            const json::Value* va = json::find(*a.json, key);
+            const json::Value* vb = json::find(*b.json, key);
             const json::Value null_value;
             if (auto d = first_json_difference(va ? *va : null_value, vb ? *vb : null_value, key)) {
                 std::cout << "first difference: " << *d << '\n';

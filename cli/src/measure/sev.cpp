@@ -196,27 +196,27 @@ std::string format_digest(ByteSpan d, Format f) { return f == Format::base64 ? t
 
 json::Value file_identity(const MappedFile& f, const std::optional<Sha256Digest>& known) {
     json::Value v;
-    v.set("path", f.path().string());
-    v.set("size", static_cast<unsigned long long>(f.size()));
+    v["path"] = f.path().string();
+    v["size"] = static_cast<unsigned long long>(f.size());
     const Sha256Digest h = known ? *known : sha256(f.bytes());
-    v.set("sha256", to_hex(h));
+    v["sha256"] = to_hex(h);
     return v;
 }
 
 json::Value firmware_json(const FirmwareImage& fw) {
     json::Value v;
-    v.set("load_gpa", hex_number(fw.gpa()));
-    if (auto eip = fw.sev_es_reset_eip()) v.set("sev_es_reset_eip", hex_number(*eip));
-    if (auto base = fw.hashes_table_gpa()) v.set("kernel_hashes_table_gpa", hex_number(*base));
-    json::Value sections = json::Array{};
+    v["load_gpa"] = hex_number(fw.gpa());
+    if (auto eip = fw.sev_es_reset_eip()) v["sev_es_reset_eip"] = hex_number(*eip);
+    if (auto base = fw.hashes_table_gpa()) v["kernel_hashes_table_gpa"] = hex_number(*base);
+    json::Value sections = json::Value::array();
     for (const sev::MetadataSection& s : fw.metadata()) {
         json::Value o;
-        o.set("gpa", hex_number(s.gpa));
-        o.set("size", hex_number(s.size));
-        o.set("type", std::string(sev::to_string(s.type)));
-        sections.push(std::move(o));
+        o["gpa"] = hex_number(s.gpa);
+        o["size"] = hex_number(s.size);
+        o["type"] = std::string(sev::to_string(s.type));
+        sections.push_back(std::move(o));
     }
-    v.set("sections", std::move(sections));
+    v["sections"] = std::move(sections);
     return v;
 }
 
@@ -246,47 +246,47 @@ void print(const MeasureArgs& a, const Inputs& in, const FirmwareImage& ovmf, co
         return;
     }
     json::Value v;
-    v.set("mode", *a.mode);
-    if (!in.sweep) v.set("digest", to_hex(out.digest));
+    v["mode"] = *a.mode;
+    if (!in.sweep) v["digest"] = to_hex(out.digest);
     json::Value inputs;
-    inputs.set("ovmf", file_identity(*in.ovmf, std::nullopt));
-    if (in.kernel) inputs.set("kernel", file_identity(*in.kernel, out.kernel_hashes->kernel));
-    if (in.initrd) inputs.set("initrd", file_identity(*in.initrd, out.kernel_hashes->initrd));
-    if (in.kernel) inputs.set("append", a.append.value_or(""));
-    if (in.svsm) inputs.set("svsm", file_identity(*in.svsm, std::nullopt));
-    if (in.mode == Mode::snp_svsm) inputs.set("vars_size", static_cast<unsigned long long>(in.vars_size));
+    inputs["ovmf"] = file_identity(*in.ovmf, std::nullopt);
+    if (in.kernel) inputs["kernel"] = file_identity(*in.kernel, out.kernel_hashes->kernel);
+    if (in.initrd) inputs["initrd"] = file_identity(*in.initrd, out.kernel_hashes->initrd);
+    if (in.kernel) inputs["append"] = a.append.value_or("");
+    if (in.svsm) inputs["svsm"] = file_identity(*in.svsm, std::nullopt);
+    if (in.mode == Mode::snp_svsm) inputs["vars_size"] = static_cast<unsigned long long>(in.vars_size);
     if (in.mode != Mode::sev && in.mode != Mode::snp_ovmf_hash) {
-        if (in.vcpus) inputs.set("vcpus", *in.vcpus);
-        if (a.vcpu_type) inputs.set("vcpu_type", *a.vcpu_type);
-        inputs.set("vcpu_sig", in.vcpu_sig ? json::Value(hex_number(*in.vcpu_sig)) : json::Value());
-        inputs.set("vmm_type", std::string(sev::to_string(in.vmm)));
-        inputs.set("vmsa_profile", std::string(sev::to_string(in.profile)));
+        if (in.vcpus) inputs["vcpus"] = *in.vcpus;
+        if (a.vcpu_type) inputs["vcpu_type"] = *a.vcpu_type;
+        inputs["vcpu_sig"] = in.vcpu_sig ? json::Value(hex_number(*in.vcpu_sig)) : json::Value();
+        inputs["vmm_type"] = std::string(sev::to_string(in.vmm));
+        inputs["vmsa_profile"] = std::string(sev::to_string(in.profile));
         const std::uint64_t features = in.mode == Mode::seves ? 0 : in.mode == Mode::snp_svsm ? 1 : in.guest_features;
-        inputs.set("guest_features", hex_number(features));
+        inputs["guest_features"] = hex_number(features);
     }
-    if (in.ovmf_hash) inputs.set("snp_ovmf_hash", to_hex(*in.ovmf_hash));
-    v.set("inputs", std::move(inputs));
+    if (in.ovmf_hash) inputs["snp_ovmf_hash"] = to_hex(*in.ovmf_hash);
+    v["inputs"] = std::move(inputs);
     if (out.kernel_hashes) {
         json::Value kh;
-        kh.set("cmdline_sha256", to_hex(out.kernel_hashes->cmdline));
-        kh.set("initrd_sha256", to_hex(out.kernel_hashes->initrd));
-        kh.set("kernel_sha256", to_hex(out.kernel_hashes->kernel));
-        v.set("kernel_hashes", std::move(kh));
+        kh["cmdline_sha256"] = to_hex(out.kernel_hashes->cmdline);
+        kh["initrd_sha256"] = to_hex(out.kernel_hashes->initrd);
+        kh["kernel_sha256"] = to_hex(out.kernel_hashes->kernel);
+        v["kernel_hashes"] = std::move(kh);
     }
-    v.set("firmware", firmware_json(ovmf));
-    if (svsm != nullptr) v.set("svsm_firmware", firmware_json(*svsm));
+    v["firmware"] = firmware_json(ovmf);
+    if (svsm != nullptr) v["svsm_firmware"] = firmware_json(*svsm);
     if (in.sweep) {
-        json::Value sw = json::Array{};
+        json::Value sw = json::Value::array();
         for (const auto& [n, d] : out.sweep) {
             json::Value o;
-            o.set("vcpus", n);
-            o.set("digest", to_hex(d));
-            sw.push(std::move(o));
+            o["vcpus"] = n;
+            o["digest"] = to_hex(d);
+            sw.push_back(std::move(o));
         }
-        v.set("sweep", std::move(sw));
+        v["sweep"] = std::move(sw);
     }
-    if (a.trace) v.set("trace", trace_to_json(out.trace));
-    std::cout << v.dump(true) << '\n';
+    if (a.trace) v["trace"] = trace_to_json(out.trace);
+    std::cout << json::dump(v, true) << '\n';
 }
 
 int run_sev(const MeasureArgs& a) {

@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -46,16 +47,16 @@ std::string render_trace_text(std::string_view mode, const sev::Trace& trace) {
 }
 
 json::Value trace_to_json(const sev::Trace& trace) {
-    json::Value arr = json::Array{};
+    json::Value arr = json::Value::array();
     for (std::size_t i = 0; i < trace.size(); ++i) {
         const sev::MeasureStep& s = trace[i];
         json::Value o;
-        o.set("step", static_cast<unsigned long long>(i));
-        o.set("type", s.type);
-        o.set("gpa", s.gpa ? json::Value(gpa_text(s.gpa)) : json::Value());
-        o.set("contents", to_hex(s.contents));
-        o.set("digest_after", to_hex(s.digest_after));
-        arr.push(std::move(o));
+        o["step"] = static_cast<unsigned long long>(i);
+        o["type"] = s.type;
+        o["gpa"] = s.gpa ? json::Value(gpa_text(s.gpa)) : json::Value();
+        o["contents"] = to_hex(s.contents);
+        o["digest_after"] = to_hex(s.digest_after);
+        arr.push_back(std::move(o));
     }
     return arr;
 }
@@ -66,16 +67,18 @@ SavedMeasurement parse_saved_measurement(std::string_view text, std::string_view
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && text[first] == '{') {
         json::Value doc = json::parse(text, source);
-        if (const json::Value* d = doc.find("digest"); d != nullptr && d->is_string()) m.digest = d->as_string();
-        if (const json::Value* t = doc.find("trace")) {
+        if (const json::Value* d = json::find(doc, "digest"); d != nullptr && d->is_string())
+            m.digest = json::get_string(*d);
+        if (const json::Value* t = json::find(doc, "trace")) {
             sev::Trace trace;
-            for (const json::Value& step : t->as_array(src + ": trace")) {
+            for (const json::Value& step : json::get_array(*t, src + ": trace")) {
                 sev::MeasureStep s;
-                s.type = step.at("type").as_string(src + ": trace type");
-                const json::Value& gpa = step.at("gpa");
-                if (!gpa.is_null()) s.gpa = gpa.as_u64(src + ": trace gpa");
-                s.contents = from_hex(step.at("contents").as_string(), src + ": trace contents");
-                s.digest_after = from_hex(step.at("digest_after").as_string(), src + ": trace digest_after");
+                s.type = json::get_string(json::at(step, "type"), src + ": trace type");
+                const json::Value& gpa = json::at(step, "gpa");
+                if (!gpa.is_null()) s.gpa = json::get_u64(gpa, src + ": trace gpa");
+                s.contents = from_hex(json::get_string(json::at(step, "contents")), src + ": trace contents");
+                s.digest_after =
+                    from_hex(json::get_string(json::at(step, "digest_after")), src + ": trace digest_after");
                 trace.push_back(std::move(s));
             }
             m.trace = std::move(trace);

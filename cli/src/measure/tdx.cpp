@@ -59,8 +59,8 @@ int run_tdx(const MeasureArgs& a) {
     const tdx::TdxMeasurement m = tdx::measure_tdx(in);
     if (a.output_format == "json") {
         json::Value out = tdx_measurement_json(m);
-        if (a.trace) out.set("trace", trace_to_json(tdx_trace(m, in.firmware)));
-        std::cout << out.dump(true) << "\n";
+        if (a.trace) out["trace"] = trace_to_json(tdx_trace(m, in.firmware));
+        std::cout << json::dump(out, true) << "\n";
     } else {
         if (a.trace) std::cout << render_trace_text("tdx", tdx_trace(m, in.firmware));
         std::cout << tdx_measurement_hex(m) << "\n";

@@ -1,6 +1,7 @@
 #include "measure/tdx_output.hpp"
 
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "flag_names.hpp"
 
 namespace ccvm::cli {
@@ -21,10 +22,10 @@ std::vector<Named> registers(const tdx::TdxMeasurement& m) {
 
 json::Value tdx_event_json(const tdx::Event& e) {
     json::Value ev;
-    ev.set("rtmr", json::Value(e.rtmr));
-    ev.set("digest", to_hex(e.digest));
-    ev.set("description", e.description);
-    ev.set("type", tdx::event_type_name(static_cast<std::uint32_t>(e.type)));
+    ev["rtmr"] = json::Value(e.rtmr);
+    ev["digest"] = to_hex(e.digest);
+    ev["description"] = e.description;
+    ev["type"] = tdx::event_type_name(static_cast<std::uint32_t>(e.type));
     return ev;
 }
 
@@ -33,18 +34,18 @@ json::Value tdx_measurement_json(const tdx::TdxMeasurement& m) {
     json::Value reasons, notes;
     for (const Named& r : registers(m)) {
         if (r.reg->value) {
-            out.set(r.name, to_hex(*r.reg->value));
-            if (!r.reg->note.empty()) notes.set(r.name, r.reg->note);
+            out[r.name] = to_hex(*r.reg->value);
+            if (!r.reg->note.empty()) notes[r.name] = r.reg->note;
         } else {
-            out.set(r.name, nullptr);
-            reasons.set(r.name, with_flag_names(r.reg->reason));
+            out[r.name] = nullptr;
+            reasons[r.name] = with_flag_names(r.reg->reason);
         }
     }
-    if (!reasons.is_null()) out.set("not_computed", std::move(reasons));
-    if (!notes.is_null()) out.set("notes", std::move(notes));
-    json::Value events = json::Array{};
-    for (const tdx::Event& e : m.events) events.push(tdx_event_json(e));
-    out.set("events", std::move(events));
+    if (!reasons.is_null()) out["not_computed"] = std::move(reasons);
+    if (!notes.is_null()) out["notes"] = std::move(notes);
+    json::Value events = json::Value::array();
+    for (const tdx::Event& e : m.events) events.push_back(tdx_event_json(e));
+    out["events"] = std::move(events);
     return out;
 }
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/json_fwd.hpp"
 #include "ccvm/firmware-measure/tdx/measurement.hpp"
 
 namespace ccvm::cli {

@@ -97,20 +97,20 @@ int run_secret_build(const CLI::App& cmd, const SecretBuildArgs& a) {
     secret::check_secret_fits(padded, area, a.ovmf.value_or(""));
 
     const secret::SecretBytes table = secret::build_secret_table(entries, padding);
-    json::Value out = json::Object{};
+    json::Value out = json::Value::object();
     if (csv) {
         // csv-rs src/session: SM4-CTR with the TEK; HMAC-SM3 with the TIK binds the packet to MEASURE.
         const auto p = secret::csv::build_secret_packet(tek, tik, packet_iv(a.iv), 0, table,
                                                         ByteSpan(measurement).first(secret::csv::kLaunchMeasureSize));
-        out.set("header", to_base64(p.header.serialize()));
-        out.set("secret", to_base64(p.ciphertext));
+        out["header"] = to_base64(p.header.serialize());
+        out["secret"] = to_base64(p.ciphertext);
     } else {
         const secret::LaunchSecretPacket p =
             secret::build_launch_secret(tek, tik, measurement, api_major, api_minor, table, packet_iv(a.iv));
-        out.set("header", to_base64(p.header));
-        out.set("secret", to_base64(p.ciphertext));
+        out["header"] = to_base64(p.header);
+        out["secret"] = to_base64(p.ciphertext);
     }
-    std::cout << out.dump(true) << "\n";
+    std::cout << json::dump(out, true) << "\n";
     return 0;
 }
 

@@ -141,10 +141,10 @@ int run_session(const CLI::App& cmd, const SessionArgs& a) {
         files.commit();
     }
     if (json) {
-        json::Value out = json::Object{};
-        out.set("session", session_b64);
-        out.set("godh", godh_b64);
-        std::cout << out.dump(true) << "\n";
+        json::Value out = json::Value::object();
+        out["session"] = session_b64;
+        out["godh"] = godh_b64;
+        std::cout << json::dump(out, true) << "\n";
     }
     return 0;
 }

@@ -60,12 +60,12 @@ int run_id_block(const IdBlockArgs& a) {
     const std::string id_digest = to_hex(r.id_key_digest);
     const std::string author_digest = r.author_key_digest ? to_hex(*r.author_key_digest) : "";
     if (json) {
-        json::Value out = json::Object{};
-        out.set("id_block", id_block);
-        out.set("id_auth", id_auth);
-        out.set("id_key_digest", id_digest);
-        out.set("author_key_digest", r.author_key_digest ? json::Value(author_digest) : json::Value(nullptr));
-        std::cout << out.dump(true) << "\n";
+        json::Value out = json::Value::object();
+        out["id_block"] = id_block;
+        out["id_auth"] = id_auth;
+        out["id_key_digest"] = id_digest;
+        out["author_key_digest"] = r.author_key_digest ? json::Value(author_digest) : json::Value(nullptr);
+        std::cout << json::dump(out, true) << "\n";
     } else {
         std::cout << "id-block: " << id_block << "\n"
                   << "id-auth: " << id_auth << "\n"

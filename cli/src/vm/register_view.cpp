@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::cli {
 namespace {
@@ -21,7 +22,7 @@ std::string lower(std::string s) {
 
 std::optional<std::string> hex_of(const json::Value* v) {
     if (v == nullptr || !v->is_string()) return std::nullopt;
-    return lower(v->as_string());
+    return lower(json::get_string(*v));
 }
 
 RegisterRow* find_row(std::vector<RegisterRow>& rows, const std::string& name) {
@@ -49,47 +50,48 @@ std::vector<std::string> ordered_names(platform::TeeKind tee, const Registers& r
 }  // namespace
 
 json::Value expected_registers_json(platform::TeeKind tee, const Registers& regs) {
-    json::Value values = json::Object{};
-    json::Value missing = json::Object{};
+    json::Value values = json::Value::object();
+    json::Value missing = json::Value::object();
     for (const std::string& name : ordered_names(tee, regs)) {
         const auto value = regs.values.find(name);
         if (value != regs.values.end()) {
-            values.set(name, to_hex(value->second));
+            values[name] = to_hex(value->second);
             continue;
         }
-        values.set(name, nullptr);
+        values[name] = nullptr;
         const auto why = regs.not_computed.find(name);
-        missing.set(name, why != regs.not_computed.end() ? why->second : "not computed");
+        missing[name] = why != regs.not_computed.end() ? why->second : "not computed";
     }
-    json::Value out = json::Object{};
-    out.set("registers", std::move(values));
-    out.set("not_computed", std::move(missing));
+    json::Value out = json::Value::object();
+    out["registers"] = std::move(values);
+    out["not_computed"] = std::move(missing);
     return out;
 }
 
 json::Value measurement_json(const platform::Measurement& m) {
-    json::Value out = json::Object{};
-    out.set("name", m.name);
-    out.set("tee", std::string(platform::tee_name(m.tee)));
+    json::Value out = json::Value::object();
+    out["name"] = m.name;
+    out["tee"] = std::string(platform::tee_name(m.tee));
     json::Value regs = expected_registers_json(m.tee, m.registers);
-    for (auto& [key, value] : regs.as_object_mut()) out.set(key, std::move(value));
-    if (m.init_data) out.set("init_data", to_hex(*m.init_data));
+    for (auto& [key, value] : regs.get_ref<json::Value::object_t&>()) out[key] = std::move(value);
+    if (m.init_data) out["init_data"] = to_hex(*m.init_data);
     return out;
 }
 
 std::vector<RegisterRow> register_rows(const json::Value& expected, const std::string& launch_measurement,
                                        const json::Value& evidence) {
     std::vector<RegisterRow> rows;
-    if (const json::Value* regs = expected.is_object() ? expected.find("registers") : nullptr;
+    if (const json::Value* regs = expected.is_object() ? json::find(expected, "registers") : nullptr;
         regs && regs->is_object())
-        for (const auto& [name, value] : regs->as_object()) rows.push_back({name, hex_of(&value), std::nullopt, ""});
-    if (const json::Value* why = expected.is_object() ? expected.find("not_computed") : nullptr;
+        for (const auto& [name, value] : json::get_object(*regs))
+            rows.push_back({name, hex_of(&value), std::nullopt, ""});
+    if (const json::Value* why = expected.is_object() ? json::find(expected, "not_computed") : nullptr;
         why && why->is_object())
-        for (const auto& [name, value] : why->as_object())
+        for (const auto& [name, value] : json::get_object(*why))
             if (RegisterRow* r = find_row(rows, name); r != nullptr && !r->expected)
-                r->note = "not computed: " + (value.is_string() ? value.as_string() : value.dump());
+                r->note = "not computed: " + (value.is_string() ? json::get_string(value) : json::dump(value));
     if (evidence.is_object()) {
-        for (const auto& [name, value] : evidence.as_object()) {
+        for (const auto& [name, value] : json::get_object(evidence)) {
             if (RegisterRow* r = find_row(rows, name)) {
                 r->reported = hex_of(&value);
             } else {
@@ -109,15 +111,15 @@ std::vector<RegisterRow> register_rows(const json::Value& expected, const std::s
 }
 
 json::Value registers_json(const std::vector<RegisterRow>& rows) {
-    json::Value out = json::Array{};
+    json::Value out = json::Value::array();
     for (const RegisterRow& r : rows) {
         json::Value row;
-        row.set("name", r.name);
-        row.set("bytes", static_cast<unsigned long long>(bytes_of(r)));
-        row.set("expected", r.expected ? json::Value(*r.expected) : json::Value());
-        row.set("reported", r.reported ? json::Value(*r.reported) : json::Value());
-        if (!r.note.empty()) row.set("note", r.note);
-        out.push(std::move(row));
+        row["name"] = r.name;
+        row["bytes"] = static_cast<unsigned long long>(bytes_of(r));
+        row["expected"] = r.expected ? json::Value(*r.expected) : json::Value();
+        row["reported"] = r.reported ? json::Value(*r.reported) : json::Value();
+        if (!r.note.empty()) row["note"] = r.note;
+        out.push_back(std::move(row));
     }
     return out;
 }

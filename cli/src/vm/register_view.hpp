@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/json_fwd.hpp"
 #include "ccvm/firmware-measure/registers.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 

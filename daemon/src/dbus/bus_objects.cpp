@@ -10,6 +10,7 @@
 #include "ccvm/base/echo_input.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/guid.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/daemon/descriptor.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 #include "ccvm/platform/vm_spec.hpp"
@@ -98,8 +99,8 @@ VarDict attest_vardict(const AttestResult& r) {
         out["verdict"] = sdbus::Variant(r.evidence->verdict);
         out["reason"] = sdbus::Variant(r.evidence->reason);
         out["evidence"] = sdbus::Variant(r.evidence->evidence);
-        out["registers"] = sdbus::Variant(r.evidence->registers.dump());
-        out["checks"] = sdbus::Variant(r.evidence->checks.dump());
+        out["registers"] = sdbus::Variant(json::dump(r.evidence->registers));
+        out["checks"] = sdbus::Variant(json::dump(r.evidence->checks));
     }
     return out;
 }

@@ -96,8 +96,8 @@ json::Value check_in_place(const platform::VmSpec& spec, const SpecFile& f, int 
         now.st_ino != opened.st_ino)
         refuse(spec, f.key, f.path->string());
     json::Value id;
-    id.set("dev", static_cast<unsigned long long>(opened.st_dev));
-    id.set("ino", static_cast<unsigned long long>(opened.st_ino));
+    id["dev"] = static_cast<unsigned long long>(opened.st_dev);
+    id["ino"] = static_cast<unsigned long long>(opened.st_ino);
     return id;
 }
 
@@ -105,7 +105,7 @@ json::Value check_in_place(const platform::VmSpec& spec, const SpecFile& f, int 
 
 void take_caller_files(platform::VmSpec& spec, CallerFiles& files, const fs::path& copy_dir) {
     make_private_dir(copy_dir);
-    json::Value identities = json::Object{};
+    json::Value identities = json::Value::object();
     for (const SpecFile& f : platform::spec_files(spec)) {
         const std::string path = f.path->string();
         if (f.use == SpecFileUse::directory) {
@@ -115,11 +115,11 @@ void take_caller_files(platform::VmSpec& spec, CallerFiles& files, const fs::pat
         const auto it = files.find(path);
         if (it == files.end()) refuse(spec, f.key, path);
         if (in_place(f))
-            identities.set(path, check_in_place(spec, f, it->second.get()));
+            identities[path] = check_in_place(spec, f, it->second.get());
         else
             copy_one(spec, f, path, it->second.get(), copy_dir / f.copy_name);
     }
-    write_file_atomic(copy_dir / kInPlaceRecord, identities.dump(true) + "\n", 0600);
+    write_file_atomic(copy_dir / kInPlaceRecord, json::dump(identities, true) + "\n", 0600);
     point_at_copies(spec, copy_dir);
 }
 
@@ -130,11 +130,11 @@ void check_in_place_unchanged(const platform::VmSpec& original, const fs::path& 
     for (const SpecFile& f : platform::spec_files(spec)) {
         if (!in_place(f)) continue;
         const std::string path = f.path->string();
-        const json::Value* id = identities.find(path);
+        const json::Value* id = json::find(identities, path);
         struct stat now {};
         if (id == nullptr || ::stat(path.c_str(), &now) != 0 ||
-            static_cast<std::uint64_t>(now.st_dev) != id->at("dev").as_u64("dev") ||
-            static_cast<std::uint64_t>(now.st_ino) != id->at("ino").as_u64("ino"))
+            static_cast<std::uint64_t>(now.st_dev) != json::get_u64(json::at(*id, "dev"), "dev") ||
+            static_cast<std::uint64_t>(now.st_ino) != json::get_u64(json::at(*id, "ino"), "ino"))
             throw DaemonError(ErrorCode::invalid_state,
                               spec.where(f.key) + ": " + f.key + ": " + path +
                                   " no longer names the file the VM was created with; create the VM again");

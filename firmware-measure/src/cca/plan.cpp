@@ -6,6 +6,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "ccvm/firmware-measure/cca/rem.hpp"
 
@@ -30,18 +31,18 @@ public:
 
     // Rejects members other than `known`, so a typo never silently changes the measurement.
     void only(std::initializer_list<std::string_view> known) const {
-        for (const auto& [key, value] : obj_->as_object()) {
+        for (const auto& [key, value] : json::get_object(*obj_)) {
             bool ok = false;
             for (std::string_view k : known) ok = ok || k == key;
             if (!ok) fail(path(key), "is not a known field here");
         }
     }
     const json::Value& at(std::string_view key) const {
-        const json::Value* v = obj_->find(key);
+        const json::Value* v = json::find(*obj_, key);
         if (!v) fail(path(key), "is missing");
         return *v;
     }
-    bool has(std::string_view key) const { return obj_->find(key) != nullptr; }
+    bool has(std::string_view key) const { return json::find(*obj_, key) != nullptr; }
 
     std::uint64_t u64(std::string_view key, std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const {
         return number(at(key), path(key), max);
@@ -50,15 +51,15 @@ public:
     std::uint64_t number(const json::Value& v, const std::string& field,
                          std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const {
         if (!v.is_number()) fail(field, "must be a JSON number (plan integers are numbers)");
-        const std::string& text = v.number_text();
-        std::uint64_t out = 0;
-        for (char c : text) {
-            if (c < '0' || c > '9') fail(field, "must be a non-negative integer, got " + text);
-            if (out > (std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(c - '0')) / 10)
-                fail(field, "does not fit in 64 bits: " + text);
-            out = out * 10 + static_cast<unsigned>(c - '0');
+        // nlohmann reads a whole number that fits 64 bits as an unsigned integer; anything else
+        // (fraction, exponent, sign, a bigger number read as a double) is not a plan integer.
+        if (!v.is_number_unsigned()) {
+            if (v.is_number_float() && v.get<double>() >= 0x1p64)
+                fail(field, "does not fit in 64 bits: " + json::dump(v));
+            fail(field, "must be a non-negative integer, got " + json::dump(v));
         }
-        if (out > max) fail(field, "is " + text + ", above the maximum " + std::to_string(max));
+        const std::uint64_t out = v.get<std::uint64_t>();
+        if (out > max) fail(field, "is " + std::to_string(out) + ", above the maximum " + std::to_string(max));
         return out;
     }
     std::uint32_t u32(std::string_view key) const {
@@ -67,7 +68,7 @@ public:
     const std::string& str(std::string_view key) const {
         const json::Value& v = at(key);
         if (!v.is_string()) fail(path(key), "must be a string");
-        return v.as_string();
+        return json::get_string(v);
     }
     Bytes hex(std::string_view key) const { return from_hex(str(key), std::string(source_) + ": " + path(key)); }
 
@@ -127,10 +128,10 @@ PlanOp parse_op(const Fields& f, const std::filesystem::path& base_dir) {
         if (f.has("mpidr")) r.params.mpidr = f.u64("mpidr");
         r.params.pc = f.u64("pc");
         const json::Value& gprs = f.at("gprs");
-        if (!gprs.is_array() || gprs.as_array().size() != r.params.gprs.size())
+        if (!gprs.is_array() || json::get_array(gprs).size() != r.params.gprs.size())
             f.fail(f.path("gprs"), "must be a list of 8 integers (x0..x7)");
         for (std::size_t i = 0; i < r.params.gprs.size(); ++i)
-            r.params.gprs[i] = f.number(gprs.as_array()[i], f.path("gprs") + "[" + std::to_string(i) + "]");
+            r.params.gprs[i] = f.number(json::get_array(gprs)[i], f.path("gprs") + "[" + std::to_string(i) + "]");
         return r;
     }
     if (op == "rem_extend") {
@@ -161,8 +162,9 @@ Plan parse_plan(std::string_view text, const std::filesystem::path& base_dir, st
     validate(plan.realm_params, plan.rmm_version, source);
     const json::Value& ops = top.at("ops");
     if (!ops.is_array()) top.fail("ops", "must be a list");
-    for (std::size_t i = 0; i < ops.as_array().size(); ++i)
-        plan.ops.push_back(parse_op(Fields(ops.as_array()[i], "ops[" + std::to_string(i) + "]", source), base_dir));
+    for (std::size_t i = 0; i < json::get_array(ops).size(); ++i)
+        plan.ops.push_back(
+            parse_op(Fields(json::get_array(ops)[i], "ops[" + std::to_string(i) + "]", source), base_dir));
     return plan;
 }
 
@@ -173,49 +175,49 @@ Plan load_plan(const std::filesystem::path& path) {
 json::Value to_json(const Plan& plan) {
     const RealmParams& p = plan.realm_params;
     json::Value out;
-    out.set("hash_algo", std::string(to_string(p.hash_algo)));
+    out["hash_algo"] = std::string(to_string(p.hash_algo));
     json::Value params;
-    params.set("flags", p.flags);
-    params.set("s2sz", p.s2sz);
-    params.set("sve_vl", p.sve_vl);
-    params.set("num_bps", p.num_bps);
-    params.set("num_wps", p.num_wps);
-    params.set("pmu_num_ctrs", p.pmu_num_ctrs);
-    out.set("realm_params", std::move(params));
-    json::Value ops = json::Array{};
+    params["flags"] = p.flags;
+    params["s2sz"] = p.s2sz;
+    params["sve_vl"] = p.sve_vl;
+    params["num_bps"] = p.num_bps;
+    params["num_wps"] = p.num_wps;
+    params["pmu_num_ctrs"] = p.pmu_num_ctrs;
+    out["realm_params"] = std::move(params);
+    json::Value ops = json::Value::array();
     for (const PlanOp& op : plan.ops) {
         json::Value o;
         if (const auto* r = std::get_if<InitRipasOp>(&op)) {
-            o.set("op", "init_ripas");
-            o.set("base", r->base);
-            o.set("top", r->top);
+            o["op"] = "init_ripas";
+            o["base"] = r->base;
+            o["top"] = r->top;
         } else if (const auto* d = std::get_if<DataOp>(&op)) {
-            o.set("op", "data");
-            o.set("ipa", d->ipa);
+            o["op"] = "data";
+            o["ipa"] = d->ipa;
             if (const auto* file = std::get_if<std::filesystem::path>(&d->source))
-                o.set("file", file->string());
+                o["file"] = file->string();
             else
-                o.set("hex", to_hex(std::get<Bytes>(d->source)));
+                o["hex"] = to_hex(std::get<Bytes>(d->source));
         } else if (const auto* u = std::get_if<DataUnmeasuredOp>(&op)) {
-            o.set("op", "data_unmeasured");
-            o.set("ipa", u->ipa);
-            o.set("size", u->size);
+            o["op"] = "data_unmeasured";
+            o["ipa"] = u->ipa;
+            o["size"] = u->size;
         } else if (const auto* rec = std::get_if<RecOp>(&op)) {
-            o.set("op", "rec");
-            o.set("flags", rec->params.flags);
-            o.set("pc", rec->params.pc);
-            json::Value gprs = json::Array{};
-            for (std::uint64_t g : rec->params.gprs) gprs.push(g);
-            o.set("gprs", std::move(gprs));
+            o["op"] = "rec";
+            o["flags"] = rec->params.flags;
+            o["pc"] = rec->params.pc;
+            json::Value gprs = json::Value::array();
+            for (std::uint64_t g : rec->params.gprs) gprs.push_back(g);
+            o["gprs"] = std::move(gprs);
         } else if (const auto* rem = std::get_if<RemExtendOp>(&op)) {
-            o.set("op", "rem_extend");
-            o.set("index", rem->index);
-            o.set("hex", to_hex(rem->data));
+            o["op"] = "rem_extend";
+            o["index"] = rem->index;
+            o["hex"] = to_hex(rem->data);
         }
-        ops.push(std::move(o));
+        ops.push_back(std::move(o));
     }
-    out.set("ops", std::move(ops));
-    out.set("rmm_version", std::string(to_string(plan.rmm_version)));
+    out["ops"] = std::move(ops);
+    out["rmm_version"] = std::string(to_string(plan.rmm_version));
     return out;
 }
 

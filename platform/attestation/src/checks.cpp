@@ -1,4 +1,5 @@
 #include "ccvm/attestation/checks.hpp"
+#include "ccvm/base/json.hpp"
 
 #include <algorithm>
 
@@ -48,14 +49,14 @@ void note_signatures_not_checked(CheckList& out) {
 }
 
 json::Value CheckList::to_json() const {
-    json::Value list = json::Array{};
+    json::Value list = json::Value::array();
     for (const auto& c : checks_) {
         json::Value item;
-        item.set("name", c.name);
-        item.set("status", std::string(to_string(c.status())));
-        item.set("ok", c.ok);
-        item.set("reason", c.reason);
-        list.push(std::move(item));
+        item["name"] = c.name;
+        item["status"] = std::string(to_string(c.status()));
+        item["ok"] = c.ok;
+        item["reason"] = c.reason;
+        list.push_back(std::move(item));
     }
     return list;
 }

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/jwe.hpp"
 #include "ccvm/kbs/runtime_data.hpp"
@@ -43,13 +44,26 @@ std::string_view key_alg(TeeKeyKind kind) noexcept {
     }
 }
 
+// A reply from the KBS or the evidence provider: untrusted, so repeated keys and deep nesting are refused
+// like in any other input; a reply that is not JSON is a failure of that party, not bad user input.
+json::Value parse_reply(const std::string& text, const std::string& what) {
+    try {
+        return json::parse_untrusted(text, what);
+    } catch (const InputError& e) {
+        throw SystemError(e.what());
+    }
+}
+
 [[noreturn]] void throw_kbs_error(const std::string& what, int status, const std::string& body) {
     std::string type, detail;
-    const nlohmann::json info = nlohmann::json::parse(body, nullptr, false);
-    if (info.is_object()) {
-        type = info.value("type", "");
-        detail = info.value("detail", "");
-    }
+    try {
+        // The error body names the failure when it is the KBS's JSON error; anything else is just not shown.
+        const json::Value info = json::parse_untrusted(body, "KBS error body");
+        if (info.is_object()) {
+            type = info.value("type", "");
+            detail = info.value("detail", "");
+        }
+    } catch (const InputError&) {}
     const std::string short_type = type.substr(type.rfind('/') == std::string::npos ? 0 : type.rfind('/') + 1);
     const ErrorKind kind = status == 401 || status == 403 ? ErrorKind::mismatch
                            : status == 404                ? ErrorKind::input
@@ -124,12 +138,12 @@ std::string KbsClient::attest() {
     i.attested = false;
     i.cookie.clear();
     const attestation::AgentTee tee = i.provider.tee();
-    const nlohmann::json request = {{"version", std::string(kProtocolVersion)},
-                                    {"tee", std::string(attestation::agent_tee_name(tee))},
-                                    {"extra-params", ""}};
+    const json::Value request = {{"version", std::string(kProtocolVersion)},
+                                 {"tee", std::string(attestation::agent_tee_name(tee))},
+                                 {"extra-params", ""}};
     const RawReply auth = post("/kbs/v0/auth", request.dump());
     if (auth.status != 200) throw_kbs_error("auth", auth.status, auth.body);
-    const nlohmann::json challenge = nlohmann::json::parse(auth.body, nullptr, false);
+    const json::Value challenge = parse_reply(auth.body, "auth: the KBS Challenge");
     if (!challenge.is_object() || !challenge.contains("nonce") || !challenge["nonce"].is_string())
         throw SystemError("auth: the KBS Challenge has no nonce");
     // Only SHA-384 runtime-data digests are produced (the default of the protocol for these TEEs).
@@ -142,16 +156,15 @@ std::string KbsClient::attest() {
 
     const Sha384Digest digest = runtime_data_digest({nonce, i.jwk, ""});
     const std::string evidence_text = i.provider.evidence(binding_report_data(digest, kReportDataSize));
-    nlohmann::json evidence = nlohmann::json::parse(evidence_text, nullptr, false);
-    if (evidence.is_discarded()) throw SystemError("the evidence provider returned text that is not JSON");
-    nlohmann::json attestation_json = {
+    const json::Value evidence = parse_reply(evidence_text, "the evidence provider's output");
+    json::Value attestation_json = {
         {"runtime-data", {{"nonce", nonce}, {"tee-pubkey", i.jwk.to_json()}}},
         {"tee-evidence", {{"primary_evidence", evidence}, {"additional_evidence", ""}}},
     };
     if (i.options.initdata) attestation_json["init-data"] = {{"format", "toml"}, {"body", *i.options.initdata}};
     const RawReply att = post("/kbs/v0/attest", attestation_json.dump());
     if (att.status != 200) throw_kbs_error("attest", att.status, att.body);
-    const nlohmann::json token = nlohmann::json::parse(att.body, nullptr, false);
+    const json::Value token = parse_reply(att.body, "attest: the KBS answer");
     if (!token.is_object() || !token.contains("token") || !token["token"].is_string())
         throw SystemError("attest: the KBS answer has no token");
     i.attested = true;
@@ -168,7 +181,7 @@ secret::SecretBytes KbsClient::get_resource(const ResourcePath& resource) {
         r = get(path);
     }
     if (r.status != 200) throw_kbs_error("resource " + resource.str(), r.status, r.body);
-    const nlohmann::json jwe = nlohmann::json::parse(r.body, nullptr, false);
+    const json::Value jwe = parse_reply(r.body, "resource " + resource.str() + ": the KBS answer");
     if (!jwe.is_object()) throw SystemError("resource " + resource.str() + ": the KBS answer is not a JWE");
     return jwe_decrypt(jwe, i.key.get());
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::kbs {
 namespace {
@@ -30,7 +31,7 @@ void error_body(const httplib::Request& req, httplib::Response& res) {
         detail = "Request path " + req.path + " is invalid for " + req.method;
     }
     res.set_content(
-        nlohmann::json{{"type", "https://github.com/confidential-containers/kbs/errors/" + type}, {"detail", detail}}
+        json::Value{{"type", "https://github.com/confidential-containers/kbs/errors/" + type}, {"detail", detail}}
             .dump(),
         "application/json");
 }

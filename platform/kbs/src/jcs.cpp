@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 
 namespace ccvm::kbs {
 namespace {
@@ -141,27 +142,27 @@ void put_number(std::string& out, double v) {
     }
 }
 
-void put(std::string& out, const nlohmann::json& v) {
+void put(std::string& out, const json::Value& v) {
     switch (v.type()) {
-        case nlohmann::json::value_t::null:
+        case json::Value::value_t::null:
             out += "null";
             break;
-        case nlohmann::json::value_t::boolean:
+        case json::Value::value_t::boolean:
             out += v.get<bool>() ? "true" : "false";
             break;
-        case nlohmann::json::value_t::number_integer:
+        case json::Value::value_t::number_integer:
             put_number(out, static_cast<double>(v.get<std::int64_t>()));
             break;
-        case nlohmann::json::value_t::number_unsigned:
+        case json::Value::value_t::number_unsigned:
             put_number(out, static_cast<double>(v.get<std::uint64_t>()));
             break;
-        case nlohmann::json::value_t::number_float:
+        case json::Value::value_t::number_float:
             put_number(out, v.get<double>());
             break;
-        case nlohmann::json::value_t::string:
+        case json::Value::value_t::string:
             put_string(out, v.get_ref<const std::string&>());
             break;
-        case nlohmann::json::value_t::array: {
+        case json::Value::value_t::array: {
             out.push_back('[');
             bool first = true;
             for (const auto& e : v) {
@@ -172,8 +173,8 @@ void put(std::string& out, const nlohmann::json& v) {
             out.push_back(']');
             break;
         }
-        case nlohmann::json::value_t::object: {
-            std::vector<std::pair<std::u16string, nlohmann::json::const_iterator>> members;
+        case json::Value::value_t::object: {
+            std::vector<std::pair<std::u16string, json::Value::const_iterator>> members;
             for (auto it = v.begin(); it != v.end(); ++it) members.emplace_back(utf16(it.key()), it);
             std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             out.push_back('{');
@@ -189,15 +190,15 @@ void put(std::string& out, const nlohmann::json& v) {
             out.push_back('}');
             break;
         }
-        case nlohmann::json::value_t::binary:
-        case nlohmann::json::value_t::discarded:
+        case json::Value::value_t::binary:
+        case json::Value::value_t::discarded:
             throw InputError("JSON canonicalization: value is not JSON");
     }
 }
 
 }  // namespace
 
-std::string jcs(const nlohmann::json& value) {
+std::string jcs(const json::Value& value) {
     std::string out;
     put(out, value);
     return out;

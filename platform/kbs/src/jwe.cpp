@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/base64url.hpp"
@@ -153,14 +154,14 @@ void refuse_rsa15(std::string_view alg) {
             "RSA-OAEP-256 or ECDH-ES+A256KW");
 }
 
-const std::string& str_member(const nlohmann::json& v, const char* name) {
+const std::string& str_member(const json::Value& v, const char* name) {
     const auto it = v.find(name);
     if (it == v.end() || !it->is_string())
         throw InputError(std::string("JWE: member \"") + name + "\" missing or not a string");
     return it->get_ref<const std::string&>();
 }
 
-Bytes optional_b64(const nlohmann::json& header, const char* name) {
+Bytes optional_b64(const json::Value& header, const char* name) {
     const auto it = header.find(name);
     if (it == header.end()) return {};
     if (!it->is_string()) throw InputError(std::string("JWE: header \"") + name + "\" is not a string");
@@ -201,11 +202,11 @@ SecretBytes concat_kdf(ByteSpan shared_secret, std::string_view alg, ByteSpan ap
     return out;
 }
 
-nlohmann::json jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
+json::Value jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
     refuse_rsa15(recipient.alg);
     SecretBytes cek(kCekSize);
     random_fill(cek.mutable_span());
-    nlohmann::json header = {{"enc", std::string(kEncA256gcm)}};
+    json::Value header = {{"enc", std::string(kEncA256gcm)}};
     Bytes encrypted_key;
     const EvpPkeyPtr peer = recipient.public_key();
     if (recipient.kty == KeyType::ec && recipient.alg == kAlgEcdhEsA256kw) {
@@ -214,7 +215,7 @@ nlohmann::json jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
         const SecretBytes kek = concat_kdf(z, kAlgEcdhEsA256kw, {}, {}, 32);
         encrypted_key = aes_kw(kek, cek, true);
         Jwk epk = Jwk::from_public_key(eph.get(), "");
-        nlohmann::json epk_json = epk.to_json();
+        json::Value epk_json = epk.to_json();
         epk_json.erase("alg");  // the epk carries no alg (RFC 7518 section 4.6.1.1)
         header["alg"] = std::string(kAlgEcdhEsA256kw);
         header["epk"] = epk_json;
@@ -239,11 +240,11 @@ nlohmann::json jwe_encrypt(const Jwk& recipient, ByteSpan plaintext) {
             {"tag", base64url_encode(s.tag)}};
 }
 
-SecretBytes jwe_decrypt(const nlohmann::json& jwe, EVP_PKEY* private_key) {
+SecretBytes jwe_decrypt(const json::Value& jwe, EVP_PKEY* private_key) {
     if (!jwe.is_object()) throw InputError("JWE: not a JSON object");
     const std::string& protected_b64 = str_member(jwe, "protected");
     const Bytes header_bytes = base64url_decode(protected_b64, "JWE protected header");
-    nlohmann::json header = nlohmann::json::parse(as_chars(header_bytes), nullptr, false);
+    json::Value header = json::parse_untrusted(as_chars(header_bytes), "JWE protected header");
     if (!header.is_object()) throw InputError("JWE: the protected header is not a JSON object");
     // The JOSE header is the union of the protected, shared unprotected and per-recipient headers,
     // whose names must be disjoint (RFC 7516 section 7.2.1); only the protected part is authenticated.
@@ -272,7 +273,7 @@ SecretBytes jwe_decrypt(const nlohmann::json& jwe, EVP_PKEY* private_key) {
         if (!EVP_PKEY_is_a(private_key, "EC")) throw InputError("JWE: ECDH-ES+A256KW needs an EC private key");
         const auto epk_it = header.find("epk");
         if (epk_it == header.end()) throw InputError("JWE: ECDH-ES+A256KW header has no epk");
-        nlohmann::json epk = *epk_it;
+        json::Value epk = *epk_it;
         if (epk.is_object() && !epk.contains("alg")) epk["alg"] = std::string(kAlgEcdhEsA256kw);
         const EvpPkeyPtr peer = Jwk::from_json(epk, "JWE epk").public_key();
         const SecretBytes z = ecdh(private_key, peer.get());

@@ -4,13 +4,14 @@
 #include <openssl/param_build.h>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/openssl.hpp"
 #include "ccvm/kbs/base64url.hpp"
 
 namespace ccvm::kbs {
 namespace {
 
-const std::string& member(const nlohmann::json& v, const char* name, std::string_view what) {
+const std::string& member(const json::Value& v, const char* name, std::string_view what) {
     const auto it = v.find(name);
     if (it == v.end() || !it->is_string())
         throw InputError(std::string(what) + ": member \"" + name + "\" missing or not a string");
@@ -88,7 +89,7 @@ std::size_t coordinate_size(Curve curve) noexcept {
     return 0;
 }
 
-Jwk Jwk::from_json(const nlohmann::json& value, std::string_view what) {
+Jwk Jwk::from_json(const json::Value& value, std::string_view what) {
     if (!value.is_object()) throw InputError(std::string(what) + ": not a JSON object");
     Jwk k;
     const std::string& kty = member(value, "kty", what);
@@ -145,8 +146,8 @@ Jwk Jwk::from_public_key(EVP_PKEY* key, std::string alg) {
     return k;
 }
 
-nlohmann::json Jwk::to_json() const {
-    nlohmann::json j = nlohmann::json::object();
+json::Value Jwk::to_json() const {
+    json::Value j = json::Value::object();
     j["alg"] = alg;
     if (kty == KeyType::ec) {
         j["kty"] = "EC";

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/base64url.hpp"
@@ -50,9 +51,9 @@ Bytes sign_es256(EVP_PKEY* key, std::string_view input) {
     return out;
 }
 
-nlohmann::json decode_part(std::string_view part, std::string_view what) {
+json::Value decode_part(std::string_view part, std::string_view what) {
     const Bytes raw = base64url_decode(part, what);
-    nlohmann::json j = nlohmann::json::parse(as_chars(raw), nullptr, false);
+    json::Value j = json::parse_untrusted(as_chars(raw), what);
     if (!j.is_object()) throw InputError(std::string(what) + " is not a JSON object");
     return j;
 }
@@ -77,8 +78,8 @@ TokenKey TokenKey::load_pem(const std::filesystem::path& path) {
     return TokenKey(std::move(owned));
 }
 
-std::string TokenKey::sign(const nlohmann::json& claims) const {
-    const nlohmann::json header = {{"alg", "ES256"}, {"typ", "JWT"}};
+std::string TokenKey::sign(const json::Value& claims) const {
+    const json::Value header = {{"alg", "ES256"}, {"typ", "JWT"}};
     const std::string input =
         base64url_encode(as_bytes(header.dump())) + "." + base64url_encode(as_bytes(claims.dump()));
     return input + "." + base64url_encode(sign_es256(key_.get(), input));
@@ -86,14 +87,14 @@ std::string TokenKey::sign(const nlohmann::json& claims) const {
 
 Jwk TokenKey::public_jwk() const { return Jwk::from_public_key(key_.get(), "ES256"); }
 
-nlohmann::json jwt_verify(std::string_view token, EVP_PKEY* public_key) {
+json::Value jwt_verify(std::string_view token, EVP_PKEY* public_key) {
     const std::size_t d1 = token.find('.');
     const std::size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
     if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
         throw InputError("JWT: not three dot-separated parts");
-    const nlohmann::json header = decode_part(token.substr(0, d1), "JWT header");
+    const json::Value header = decode_part(token.substr(0, d1), "JWT header");
     if (header.value("alg", "") != "ES256") throw InputError("JWT: alg is not ES256");
-    const nlohmann::json claims = decode_part(token.substr(d1 + 1, d2 - d1 - 1), "JWT claims");
+    const json::Value claims = decode_part(token.substr(d1 + 1, d2 - d1 - 1), "JWT claims");
     const Bytes sig = base64url_decode(token.substr(d2 + 1), "JWT signature");
     if (sig.size() != 2 * kP256Size) throw InputError("JWT: an ES256 signature is 64 bytes");
     if (!is_p256(public_key)) throw InputError("JWT: the verification key is not a P-256 key");

@@ -7,6 +7,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/openssl.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/jwe.hpp"
@@ -35,7 +36,7 @@ Bytes random_bytes(std::size_t n) {
 Reply error_reply(int status, std::string_view type, const std::string& detail) {
     Reply r;
     r.status = status;
-    r.body = nlohmann::json{{"type", std::string(kErrorTypePrefix) + std::string(type)}, {"detail", detail}}.dump();
+    r.body = json::Value{{"type", std::string(kErrorTypePrefix) + std::string(type)}, {"detail", detail}}.dump();
     return r;
 }
 
@@ -99,7 +100,7 @@ std::optional<HashAlgo> initdata_algorithm(std::string_view toml) {
     return std::nullopt;
 }
 
-const nlohmann::json* find_member(const nlohmann::json& v, const char* name) {
+const json::Value* find_member(const json::Value& v, const char* name) {
     const auto it = v.find(name);
     return it == v.end() ? nullptr : &*it;
 }
@@ -153,7 +154,7 @@ std::string AuditEvent::line() const {
     out += " session=" + session;
     out += kind == Kind::attestation ? (allowed ? " verdict=verified" : " verdict=refused")
                                      : (allowed ? " verdict=released" : " verdict=refused");
-    if (!reason.empty()) out += " reason=" + nlohmann::json(reason).dump();
+    if (!reason.empty()) out += " reason=" + json::Value(reason).dump();
     return out;
 }
 
@@ -201,8 +202,8 @@ struct Outcome {
     attestation::CheckList checks;
 };
 
-Jwk parse_tee_pubkey(const nlohmann::json& runtime) {
-    const nlohmann::json* key = find_member(runtime, "tee-pubkey");
+Jwk parse_tee_pubkey(const json::Value& runtime) {
+    const json::Value* key = find_member(runtime, "tee-pubkey");
     if (key == nullptr) throw InputError("runtime-data has no tee-pubkey");
     Jwk jwk = Jwk::from_json(*key, "runtime-data.tee-pubkey");
     if (jwk.alg == kAlgRsa15)
@@ -213,9 +214,9 @@ Jwk parse_tee_pubkey(const nlohmann::json& runtime) {
     return jwk;
 }
 
-void check_initdata(const nlohmann::json& init, const attestation::AgentEvidence& ev, attestation::CheckList& checks) {
-    const nlohmann::json* format = find_member(init, "format");
-    const nlohmann::json* body = find_member(init, "body");
+void check_initdata(const json::Value& init, const attestation::AgentEvidence& ev, attestation::CheckList& checks) {
+    const json::Value* format = find_member(init, "format");
+    const json::Value* body = find_member(init, "body");
     if (format == nullptr || body == nullptr || !format->is_string() || !body->is_string())
         throw InputError("init-data must be {\"format\", \"body\"} strings");
     // Trustee's built-in attestation service takes TOML initdata only (kbs/src/attestation/coco/builtin.rs).
@@ -244,28 +245,28 @@ Bytes vm_lookup_key(const attestation::AgentEvidence& ev) {
     return {};
 }
 
-Outcome evaluate(const nlohmann::json& attestation_json, AgentTee tee, const std::string& nonce, VmDirectory& directory,
+Outcome evaluate(const json::Value& attestation_json, AgentTee tee, const std::string& nonce, VmDirectory& directory,
                  const std::filesystem::path& attestation_dir) {
     Outcome out;
-    const nlohmann::json* runtime = find_member(attestation_json, "runtime-data");
-    const nlohmann::json* evidence = find_member(attestation_json, "tee-evidence");
+    const json::Value* runtime = find_member(attestation_json, "runtime-data");
+    const json::Value* evidence = find_member(attestation_json, "tee-evidence");
     if (runtime == nullptr || !runtime->is_object()) throw InputError("Attestation has no runtime-data object");
     if (evidence == nullptr || !evidence->is_object()) throw InputError("Attestation has no tee-evidence object");
-    const nlohmann::json* sent_nonce = find_member(*runtime, "nonce");
+    const json::Value* sent_nonce = find_member(*runtime, "nonce");
     if (sent_nonce == nullptr || !sent_nonce->is_string()) throw InputError("runtime-data has no nonce");
     if (*sent_nonce != nonce)
         throw InputError("the nonce in runtime-data is not the current challenge of this session");
     Jwk jwk = parse_tee_pubkey(*runtime);
 
     std::string additional;
-    if (const nlohmann::json* add = find_member(*evidence, "additional_evidence"); add != nullptr) {
+    if (const json::Value* add = find_member(*evidence, "additional_evidence"); add != nullptr) {
         if (!add->is_string()) throw InputError("tee-evidence.additional_evidence is not a string");
         additional = add->get<std::string>();
     }
     // Device evidence (GPUs, ...) has no verifier here; unverified evidence must not count.
     if (!additional.empty() && additional != "{}")
         throw InputError("tee-evidence.additional_evidence (device evidence) is not supported by this KBS");
-    const nlohmann::json* primary = find_member(*evidence, "primary_evidence");
+    const json::Value* primary = find_member(*evidence, "primary_evidence");
     if (primary == nullptr) throw InputError("tee-evidence has no primary_evidence");
 
     const std::string primary_text = primary->is_string() ? primary->get<std::string>() : primary->dump();
@@ -277,7 +278,7 @@ Outcome evaluate(const nlohmann::json& attestation_json, AgentTee tee, const std
         out.checks.fail("runtime-data.binding", why);
     else
         out.checks.pass("runtime-data.binding", "report data is SHA-384 of the runtime-data");
-    if (const nlohmann::json* init = find_member(attestation_json, "init-data"); init != nullptr && !init->is_null())
+    if (const json::Value* init = find_member(attestation_json, "init-data"); init != nullptr && !init->is_null())
         check_initdata(*init, ev, out.checks);
 
     std::string why_not;
@@ -316,10 +317,15 @@ KeyBroker::~KeyBroker() = default;
 Jwk KeyBroker::token_public_key() const { return state_->token_key.public_jwk(); }
 
 Reply KeyBroker::auth(std::string_view body) {
-    const nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
+    json::Value request;
+    try {
+        request = json::parse_untrusted(body, "Request");
+    } catch (const InputError& e) {
+        return auth_error(std::string("deserialize ") + e.what());
+    }
     if (!request.is_object()) return auth_error("deserialize Request: not a JSON object");
-    const nlohmann::json* version = find_member(request, "version");
-    const nlohmann::json* tee = find_member(request, "tee");
+    const json::Value* version = find_member(request, "version");
+    const json::Value* tee = find_member(request, "tee");
     if (version == nullptr || !version->is_string() || tee == nullptr || !tee->is_string())
         return auth_error("deserialize Request: \"version\" and \"tee\" must be strings");
     if (const std::string why = check_version(version->get<std::string>()); !why.empty()) return auth_error(why);
@@ -332,7 +338,7 @@ Reply KeyBroker::auth(std::string_view body) {
     s.nonce = to_base64(random_bytes(kNonceBytes));
     const auto now = Clock::now();
     s.expires = now + state_->config.session_ttl;
-    const nlohmann::json challenge = {{"nonce", s.nonce}, {"extra-params", ""}};
+    const json::Value challenge = {{"nonce", s.nonce}, {"extra-params", ""}};
     {
         std::lock_guard lock(state_->mu);
         state_->prune(now);
@@ -370,7 +376,7 @@ Reply KeyBroker::attest(std::string_view cookie, std::string_view body) {
 
     Outcome outcome;
     try {
-        const nlohmann::json attestation_json = nlohmann::json::parse(body, nullptr, false);
+        const json::Value attestation_json = json::parse_untrusted(body, "deserialize Attestation");
         if (!attestation_json.is_object()) throw InputError("deserialize Attestation: not a JSON object");
         outcome = evaluate(attestation_json, tee, nonce, state_->directory, state_->config.attestation_dir);
     } catch (const std::exception& e) {
@@ -389,7 +395,7 @@ Reply KeyBroker::attest(std::string_view cookie, std::string_view body) {
     std::string token;
     if (outcome.ok) {
         const std::int64_t now = unix_now();
-        nlohmann::json claims = {
+        json::Value claims = {
             {"iss", state_->config.issuer},
             {"iat", now},
             {"exp", now + state_->config.token_ttl.count()},
@@ -397,7 +403,7 @@ Reply KeyBroker::attest(std::string_view cookie, std::string_view body) {
             {"tee-pubkey", outcome.jwk->to_json()},
             {"tee", std::string(attestation::agent_tee_name(tee))},
             {"vm", outcome.vm},
-            {"evaluation-report", nlohmann::json::parse(outcome.checks.to_json().dump())},
+            {"evaluation-report", outcome.checks.to_json()},
         };
         token = state_->token_key.sign(claims);
     }
@@ -428,7 +434,7 @@ Reply KeyBroker::attest(std::string_view cookie, std::string_view body) {
     state_->audit.record(ev);
     if (!outcome.ok) return attest_error(outcome.reason);
     Reply r;
-    r.body = nlohmann::json{{"token", token}}.dump();
+    r.body = json::Value{{"token", token}}.dump();
     return r;
 }
 

@@ -1,6 +1,7 @@
 #include "ccvm/kbs/runtime_data.hpp"
 
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/kbs/jcs.hpp"
 
@@ -11,7 +12,7 @@ Sha384Digest runtime_data_digest(const RuntimeData& data) {
     // runtime-data as {"tee-pubkey", "nonce", "additional-evidence"}, the key re-serialized from its
     // parsed form (kty, alg and crv/x/y or n/e only); SHA-384 for every TEE but IBM SE
     // (kbs/src/attestation/coco/builtin.rs).
-    const nlohmann::json runtime = {
+    const json::Value runtime = {
         {"tee-pubkey", data.tee_pubkey.to_json()},
         {"nonce", data.nonce},
         {"additional-evidence", data.additional_evidence},

@@ -11,6 +11,7 @@
 #include "ccvm/attestation/snp/attestation_report.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/secure_bytes.hpp"
 
 namespace ccvm::kbs {
@@ -100,15 +101,15 @@ std::optional<std::uint64_t> generation(const fs::path& entry) {
     return std::stoull(digits);
 }
 
-nlohmann::json byte_array(ByteSpan b) {
-    nlohmann::json a = nlohmann::json::array();
+json::Value byte_array(ByteSpan b) {
+    json::Value a = json::Value::array();
     for (std::byte x : b) a.push_back(std::to_integer<unsigned>(x));
     return a;
 }
 
-nlohmann::json tcb_json(std::uint64_t raw, bool turin) {
+json::Value tcb_json(std::uint64_t raw, bool turin) {
     const attestation::snp::TcbVersion t = attestation::snp::decode_tcb_version(raw, turin);
-    return {{"fmc", t.fmc ? nlohmann::json(*t.fmc) : nlohmann::json(nullptr)},
+    return {{"fmc", t.fmc ? json::Value(*t.fmc) : json::Value(nullptr)},
             {"bootloader", t.bootloader},
             {"tee", t.tee},
             {"snp", t.snp},
@@ -116,7 +117,7 @@ nlohmann::json tcb_json(std::uint64_t raw, bool turin) {
 }
 
 // virtee sev's AttestationReport as serde_json writes it (the form attestation-agent sends).
-nlohmann::json snp_report_json(ByteSpan raw) {
+json::Value snp_report_json(ByteSpan raw) {
     const attestation::snp::AttestationReport r = attestation::snp::parse_attestation_report(raw, "SNP report");
     const bool turin = r.turin_tcb_layout();
     const std::uint8_t key_info =
@@ -159,9 +160,9 @@ nlohmann::json snp_report_json(ByteSpan raw) {
 
 // The GHCB certificate table (GHCB spec, "SNP Extended Guest Request"): 24-byte entries of GUID,
 // offset and length, ended by an all-zero entry; GUIDs in RFC 4122 byte order, as virtee sev reads them.
-nlohmann::json snp_cert_chain(ByteSpan table) {
+json::Value snp_cert_chain(ByteSpan table) {
     if (table.empty() || is_all_zero(table)) return nullptr;
-    nlohmann::json out = nlohmann::json::array();
+    json::Value out = json::Value::array();
     for (std::size_t off = 0; off + 24 <= table.size(); off += 24) {
         const ByteSpan guid = table.subspan(off, 16);
         if (is_all_zero(guid)) break;
@@ -169,7 +170,7 @@ nlohmann::json snp_cert_chain(ByteSpan table) {
         const auto length = load_le<std::uint32_t>(table, off + 20, "certificate table length");
         const ByteSpan data = checked_subspan(table, offset, length, "certificate table entry");
         const std::string g = to_hex(guid);
-        nlohmann::json type;
+        json::Value type;
         if (g == "c0b406a4a803495297433fb6014cd0ae")
             type = "ARK";
         else if (g == "4ab7b379bbac4fe4a02f05aef327c782")
@@ -209,7 +210,7 @@ TsmReport tsm_report(const fs::path& dir, ByteSpan inblob) {
 }
 
 std::string agent_evidence_json(const TsmReport& report, ByteSpan ccel) {
-    nlohmann::json ev;
+    json::Value ev;
     if (report.provider == "sev_guest") {
         ev = {{"attestation_report", snp_report_json(report.outblob)}, {"cert_chain", snp_cert_chain(report.auxblob)}};
     } else if (report.provider == "tdx_guest") {

@@ -14,14 +14,14 @@ inline const json::Value& cca_case(const std::string& file, const std::string& i
     static json::Value rim = json::parse(read_text_file(vectors_dir() / "cca_rim.json"));
     static json::Value model = json::parse(read_text_file(vectors_dir() / "cca_model.json"));
     const json::Value& doc = file == "cca_rim" ? rim : model;
-    for (const json::Value& c : doc.at("cases").as_array())
-        if (c.at("id").as_string() == id) return c;
+    for (const json::Value& c : json::get_array(json::at(doc, "cases")))
+        if (json::get_string(json::at(c, "id")) == id) return c;
     throw std::runtime_error("no vector case " + id);
 }
 
 // The expected RIM of a case.
 inline std::string expected_rim(const std::string& file, const std::string& id) {
-    return cca_case(file, id).at("expect").at("json").at("rim").as_string();
+    return json::get_string(json::at(json::at(json::at(cca_case(file, id), "expect"), "json"), "rim"));
 }
 
 inline std::filesystem::path cca_plan_path(const std::string& name) {

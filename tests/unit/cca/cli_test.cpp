@@ -21,17 +21,17 @@ TEST(CcaCli, TraceListsEveryDescriptor) {
         ccvm_run({"measure", "--mode", "cca", "--plan", plan("kvm01_min"), "--output-format", "json", "--trace"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
-    const json::Array& trace = out.at("trace").as_array();
+    const json::Value::array_t& trace = json::get_array(json::at(out, "trace"));
     ASSERT_EQ(trace.size(), 1u + 256 + 16 + 1);
-    EXPECT_EQ(trace.front().at("desc").as_string(), "realm_create");
-    EXPECT_EQ(trace[1].at("desc").as_string(), "ripas");
-    EXPECT_EQ(trace[1].at("base").as_string(), "0x80000000");
-    EXPECT_EQ(trace[1].at("top").as_string(), "0x80200000");
-    EXPECT_EQ(trace[257].at("ipa").as_string(), "0x8fe00000");
-    EXPECT_EQ(trace.back().at("desc").as_string(), "rec");
-    EXPECT_EQ(trace.back().at("rim"), out.at("rim"));
-    EXPECT_EQ(out.at("rim").as_string(), test::expected_rim("cca_rim", "cca-plan-kvm01_min"));
-    EXPECT_EQ(out.at("ripas_runs").dump(), R"([["0x80000000","0xa0000000","0x200000",256]])");
+    EXPECT_EQ(json::get_string(trace.front().at("desc")), "realm_create");
+    EXPECT_EQ(json::get_string(trace[1].at("desc")), "ripas");
+    EXPECT_EQ(json::get_string(trace[1].at("base")), "0x80000000");
+    EXPECT_EQ(json::get_string(trace[1].at("top")), "0x80200000");
+    EXPECT_EQ(json::get_string(trace[257].at("ipa")), "0x8fe00000");
+    EXPECT_EQ(json::get_string(trace.back().at("desc")), "rec");
+    EXPECT_EQ(trace.back().at("rim"), json::at(out, "rim"));
+    EXPECT_EQ(json::get_string(json::at(out, "rim")), test::expected_rim("cca_rim", "cca-plan-kvm01_min"));
+    EXPECT_EQ(json::dump(json::at(out, "ripas_runs")), R"([["0x80000000","0xa0000000","0x200000",256]])");
 }
 
 TEST(CcaCli, HexAndBase64PrintTheRim) {

@@ -2,6 +2,7 @@
 
 #include "cca_test_support.hpp"
 #include "ccvm/base/encoding.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/plan.hpp"
 #include "ccvm/firmware-measure/cca/replay.hpp"
 
@@ -91,7 +92,7 @@ TEST(CcaPlan, Sha384WithRmm2) {
 // A plan written back with to_json and parsed again measures the same.
 TEST(CcaPlan, JsonRoundTrip) {
     const Plan plan = load_plan(test::cca_plan_path("ll06_data_rec_unmeasured"));
-    const Plan again = parse_plan(to_json(plan).dump(), "/", "round-trip");
+    const Plan again = parse_plan(json::dump(to_json(plan)), "/", "round-trip");
     EXPECT_EQ(to_hex(replay(again).rim), test::expected_rim("cca_rim", "cca-plan-ll06_data_rec_unmeasured"));
 }
 

@@ -19,9 +19,9 @@ std::vector<RipasRun> runs_from_note(const std::string& note) {
     if (at == std::string::npos) throw std::runtime_error("no runs in note: " + note);
     std::vector<RipasRun> runs;
     const json::Value doc = json::parse(note.substr(at));
-    for (const json::Value& r : doc.as_array()) {
-        const json::Array& a = r.as_array();
-        runs.push_back({a[0].as_u64(), a[1].as_u64(), a[2].as_u64(), a[3].as_u64()});
+    for (const json::Value& r : json::get_array(doc)) {
+        const json::Value::array_t& a = json::get_array(r);
+        runs.push_back({json::get_u64(a[0]), json::get_u64(a[1]), json::get_u64(a[2]), json::get_u64(a[3])});
     }
     return runs;
 }
@@ -54,7 +54,8 @@ TEST(CcaRttBlockSplit, RunsQuotedByVectors) {
     for (const char* name : {"ll03_ripas_split_s2sz48", "ll04_ripas_split_s2sz33", "ll06_data_rec_unmeasured"}) {
         const Plan plan = load_plan(test::cca_plan_path(name));
         const auto& ripas = std::get<InitRipasOp>(plan.ops.at(0));
-        const std::string note = test::cca_case("cca_rim", std::string("cca-plan-") + name).at("note").as_string();
+        const std::string note =
+            json::get_string(json::at(test::cca_case("cca_rim", std::string("cca-plan-") + name), "note"));
         EXPECT_EQ(ripas_runs(split_ripas_range(KvmBlockSplit(plan.realm_params.s2sz), ripas.base, ripas.top)),
                   runs_from_note(note))
             << name;

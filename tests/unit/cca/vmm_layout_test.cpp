@@ -17,15 +17,16 @@ std::filesystem::path input(const std::string& name) { return test::inputs_dir()
 // Compares the generated plan with the shipped one: parameters, every address and the REC.
 void expect_same_layout(const Plan& got, const std::string& plan_name) {
     const Plan want = load_plan(test::cca_plan_path(plan_name));
-    EXPECT_EQ(to_json(got).at("realm_params"), to_json(want).at("realm_params")) << plan_name;
+    EXPECT_EQ(json::at(to_json(got), "realm_params"), json::at(to_json(want), "realm_params")) << plan_name;
     EXPECT_EQ(got.realm_params.hash_algo, want.realm_params.hash_algo) << plan_name;
     ASSERT_EQ(got.ops.size(), want.ops.size()) << plan_name;
     for (std::size_t i = 0; i < got.ops.size(); ++i) {
-        const json::Value g = to_json(got).at("ops").as_array()[i], w = to_json(want).at("ops").as_array()[i];
-        EXPECT_EQ(g.at("op"), w.at("op")) << plan_name << " op " << i;
+        const json::Value g = json::get_array(json::at(to_json(got), "ops"))[i],
+                          w = json::get_array(json::at(to_json(want), "ops"))[i];
+        EXPECT_EQ(json::at(g, "op"), json::at(w, "op")) << plan_name << " op " << i;
         for (const char* key : {"base", "top", "ipa", "size", "pc", "gprs", "flags"}) {
-            if (w.find(key)) {
-                EXPECT_EQ(g.at(key), w.at(key)) << plan_name << " op " << i << " " << key;
+            if (json::find(w, key)) {
+                EXPECT_EQ(json::at(g, key), json::at(w, key)) << plan_name << " op " << i << " " << key;
             }
         }
     }

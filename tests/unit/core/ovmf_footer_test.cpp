@@ -11,8 +11,8 @@ using namespace ccvm;
 
 namespace {
 const json::Value& primitive(const json::Value& doc, const std::string& id) {
-    for (const auto& p : doc.at("primitives").as_array())
-        if (p.at("id").as_string() == id) return p;
+    for (const auto& p : json::get_array(json::at(doc, "primitives")))
+        if (json::get_string(json::at(p, "id")) == id) return p;
     throw std::runtime_error("no primitive " + id);
 }
 }  // namespace
@@ -20,25 +20,26 @@ const json::Value& primitive(const json::Value& doc, const std::string& id) {
 // Every footer entry of every firmware in sev_primitives.json, payload for payload.
 TEST(OvmfFooter, MatchesReferenceTables) {
     auto doc = json::parse(read_text_file(test::vectors_dir() / "sev_primitives.json"));
-    const auto& names = primitive(doc, "sev-file-names").at("files");
+    const auto& names = json::at(primitive(doc, "sev-file-names"), "files");
     int checked = 0;
-    for (const auto& p : doc.at("primitives").as_array()) {
-        const std::string& id = p.at("id").as_string();
+    for (const auto& p : json::get_array(json::at(doc, "primitives"))) {
+        const std::string& id = json::get_string(json::at(p, "id"));
         if (id.rfind("sev-ovmf-footer.", 0) != 0) continue;
         std::string file = id.substr(std::string("sev-ovmf-footer.").size());
-        const json::Value* where = names.find(file);
+        const json::Value* where = json::find(names, file);
         ASSERT_NE(where, nullptr) << file;
-        std::string path = test::substitute(where->is_string() ? where->as_string() : where->at("path").as_string());
+        std::string path = test::substitute(where->is_string() ? json::get_string(*where)
+                                                               : json::get_string(json::at(*where, "path")));
         MappedFile f(path);
         auto table = ovmf::FooterTable::parse(f.bytes(), path);
         ASSERT_TRUE(table.present()) << path;
-        EXPECT_EQ(table.total_len(), p.at("footer_table_total_len_u16").as_u64()) << path;
-        const auto& want = p.at("table").as_array();
+        EXPECT_EQ(table.total_len(), json::get_u64(json::at(p, "footer_table_total_len_u16"))) << path;
+        const auto& want = json::get_array(json::at(p, "table"));
         EXPECT_EQ(table.entries().size(), want.size()) << path;
         for (const auto& w : want) {
-            const auto* e = table.find(Guid::parse(w.at("guid").as_string()));
-            ASSERT_NE(e, nullptr) << path << " " << w.at("guid").as_string();
-            EXPECT_EQ(to_hex(e->payload), w.at("data_hex").as_string()) << path;
+            const auto* e = table.find(Guid::parse(json::get_string(json::at(w, "guid"))));
+            ASSERT_NE(e, nullptr) << path << " " << json::get_string(json::at(w, "guid"));
+            EXPECT_EQ(to_hex(e->payload), json::get_string(json::at(w, "data_hex"))) << path;
             ++checked;
         }
     }

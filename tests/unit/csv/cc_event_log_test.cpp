@@ -111,7 +111,7 @@ TEST(CcEventLogCsv, PlatformMustMatchTheAlgorithm) {
 // platform decides the algorithm.
 TEST(CcEventLogCsv, LogListingBothAlgorithmsNeedsThePlatform) {
     const json::Value ev = json::parse(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"));
-    const Bytes raw = from_base64(ev.at("cc_eventlog").as_string());
+    const Bytes raw = from_base64(json::get_string(json::at(ev, "cc_eventlog")));
     EXPECT_NE(error_of(raw).find("lists both 0x000c (SHA-384, TDX) and 0x0012 (SM3, Hygon CSV)"), std::string::npos)
         << error_of(raw);
     const CcEventLog csv = parse_cc_event_log(raw, "evidence", CcPlatform::csv);

@@ -40,13 +40,15 @@ TEST(CsvCli, ChainDirectoryAndJsonChecks) {
                              "1178dadbf826ec7a07444ba358376d81c312cb53d703f9da83b26c1eee2ea052"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
-    EXPECT_TRUE(v.at("verified").as_bool());
-    EXPECT_EQ(v.at("measurement").as_string(), "1178dadbf826ec7a07444ba358376d81c312cb53d703f9da83b26c1eee2ea052");
-    EXPECT_EQ(v.at("chip_sn").as_string(), "NZA9T14052605");
-    const auto& checks = v.at("checks").as_array();
+    EXPECT_TRUE(json::get_bool(json::at(v, "verified")));
+    EXPECT_EQ(json::get_string(json::at(v, "measurement")),
+              "1178dadbf826ec7a07444ba358376d81c312cb53d703f9da83b26c1eee2ea052");
+    EXPECT_EQ(json::get_string(json::at(v, "chip_sn")), "NZA9T14052605");
+    const auto& checks = json::get_array(json::at(v, "checks"));
     ASSERT_EQ(checks.size(), 7u);
-    EXPECT_EQ(checks.back().at("name").as_string(), "measurement");
-    for (const auto& c : checks) EXPECT_TRUE(c.at("ok").as_bool()) << c.at("name").as_string();
+    EXPECT_EQ(json::get_string(checks.back().at("name")), "measurement");
+    for (const auto& c : checks)
+        EXPECT_TRUE(json::get_bool(json::at(c, "ok"))) << json::get_string(json::at(c, "name"));
 }
 
 TEST(CsvCli, FailedCheckExitsOneAndNamesIt) {
@@ -56,7 +58,7 @@ TEST(CsvCli, FailedCheckExitsOneAndNamesIt) {
                              "--cert-chain", input("csv/csv-rs/hsk_cek.cert"), "--json"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("pek.signature"), std::string::npos) << r.err;
-    EXPECT_FALSE(json::parse(r.out).at("verified").as_bool());
+    EXPECT_FALSE(json::get_bool(json::at(json::parse(r.out), "verified")));
 }
 
 TEST(CsvCli, BadInputExitsTwo) {
@@ -83,8 +85,9 @@ TEST(CsvCli, MeasureJsonSaysNotValidated) {
         {"measure", "--mode", "csv", "--ovmf", input("firmware/debian12/OVMF_CODE.fd"), "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
-    EXPECT_FALSE(v.at("validated").as_bool());
-    EXPECT_EQ(v.at("digest").as_string(), "e0ebcf5414ed03da0e9b1ecce2cb87c31e9198a4f73fbbbf9cf4c8c709ed61dc");
+    EXPECT_FALSE(json::get_bool(json::at(v, "validated")));
+    EXPECT_EQ(json::get_string(json::at(v, "digest")),
+              "e0ebcf5414ed03da0e9b1ecce2cb87c31e9198a4f73fbbbf9cf4c8c709ed61dc");
 }
 
 TEST(CsvCli, Csv2WithoutRegisterStateNamesWhatIsMissing) {
@@ -102,11 +105,12 @@ TEST(CsvCli, TrusteeEvidenceJsonReportSignatureHoldsButChainIsForeign) {
                              "--cert-chain", input("csv/csv-rs/hsk_cek.cert"), "--json"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     const auto v = json::parse(r.out);
-    EXPECT_EQ(v.at("measurement").as_string(), "ae2a2cf1f41a485fa37bf9ae92f678783c59fbc79de7b5d237743d58f5538034");
-    EXPECT_EQ(v.at("signer_form").as_string(), "restored");
-    for (const auto& c : v.at("checks").as_array()) {
-        const std::string name = c.at("name").as_string();
-        EXPECT_EQ(c.at("ok").as_bool(), name != "pek.signature") << name;
+    EXPECT_EQ(json::get_string(json::at(v, "measurement")),
+              "ae2a2cf1f41a485fa37bf9ae92f678783c59fbc79de7b5d237743d58f5538034");
+    EXPECT_EQ(json::get_string(json::at(v, "signer_form")), "restored");
+    for (const auto& c : json::get_array(json::at(v, "checks"))) {
+        const std::string name = json::get_string(json::at(c, "name"));
+        EXPECT_EQ(json::get_bool(json::at(c, "ok")), name != "pek.signature") << name;
     }
 }
 
@@ -132,7 +136,8 @@ TEST(CsvCli, SecretBuildCsvPacketDecryptsAndMacs) {
                   "1e7ddf50622aa2f0f1fd172ccb3908c5", "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
-    const Bytes header = from_base64(v.at("header").as_string()), ct = from_base64(v.at("secret").as_string());
+    const Bytes header = from_base64(json::get_string(json::at(v, "header"))),
+                ct = from_base64(json::get_string(json::at(v, "secret")));
     ASSERT_EQ(header.size(), 52u);
     EXPECT_EQ(load_le<std::uint32_t>(header, 0), 0u);
     EXPECT_EQ(to_hex(ByteSpan(header).subspan(4, 16)), "1e7ddf50622aa2f0f1fd172ccb3908c5");

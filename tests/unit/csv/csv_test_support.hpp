@@ -17,12 +17,12 @@ inline const json::Value& primitives() {
 }
 
 inline const json::Value& primitive(const std::string& id) {
-    for (const auto& p : primitives().at("primitives").as_array())
-        if (p.at("id").as_string() == id) return p;
+    for (const auto& p : json::get_array(json::at(primitives(), "primitives")))
+        if (json::get_string(json::at(p, "id")) == id) return p;
     throw std::runtime_error("csv_primitives.json has no primitive " + id);
 }
 
-inline Bytes hex(const json::Value& v) { return from_hex(v.as_string()); }
+inline Bytes hex(const json::Value& v) { return from_hex(json::get_string(v)); }
 
 inline Bytes input_file(const std::string& rel) { return read_file(inputs_dir() / rel); }
 

@@ -59,18 +59,18 @@ TEST(CsvEventLogCli, ReplayReportsSm3AndTheRegisters) {
     const auto r = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
-    EXPECT_EQ(out.at("algorithm").as_string(), "sm3");
-    EXPECT_EQ(out.at("algorithm_id").as_string(), "0x12");
-    EXPECT_EQ(out.at("platform").as_string(), "csv");
+    EXPECT_EQ(json::get_string(json::at(out, "algorithm")), "sm3");
+    EXPECT_EQ(json::get_string(json::at(out, "algorithm_id")), "0x12");
+    EXPECT_EQ(json::get_string(json::at(out, "platform")), "csv");
     for (int i = 1; i <= 4; ++i)
-        EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), to_hex(independent()[i])) << i;
-    EXPECT_EQ(out.find("rtmr0"), nullptr);
-    const auto& events = out.at("events").as_array();
+        EXPECT_EQ(json::get_string(json::at(out, "rtmr" + std::to_string(i))), to_hex(independent()[i])) << i;
+    EXPECT_EQ(json::find(out, "rtmr0"), nullptr);
+    const auto& events = json::get_array(json::at(out, "events"));
     const auto want = trustee_events();
     ASSERT_EQ(events.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
-        EXPECT_EQ(events[i].at("rtmr").as_u64(), want[i].index) << i;
-        EXPECT_EQ(events[i].at("digest").as_string(), to_hex(want[i].digest)) << i;
+        EXPECT_EQ(json::get_u64(events[i].at("rtmr")), want[i].index) << i;
+        EXPECT_EQ(json::get_string(events[i].at("digest")), to_hex(want[i].digest)) << i;
     }
     // --mode tdx refuses an SM3 log, naming the algorithm it lists.
     const auto tdx = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--mode", "tdx"});
@@ -102,20 +102,20 @@ TEST(CsvEventLogCli, ExpectNamesTheFirstDifferingEvent) {
     const test::TempDir dir;
     // Expected events as trustee decoded them, registers from the openssl replay.
     json::Value expect;
-    for (int i = 1; i <= 4; ++i) expect.set("rtmr" + std::to_string(i), to_hex(independent()[i]));
-    json::Value events = json::Array{};
+    for (int i = 1; i <= 4; ++i) expect["rtmr" + std::to_string(i)] = to_hex(independent()[i]);
+    json::Value events = json::Value::array();
     std::size_t rtmr1 = 0;
     for (const auto& e : trustee_events()) {
         Bytes d = e.digest;
         if (e.index == 1 && rtmr1++ == 4) d[31] ^= std::byte{0x80};  // RTMR1's fifth event
         json::Value ev;
-        ev.set("rtmr", json::Value(static_cast<unsigned>(e.index)));
-        ev.set("digest", to_hex(d));
-        ev.set("description", e.type);
-        events.push(std::move(ev));
+        ev["rtmr"] = json::Value(static_cast<unsigned>(e.index));
+        ev["digest"] = to_hex(d);
+        ev["description"] = e.type;
+        events.push_back(std::move(ev));
     }
-    expect.set("events", std::move(events));
-    const fs::path path = dir.write("expect.json", as_bytes(expect.dump(true)));
+    expect["events"] = std::move(events);
+    const fs::path path = dir.write("expect.json", as_bytes(json::dump(expect, true)));
     auto r = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--expect", path.string()});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("differs from " + path.string() + ": rtmr1 event 4 (EV_EFI_VARIABLE_DRIVER_CONFIG): log has "),
@@ -124,10 +124,10 @@ TEST(CsvEventLogCli, ExpectNamesTheFirstDifferingEvent) {
 
     // The registers alone, as `verify-report --mode csv --json` prints them ("rtmr" array): a match.
     json::Value report;
-    json::Value rtmr = json::Array{};
-    for (const Bytes& reg : independent()) rtmr.push(to_hex(reg));
-    report.set("rtmr", std::move(rtmr));
-    const fs::path regs = dir.write("report.json", as_bytes(report.dump(true)));
+    json::Value rtmr = json::Value::array();
+    for (const Bytes& reg : independent()) rtmr.push_back(to_hex(reg));
+    report["rtmr"] = std::move(rtmr);
+    const fs::path regs = dir.write("report.json", as_bytes(json::dump(report, true)));
     r = ccvm_run({"eventlog", "replay", "--ccel", trustee_log_path().string(), "--expect", regs.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("event log matches"), std::string::npos) << r.err;
@@ -145,9 +145,10 @@ TEST(CsvEventLogCli, VerifyReportReplaysAgainstTheReportRtmrs) {
     }());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
-    EXPECT_TRUE(out.at("verified").as_bool());
+    EXPECT_TRUE(json::get_bool(json::at(out, "verified")));
     std::vector<std::string> names;
-    for (const auto& c : out.at("checks").as_array()) names.push_back(c.at("name").as_string());
+    for (const auto& c : json::get_array(json::at(out, "checks")))
+        names.push_back(json::get_string(json::at(c, "name")));
     for (const char* n :
          {"report.signature", "event_log.rtmr1", "event_log.rtmr2", "event_log.rtmr3", "event_log.rtmr4"})
         EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;

@@ -42,7 +42,8 @@ inline Bytes make_extended_report(const AttestationReport& v1, bool host_data,
         for (std::size_t i = 0; i < kRtmrCount * 32; ++i) tee[0xD0 + i] = std::byte(i);
     }
     if (host_data) std::fill(tee.begin() + 0x3C0, tee.begin() + 0x400, std::byte{0xab});
-    const Sm2TestKey pek(from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at("PEK").as_string()));
+    const Sm2TestKey pek(from_hex(
+        json::get_string(json::at(json::at(primitive("csv-synthetic-chain.keys"), "private_keys_hex"), "PEK"))));
     const auto [r, s] = pek.sign(ByteSpan(tee).first(0x400), v1.pek.uid);
     put(0x400, r);
     put(0x448, s);

@@ -13,8 +13,8 @@ namespace {
 
 const json::Value& model_case(const std::string& id) {
     static const json::Value doc = json::parse(read_text_file(test::vectors_dir() / "csv_model.json"));
-    for (const auto& c : doc.at("cases").as_array())
-        if (c.at("id").as_string() == id) return c;
+    for (const auto& c : json::get_array(json::at(doc, "cases")))
+        if (json::get_string(json::at(c, "id")) == id) return c;
     throw std::runtime_error("csv_model.json has no case " + id);
 }
 
@@ -29,18 +29,18 @@ TEST(CsvLaunchDigest, FirmwareOnlyIsSm3OfImage) {
     const MappedFile ovmf(test::inputs_dir() / "firmware/debian12/OVMF_CODE.fd");
     const auto fw = sev::FirmwareImage::parse(ovmf.bytes(), "OVMF_CODE.fd");
     EXPECT_EQ(to_hex(csv::launch_digest({csv::Generation::csv1, &fw, std::nullopt, {}})),
-              model_case("csv-ld-deb12-OVMF_CODE").at("expect").at("stdout").as_string());
+              json::get_string(json::at(json::at(model_case("csv-ld-deb12-OVMF_CODE"), "expect"), "stdout")));
 }
 
 TEST(CsvLaunchDigest, KernelHashesTableStaysSha256AndIsAppended) {
     const auto table = table_for_csv_payload();
     const auto& algo = primitive("csv-ld-algorithm-only.0");
-    EXPECT_EQ(to_hex(table), algo.at("table_hex").as_string());
+    EXPECT_EQ(to_hex(table), json::get_string(json::at(algo, "table_hex")));
 
     const MappedFile ovmf(test::gen_dir() / "OVMF-deb-amdsev-suffix.fd");
     const auto fw = sev::FirmwareImage::parse(ovmf.bytes(), "amdsev");
     EXPECT_EQ(to_hex(csv::launch_digest({csv::Generation::csv1, &fw, table, {}})),
-              model_case("csv-ld-amdsev-splice-kia").at("expect").at("stdout").as_string());
+              json::get_string(json::at(json::at(model_case("csv-ld-amdsev-splice-kia"), "expect"), "stdout")));
 }
 
 TEST(CsvLaunchDigest, GenericOvmfRefusesKernelHashes) {
@@ -55,7 +55,7 @@ TEST(CsvLaunchDigest, GenericOvmfRefusesKernelHashes) {
     // The algorithm-only primitive: SM3 over this image and the table, without the footer rule.
     Hasher h(HashAlgo::sm3);
     EXPECT_EQ(to_hex(h.update(ovmf.bytes()).update(table_for_csv_payload()).finish()),
-              primitive("csv-ld-algorithm-only.0").at("sm3").as_string());
+              json::get_string(json::at(primitive("csv-ld-algorithm-only.0"), "sm3")));
 }
 
 TEST(CsvLaunchDigest, RegisterStatePagesExtendCsv2AndCsv3Only) {

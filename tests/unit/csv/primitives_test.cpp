@@ -36,7 +36,7 @@ std::string hx(ByteSpan b) { return to_hex(b); }
 TEST(CsvKdf, DeriveMatchesCsvRsUnitTest) {
     const Bytes zero16(16);
     EXPECT_EQ(hx(derive_key(zero16, 16, zero16, "csv-master-secret")),
-              primitive("csv-rs-unit.0").at("expected").as_string());
+              json::get_string(json::at(primitive("csv-rs-unit.0"), "expected")));
 }
 
 TEST(CsvKdf, X963CountsFromOneBigEndian) {
@@ -52,7 +52,7 @@ TEST(CsvKdf, X963CountsFromOneBigEndian) {
 
 TEST(CsvHmacSm3, MatchesCsvRsUnitTest) {
     const Bytes key(16), data(4);
-    EXPECT_EQ(hx(hmac_sm3(key, {data})), primitive("csv-rs-unit.1").at("expected").as_string());
+    EXPECT_EQ(hx(hmac_sm3(key, {data})), json::get_string(json::at(primitive("csv-rs-unit.1"), "expected")));
     // Split input gives the same MAC.
     EXPECT_EQ(hmac_sm3(key, {ByteSpan(data).first(1), ByteSpan(data).subspan(1)}), hmac_sm3(key, {data}));
 }
@@ -60,49 +60,51 @@ TEST(CsvHmacSm3, MatchesCsvRsUnitTest) {
 TEST(CsvReportRequest, HashIsSm3OfDataAndMnonce) {
     for (const char* id : {"csv-report-req.0", "csv-report-req.1"}) {
         const auto& p = primitive(id);
-        EXPECT_EQ(hx(sm3(hex(p.at("input_hex")))), p.at("sm3").as_string()) << id;
+        EXPECT_EQ(hx(sm3(hex(json::at(p, "input_hex")))), json::get_string(json::at(p, "sm3"))) << id;
     }
 }
 
 TEST(CsvLaunchStart, SessionPiecesMatchVectors) {
     for (const char* id : {"csv-session.0", "csv-session.1"}) {
-        const auto& in = primitive(id).at("inputs");
-        const auto& want = primitive(id).at("expected");
-        SessionKeys keys = derive_session_keys(hex(in.at("z_share_key")), hex(in.at("nonce")));
-        EXPECT_EQ(hx(keys.master), want.at("master").as_string()) << id;
-        EXPECT_EQ(hx(keys.kek), want.at("kek").as_string()) << id;
-        EXPECT_EQ(hx(keys.kik), want.at("kik").as_string()) << id;
-        auto wrapped = wrap_transport_keys(keys, hex(in.at("tek")), hex(in.at("tik")), hex(in.at("wrap_iv")));
-        EXPECT_EQ(hx(wrapped.wrap_tk), want.at("wrap_tk").as_string()) << id;
-        EXPECT_EQ(hx(wrapped.wrap_mac), want.at("wrap_mac").as_string()) << id;
-        auto mac = session_mac(hex(in.at("tik")), static_cast<std::uint32_t>(in.at("policy").as_u64()),
-                               hex(in.at("ms_enc_placeholder")));
-        EXPECT_EQ(hx(mac), want.at("session_mac").as_string()) << id;
+        const auto& in = json::at(primitive(id), "inputs");
+        const auto& want = json::at(primitive(id), "expected");
+        SessionKeys keys = derive_session_keys(hex(json::at(in, "z_share_key")), hex(json::at(in, "nonce")));
+        EXPECT_EQ(hx(keys.master), json::get_string(json::at(want, "master"))) << id;
+        EXPECT_EQ(hx(keys.kek), json::get_string(json::at(want, "kek"))) << id;
+        EXPECT_EQ(hx(keys.kik), json::get_string(json::at(want, "kik"))) << id;
+        auto wrapped =
+            wrap_transport_keys(keys, hex(json::at(in, "tek")), hex(json::at(in, "tik")), hex(json::at(in, "wrap_iv")));
+        EXPECT_EQ(hx(wrapped.wrap_tk), json::get_string(json::at(want, "wrap_tk"))) << id;
+        EXPECT_EQ(hx(wrapped.wrap_mac), json::get_string(json::at(want, "wrap_mac"))) << id;
+        auto mac =
+            session_mac(hex(json::at(in, "tik")), static_cast<std::uint32_t>(json::get_u64(json::at(in, "policy"))),
+                        hex(json::at(in, "ms_enc_placeholder")));
+        EXPECT_EQ(hx(mac), json::get_string(json::at(want, "session_mac"))) << id;
     }
 }
 
 TEST(CsvSecretPacket, MatchesVectors) {
     for (const char* id : {"csv-secret.0", "csv-secret.1"}) {
-        const auto& in = primitive(id).at("inputs");
-        const auto& want = primitive(id).at("expected");
-        const std::string recipe = in.at("data_recipe").as_string();  // stream('label', n)
+        const auto& in = json::at(primitive(id), "inputs");
+        const auto& want = json::at(primitive(id), "expected");
+        const std::string recipe = json::get_string(json::at(in, "data_recipe"));  // stream('label', n)
         const auto q1 = recipe.find('\''), q2 = recipe.find('\'', q1 + 1);
         const Bytes data = stream(recipe.substr(q1 + 1, q2 - q1 - 1), std::stoul(recipe.substr(recipe.find(',') + 1)));
-        ASSERT_EQ(hx(sha256(data)), in.at("data_sha256").as_string()) << id;
-        auto p = build_secret_packet(hex(in.at("tek")), hex(in.at("tik")), hex(in.at("iv")),
-                                     static_cast<std::uint32_t>(in.at("flags").as_u64()), data,
-                                     hex(in.at("launch_measure")));
-        EXPECT_EQ(hx(sha256(p.ciphertext)), want.at("ciphertext_sha256").as_string()) << id;
-        const std::string first = want.at("ciphertext_first32").as_string();
+        ASSERT_EQ(hx(sha256(data)), json::get_string(json::at(in, "data_sha256"))) << id;
+        auto p = build_secret_packet(hex(json::at(in, "tek")), hex(json::at(in, "tik")), hex(json::at(in, "iv")),
+                                     static_cast<std::uint32_t>(json::get_u64(json::at(in, "flags"))), data,
+                                     hex(json::at(in, "launch_measure")));
+        EXPECT_EQ(hx(sha256(p.ciphertext)), json::get_string(json::at(want, "ciphertext_sha256"))) << id;
+        const std::string first = json::get_string(json::at(want, "ciphertext_first32"));
         EXPECT_EQ(hx(p.ciphertext).substr(0, first.size()), first) << id;
-        EXPECT_EQ(hx(p.header.mac), want.at("header_mac").as_string()) << id;
+        EXPECT_EQ(hx(p.header.mac), json::get_string(json::at(want, "header_mac"))) << id;
         const Bytes header = p.header.serialize();
         ASSERT_EQ(header.size(), kSecretHeaderSize);
         EXPECT_EQ(load_le<std::uint32_t>(header, 0), p.header.flags);
-        EXPECT_EQ(hx(ByteSpan(header).subspan(4, 16)), in.at("iv").as_string());
-        EXPECT_EQ(hx(ByteSpan(header).subspan(20, 32)), want.at("header_mac").as_string());
+        EXPECT_EQ(hx(ByteSpan(header).subspan(4, 16)), json::get_string(json::at(in, "iv")));
+        EXPECT_EQ(hx(ByteSpan(header).subspan(20, 32)), json::get_string(json::at(want, "header_mac")));
         // CTR is its own inverse.
-        EXPECT_EQ(sm4_ctr(hex(in.at("tek")), hex(in.at("iv")), p.ciphertext), data);
+        EXPECT_EQ(sm4_ctr(hex(json::at(in, "tek")), hex(json::at(in, "iv")), p.ciphertext), data);
     }
 }
 

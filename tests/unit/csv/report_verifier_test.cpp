@@ -73,85 +73,85 @@ std::string za(ByteSpan uid, ByteSpan point65) {
 }  // namespace
 
 TEST(CsvCertificates, RealChainFieldsMatchParsedVector) {
-    const auto& p = primitive("csv-real-chain.parsed").at("parsed");
+    const auto& p = json::at(primitive("csv-real-chain.parsed"), "parsed");
     const CertChain c = real_chain();
-    EXPECT_EQ(str(c.hrk.uid), p.at("hrk").at("uid").as_string());
-    EXPECT_EQ(c.hrk.usage, p.at("hrk").at("usage").as_u64());
-    EXPECT_EQ(hx(c.hrk.key_id), p.at("hrk").at("kid").as_string());
-    EXPECT_EQ(hx(c.hrk.sig_key_id), p.at("hrk").at("sid").as_string());
+    EXPECT_EQ(str(c.hrk.uid), json::get_string(json::at(json::at(p, "hrk"), "uid")));
+    EXPECT_EQ(c.hrk.usage, json::get_u64(json::at(json::at(p, "hrk"), "usage")));
+    EXPECT_EQ(hx(c.hrk.key_id), json::get_string(json::at(json::at(p, "hrk"), "kid")));
+    EXPECT_EQ(hx(c.hrk.sig_key_id), json::get_string(json::at(json::at(p, "hrk"), "sid")));
     const auto hrk_key = c.hrk.pubkey.to_sm2("hrk");
-    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(1, 32)), p.at("hrk").at("pub_x").as_string());
-    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(33, 32)), p.at("hrk").at("pub_y").as_string());
-    EXPECT_EQ(za(c.hrk.uid, hrk_key.point()), p.at("hrk").at("za").as_string());
-    EXPECT_EQ(str(c.hsk.uid), p.at("hsk").at("uid").as_string());
-    EXPECT_EQ(c.hsk.usage, p.at("hsk").at("usage").as_u64());
-    EXPECT_EQ(hx(c.hsk.key_id), p.at("hsk").at("kid").as_string());
-    EXPECT_EQ(hx(c.hsk.sig_key_id), p.at("hsk").at("sid").as_string());
-    EXPECT_EQ(str(c.cek.uid), p.at("cek").at("uid").as_string());
-    EXPECT_EQ(c.cek.usage, p.at("cek").at("usage").as_u64());
-    EXPECT_EQ(c.cek.version, p.at("cek").at("ver").as_u64());
-    EXPECT_EQ(c.cek.fw_major, p.at("cek").at("fw").as_array()[0].as_u64());
-    EXPECT_EQ(c.cek.fw_minor, p.at("cek").at("fw").as_array()[1].as_u64());
-    EXPECT_EQ(hx(c.cek.sid), p.at("cek").at("sid").as_string());
+    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(1, 32)), json::get_string(json::at(json::at(p, "hrk"), "pub_x")));
+    EXPECT_EQ(hx(ByteSpan(hrk_key.point()).subspan(33, 32)), json::get_string(json::at(json::at(p, "hrk"), "pub_y")));
+    EXPECT_EQ(za(c.hrk.uid, hrk_key.point()), json::get_string(json::at(json::at(p, "hrk"), "za")));
+    EXPECT_EQ(str(c.hsk.uid), json::get_string(json::at(json::at(p, "hsk"), "uid")));
+    EXPECT_EQ(c.hsk.usage, json::get_u64(json::at(json::at(p, "hsk"), "usage")));
+    EXPECT_EQ(hx(c.hsk.key_id), json::get_string(json::at(json::at(p, "hsk"), "kid")));
+    EXPECT_EQ(hx(c.hsk.sig_key_id), json::get_string(json::at(json::at(p, "hsk"), "sid")));
+    EXPECT_EQ(str(c.cek.uid), json::get_string(json::at(json::at(p, "cek"), "uid")));
+    EXPECT_EQ(c.cek.usage, json::get_u64(json::at(json::at(p, "cek"), "usage")));
+    EXPECT_EQ(c.cek.version, json::get_u64(json::at(json::at(p, "cek"), "ver")));
+    EXPECT_EQ(c.cek.fw_major, json::get_u64(json::get_array(json::at(json::at(p, "cek"), "fw"))[0]));
+    EXPECT_EQ(c.cek.fw_minor, json::get_u64(json::get_array(json::at(json::at(p, "cek"), "fw"))[1]));
+    EXPECT_EQ(hx(c.cek.sid), json::get_string(json::at(json::at(p, "cek"), "sid")));
 }
 
 TEST(CsvReport, RealV1ReportFieldsMatchParsedVector) {
-    const auto& p = primitive("csv-real-chain.parsed").at("parsed");
+    const auto& p = json::at(primitive("csv-real-chain.parsed"), "parsed");
     const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
-    const auto& want = p.at("report");
+    const auto& want = json::at(p, "report");
     EXPECT_EQ(r.version, ReportVersion::v1);
-    EXPECT_EQ(r.anonce, want.at("anonce").as_u64());
-    EXPECT_EQ(r.policy, want.at("policy").as_u64());
-    EXPECT_EQ(hx(r.measure), want.at("measure").as_string());
-    EXPECT_EQ(hx(r.report_data), want.at("report_data").as_string());
-    EXPECT_EQ(hx(r.mnonce), want.at("mnonce").as_string());
-    EXPECT_EQ(hx(r.vm_id), want.at("vm_id").as_string());
-    EXPECT_EQ(hx(r.vm_version), want.at("vm_version").as_string());
-    EXPECT_EQ(hx(r.user_pubkey_digest), want.at("user_pubkey_digest").as_string());
-    EXPECT_EQ(r.sig_usage, want.at("sig_usage").as_u64());
-    EXPECT_EQ(r.sig_algo, want.at("sig_algo").as_u64());
-    EXPECT_EQ(r.chip_sn, want.at("chip_sn").as_string());
+    EXPECT_EQ(r.anonce, json::get_u64(json::at(want, "anonce")));
+    EXPECT_EQ(r.policy, json::get_u64(json::at(want, "policy")));
+    EXPECT_EQ(hx(r.measure), json::get_string(json::at(want, "measure")));
+    EXPECT_EQ(hx(r.report_data), json::get_string(json::at(want, "report_data")));
+    EXPECT_EQ(hx(r.mnonce), json::get_string(json::at(want, "mnonce")));
+    EXPECT_EQ(hx(r.vm_id), json::get_string(json::at(want, "vm_id")));
+    EXPECT_EQ(hx(r.vm_version), json::get_string(json::at(want, "vm_version")));
+    EXPECT_EQ(hx(r.user_pubkey_digest), json::get_string(json::at(want, "user_pubkey_digest")));
+    EXPECT_EQ(r.sig_usage, json::get_u64(json::at(want, "sig_usage")));
+    EXPECT_EQ(r.sig_algo, json::get_u64(json::at(want, "sig_algo")));
+    EXPECT_EQ(r.chip_sn, json::get_string(json::at(want, "chip_sn")));
     EXPECT_EQ(r.signer_form, SignerForm::raw);
     EXPECT_TRUE(r.signer_mac_ok);
-    EXPECT_EQ(str(r.pek.uid), p.at("pek").at("uid").as_string());
-    EXPECT_EQ(r.pek.usage, p.at("pek").at("usage").as_u64());
-    EXPECT_EQ(r.pek.version, p.at("pek").at("ver").as_u64());
-    EXPECT_EQ(r.pek.fw_minor, p.at("pek").at("fw").as_array()[1].as_u64());
+    EXPECT_EQ(str(r.pek.uid), json::get_string(json::at(json::at(p, "pek"), "uid")));
+    EXPECT_EQ(r.pek.usage, json::get_u64(json::at(json::at(p, "pek"), "usage")));
+    EXPECT_EQ(r.pek.version, json::get_u64(json::at(json::at(p, "pek"), "ver")));
+    EXPECT_EQ(r.pek.fw_minor, json::get_u64(json::get_array(json::at(json::at(p, "pek"), "fw"))[1]));
     EXPECT_EQ(std::count_if(r.pek.slots.begin(), r.pek.slots.end(), [](const SignatureSlot& s) { return !s.empty(); }),
-              static_cast<long>(p.at("pek").at("sig_slots").as_u64()));
+              static_cast<long>(json::get_u64(json::at(json::at(p, "pek"), "sig_slots"))));
 }
 
 TEST(CsvReport, RealChainVerifiesEveryLink) {
-    const auto& expected = primitive("csv-real-chain.parsed").at("expected");
+    const auto& expected = json::at(primitive("csv-real-chain.parsed"), "expected");
     const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
     const auto v = verify_report(r, real_chain());
     EXPECT_TRUE(v.all_ok());
-    EXPECT_EQ(check(v, "hrk.signature").ok, expected.at("hrk_self").as_bool());
-    EXPECT_EQ(check(v, "hsk.signature").ok, expected.at("hrk_hsk").as_bool());
-    EXPECT_EQ(check(v, "cek.signature").ok, expected.at("hsk_cek").as_bool());
-    EXPECT_EQ(check(v, "pek.signature").ok, expected.at("cek_pek").as_bool());
-    EXPECT_EQ(check(v, "report.signature").ok, expected.at("pek_report").as_bool());
-    EXPECT_EQ(check(v, "report.signer-mac").ok, expected.at("signer_mac").as_bool());
+    EXPECT_EQ(check(v, "hrk.signature").ok, json::get_bool(json::at(expected, "hrk_self")));
+    EXPECT_EQ(check(v, "hsk.signature").ok, json::get_bool(json::at(expected, "hrk_hsk")));
+    EXPECT_EQ(check(v, "cek.signature").ok, json::get_bool(json::at(expected, "hsk_cek")));
+    EXPECT_EQ(check(v, "pek.signature").ok, json::get_bool(json::at(expected, "cek_pek")));
+    EXPECT_EQ(check(v, "report.signature").ok, json::get_bool(json::at(expected, "pek_report")));
+    EXPECT_EQ(check(v, "report.signer-mac").ok, json::get_bool(json::at(expected, "signer_mac")));
 }
 
 TEST(CsvReport, NegativeChecksFromParsedVector) {
-    const auto& neg = primitive("csv-real-chain.parsed").at("negative");
+    const auto& neg = json::at(primitive("csv-real-chain.parsed"), "negative");
     Bytes report = input_file("csv/csv-rs/report.cert");
     report[0x90] ^= std::byte{1};
     auto r = AttestationReport::parse(report, "report");
-    EXPECT_EQ(verify_report_signature(r).ok, neg.at("report_measure_bit_flipped_pek_sig").as_bool());
+    EXPECT_EQ(verify_report_signature(r).ok, json::get_bool(json::at(neg, "report_measure_bit_flipped_pek_sig")));
 
     Bytes hsk_cek = input_file("csv/csv-rs/hsk_cek.cert");
     hsk_cek[0x50] ^= std::byte{1};
     const auto chain = CertChain::parse(input_file("csv/csv-rs/hrk.cert"), "hrk", hsk_cek, "hsk_cek");
     CheckList chain_checks;
     verify_chain(chain, chain_checks);
-    EXPECT_EQ(chain_checks.checks()[1].ok, neg.at("hsk_pubkey_bit_flipped_hrk_sig").as_bool());
+    EXPECT_EQ(chain_checks.checks()[1].ok, json::get_bool(json::at(neg, "hsk_pubkey_bit_flipped_hrk_sig")));
 
     // The CEK is signed with the issuer's (HSK's) uid; its own uid must not verify.
     const CertChain c = real_chain();
     const auto with_own_uid = check_signature(c.hsk.pubkey, c.cek.uid, "HSK", c.cek.signed_bytes(), c.cek.slots[0].sig);
-    EXPECT_EQ(!with_own_uid.has_value(), neg.at("cek_sig_checked_with_wrong_uid_HYGON-SSD-CEK").as_bool());
+    EXPECT_EQ(!with_own_uid.has_value(), json::get_bool(json::at(neg, "cek_sig_checked_with_wrong_uid_HYGON-SSD-CEK")));
 }
 
 TEST(CsvReport, MeasurementCheckComparesDeMaskedValue) {
@@ -168,14 +168,14 @@ TEST(CsvReport, MeasurementCheckComparesDeMaskedValue) {
 TEST(CsvReport, SyntheticChainVerifiesAndSwappedRootFails) {
     const auto& keys = primitive("csv-synthetic-chain.keys");
     const auto r = AttestationReport::parse(input_file("csv/synthetic/report_v1.bin"), "report");
-    const auto& plain = keys.at("report_fields_plain");
-    EXPECT_EQ(hx(r.measure), plain.at("measure").as_string());
-    EXPECT_EQ(hx(r.vm_id), plain.at("vm_id").as_string());
-    EXPECT_EQ(hx(r.vm_version), plain.at("vm_version").as_string());
-    EXPECT_EQ(hx(r.mnonce), plain.at("mnonce").as_string());
-    EXPECT_EQ(r.policy, plain.at("policy").as_u64());
-    EXPECT_EQ(r.anonce, keys.at("report_anonce").as_u64());
-    EXPECT_EQ(r.chip_sn, keys.at("chip_sn").as_string());
+    const auto& plain = json::at(keys, "report_fields_plain");
+    EXPECT_EQ(hx(r.measure), json::get_string(json::at(plain, "measure")));
+    EXPECT_EQ(hx(r.vm_id), json::get_string(json::at(plain, "vm_id")));
+    EXPECT_EQ(hx(r.vm_version), json::get_string(json::at(plain, "vm_version")));
+    EXPECT_EQ(hx(r.mnonce), json::get_string(json::at(plain, "mnonce")));
+    EXPECT_EQ(r.policy, json::get_u64(json::at(plain, "policy")));
+    EXPECT_EQ(r.anonce, json::get_u64(json::at(keys, "report_anonce")));
+    EXPECT_EQ(r.chip_sn, json::get_string(json::at(keys, "chip_sn")));
     EXPECT_TRUE(verify_report(r, synthetic_chain()).all_ok());
 
     // Real HRK as root of the synthetic HSK: the HSK link must fail, the rest of the chain holds.
@@ -197,17 +197,17 @@ TEST(CsvReport, TrusteeRestoredCsv3EvidencePekSignatureVerifies) {
         report_from_evidence_json(read_text_file(test::inputs_dir() / "csv/trustee/csv_evidence.json"), "trustee");
     ASSERT_EQ(data.size(), 4096u);  // zero magic: the bare (V1) report data
     const auto r = AttestationReport::parse(data, "trustee evidence");
-    const auto& parsed = want.at("parsed");
+    const auto& parsed = json::at(want, "parsed");
     EXPECT_EQ(r.version, ReportVersion::v1);
-    EXPECT_EQ(r.anonce, parsed.at("anonce").as_u64());
-    EXPECT_EQ(r.policy, parsed.at("policy").as_u64());
-    EXPECT_EQ(hx(r.measure), parsed.at("measure").as_string());
-    EXPECT_EQ(hx(r.mnonce), parsed.at("mnonce").as_string());
-    EXPECT_EQ(r.chip_sn, parsed.at("chip_sn").as_string());
-    EXPECT_EQ(r.pek.fw_major, parsed.at("pek_fw").as_array()[0].as_u64());
+    EXPECT_EQ(r.anonce, json::get_u64(json::at(parsed, "anonce")));
+    EXPECT_EQ(r.policy, json::get_u64(json::at(parsed, "policy")));
+    EXPECT_EQ(hx(r.measure), json::get_string(json::at(parsed, "measure")));
+    EXPECT_EQ(hx(r.mnonce), json::get_string(json::at(parsed, "mnonce")));
+    EXPECT_EQ(r.chip_sn, json::get_string(json::at(parsed, "chip_sn")));
+    EXPECT_EQ(r.pek.fw_major, json::get_u64(json::get_array(json::at(parsed, "pek_fw"))[0]));
     EXPECT_EQ(r.signer_form, SignerForm::restored);
-    EXPECT_EQ(r.signer_mac_ok, want.at("expected").at("signer_mac").as_bool());
-    EXPECT_EQ(verify_report_signature(r).ok, want.at("expected").at("pek_report").as_bool());
+    EXPECT_EQ(r.signer_mac_ok, json::get_bool(json::at(json::at(want, "expected"), "signer_mac")));
+    EXPECT_EQ(verify_report_signature(r).ok, json::get_bool(json::at(json::at(want, "expected"), "pek_report")));
     EXPECT_TRUE(verify_signer_mac(r).ok);  // not applicable to restored evidence
 }
 
@@ -271,10 +271,10 @@ TEST(CsvReport, ExtendedReportsParseAndVerify) {
 
 TEST(CsvReport, ExpectedReportDataPolicyAndHostData) {
     const auto r = AttestationReport::parse(input_file("csv/csv-rs/report.cert"), "report");
-    const auto& want = primitive("csv-real-chain.parsed").at("parsed").at("report");
+    const auto& want = json::at(json::at(primitive("csv-real-chain.parsed"), "parsed"), "report");
     ReportExpectations e;
     e.report_data = from_hex("75736572206461746100");  // "user data\0", zero-padded to 64
-    e.policy = static_cast<std::uint32_t>(want.at("policy").as_u64());
+    e.policy = static_cast<std::uint32_t>(json::get_u64(json::at(want, "policy")));
     auto v = verify_report(r, real_chain(), e);
     EXPECT_TRUE(v.all_ok());
     EXPECT_TRUE(check(v, "report_data").ok);

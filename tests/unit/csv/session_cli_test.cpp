@@ -33,7 +33,8 @@ test::ProcessResult ccvm_run(std::vector<std::string> args, const std::map<std::
 }
 
 Bytes synthetic_key(const char* name) {
-    return from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at(name).as_string());
+    return from_hex(
+        json::get_string(json::at(json::at(primitive("csv-synthetic-chain.keys"), "private_keys_hex"), name)));
 }
 
 void write(const fs::path& p, ByteSpan data) {
@@ -71,16 +72,18 @@ OwnerKey openssl_owner_key(const fs::path& dir) {
 }
 
 std::vector<std::string> fixed_session_args(const json::Value& in) {
-    return {"--nonce",     in.at("nonce").as_string(),      "--tek",     in.at("tek").as_string(),
-            "--tik",       in.at("tik").as_string(),        "--wrap-iv", in.at("wrap_iv").as_string(),
-            "--share-key", in.at("z_share_key").as_string()};
+    return {"--nonce",     json::get_string(json::at(in, "nonce")),
+            "--tek",       json::get_string(json::at(in, "tek")),
+            "--tik",       json::get_string(json::at(in, "tik")),
+            "--wrap-iv",   json::get_string(json::at(in, "wrap_iv")),
+            "--share-key", json::get_string(json::at(in, "z_share_key"))};
 }
 
 }  // namespace
 
 TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
-    const auto& in = primitive("csv-session.0").at("inputs");
-    const auto& want = primitive("csv-session.0").at("expected");
+    const auto& in = json::at(primitive("csv-session.0"), "inputs");
+    const auto& want = json::at(primitive("csv-session.0"), "expected");
     const test::TempDir tmp;
     const fs::path& dir = tmp.path();
     const OwnerKey owner = openssl_owner_key(dir);
@@ -90,7 +93,7 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
                                      "--pdh",
                                      write_platform_pdh(dir).string(),
                                      "--policy",
-                                     std::to_string(in.at("policy").as_u64()),
+                                     std::to_string(json::get_u64(json::at(in, "policy"))),
                                      "--name",
                                      "guest",
                                      "--out-dir",
@@ -105,30 +108,32 @@ TEST(CsvSessionCli, FileSetMatchesVectorAndVerifies) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
     const auto out = json::parse(r.out);
-    const Bytes session = from_base64(out.at("session").as_string(), "session");
+    const Bytes session = from_base64(json::get_string(json::at(out, "session")), "session");
     ASSERT_EQ(session.size(), kSessionSize);
-    EXPECT_EQ(as_chars(read_file(dir / "out/guest_session.b64")), out.at("session").as_string());
-    EXPECT_EQ(as_chars(read_file(dir / "out/guest_godh.b64")), out.at("godh").as_string());
-    EXPECT_EQ(to_hex(read_file(dir / "out/guest_tek.bin")), in.at("tek").as_string());
-    EXPECT_EQ(to_hex(read_file(dir / "out/guest_tik.bin")), in.at("tik").as_string());
+    EXPECT_EQ(as_chars(read_file(dir / "out/guest_session.b64")), json::get_string(json::at(out, "session")));
+    EXPECT_EQ(as_chars(read_file(dir / "out/guest_godh.b64")), json::get_string(json::at(out, "godh")));
+    EXPECT_EQ(to_hex(read_file(dir / "out/guest_tek.bin")), json::get_string(json::at(in, "tek")));
+    EXPECT_EQ(to_hex(read_file(dir / "out/guest_tik.bin")), json::get_string(json::at(in, "tik")));
     struct stat st {};
     ASSERT_EQ(::stat((dir / "out/guest_tik.bin").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 
     // SessionBody (csv-rs src/session): nonce, wrapped keys and their MAC equal the vector's pieces.
     const ByteSpan s(session);
-    EXPECT_EQ(to_hex(s.first(16)), in.at("nonce").as_string());
-    EXPECT_EQ(to_hex(s.subspan(16, 32)), want.at("wrap_tk").as_string());
-    EXPECT_EQ(to_hex(s.subspan(64, 32)), want.at("wrap_mac").as_string());
+    EXPECT_EQ(to_hex(s.first(16)), json::get_string(json::at(in, "nonce")));
+    EXPECT_EQ(to_hex(s.subspan(16, 32)), json::get_string(json::at(want, "wrap_tk")));
+    EXPECT_EQ(to_hex(s.subspan(64, 32)), json::get_string(json::at(want, "wrap_mac")));
     const ByteSpan ms_enc = s.subspan(292, kMasterSecretFieldSize);
-    const Sm3Digest mac = session_mac(hex(in.at("tik")), static_cast<std::uint32_t>(in.at("policy").as_u64()), ms_enc);
+    const Sm3Digest mac = session_mac(hex(json::at(in, "tik")),
+                                      static_cast<std::uint32_t>(json::get_u64(json::at(in, "policy"))), ms_enc);
     EXPECT_EQ(to_hex(mac), to_hex(s.subspan(96, 32)));
     // The master secret decrypts with the platform's private key (OpenSSL) to the vector's value.
     const test::csv::Sm2TestKey platform_key(synthetic_key("PEK"));
-    EXPECT_EQ(to_hex(platform_key.decrypt_c1c3c2(ms_enc.first(1 + 64 + 32 + 32))), want.at("master").as_string());
+    EXPECT_EQ(to_hex(platform_key.decrypt_c1c3c2(ms_enc.first(1 + 64 + 32 + 32))),
+              json::get_string(json::at(want, "master")));
 
     // The GODH is the owner certificate of the openssl-generated key and signs the session body.
-    const Bytes godh = from_base64(out.at("godh").as_string(), "godh");
+    const Bytes godh = from_base64(json::get_string(json::at(out, "godh")), "godh");
     const auto cert = CsvCertificate::parse(godh, "godh");
     EXPECT_EQ(cert.usage, static_cast<std::uint32_t>(KeyUsage::pdh));
     const Sm2PublicKey owner_pub = cert.pubkey.to_sm2("owner");

@@ -19,7 +19,8 @@ using ccvm::test::csv::primitive;
 namespace {
 
 Bytes synthetic_key(const char* name) {
-    return from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at(name).as_string());
+    return from_hex(
+        json::get_string(json::at(json::at(primitive("csv-synthetic-chain.keys"), "private_keys_hex"), name)));
 }
 
 template <std::size_t N>
@@ -54,34 +55,35 @@ TEST(CsvCertificateLayout, SerializeRoundTripsRealCertificates) {
 }
 
 TEST(CsvLaunchStart, PackageMatchesVectorPiecesAndVerifies) {
-    const auto& in = primitive("csv-session.0").at("inputs");
-    const auto& want = primitive("csv-session.0").at("expected");
+    const auto& in = json::at(primitive("csv-session.0"), "inputs");
+    const auto& want = json::at(primitive("csv-session.0"), "expected");
     const auto platform_key = Sm2PrivateKey::from_be(synthetic_key("PEK"));
     const CsvCertificate pdh = make_owner_certificate(platform_key.public_key());  // any PDH-usage certificate
 
     LaunchStartOptions opt;
-    opt.tek = arr<16>(hex(in.at("tek")));
-    opt.tik = arr<16>(hex(in.at("tik")));
-    opt.share_key = arr<16>(hex(in.at("z_share_key")));
-    opt.nonce = arr<16>(hex(in.at("nonce")));
-    opt.wrap_iv = arr<16>(hex(in.at("wrap_iv")));
+    opt.tek = arr<16>(hex(json::at(in, "tek")));
+    opt.tik = arr<16>(hex(json::at(in, "tik")));
+    opt.share_key = arr<16>(hex(json::at(in, "z_share_key")));
+    opt.nonce = arr<16>(hex(json::at(in, "nonce")));
+    opt.wrap_iv = arr<16>(hex(json::at(in, "wrap_iv")));
     opt.owner_key = Sm2PrivateKey::from_be(synthetic_key("OCA"));
-    const auto policy = static_cast<std::uint32_t>(in.at("policy").as_u64());
+    const auto policy = static_cast<std::uint32_t>(json::get_u64(json::at(in, "policy")));
     const auto pkg = create_launch_start(pdh, policy, opt);
 
     ASSERT_EQ(pkg.session.size(), kSessionSize);
     const ByteSpan s = pkg.session;
-    EXPECT_EQ(to_hex(s.subspan(0, 16)), in.at("nonce").as_string());
-    EXPECT_EQ(to_hex(s.subspan(16, 32)), want.at("wrap_tk").as_string());
-    EXPECT_EQ(to_hex(s.subspan(48, 16)), in.at("wrap_iv").as_string());
-    EXPECT_EQ(to_hex(s.subspan(64, 32)), want.at("wrap_mac").as_string());
+    EXPECT_EQ(to_hex(s.subspan(0, 16)), json::get_string(json::at(in, "nonce")));
+    EXPECT_EQ(to_hex(s.subspan(16, 32)), json::get_string(json::at(want, "wrap_tk")));
+    EXPECT_EQ(to_hex(s.subspan(48, 16)), json::get_string(json::at(in, "wrap_iv")));
+    EXPECT_EQ(to_hex(s.subspan(64, 32)), json::get_string(json::at(want, "wrap_mac")));
     const ByteSpan ms_enc = s.subspan(292, kMasterSecretFieldSize);
-    EXPECT_EQ(session_mac(hex(in.at("tik")), policy, ms_enc), arr<32>(Bytes(s.begin() + 96, s.begin() + 128)));
+    EXPECT_EQ(session_mac(hex(json::at(in, "tik")), policy, ms_enc), arr<32>(Bytes(s.begin() + 96, s.begin() + 128)));
     EXPECT_TRUE(is_all_zero(s.subspan(128, 164)));        // key_id, rnd_pub_key_data
     EXPECT_TRUE(is_all_zero(s.subspan(292 + 256, 160)));  // vm_digest .. user_data
     // The master secret decrypts, with OpenSSL, to the vector's value under the platform key.
     const test::csv::Sm2TestKey platform_test_key(synthetic_key("PEK"));
-    EXPECT_EQ(to_hex(platform_test_key.decrypt_c1c3c2(ms_enc.first(1 + 64 + 32 + 32))), want.at("master").as_string());
+    EXPECT_EQ(to_hex(platform_test_key.decrypt_c1c3c2(ms_enc.first(1 + 64 + 32 + 32))),
+              json::get_string(json::at(want, "master")));
     // Signed by the owner key named in the owner certificate, with uid GUEST_USER_ID.
     const auto& cert = pkg.owner_certificate;
     EXPECT_EQ(cert.usage, 0x1003u);
@@ -94,10 +96,10 @@ TEST(CsvLaunchStart, PackageMatchesVectorPiecesAndVerifies) {
     EXPECT_TRUE(
         owner.verify(s.first(kSessionBodySize), as_bytes(kGuestUserId), s.subspan(708, 32), s.subspan(740, 32)));
     // TEK || TIK unwrap with KEK.
-    const SessionKeys keys = derive_session_keys(hex(in.at("z_share_key")), hex(in.at("nonce")));
-    Bytes tk = hex(in.at("tek"));
-    append(tk, hex(in.at("tik")));
-    EXPECT_EQ(sm4_ctr(ByteSpan(keys.kek).first(16), hex(in.at("wrap_iv")), s.subspan(16, 32)), tk);
+    const SessionKeys keys = derive_session_keys(hex(json::at(in, "z_share_key")), hex(json::at(in, "nonce")));
+    Bytes tk = hex(json::at(in, "tek"));
+    append(tk, hex(json::at(in, "tik")));
+    EXPECT_EQ(sm4_ctr(ByteSpan(keys.kek).first(16), hex(json::at(in, "wrap_iv")), s.subspan(16, 32)), tk);
 }
 
 TEST(CsvLaunchStart, RefusesNonPdhCertificate) {

@@ -14,7 +14,8 @@ using ccvm::test::csv::Sm2TestKey;
 
 namespace {
 Sm2TestKey synthetic(const char* name) {
-    return Sm2TestKey(from_hex(primitive("csv-synthetic-chain.keys").at("private_keys_hex").at(name).as_string()));
+    return Sm2TestKey(from_hex(
+        json::get_string(json::at(json::at(primitive("csv-synthetic-chain.keys"), "private_keys_hex"), name))));
 }
 }  // namespace
 

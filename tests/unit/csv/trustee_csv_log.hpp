@@ -33,12 +33,13 @@ inline std::vector<TrusteeEvent> trustee_events() {
     const json::Value doc =
         json::parse(read_text_file(source_dir() / "tests" / "data" / "csv" / "trustee-CCEL_data_csv_out.json"));
     std::vector<TrusteeEvent> out;
-    for (const json::Value& e : doc.at("uefi_event_logs").as_array()) {
-        const auto& digests = e.at("digests").as_array();
-        if (digests.size() != 1 || digests[0].at("alg").as_string() != "SM3")
+    for (const json::Value& e : json::get_array(json::at(doc, "uefi_event_logs"))) {
+        const auto& digests = json::get_array(json::at(e, "digests"));
+        if (digests.size() != 1 || json::get_string(digests[0].at("alg")) != "SM3")
             throw std::runtime_error("trustee's CSV log decoding: expected one SM3 digest per event");
-        out.push_back({static_cast<std::uint32_t>(e.at("index").as_u64()), e.at("type_name").as_string(),
-                       from_hex(digests[0].at("digest").as_string())});
+        out.push_back({static_cast<std::uint32_t>(json::get_u64(json::at(e, "index"))),
+                       json::get_string(json::at(e, "type_name")),
+                       from_hex(json::get_string(digests[0].at("digest")))});
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include "ccvm/attestation/tdx/quote.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "ccvm/daemon/errors.hpp"
 #include "ccvm/daemon/evidence_verifier.hpp"
@@ -70,8 +71,8 @@ protected:
     }
 
     static const json::Value& check(const AttestResult& result, const std::string& name) {
-        for (const auto& c : verdict(result).checks.as_array())
-            if (c.at("name").as_string() == name) return c;
+        for (const auto& c : json::get_array(verdict(result).checks))
+            if (json::get_string(json::at(c, "name")) == name) return c;
         throw std::runtime_error("no check " + name);
     }
 
@@ -99,14 +100,15 @@ TEST_F(AttestEvidenceTest, TdxQuoteAgainstTheRecordedRegisters) {
     // A real, correctly signed quote of another TD.
     EXPECT_EQ(verdict(r).verdict, "mismatch");
     EXPECT_EQ(verdict(r).evidence, "tdx");
-    EXPECT_TRUE(check(r, "pck.chain").at("ok").as_bool());
-    EXPECT_TRUE(check(r, "quote.signature").at("ok").as_bool());
-    EXPECT_FALSE(check(r, "mrtd").at("ok").as_bool());
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "pck.chain"), "ok")));
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "quote.signature"), "ok")));
+    EXPECT_FALSE(json::get_bool(json::at(check(r, "mrtd"), "ok")));
     EXPECT_NE(verdict(r).reason.find("mrtd"), std::string::npos);
     const auto parsed = attestation::tdx::parse_quote(quote, "quote");
-    EXPECT_EQ(verdict(r).registers.at("mrtd").as_string(), to_hex(parsed.body.mrtd));
+    EXPECT_EQ(json::get_string(json::at(verdict(r).registers, "mrtd")), to_hex(parsed.body.mrtd));
     // The expected value is the one recorded at create.
-    EXPECT_NE(check(r, "mrtd").at("reason").as_string().find(to_hex(r.expected.values.at("mrtd"))), std::string::npos);
+    EXPECT_NE(json::get_string(json::at(check(r, "mrtd"), "reason")).find(to_hex(r.expected.values.at("mrtd"))),
+              std::string::npos);
 }
 
 TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
@@ -123,9 +125,9 @@ TEST_F(AttestEvidenceTest, SnpReportWithTheConfiguredChain) {
     const Bytes report = from_hex(hex);
     const AttestResult r = manager_->attest("snp1", ByteSpan(report));
     EXPECT_EQ(verdict(r).verdict, "mismatch");
-    EXPECT_TRUE(check(r, "report.signature").at("ok").as_bool());
-    EXPECT_TRUE(check(r, "policy").at("ok").as_bool());
-    EXPECT_FALSE(check(r, "measurement").at("ok").as_bool());
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "report.signature"), "ok")));
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "policy"), "ok")));
+    EXPECT_FALSE(json::get_bool(json::at(check(r, "measurement"), "ok")));
 }
 
 TEST_F(AttestEvidenceTest, CcaTokenIsUnverifiedWhenNoRegisterIsComputable) {
@@ -136,21 +138,22 @@ TEST_F(AttestEvidenceTest, CcaTokenIsUnverifiedWhenNoRegisterIsComputable) {
         "name: realm1\nmemory: 512M\nvcpus: 1\nkernel: " + (ccvm::test::inputs_dir() / "cca/kernelA.bin").string() +
         "\ntee:\n  type: cca\n  hash-algo: sha256\n");
     const AttestResult r = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
-    EXPECT_EQ(verdict(r).verdict, "unverified") << verdict(r).checks.dump(true);
-    EXPECT_EQ(check(r, "rim").at("status").as_string(), "skipped");
-    EXPECT_NE(verdict(r).reason.find("rim skipped: not compared"), std::string::npos) << verdict(r).checks.dump(true);
-    EXPECT_EQ(check(r, "platform.signature").at("status").as_string(), "passed");
-    EXPECT_TRUE(check(r, "platform.signature").at("ok").as_bool());
-    EXPECT_TRUE(check(r, "realm.signature").at("ok").as_bool());
-    EXPECT_NE(check(r, "rim").at("reason").as_string().find("not compared"), std::string::npos);
-    EXPECT_EQ(verdict(r).registers.at("hash_algo").as_string(), "sha-256");
+    EXPECT_EQ(verdict(r).verdict, "unverified") << json::dump(verdict(r).checks, true);
+    EXPECT_EQ(json::get_string(json::at(check(r, "rim"), "status")), "skipped");
+    EXPECT_NE(verdict(r).reason.find("rim skipped: not compared"), std::string::npos)
+        << json::dump(verdict(r).checks, true);
+    EXPECT_EQ(json::get_string(json::at(check(r, "platform.signature"), "status")), "passed");
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "platform.signature"), "ok")));
+    EXPECT_TRUE(json::get_bool(json::at(check(r, "realm.signature"), "ok")));
+    EXPECT_NE(json::get_string(json::at(check(r, "rim"), "reason")).find("not compared"), std::string::npos);
+    EXPECT_EQ(json::get_string(json::at(verdict(r).registers, "hash_algo")), "sha-256");
 
     // The token of another platform key: the same call fails on the platform signature.
     fs::remove(dir_ / "attestation/cca/cpak.pem");
     fs::copy_file(ccvm::test::source_dir() / "tests/data/tdx/intel-sgx-root-ca.pem", dir_ / "attestation/cca/cpak.pem");
     const AttestResult other = manager_->attest("realm1", ByteSpan(evidence("cca/tf-rmm-token.cbor")));
     EXPECT_EQ(verdict(other).verdict, "mismatch");
-    EXPECT_FALSE(check(other, "platform.signature").at("ok").as_bool());
+    EXPECT_FALSE(json::get_bool(json::at(check(other, "platform.signature"), "ok")));
 }
 
 TEST_F(AttestEvidenceTest, ErrorsAreNamed) {

@@ -80,8 +80,8 @@ TEST_F(CallerInputsTest, CopiesWhatItReadsAndPointsTheSpecAtTheCopies) {
     EXPECT_EQ(entries, (std::vector<std::string>{"firmware", "in-place.json", "secret-0"}));
     ASSERT_EQ(::stat(disk_.c_str(), &st), 0);
     const json::Value in_place = json::parse(read_text_file(tmp_.path() / "copies" / "in-place.json"), "in-place");
-    EXPECT_EQ(in_place.at(disk_.string()).at("ino").as_u64(), st.st_ino);
-    EXPECT_EQ(in_place.at(disk_.string()).at("dev").as_u64(), st.st_dev);
+    EXPECT_EQ(json::get_u64(json::at(json::at(in_place, disk_.string()), "ino")), st.st_ino);
+    EXPECT_EQ(json::get_u64(json::at(json::at(in_place, disk_.string()), "dev")), st.st_dev);
 }
 
 TEST_F(CallerInputsTest, EveryUnusableDescriptorGetsTheSameMessage) {

@@ -6,6 +6,7 @@
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/launch-secret/secret_table.hpp"
 #include "ccvm/platform/measure_spec.hpp"
 #include "ccvm/platform/vm_spec.hpp"

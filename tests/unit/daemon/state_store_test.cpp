@@ -115,11 +115,11 @@ TEST_F(StateStoreTest, RecordsAreReadStrictly) {
 TEST_F(StateStoreTest, TypedValuesAreStoredAsJson) {
     const std::string text = record_to_json(sample("vm1"));
     const json::Value v = json::parse(text, "state.json");
-    EXPECT_EQ(v.at("tee").as_string(), "sev-es");
-    EXPECT_EQ(v.at("expected_measurement").dump(),
+    EXPECT_EQ(json::get_string(json::at(v, "tee")), "sev-es");
+    EXPECT_EQ(json::dump(json::at(v, "expected_measurement")),
               R"({"registers":{"launch_digest":"00ff"},"not_computed":{"rtmr0":"why"}})");
-    EXPECT_EQ(v.at("launch_measurement").as_string(), "abcd");
-    EXPECT_EQ(v.at("attestation").dump(),
+    EXPECT_EQ(json::get_string(json::at(v, "launch_measurement")), "abcd");
+    EXPECT_EQ(json::dump(json::at(v, "attestation")),
               R"({"verdict":"mismatch","reason":"differs","backend":"simulated","api_major":1,"api_minor":55,)"
               R"("build":21,"policy":1})");
     VmRecord fresh = sample("vm2");

@@ -45,8 +45,8 @@ std::string write(const fs::path& path, std::string_view text) {
 }
 
 std::string check_status(const json::Value& verdict, const std::string& name) {
-    for (const auto& c : verdict.at("checks").as_array())
-        if (c.at("name").as_string() == name) return c.at("status").as_string();
+    for (const auto& c : json::get_array(json::at(verdict, "checks")))
+        if (json::get_string(json::at(c, "name")) == name) return json::get_string(json::at(c, "status"));
     return "absent";
 }
 
@@ -58,8 +58,8 @@ TEST(AgentEvidenceCli, TrusteeSnpEvidenceVerifiesWithGenoaRootsAndCertChainVcek)
                                   "--expected-measurement", kTrusteeMeasurement, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     const auto v = json::parse(r.out);
-    EXPECT_EQ(v.at("verdict").as_string(), "verified");
-    EXPECT_EQ(v.at("measurement").as_string(), kTrusteeMeasurement);
+    EXPECT_EQ(json::get_string(json::at(v, "verdict")), "verified");
+    EXPECT_EQ(json::get_string(json::at(v, "measurement")), kTrusteeMeasurement);
     for (const char* name : {"chain.vek", "report.signature", "vek.chip_id", "vek.tcb", "measurement"})
         EXPECT_EQ(check_status(v, name), "passed") << name;
 }
@@ -67,7 +67,7 @@ TEST(AgentEvidenceCli, TrusteeSnpEvidenceVerifiesWithGenoaRootsAndCertChainVcek)
 TEST(AgentEvidenceCli, TamperedSnpEvidenceFailsItsSignature) {
     auto doc = nlohmann::json::parse(read_text_file(evidence_data("snp/trustee-e2e-evidence.json")));
     doc["attestation_report"]["measurement"][0] = 0;
-    const std::string file = write(test_dir() / "tampered.json", doc.dump());
+    const std::string file = write(test_dir() / "tampered.json", json::dump(doc));
     const auto r = verify_report({"--mode", "snp", "--report", file, "--ask", data("snp/genoa-ask.pem"), "--ark",
                                   data("snp/genoa-ark.pem"), "--json"});
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -77,7 +77,7 @@ TEST(AgentEvidenceCli, TamperedSnpEvidenceFailsItsSignature) {
 TEST(AgentEvidenceCli, SnpWithoutVcekOrArkSaysWhatIsMissing) {
     auto doc = nlohmann::json::parse(read_text_file(evidence_data("snp/trustee-e2e-evidence.json")));
     doc["cert_chain"] = nullptr;
-    const std::string file = write(test_dir() / "no-chain.json", doc.dump());
+    const std::string file = write(test_dir() / "no-chain.json", json::dump(doc));
     auto r = verify_report(
         {"--mode", "snp", "--report", file, "--ask", data("snp/genoa-ask.pem"), "--ark", data("snp/genoa-ark.pem")});
     EXPECT_EQ(r.exit_code, 2);

@@ -43,34 +43,35 @@ ProcessResult verify(std::vector<std::string> args) {
 json::Value measured_registers(const std::string& spec) {
     const auto measured = ccvm({"measure", spec});
     EXPECT_EQ(measured.exit_code, 0) << measured.err;
-    return json::parse(measured.out).at("registers");
+    return json::at(json::parse(measured.out), "registers");
 }
 
 const json::Value* check(const json::Value& out, std::string_view name) {
-    for (const auto& c : out.at("checks").as_array())
-        if (c.at("name").as_string() == name) return &c;
+    for (const auto& c : json::get_array(json::at(out, "checks")))
+        if (json::get_string(json::at(c, "name")) == name) return &c;
     return nullptr;
 }
 
 bool passed(const json::Value& out, std::string_view name) {
     const json::Value* c = check(out, name);
-    return c != nullptr && c->at("ok").as_bool();
+    return c != nullptr && json::get_bool(json::at(*c, "ok"));
 }
 
 bool failed(const json::Value& out, std::string_view name) {
     const json::Value* c = check(out, name);
-    return c != nullptr && !c->at("ok").as_bool();
+    return c != nullptr && !json::get_bool(json::at(*c, "ok"));
 }
 
 // The expected JSON of the first vector case of `file` whose argv holds every one of `args`.
 json::Value vector_expect(const std::string& file, std::initializer_list<std::string_view> args) {
     const json::Value cases = json::parse(read_text_file(vectors_dir() / file));
-    for (const auto& c : cases.at("cases").as_array()) {
-        const auto& argv = c.at("argv").as_array();
+    for (const auto& c : json::get_array(json::at(cases, "cases"))) {
+        const auto& argv = json::get_array(json::at(c, "argv"));
         const bool all = std::all_of(args.begin(), args.end(), [&](std::string_view want) {
-            return std::any_of(argv.begin(), argv.end(), [&](const json::Value& a) { return a.as_string() == want; });
+            return std::any_of(argv.begin(), argv.end(),
+                               [&](const json::Value& a) { return json::get_string(a) == want; });
         });
-        if (all && c.at("exit_code") == json::Value(0)) return c.at("expect");
+        if (all && json::at(c, "exit_code") == json::Value(0)) return json::at(c, "expect");
     }
     throw std::runtime_error("no vector case in " + file);
 }
@@ -103,10 +104,9 @@ std::string tdx_spec(const std::filesystem::path& dir, const std::string& extra_
 
 // The reference MRTD of the Debian 12 OVMF, single-pass.
 std::string vector_mrtd() {
-    return vector_expect("tdx_measure.json", {"@inputs/firmware/debian12/OVMF.fd", "single-pass"})
-        .at("json")
-        .at("mrtd")
-        .as_string();
+    return json::get_string(json::at(
+        json::at(vector_expect("tdx_measure.json", {"@inputs/firmware/debian12/OVMF.fd", "single-pass"}), "json"),
+        "mrtd"));
 }
 
 // TD Quote Body offsets (Intel TDX DCAP quote spec, "TD Quote Body").
@@ -118,10 +118,10 @@ Bytes tdx_quote_with(const json::Value& regs) {
     auto put = [&quote](std::size_t body_offset, const Bytes& value) {
         std::copy(value.begin(), value.end(), quote.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + body_offset));
     };
-    put(kMrtd, from_hex(regs.at("mrtd").as_string()));
+    put(kMrtd, from_hex(json::get_string(json::at(regs, "mrtd"))));
     for (int i = 0; i < 4; ++i)
-        if (const json::Value& r = regs.at("rtmr" + std::to_string(i)); r.is_string())
-            put(kRtmr0 + 48 * static_cast<std::size_t>(i), from_hex(r.as_string()));
+        if (const json::Value& r = json::at(regs, "rtmr" + std::to_string(i)); r.is_string())
+            put(kRtmr0 + 48 * static_cast<std::size_t>(i), from_hex(json::get_string(r)));
     return quote;
 }
 
@@ -129,23 +129,23 @@ TEST(CliVerifyReportSpec, TdxRegistersFromTheSpec) {
     const auto dir = scratch_dir();
     const std::string spec = tdx_spec(dir);
     const json::Value regs = measured_registers(spec);
-    ASSERT_EQ(regs.at("mrtd").as_string(), vector_mrtd());
+    ASSERT_EQ(json::get_string(json::at(regs, "mrtd")), vector_mrtd());
 
     const std::string patched = write(dir / "quote.dat", as_chars(tdx_quote_with(regs)));
     const auto ok = verify({"--mode", "tdx", "--quote", patched, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err << ok.out;
     const json::Value out = json::parse(ok.out);
     EXPECT_TRUE(passed(out, "mrtd"));
-    EXPECT_EQ(out.at("mrtd").as_string(), vector_mrtd());
+    EXPECT_EQ(json::get_string(json::at(out, "mrtd")), vector_mrtd());
     EXPECT_TRUE(passed(out, "signatures"));
     // Every RTMR is either compared or reported as not compared, with the reason.
     for (int i = 0; i < 4; ++i) {
         const std::string name = "rtmr" + std::to_string(i);
         const json::Value* c = check(out, name);
         ASSERT_NE(c, nullptr) << name;
-        EXPECT_TRUE(c->at("ok").as_bool());
-        if (!regs.at(name).is_string()) {
-            EXPECT_EQ(c->at("reason").as_string().rfind("not compared: ", 0), 0u) << name;
+        EXPECT_TRUE(json::get_bool(json::at(*c, "ok")));
+        if (!json::at(regs, name).is_string()) {
+            EXPECT_EQ(json::get_string(json::at(*c, "reason")).rfind("not compared: ", 0), 0u) << name;
         }
     }
     // Owner values and attributes the spec does not set are not compared.
@@ -163,7 +163,7 @@ TEST(CliVerifyReportSpec, TdxRtmrsTheSpecCannotComputeAreNotCompared) {
     const auto dir = scratch_dir();
     const std::string spec = tdx_spec(dir, "", "");  // no edk2 version: RTMR0-2 unknown
     const json::Value regs = measured_registers(spec);
-    ASSERT_TRUE(regs.at("rtmr0").is_null());
+    ASSERT_TRUE(json::at(regs, "rtmr0").is_null());
     const std::string patched = write(dir / "quote.dat", as_chars(tdx_quote_with(regs)));
     const auto ok = verify({"--mode", "tdx", "--quote", patched, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
@@ -172,7 +172,7 @@ TEST(CliVerifyReportSpec, TdxRtmrsTheSpecCannotComputeAreNotCompared) {
     for (const char* name : {"rtmr0", "rtmr1", "rtmr2"}) {
         const json::Value* c = check(out, name);
         ASSERT_NE(c, nullptr) << name;
-        const std::string reason = c->at("reason").as_string();
+        const std::string reason = json::get_string(json::at(*c, "reason"));
         EXPECT_EQ(reason.rfind("not compared: ", 0), 0u) << reason;
         EXPECT_NE(reason.find("edk2 version"), std::string::npos) << reason;
     }
@@ -224,7 +224,7 @@ std::string snp_spec(const std::filesystem::path& dir, const std::string& extra_
 
 std::string snp_vector_digest() {
     const json::Value e = vector_expect("sev_measure.json", {"snp", "EPYC-v4", "@inputs/firmware/debian12/OVMF.fd"});
-    return e.at("stdout").as_string().substr(0, 96);
+    return json::get_string(json::at(e, "stdout")).substr(0, 96);
 }
 
 std::vector<std::string> milan_chain() {
@@ -240,7 +240,7 @@ TEST(CliVerifyReportSpec, SnpMeasurementPolicyAndHostData) {
     const std::string host_data = "0102030405060708091011121314151617181920212223242526272829303132";
     const std::string spec = snp_spec(dir, "  policy: 0x30000\n  host-data: " + to_base64(from_hex(host_data)) + "\n");
     const json::Value regs = measured_registers(spec);
-    const std::string digest = regs.at("launch_digest").as_string();
+    const std::string digest = json::get_string(json::at(regs, "launch_digest"));
     ASSERT_EQ(digest, snp_vector_digest());
 
     // The real Milan report, fully verified: only the measurement and host data differ.
@@ -264,7 +264,7 @@ TEST(CliVerifyReportSpec, SnpMeasurementPolicyAndHostData) {
     const auto ok = verify({"--mode", "snp", "--report", patched, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
     const json::Value out = json::parse(ok.out);
-    EXPECT_EQ(out.at("measurement").as_string(), digest);
+    EXPECT_EQ(json::get_string(json::at(out, "measurement")), digest);
     EXPECT_TRUE(passed(out, "measurement"));
     EXPECT_TRUE(passed(out, "host_data"));
     EXPECT_TRUE(passed(out, "policy"));
@@ -283,7 +283,7 @@ TEST(CliVerifyReportSpec, SnpPolicyAndHostDataOnlyWhenTheSpecSetsThem) {
     const std::string spec = snp_spec(dir);
     Bytes report = load_hex_evidence("snp/milan-report.hex");
     report[kSnpPolicy] = std::byte{0x01};
-    std::copy_n(from_hex(measured_registers(spec).at("launch_digest").as_string()).begin(), 48,
+    std::copy_n(from_hex(json::get_string(json::at(measured_registers(spec), "launch_digest"))).begin(), 48,
                 report.begin() + kSnpMeasurement);
     const std::string patched = write(dir / "report.bin", as_chars(report));
     const auto ok = verify({"--mode", "snp", "--report", patched, "--no-signature-check", "--spec", spec, "--json"});
@@ -333,14 +333,13 @@ TEST(CliVerifyReportSpec, CcaRimAndPersonalizationValue) {
     // The sample token's RPV ("The quick brown fox ..."), so that only the RIM differs.
     const json::Value real_regs = json::parse(
         verify({"--mode", "cca", "--token", data_path("cca/tf-rmm-token.cbor"), "--no-signature-check", "--json"}).out);
-    const std::string rpv = real_regs.at("rpv").as_string();
+    const std::string rpv = json::get_string(json::at(real_regs, "rpv"));
     const std::string spec = cca_spec(dir, "  personalization-value: " + to_base64(from_hex(rpv)) + "\n");
     const json::Value regs = measured_registers(spec);
-    const std::string rim = regs.at("rim").as_string();
-    ASSERT_EQ(rim, vector_expect("cca_rim.json", {"@inputs/cca/qemu02_kernel_initrd_sha256.dtb"})
-                       .at("json")
-                       .at("rim")
-                       .as_string());
+    const std::string rim = json::get_string(json::at(regs, "rim"));
+    ASSERT_EQ(rim, json::get_string(json::at(
+                       json::at(vector_expect("cca_rim.json", {"@inputs/cca/qemu02_kernel_initrd_sha256.dtb"}), "json"),
+                       "rim")));
 
     const auto real = verify({"--mode", "cca", "--token", data_path("cca/tf-rmm-token.cbor"), "--cpak",
                               data_path("cca/tf-rmm-cpak.pem"), "--spec", spec, "--json"});
@@ -354,8 +353,8 @@ TEST(CliVerifyReportSpec, CcaRimAndPersonalizationValue) {
     for (int i = 0; i < 4; ++i) {
         const json::Value* c = check(real_out, "rem" + std::to_string(i));
         ASSERT_NE(c, nullptr);
-        EXPECT_TRUE(c->at("ok").as_bool());
-        EXPECT_NE(c->at("reason").as_string().find("not compared"), std::string::npos);
+        EXPECT_TRUE(json::get_bool(json::at(*c, "ok")));
+        EXPECT_NE(json::get_string(json::at(*c, "reason")).find("not compared"), std::string::npos);
     }
 
     Bytes patched = token;
@@ -410,7 +409,7 @@ TEST(CliVerifyReportSpec, CsvLaunchDigestAndPolicy) {
     const std::string report = (inputs_dir() / "csv/csv-rs/report.cert").string();
     // The real report's policy is 0x40000001.
     const std::string spec = csv_spec(dir, "csv", "0x40000001");
-    const std::string digest = measured_registers(spec).at("launch_digest").as_string();
+    const std::string digest = json::get_string(json::at(measured_registers(spec), "launch_digest"));
 
     auto args = csv_real(report);
     args.insert(args.end(), {"--spec", spec, "--json"});
@@ -424,12 +423,12 @@ TEST(CliVerifyReportSpec, CsvLaunchDigestAndPolicy) {
 
     // The report with its MEASURE rewritten to the spec's launch digest.
     Bytes raw = read_file(report);
-    rewrite(raw, kCsvMeasure, from_hex(real_out.at("measurement").as_string()), from_hex(digest));
+    rewrite(raw, kCsvMeasure, from_hex(json::get_string(json::at(real_out, "measurement"))), from_hex(digest));
     const std::string patched = write(dir / "report.cert", as_chars(raw));
     const auto ok = verify({"--mode", "csv", "--report", patched, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
     const json::Value out = json::parse(ok.out);
-    EXPECT_EQ(out.at("measurement").as_string(), digest);
+    EXPECT_EQ(json::get_string(json::at(out, "measurement")), digest);
     EXPECT_TRUE(passed(out, "measurement"));
 }
 
@@ -448,8 +447,8 @@ TEST(CliVerifyReportSpec, Csv2DigestIsNotComparedButThePolicyIs) {
     EXPECT_TRUE(passed(real_out, "report.signature"));
     const json::Value* m = check(real_out, "measurement");
     ASSERT_NE(m, nullptr);
-    EXPECT_TRUE(m->at("ok").as_bool());
-    EXPECT_NE(m->at("reason").as_string().find("not compared"), std::string::npos);
+    EXPECT_TRUE(json::get_bool(json::at(*m, "ok")));
+    EXPECT_NE(json::get_string(json::at(*m, "reason")).find("not compared"), std::string::npos);
 
     // The same report with the spec's policy.
     Bytes raw = read_file(report);
@@ -461,7 +460,7 @@ TEST(CliVerifyReportSpec, Csv2DigestIsNotComparedButThePolicyIs) {
     const auto ok = verify({"--mode", "csv", "--report", patched, "--no-signature-check", "--spec", spec, "--json"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
     const json::Value out = json::parse(ok.out);
-    EXPECT_EQ(out.at("policy").as_string(), "0x40000005");
+    EXPECT_EQ(json::get_string(json::at(out, "policy")), "0x40000005");
     EXPECT_TRUE(passed(out, "policy"));
 }
 

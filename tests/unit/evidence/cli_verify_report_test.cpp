@@ -46,8 +46,8 @@ std::vector<std::string> snp_args(const std::string& report, const std::string& 
 }
 
 bool failed_check(const json::Value& out, std::string_view name) {
-    for (const auto& c : out.at("checks").as_array())
-        if (c.at("name").as_string() == name) return !c.at("ok").as_bool();
+    for (const auto& c : json::get_array(json::at(out, "checks")))
+        if (json::get_string(json::at(c, "name")) == name) return !json::get_bool(json::at(c, "ok"));
     return false;
 }
 
@@ -57,10 +57,10 @@ TEST(CliVerifyReport, SnpHexReportVerifiesWithJson) {
     const auto r = ccvm(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
-    EXPECT_TRUE(out.at("verified").as_bool());
+    EXPECT_TRUE(json::get_bool(json::at(out, "verified")));
     const Bytes raw = load_hex_evidence("snp/milan-report.hex");
-    EXPECT_EQ(out.at("measurement").as_string(), to_hex(ByteSpan(raw).subspan(0x90, 48)));
-    EXPECT_EQ(out.at("checks").as_array().size(), 7u);
+    EXPECT_EQ(json::get_string(json::at(out, "measurement")), to_hex(ByteSpan(raw).subspan(0x90, 48)));
+    EXPECT_EQ(json::get_array(json::at(out, "checks")).size(), 7u);
 }
 
 TEST(CliVerifyReport, SnpBinaryReportAndExpectedMeasurement) {
@@ -90,7 +90,7 @@ TEST(CliVerifyReport, SnpNegativeCasesExitOne) {
     const auto r = ccvm(args);
     EXPECT_EQ(r.exit_code, 1);
     const json::Value out = json::parse(r.out);
-    EXPECT_FALSE(out.at("verified").as_bool());
+    EXPECT_FALSE(json::get_bool(json::at(out, "verified")));
     EXPECT_TRUE(failed_check(out, "report.signature"));
 
     auto genoa = snp_args(data("snp/milan-report.hex"));
@@ -157,13 +157,14 @@ TEST(CliVerifyReport, TdxQuoteWithCollateral) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
     const json::Value want = json::parse(read_text_file(evidence_data("tdx/trustee-quote-v4-claims.json")));
-    const json::Value& body = want.at("quote").at("body");
-    EXPECT_TRUE(out.at("verified").as_bool());
-    EXPECT_EQ(out.at("mrtd").as_string(), body.at("mr_td").as_string());
+    const json::Value& body = json::at(json::at(want, "quote"), "body");
+    EXPECT_TRUE(json::get_bool(json::at(out, "verified")));
+    EXPECT_EQ(json::get_string(json::at(out, "mrtd")), json::get_string(json::at(body, "mr_td")));
     for (int i = 0; i < 4; ++i)
-        EXPECT_EQ(out.at("rtmr" + std::to_string(i)).as_string(), body.at("rtmr_" + std::to_string(i)).as_string());
-    EXPECT_EQ(out.at("td_attributes").as_string(), body.at("td_attributes").as_string());
-    EXPECT_EQ(out.at("xfam").as_string(), body.at("xfam").as_string());
+        EXPECT_EQ(json::get_string(json::at(out, "rtmr" + std::to_string(i))),
+                  json::get_string(json::at(body, "rtmr_" + std::to_string(i))));
+    EXPECT_EQ(json::get_string(json::at(out, "td_attributes")), json::get_string(json::at(body, "td_attributes")));
+    EXPECT_EQ(json::get_string(json::at(out, "xfam")), json::get_string(json::at(body, "xfam")));
 }
 
 TEST(CliVerifyReport, TdxExitCodes) {
@@ -196,7 +197,7 @@ TEST(CliVerifyReport, TdxEventLogReplay) {
     const auto r = ccvm({"--mode", "tdx", "--quote", data("tdx/go-tdx-guest-cos-quote.dat"), "--collateral",
                          collateral(), "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(json::parse(r.out).at("checks").as_array().size(), 8u);
+    EXPECT_EQ(json::get_array(json::at(json::parse(r.out), "checks")).size(), 8u);
     // Another TD's log does not explain this quote's RTMRs.
     const auto other = ccvm({"--mode", "tdx", "--quote", data("tdx/trustee-quote-v4.dat"), "--no-signature-check",
                              "--event-log", data("tdx/go-tdx-guest-cos-ccel.dat")});
@@ -209,11 +210,11 @@ TEST(CliVerifyReport, CcaTokenWithCpak) {
                          data("cca/tf-rmm-cpak.pem"), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value out = json::parse(r.out);
-    EXPECT_TRUE(out.at("verified").as_bool());
-    EXPECT_EQ(out.at("rim").as_string(), std::string(64, '0'));
-    ASSERT_EQ(out.at("rem").as_array().size(), 4u);
-    EXPECT_EQ(out.at("hash_algo").as_string(), "sha-256");
-    EXPECT_EQ(out.at("challenge").as_string(), to_hex(Bytes(64, std::byte{0xab})));
+    EXPECT_TRUE(json::get_bool(json::at(out, "verified")));
+    EXPECT_EQ(json::get_string(json::at(out, "rim")), std::string(64, '0'));
+    ASSERT_EQ(json::get_array(json::at(out, "rem")).size(), 4u);
+    EXPECT_EQ(json::get_string(json::at(out, "hash_algo")), "sha-256");
+    EXPECT_EQ(json::get_string(json::at(out, "challenge")), to_hex(Bytes(64, std::byte{0xab})));
 }
 
 TEST(CliVerifyReport, CcaExitCodes) {
@@ -224,7 +225,7 @@ TEST(CliVerifyReport, CcaExitCodes) {
     EXPECT_NE(no_cpak.err.find("--cpak"), std::string::npos);
     const auto rim = ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--json"});
     ASSERT_EQ(rim.exit_code, 0) << rim.err;
-    const std::string rim_hex = json::parse(rim.out).at("rim").as_string();
+    const std::string rim_hex = json::get_string(json::at(json::parse(rim.out), "rim"));
     EXPECT_EQ(ccvm({"--mode", "cca", "--token", token, "--cpak", cpak, "--expected-measurement", rim_hex}).exit_code,
               0);
     const auto wrong =

@@ -164,30 +164,30 @@ TEST(TdxCollateral, LevelsTheQuoteReachesGiveTheirStatus) {
     // go-tdx-guest's test lowers the first level's SVNs to 0; so do we (which breaks the signature).
     const fs::path dir = collateral_dir({kFull[0], kFull[1], kFull[2], kFull[4]});
     json::Value doc = json::parse(read_text_file(evidence_data("tdx/go-tdx-guest-tcb-info.json")));
-    json::Value info = doc.at("tcbInfo");
-    json::Value levels = json::Array{};
+    json::Value info = json::at(doc, "tcbInfo");
+    json::Value levels = json::Value::array();
     bool first = true;
-    for (const auto& l : info.at("tcbLevels").as_array()) {
+    for (const auto& l : json::get_array(json::at(info, "tcbLevels"))) {
         json::Value level = l;
         if (first) {
-            json::Value tcb = level.at("tcb");
+            json::Value tcb = json::at(level, "tcb");
             for (const char* key : {"sgxtcbcomponents", "tdxtcbcomponents"}) {
-                json::Value comps = json::Array{};
-                for (const auto& c : tcb.at(key).as_array()) {
+                json::Value comps = json::Value::array();
+                for (const auto& c : json::get_array(json::at(tcb, key))) {
                     json::Value comp = c;
-                    comp.set("svn", json::parse("0"));
-                    comps.push(std::move(comp));
+                    comp["svn"] = json::parse("0");
+                    comps.push_back(std::move(comp));
                 }
-                tcb.set(key, std::move(comps));
+                tcb[key] = std::move(comps);
             }
-            level.set("tcb", std::move(tcb));
+            level["tcb"] = std::move(tcb);
             first = false;
         }
-        levels.push(std::move(level));
+        levels.push_back(std::move(level));
     }
-    info.set("tcbLevels", std::move(levels));
-    doc.set("tcbInfo", std::move(info));
-    std::ofstream(dir / "tcb_info.json") << doc.dump();
+    info["tcbLevels"] = std::move(levels);
+    doc["tcbInfo"] = std::move(info);
+    std::ofstream(dir / "tcb_info.json") << json::dump(doc);
     const auto checks = verify_at(dir, kJuly2023);
     EXPECT_FALSE(check(checks, "tcb_info.signature").ok);
     EXPECT_TRUE(check(checks, "tcb.status").ok) << check(checks, "tcb.status").reason;

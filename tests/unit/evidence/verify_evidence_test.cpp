@@ -40,7 +40,7 @@ TEST(VerifyEvidence, TypedRegistersAreComparedByMeasureName) {
     EXPECT_EQ(check(result, "rtmr0").status(), CheckStatus::skipped);
     EXPECT_EQ(check(result, "rtmr0").reason,
               "not compared: the spec's rtmr0 is not computed (needs the host's ACPI tables)");
-    EXPECT_EQ(result.registers.at("mrtd").as_string(), to_hex(quote.body.mrtd));
+    EXPECT_EQ(json::get_string(json::at(result.registers, "mrtd")), to_hex(quote.body.mrtd));
 }
 
 TEST(VerifyEvidence, UnusableValuesNameTheConcept) {

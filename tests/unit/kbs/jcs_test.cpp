@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "ccvm/base/error.hpp"
 #include "ccvm/kbs/jcs.hpp"

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/openssl.hpp"

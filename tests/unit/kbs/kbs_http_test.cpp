@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "ccvm/base/error.hpp"
 #include "ccvm/kbs/client.hpp"

@@ -4,6 +4,7 @@
 // initdata, another VM's resource, RSA1_5).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "ccvm/base/encoding.hpp"

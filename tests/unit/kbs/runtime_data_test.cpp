@@ -1,5 +1,6 @@
 // The runtime-data digest and its binding in report data, as Trustee computes and checks them.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/firmware-measure/hash.hpp"

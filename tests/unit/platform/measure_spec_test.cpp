@@ -28,10 +28,10 @@ bool reported(const Registers& regs, const std::string& name) {
 
 // Translates a `ccvm measure --mode sev|seves|snp` vector case into the equivalent spec; nullopt
 // for cases using flags a spec does not express (sweeps, precomputed hashes, SVSM, traces).
-std::optional<std::string> spec_for_case(const json::Array& argv) {
+std::optional<std::string> spec_for_case(const json::Value::array_t& argv) {
     std::map<std::string, std::string> flags;
     for (std::size_t i = 1; i + 1 < argv.size(); i += 2)
-        flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+        flags[json::get_string(argv[i])] = test::substitute(json::get_string(argv[i + 1]));
     if (argv.size() % 2 == 0) return std::nullopt;  // a bare flag
     static const std::map<std::string, std::string> tees = {
         {"sev", "sev"}, {"seves", "sev-es"}, {"snp", "sev-snp"}, {"csv", "csv"}};
@@ -63,15 +63,15 @@ std::optional<std::string> spec_for_case(const json::Array& argv) {
 int check_launch_digest_cases(const char* vector_file) {
     json::Value file = json::parse(read_text_file(test::vectors_dir() / vector_file), vector_file);
     int checked = 0;
-    for (const json::Value& c : file.at("cases").as_array()) {
-        if (c.at("exit_code") != json::Value(0)) continue;
-        const json::Value* out = c.at("expect").find("stdout");
+    for (const json::Value& c : json::get_array(json::at(file, "cases"))) {
+        if (json::at(c, "exit_code") != json::Value(0)) continue;
+        const json::Value* out = json::find(json::at(c, "expect"), "stdout");
         if (out == nullptr) continue;
-        auto yaml = spec_for_case(c.at("argv").as_array());
+        auto yaml = spec_for_case(json::get_array(json::at(c, "argv")));
         if (!yaml) continue;
-        SCOPED_TRACE(c.at("id").as_string());
-        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
-        std::string expected = out->as_string();
+        SCOPED_TRACE(json::get_string(json::at(c, "id")));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, json::get_string(json::at(c, "id"))));
+        std::string expected = json::get_string(*out);
         while (!expected.empty() && expected.back() == '\n') expected.pop_back();
         EXPECT_EQ(hex_or_null(m.registers, "launch_digest"), json::Value(expected));
         ++checked;
@@ -93,17 +93,17 @@ TEST(MeasureSpec, CsvMatchesTheReferenceModel) {
 }
 
 // `ccvm measure --mode cca --vmm qemu ...` cases as realm specs (the XML runs QEMU's virt machine).
-std::optional<std::string> cca_spec_for_case(const json::Array& argv) {
+std::optional<std::string> cca_spec_for_case(const json::Value::array_t& argv) {
     std::map<std::string, std::string> flags;
     bool measurement_log = false, lpa2 = false;
     for (std::size_t i = 1; i < argv.size(); ++i) {
-        const std::string& f = argv[i].as_string();
+        const std::string& f = json::get_string(argv[i]);
         if (f == "--measurement-log")
             measurement_log = true;
         else if (f == "--lpa2")
             lpa2 = true;
         else if (i + 1 < argv.size())
-            flags[f] = test::substitute(argv[++i].as_string());
+            flags[f] = test::substitute(json::get_string(argv[++i]));
     }
     if (flags["--mode"] != "cca" || flags["--vmm"] != "qemu") return std::nullopt;
     static const std::set<std::string> known = {"--mode",      "--vmm",      "--kernel",      "--initrd",
@@ -132,23 +132,23 @@ std::optional<std::string> cca_spec_for_case(const json::Array& argv) {
 TEST(MeasureSpec, CcaMatchesTheReferenceVectors) {
     json::Value file = json::parse(read_text_file(test::vectors_dir() / "cca_rim.json"), "cca_rim.json");
     int checked = 0;
-    for (const json::Value& c : file.at("cases").as_array()) {
-        const json::Value* expected = c.at("expect").find("json");
-        auto yaml = cca_spec_for_case(c.at("argv").as_array());
-        if (c.at("exit_code") != json::Value(0) || expected == nullptr || !yaml) continue;
-        SCOPED_TRACE(c.at("id").as_string());
-        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
-        EXPECT_EQ(hex_or_null(m.registers, "rim"), expected->at("rim"));
+    for (const json::Value& c : json::get_array(json::at(file, "cases"))) {
+        const json::Value* expected = json::find(json::at(c, "expect"), "json");
+        auto yaml = cca_spec_for_case(json::get_array(json::at(c, "argv")));
+        if (json::at(c, "exit_code") != json::Value(0) || expected == nullptr || !yaml) continue;
+        SCOPED_TRACE(json::get_string(json::at(c, "id")));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, json::get_string(json::at(c, "id"))));
+        EXPECT_EQ(hex_or_null(m.registers, "rim"), json::at(*expected, "rim"));
         ++checked;
     }
     EXPECT_GE(checked, 3);
 }
 
 // The same for `ccvm measure --mode tdx ... --output-format json` cases.
-std::optional<std::string> tdx_spec_for_case(const json::Array& argv) {
+std::optional<std::string> tdx_spec_for_case(const json::Value::array_t& argv) {
     std::map<std::string, std::string> flags;
     for (std::size_t i = 1; i + 1 < argv.size(); i += 2)
-        flags[argv[i].as_string()] = test::substitute(argv[i + 1].as_string());
+        flags[json::get_string(argv[i])] = test::substitute(json::get_string(argv[i + 1]));
     if (argv.size() % 2 == 0 || flags["--mode"] != "tdx") return std::nullopt;
     static const std::set<std::string> known = {
         "--mode",  "--ovmf",     "--kernel",       "--initrd",       "--append",         "--memory",
@@ -173,14 +173,14 @@ std::optional<std::string> tdx_spec_for_case(const json::Array& argv) {
 TEST(MeasureSpec, TdxMatchesTheReferenceVectors) {
     json::Value file = json::parse(read_text_file(test::vectors_dir() / "tdx_measure.json"), "tdx_measure.json");
     int checked = 0;
-    for (const json::Value& c : file.at("cases").as_array()) {
-        if (c.at("exit_code") != json::Value(0)) continue;
-        const json::Value* expected = c.at("expect").find("json");
-        auto yaml = tdx_spec_for_case(c.at("argv").as_array());
+    for (const json::Value& c : json::get_array(json::at(file, "cases"))) {
+        if (json::at(c, "exit_code") != json::Value(0)) continue;
+        const json::Value* expected = json::find(json::at(c, "expect"), "json");
+        auto yaml = tdx_spec_for_case(json::get_array(json::at(c, "argv")));
         if (expected == nullptr || !yaml) continue;
-        SCOPED_TRACE(c.at("id").as_string());
-        const Measurement m = measure_spec(parse_vm_spec(*yaml, c.at("id").as_string()));
-        for (const auto& [reg, value] : expected->as_object()) {
+        SCOPED_TRACE(json::get_string(json::at(c, "id")));
+        const Measurement m = measure_spec(parse_vm_spec(*yaml, json::get_string(json::at(c, "id"))));
+        for (const auto& [reg, value] : json::get_object(*expected)) {
             if (!reported(m.registers, reg)) continue;  // not a register (event log, ...)
             EXPECT_EQ(hex_or_null(m.registers, reg), value) << reg;
             ++checked;

@@ -74,12 +74,13 @@ TEST(SpecCli, MeasureTheBundledSnpExample) {
     json::Value out = json::parse(r.out, "ccvm measure output");
     json::Value vectors = json::parse(read_text_file(vectors_dir() / "sev_measure.json"), "sev_measure.json");
     std::string expected;
-    for (const json::Value& c : vectors.at("cases").as_array())
-        if (c.at("id").as_string() == "snp-qemu-deb-EPYC-v4-4") expected = c.at("expect").at("stdout").as_string();
+    for (const json::Value& c : json::get_array(json::at(vectors, "cases")))
+        if (json::get_string(json::at(c, "id")) == "snp-qemu-deb-EPYC-v4-4")
+            expected = json::get_string(json::at(json::at(c, "expect"), "stdout"));
     while (!expected.empty() && expected.back() == '\n') expected.pop_back();
     ASSERT_FALSE(expected.empty());
-    EXPECT_EQ(out.at("registers").at("launch_digest"), json::Value(expected));
-    EXPECT_EQ(out.at("tee"), json::Value("sev-snp"));
+    EXPECT_EQ(json::at(json::at(out, "registers"), "launch_digest"), json::Value(expected));
+    EXPECT_EQ(json::at(out, "tee"), json::Value("sev-snp"));
 
     r = ccvm({"measure", spec.string(), "--mode", "snp"});
     EXPECT_EQ(r.exit_code, 2);

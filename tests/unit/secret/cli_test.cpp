@@ -130,11 +130,12 @@ TEST_F(Cli, SessionWritesSevctlFileSet) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto doc = json::parse(read_text_file(test::vectors_dir() / "sev_preattestation.json"));
     const json::Value* want = nullptr;
-    for (const auto& c : doc.at("cases").as_array())
-        if (c.at("id").as_string() == "session-naples-pdh-v1") want = &c.at("expect").at("json");
+    for (const auto& c : json::get_array(json::at(doc, "cases")))
+        if (json::get_string(json::at(c, "id")) == "session-naples-pdh-v1")
+            want = &json::at(json::at(c, "expect"), "json");
     ASSERT_NE(want, nullptr);
-    EXPECT_EQ(read_text_file(dir / "guest_session.b64"), want->at("session").as_string());
-    EXPECT_EQ(read_text_file(dir / "guest_godh.b64"), want->at("godh").as_string());
+    EXPECT_EQ(read_text_file(dir / "guest_session.b64"), json::get_string(json::at(*want, "session")));
+    EXPECT_EQ(read_text_file(dir / "guest_godh.b64"), json::get_string(json::at(*want, "godh")));
     EXPECT_EQ(to_hex(read_file(dir / "guest_tek.bin")), "000102030405060708090a0b0c0d0e0f");
     EXPECT_EQ(to_hex(read_file(dir / "guest_tik.bin")), "101112131415161718191a1b1c1d1e1f");
     EXPECT_EQ(file_mode(dir / "guest_tek.bin"), 0600u);
@@ -180,15 +181,15 @@ TEST_F(Cli, SnpIdBlockOutputsVerify) {
                    "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto out = json::parse(r.out);
-    Bytes block = from_base64(out.at("id_block").as_string());
-    Bytes auth = from_base64(out.at("id_auth").as_string());
+    Bytes block = from_base64(json::get_string(json::at(out, "id_block")));
+    Bytes auth = from_base64(json::get_string(json::at(out, "id_auth")));
     ASSERT_EQ(block.size(), 96u);
     ASSERT_EQ(auth.size(), 4096u);
     EXPECT_EQ(to_hex(ByteSpan(block).first(48)), ld);
     const auto point = secret::parse_snp_public_key(ByteSpan(auth).subspan(0x240, 0x404), "id key");
     EXPECT_TRUE(secret::p384_verify_sha384(point, block,
                                            secret::parse_snp_signature(ByteSpan(auth).subspan(0x40, 0x200), "sig")));
-    EXPECT_TRUE(out.at("author_key_digest").is_null());
+    EXPECT_TRUE(json::at(out, "author_key_digest").is_null());
     // The ID key is a secret file too.
     ::chmod(key.c_str(), 0640);
     r = ccvm({"snp", "id-block", "--measurement", ld, "--id-key", key.string()});

@@ -18,8 +18,8 @@ namespace {
 
 json::Value session_case() {
     auto doc = json::parse(read_text_file(test::vectors_dir() / "sev_preattestation.json"));
-    for (const auto& c : doc.at("cases").as_array())
-        if (c.at("id").as_string() == "session-naples-pdh-v1") return c;
+    for (const auto& c : json::get_array(json::at(doc, "cases")))
+        if (json::get_string(json::at(c, "id")) == "session-naples-pdh-v1") return c;
     throw std::runtime_error("session vector missing");
 }
 
@@ -97,8 +97,9 @@ TEST(LaunchSession, FullSessionMatchesSharedVector) {
     o.godh_private = P384PrivateKey::from_pem(read_file(test::inputs_dir() / "sev/godh-v1.pem"), "godh");
     const auto pdh = SevCertificate::parse(read_file(test::inputs_dir() / "sev/pdh-naples.cert"), "pdh");
     LaunchSession s = create_launch_session(pdh, 1, o);
-    EXPECT_EQ(to_base64(s.session), c.at("expect").at("json").at("session").as_string());
-    EXPECT_EQ(to_base64(s.godh.serialize()), c.at("expect").at("json").at("godh").as_string());
+    EXPECT_EQ(to_base64(s.session), json::get_string(json::at(json::at(json::at(c, "expect"), "json"), "session")));
+    EXPECT_EQ(to_base64(s.godh.serialize()),
+              json::get_string(json::at(json::at(json::at(c, "expect"), "json"), "godh")));
     EXPECT_EQ(to_hex(s.tek), "000102030405060708090a0b0c0d0e0f");
 }
 

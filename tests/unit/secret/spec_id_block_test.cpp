@@ -54,7 +54,7 @@ TEST(SpecIdBlock, RenderSignsTheMeasuredDigest) {
                                           "  guest-svn: 7\n"));
     const auto m = ccvm_run({"measure", spec.string()});
     ASSERT_EQ(m.exit_code, 0) << m.err;
-    const std::string digest = json::parse(m.out).at("registers").at("launch_digest").as_string();
+    const std::string digest = json::get_string(json::at(json::at(json::parse(m.out), "registers"), "launch_digest"));
     const auto r = ccvm_run({"spec", "render", spec.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("authorKey='yes'"), std::string::npos) << r.out;

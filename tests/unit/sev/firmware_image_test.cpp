@@ -12,26 +12,26 @@ namespace vec = ccvm::test::sev_vectors;
 // Load GPA, SEV metadata, reset EIP, hash-table base and OVMF hash of every firmware primitive.
 TEST(FirmwareImage, MatchesReferenceMetadata) {
     int checked = 0;
-    for (const auto& p : vec::doc().at("primitives").as_array()) {
-        const std::string& id = p.at("id").as_string();
+    for (const auto& p : json::get_array(json::at(vec::doc(), "primitives"))) {
+        const std::string& id = json::get_string(json::at(p, "id"));
         if (id.rfind("sev-ovmf-footer.", 0) != 0) continue;
         SCOPED_TRACE(id);
         MappedFile f(vec::file_path(id.substr(std::string("sev-ovmf-footer.").size())));
-        ASSERT_EQ(f.size(), p.at("size").as_u64());
+        ASSERT_EQ(f.size(), json::get_u64(json::at(p, "size")));
         const auto fw = sev::FirmwareImage::parse(f.bytes(), f.path().string());
-        EXPECT_EQ(fw.gpa(), p.at("load_gpa").as_u64());
-        const auto& want = p.at("sev_metadata").as_array();
+        EXPECT_EQ(fw.gpa(), json::get_u64(json::at(p, "load_gpa")));
+        const auto& want = json::get_array(json::at(p, "sev_metadata"));
         ASSERT_EQ(fw.metadata().size(), want.size());
         for (std::size_t i = 0; i < want.size(); ++i) {
-            EXPECT_EQ(fw.metadata()[i].gpa, want[i].at("gpa").as_u64());
-            EXPECT_EQ(fw.metadata()[i].size, want[i].at("size").as_u64());
-            EXPECT_EQ(static_cast<std::uint32_t>(fw.metadata()[i].type), want[i].at("type_int").as_u64());
-            EXPECT_EQ(sev::to_string(fw.metadata()[i].type), want[i].at("type").as_string());
+            EXPECT_EQ(fw.metadata()[i].gpa, json::get_u64(want[i].at("gpa")));
+            EXPECT_EQ(fw.metadata()[i].size, json::get_u64(want[i].at("size")));
+            EXPECT_EQ(static_cast<std::uint32_t>(fw.metadata()[i].type), json::get_u64(want[i].at("type_int")));
+            EXPECT_EQ(sev::to_string(fw.metadata()[i].type), json::get_string(want[i].at("type")));
         }
-        EXPECT_EQ(fw.require_sev_es_reset_eip(), p.at("sev_es_reset_eip").as_u64());
-        EXPECT_EQ(fw.hashes_table_gpa().value_or(0), p.at("sev_hashes_table_gpa").as_u64());
-        EXPECT_EQ(fw.supports_kernel_hashes(), p.at("kernel_hashes_supported_sev_es").as_bool());
-        EXPECT_EQ(vec::hex(sev::snp_ovmf_hash(fw)), p.at("snp_ovmf_hash_sha384_chain").as_string());
+        EXPECT_EQ(fw.require_sev_es_reset_eip(), json::get_u64(json::at(p, "sev_es_reset_eip")));
+        EXPECT_EQ(fw.hashes_table_gpa().value_or(0), json::get_u64(json::at(p, "sev_hashes_table_gpa")));
+        EXPECT_EQ(fw.supports_kernel_hashes(), json::get_bool(json::at(p, "kernel_hashes_supported_sev_es")));
+        EXPECT_EQ(vec::hex(sev::snp_ovmf_hash(fw)), json::get_string(json::at(p, "snp_ovmf_hash_sha384_chain")));
         ++checked;
     }
     EXPECT_EQ(checked, 7);

@@ -22,16 +22,16 @@ TEST(GuestContext, ReproducesReferencePageTrace) {
 
     sev::Trace trace;
     const auto ld = sev::snp_launch_digest(fw, inputs, 2, params, &trace);
-    EXPECT_EQ(vec::hex(ld), p.at("final_ld").as_string());
-    const auto& want = p.at("updates").as_array();
+    EXPECT_EQ(vec::hex(ld), json::get_string(json::at(p, "final_ld")));
+    const auto& want = json::get_array(json::at(p, "updates"));
     ASSERT_EQ(trace.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
         SCOPED_TRACE("step " + std::to_string(i));
-        const auto type = static_cast<sev::PageType>(want[i].at("page_type").as_u64());
+        const auto type = static_cast<sev::PageType>(json::get_u64(want[i].at("page_type")));
         EXPECT_EQ(trace[i].type, sev::to_string(type));
-        EXPECT_EQ(trace[i].gpa, want[i].at("gpa").as_u64());
-        EXPECT_EQ(vec::hex(trace[i].contents), want[i].at("contents_hex").as_string());
-        EXPECT_EQ(vec::hex(trace[i].digest_after), want[i].at("ld_after").as_string());
+        EXPECT_EQ(trace[i].gpa, json::get_u64(want[i].at("gpa")));
+        EXPECT_EQ(vec::hex(trace[i].contents), json::get_string(want[i].at("contents_hex")));
+        EXPECT_EQ(vec::hex(trace[i].digest_after), json::get_string(want[i].at("ld_after")));
     }
 }
 

@@ -68,14 +68,15 @@ std::string library_digest(const std::map<std::string, std::string>& f) {
 TEST(LaunchDigest, LibraryReproducesEveryCase) {
     const auto doc = json::parse(read_text_file(test::vectors_dir() / "sev_measure.json"));
     int checked = 0;
-    for (const auto& c : doc.at("cases").as_array()) {
-        if (!c.at("exit_code").is_number() || c.at("exit_code").as_i64() != 0) continue;
+    for (const auto& c : json::get_array(json::at(doc, "cases"))) {
+        if (!json::at(c, "exit_code").is_number() || json::get_i64(json::at(c, "exit_code")) != 0) continue;
         std::map<std::string, std::string> flags;
-        const auto& argv = c.at("argv").as_array();
-        for (std::size_t i = 1; i + 1 < argv.size(); i += 2) flags[argv[i].as_string()] = argv[i + 1].as_string();
+        const auto& argv = json::get_array(json::at(c, "argv"));
+        for (std::size_t i = 1; i + 1 < argv.size(); i += 2)
+            flags[json::get_string(argv[i])] = json::get_string(argv[i + 1]);
         if (flags.count("--output-format")) continue;
-        SCOPED_TRACE(c.at("id").as_string());
-        EXPECT_EQ(library_digest(flags), c.at("expect").at("stdout").as_string());
+        SCOPED_TRACE(json::get_string(json::at(c, "id")));
+        EXPECT_EQ(library_digest(flags), json::get_string(json::at(json::at(c, "expect"), "stdout")));
         ++checked;
     }
     EXPECT_GE(checked, 60);

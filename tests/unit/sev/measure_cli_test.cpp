@@ -25,8 +25,9 @@ test::ProcessResult ccvm_run(std::vector<std::string> args) {
 // stdout of a sev_measure.json case (the reference tool's output).
 std::string case_stdout(const std::string& id) {
     static const json::Value doc = json::parse(read_text_file(test::vectors_dir() / "sev_measure.json"));
-    for (const auto& c : doc.at("cases").as_array())
-        if (c.at("id").as_string() == id) return c.at("expect").at("stdout").as_string();
+    for (const auto& c : json::get_array(json::at(doc, "cases")))
+        if (json::get_string(json::at(c, "id")) == id)
+            return json::get_string(json::at(json::at(c, "expect"), "stdout"));
     throw std::runtime_error("no case " + id);
 }
 
@@ -48,16 +49,16 @@ TEST(MeasureCli, JsonCarriesDigestAndInputIdentities) {
                        "--output-format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
-    EXPECT_EQ(v.at("digest").as_string(), case_stdout("snp-qemu-deb-EPYC-v4-4"));
+    EXPECT_EQ(json::get_string(json::at(v, "digest")), case_stdout("snp-qemu-deb-EPYC-v4-4"));
     // SEV without a kernel measures exactly the firmware, so the sev case is the file's SHA-256.
-    EXPECT_EQ(v.at("inputs").at("ovmf").at("sha256").as_string(), case_stdout("sev-deb"));
-    EXPECT_EQ(v.at("inputs").at("vcpu_sig").as_string(), "0x800f12");
-    const auto& sections = v.at("firmware").at("sections").as_array();
-    const auto& want = vec::primitive("sev-ovmf-footer.OVMF.fd").at("sev_metadata").as_array();
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(v, "inputs"), "ovmf"), "sha256")), case_stdout("sev-deb"));
+    EXPECT_EQ(json::get_string(json::at(json::at(v, "inputs"), "vcpu_sig")), "0x800f12");
+    const auto& sections = json::get_array(json::at(json::at(v, "firmware"), "sections"));
+    const auto& want = json::get_array(json::at(vec::primitive("sev-ovmf-footer.OVMF.fd"), "sev_metadata"));
     ASSERT_EQ(sections.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
-        EXPECT_EQ(sections[i].at("type").as_string(), want[i].at("type").as_string());
-        EXPECT_EQ(sections[i].at("gpa").as_u64(), want[i].at("gpa").as_u64());
+        EXPECT_EQ(json::get_string(sections[i].at("type")), json::get_string(want[i].at("type")));
+        EXPECT_EQ(json::get_u64(sections[i].at("gpa")), json::get_u64(want[i].at("gpa")));
     }
 }
 
@@ -67,9 +68,11 @@ TEST(MeasureCli, JsonKernelHashesMatchTablePrimitive) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto v = json::parse(r.out);
     const auto& p = vec::primitive("sev-hashes-table.k-only");
-    EXPECT_EQ(v.at("digest").as_string(), case_stdout("sev-fix-konly"));
-    EXPECT_EQ(v.at("inputs").at("kernel").at("sha256").as_string(), p.at("kernel_sha256").as_string());
-    EXPECT_EQ(v.at("kernel_hashes").at("cmdline_sha256").as_string(), p.at("cmdline_sha256").as_string());
+    EXPECT_EQ(json::get_string(json::at(v, "digest")), case_stdout("sev-fix-konly"));
+    EXPECT_EQ(json::get_string(json::at(json::at(json::at(v, "inputs"), "kernel"), "sha256")),
+              json::get_string(json::at(p, "kernel_sha256")));
+    EXPECT_EQ(json::get_string(json::at(json::at(v, "kernel_hashes"), "cmdline_sha256")),
+              json::get_string(json::at(p, "cmdline_sha256")));
 }
 
 TEST(MeasureCli, TraceMatchesPageTracePrimitiveAndDiffFindsVmsaStep) {
@@ -96,17 +99,17 @@ TEST(MeasureCli, TraceMatchesPageTracePrimitiveAndDiffFindsVmsaStep) {
     ASSERT_EQ(b.exit_code, 0) << b.err;
     const auto& p = vec::primitive("sev-snp-page-trace.snp-qemu-fix-kia-syn-EPYC-Milan-2");
     const auto la = lines(a.out);
-    const auto& updates = p.at("updates").as_array();
+    const auto& updates = json::get_array(json::at(p, "updates"));
     ASSERT_EQ(la.size(), updates.size() + 2);  // header, steps, digest
     for (std::size_t i = 0; i < updates.size(); ++i) {
         std::istringstream f(la[i + 1]);
         std::string idx, type, gpa, contents, ld;
         f >> idx >> type >> gpa >> contents >> ld;
-        EXPECT_EQ(std::stoull(gpa, nullptr, 16), updates[i].at("gpa").as_u64()) << i;
-        EXPECT_EQ(contents, updates[i].at("contents_hex").as_string()) << i;
-        EXPECT_EQ(ld, updates[i].at("ld_after").as_string()) << i;
+        EXPECT_EQ(std::stoull(gpa, nullptr, 16), json::get_u64(updates[i].at("gpa"))) << i;
+        EXPECT_EQ(contents, json::get_string(updates[i].at("contents_hex"))) << i;
+        EXPECT_EQ(ld, json::get_string(updates[i].at("ld_after"))) << i;
     }
-    EXPECT_EQ(la.back(), p.at("final_ld").as_string());
+    EXPECT_EQ(la.back(), json::get_string(json::at(p, "final_ld")));
 
     const ccvm::test::TempDir tmp;
     const std::filesystem::path& dir = tmp.path();
@@ -160,9 +163,9 @@ TEST(MeasureCli, DumpVmsaWritesTheMeasuredPages) {
                        "--dump-vmsa", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto& p = vec::primitive("sev-vmsa.qemu-snp-EPYC-v4-gf0x1-ovmfdeb");
-    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa0.bin"))), p.at("bsp_sha384").as_string());
-    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa1.bin"))), p.at("ap_sha384").as_string());
-    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa2.bin"))), p.at("ap_sha384").as_string());
+    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa0.bin"))), json::get_string(json::at(p, "bsp_sha384")));
+    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa1.bin"))), json::get_string(json::at(p, "ap_sha384")));
+    EXPECT_EQ(vec::hex(sha384(read_file(dir / "out" / "vmsa2.bin"))), json::get_string(json::at(p, "ap_sha384")));
     EXPECT_FALSE(std::filesystem::exists(dir / "out" / "vmsa3.bin"));
 }
 
@@ -170,9 +173,8 @@ TEST(MeasureCli, LegacyProfileGivesLibvirtDigest) {
     auto r = ccvm_run({"measure", "--mode", "seves", "--vcpus", "2", "--vcpu-family", "23", "--vcpu-model", "1",
                        "--vcpu-stepping", "2", "--ovmf", kDebOvmf, "--vmsa-profile", "legacy"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(lines(r.out).at(0), vec::primitive("sev-seves-legacy-vs-modern-vmsa")
-                                      .at("legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0")
-                                      .as_string());
+    EXPECT_EQ(lines(r.out).at(0), json::get_string(json::at(vec::primitive("sev-seves-legacy-vs-modern-vmsa"),
+                                                            "legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0")));
 }
 
 TEST(MeasureCli, ErrorsSayWhatToDo) {

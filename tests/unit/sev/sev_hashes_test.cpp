@@ -12,26 +12,26 @@ namespace vec = ccvm::test::sev_vectors;
 // Every kernel-hashes table of sev_primitives.json: hashes, table bytes and the SNP page at 0xC00.
 TEST(SevHashes, MatchesReferenceTables) {
     int checked = 0;
-    for (const auto& p : vec::doc().at("primitives").as_array()) {
-        if (p.at("id").as_string().rfind("sev-hashes-table.", 0) != 0) continue;
-        SCOPED_TRACE(p.at("id").as_string());
-        MappedFile kernel(vec::file_path(p.at("kernel").as_string()));
+    for (const auto& p : json::get_array(json::at(vec::doc(), "primitives"))) {
+        if (json::get_string(json::at(p, "id")).rfind("sev-hashes-table.", 0) != 0) continue;
+        SCOPED_TRACE(json::get_string(json::at(p, "id")));
+        MappedFile kernel(vec::file_path(json::get_string(json::at(p, "kernel"))));
         std::optional<MappedFile> initrd;
-        if (!p.at("initrd").is_null()) initrd.emplace(vec::file_path(p.at("initrd").as_string()));
+        if (!json::at(p, "initrd").is_null()) initrd.emplace(vec::file_path(json::get_string(json::at(p, "initrd"))));
         std::optional<std::string_view> append;
-        if (!p.at("append").is_null()) append = p.at("append").as_string();
+        if (!json::at(p, "append").is_null()) append = json::get_string(json::at(p, "append"));
 
         const sev::KernelHashes h = sev::hash_kernel_inputs(
             kernel.bytes(), initrd ? std::optional<ByteSpan>(initrd->bytes()) : std::nullopt, append);
-        EXPECT_EQ(vec::hex(h.kernel), p.at("kernel_sha256").as_string());
-        EXPECT_EQ(vec::hex(h.initrd), p.at("initrd_sha256").as_string());
-        EXPECT_EQ(vec::hex(h.cmdline), p.at("cmdline_sha256").as_string());
+        EXPECT_EQ(vec::hex(h.kernel), json::get_string(json::at(p, "kernel_sha256")));
+        EXPECT_EQ(vec::hex(h.initrd), json::get_string(json::at(p, "initrd_sha256")));
+        EXPECT_EQ(vec::hex(h.cmdline), json::get_string(json::at(p, "cmdline_sha256")));
 
         const sev::KernelHashesTable table = sev::build_kernel_hashes_table(h);
-        EXPECT_EQ(table.size(), p.at("table_len").as_u64());
-        EXPECT_EQ(vec::hex(table), p.at("table_hex").as_string());
+        EXPECT_EQ(table.size(), json::get_u64(json::at(p, "table_len")));
+        EXPECT_EQ(vec::hex(table), json::get_string(json::at(p, "table_hex")));
         EXPECT_EQ(vec::hex(sha384(sev::kernel_hashes_page(table, 0xC00))),
-                  p.at("page_for_offset_0xc00_sha384").as_string());
+                  json::get_string(json::at(p, "page_for_offset_0xc00_sha384")));
         ++checked;
     }
     EXPECT_EQ(checked, 5);

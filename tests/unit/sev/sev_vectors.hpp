@@ -20,14 +20,14 @@ inline const json::Value& doc() {
 }
 
 inline const json::Value& primitive(const std::string& id) {
-    for (const auto& p : doc().at("primitives").as_array())
-        if (p.at("id").as_string() == id) return p;
+    for (const auto& p : json::get_array(json::at(doc(), "primitives")))
+        if (json::get_string(json::at(p, "id")) == id) return p;
     throw std::runtime_error("sev_primitives.json has no primitive " + id);
 }
 
 // Path of a short file name from "sev-file-names".
 inline std::string file_path(const std::string& short_name) {
-    return substitute(primitive("sev-file-names").at("files").at(short_name).as_string());
+    return substitute(json::get_string(json::at(json::at(primitive("sev-file-names"), "files"), short_name)));
 }
 
 inline std::string hex(ByteSpan b) { return to_hex(b); }

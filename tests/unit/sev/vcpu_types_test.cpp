@@ -7,12 +7,12 @@ using namespace ccvm;
 namespace vec = ccvm::test::sev_vectors;
 
 TEST(VcpuTypes, MatchReferenceSignatures) {
-    const auto& sigs = vec::primitive("sev-vcpu-signatures").at("signatures").as_object();
+    const auto& sigs = json::get_object(json::at(vec::primitive("sev-vcpu-signatures"), "signatures"));
     EXPECT_EQ(sigs.size(), sev::vcpu_types().size());
     for (const auto& [name, sig] : sigs) {
         auto got = sev::vcpu_sig_for_type(name);
         ASSERT_TRUE(got.has_value()) << name;
-        EXPECT_EQ(*got, sig.as_u64()) << name;
+        EXPECT_EQ(*got, json::get_u64(sig)) << name;
     }
     EXPECT_FALSE(sev::vcpu_sig_for_type("EPYC-Bergamo").has_value());
 }

@@ -15,9 +15,9 @@ namespace {
 // Every byte of `page` outside the reference's non-zero ranges is zero, and the ranges match.
 void expect_ranges(const sev::VmsaPage& page, const json::Value& ranges) {
     std::vector<bool> covered(page.size(), false);
-    for (const auto& r : ranges.as_array()) {
-        const std::size_t off = r.as_array().at(0).as_u64();
-        const Bytes want = from_hex(r.as_array().at(1).as_string());
+    for (const auto& r : json::get_array(ranges)) {
+        const std::size_t off = json::get_u64(json::get_array(r).at(0));
+        const Bytes want = from_hex(json::get_string(json::get_array(r).at(1)));
         ASSERT_LE(off + want.size(), page.size());
         EXPECT_EQ(vec::hex(ByteSpan(page).subspan(off, want.size())), vec::hex(want)) << "range at " << off;
         for (std::size_t i = 0; i < want.size(); ++i) covered[off + i] = true;
@@ -33,8 +33,8 @@ void expect_ranges(const sev::VmsaPage& page, const json::Value& ranges) {
 // BSP and AP pages of every VMSA primitive: SHA-384, SHA-256 and the non-zero byte ranges.
 TEST(Vmsa, MatchesReferencePages) {
     int checked = 0;
-    for (const auto& p : vec::doc().at("primitives").as_array()) {
-        const std::string& id = p.at("id").as_string();
+    for (const auto& p : json::get_array(json::at(vec::doc(), "primitives"))) {
+        const std::string& id = json::get_string(json::at(p, "id"));
         if (id.rfind("sev-vmsa.", 0) != 0) continue;
         SCOPED_TRACE(id);
         const std::string kind = id.substr(std::string("sev-vmsa.").size());
@@ -42,16 +42,18 @@ TEST(Vmsa, MatchesReferencePages) {
         params.vmm = kind.rfind("ec2-", 0) == 0   ? sev::VmmType::ec2
                      : kind.rfind("gce-", 0) == 0 ? sev::VmmType::gce
                                                   : sev::VmmType::qemu;
-        params.sev_features = p.at("sev_features").as_u64();
-        params.vcpu_sig = p.at("vcpu_sig").is_null() ? 0 : static_cast<std::uint32_t>(p.at("vcpu_sig").as_u64());
-        const auto pages = sev::build_vmsa_pages(static_cast<std::uint32_t>(p.at("ap_eip").as_u64()), params);
+        params.sev_features = json::get_u64(json::at(p, "sev_features"));
+        params.vcpu_sig =
+            json::at(p, "vcpu_sig").is_null() ? 0 : static_cast<std::uint32_t>(json::get_u64(json::at(p, "vcpu_sig")));
+        const auto pages =
+            sev::build_vmsa_pages(static_cast<std::uint32_t>(json::get_u64(json::at(p, "ap_eip"))), params);
         ASSERT_TRUE(pages.has_ap);
-        EXPECT_EQ(vec::hex(sha384(pages.bsp)), p.at("bsp_sha384").as_string());
-        EXPECT_EQ(vec::hex(sha384(pages.ap)), p.at("ap_sha384").as_string());
-        EXPECT_EQ(vec::hex(sha256(pages.bsp)), p.at("bsp_sha256").as_string());
-        EXPECT_EQ(vec::hex(sha256(pages.ap)), p.at("ap_sha256").as_string());
-        expect_ranges(pages.bsp, p.at("bsp_nonzero_ranges"));
-        expect_ranges(pages.ap, p.at("ap_nonzero_ranges"));
+        EXPECT_EQ(vec::hex(sha384(pages.bsp)), json::get_string(json::at(p, "bsp_sha384")));
+        EXPECT_EQ(vec::hex(sha384(pages.ap)), json::get_string(json::at(p, "ap_sha384")));
+        EXPECT_EQ(vec::hex(sha256(pages.bsp)), json::get_string(json::at(p, "bsp_sha256")));
+        EXPECT_EQ(vec::hex(sha256(pages.ap)), json::get_string(json::at(p, "ap_sha256")));
+        expect_ranges(pages.bsp, json::at(p, "bsp_nonzero_ranges"));
+        expect_ranges(pages.ap, json::at(p, "ap_nonzero_ranges"));
         ++checked;
     }
     EXPECT_EQ(checked, 5);
@@ -75,8 +77,8 @@ TEST(Vmsa, LegacyVersusModern) {
     legacy.profile = sev::VmsaProfile::legacy;
     const auto m = sev::build_vmsa_pages(0x80B004, modern);
     const auto l = sev::build_vmsa_pages(0x80B004, legacy);
-    EXPECT_EQ(vec::hex(sha256(l.bsp)), p.at("legacy_vmsa_sha256").at("bsp").as_string());
-    EXPECT_EQ(vec::hex(sha256(l.ap)), p.at("legacy_vmsa_sha256").at("ap").as_string());
+    EXPECT_EQ(vec::hex(sha256(l.bsp)), json::get_string(json::at(json::at(p, "legacy_vmsa_sha256"), "bsp")));
+    EXPECT_EQ(vec::hex(sha256(l.ap)), json::get_string(json::at(json::at(p, "legacy_vmsa_sha256"), "ap")));
     for (std::size_t i = 0; i < m.bsp.size(); ++i) {
         const bool fp = (i >= 0x408 && i < 0x40A) || (i >= 0x410 && i < 0x412);
         if (fp) {
@@ -89,9 +91,9 @@ TEST(Vmsa, LegacyVersusModern) {
     MappedFile ovmf(vec::file_path("OVMF.fd"));
     const auto fw = sev::FirmwareImage::parse(ovmf.bytes(), "OVMF.fd");
     EXPECT_EQ(vec::hex(sev::seves_launch_digest(fw, std::nullopt, 2, modern)),
-              p.at("modern_digest_sev_snp_measure_0.0.13").as_string());
+              json::get_string(json::at(p, "modern_digest_sev_snp_measure_0.0.13")));
     EXPECT_EQ(vec::hex(sev::seves_launch_digest(fw, std::nullopt, 2, legacy)),
-              p.at("legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0").as_string());
+              json::get_string(json::at(p, "legacy_digest_libvirt_virt_qemu_sev_validate_9.0.0")));
 }
 
 // AMD SEV-SNP ABI spec (pub. 56860) SNP_LAUNCH_UPDATE: SVSM entry state. Reference quirks: GS stays a 16-bit segment,

@@ -51,8 +51,9 @@ TEST(CcelRealLog, MatchesPre202411Templates) {
         if (e.type != static_cast<std::uint32_t>(EventType::no_action)) by_rtmr[e.mr_index - 1].push_back(&e);
     ASSERT_EQ(by_rtmr[0].size(), 14u);
     ASSERT_EQ(by_rtmr[1].size(), 4u);
-    EXPECT_EQ(to_hex(digest_of(*by_rtmr[0][0])),
-              test::tdx::primitive("tdx-td-hob.sid_ovmf-inteltdx.mem_0x80000000").at("sha384").as_string());
+    EXPECT_EQ(
+        to_hex(digest_of(*by_rtmr[0][0])),
+        json::get_string(json::at(test::tdx::primitive("tdx-td-hob.sid_ovmf-inteltdx.mem_0x80000000"), "sha384")));
 
     Rtmr0Inputs in;
     in.td_hob = digest_of(*by_rtmr[0][0]);

@@ -57,13 +57,13 @@ std::vector<std::string> measure_argv() {
 // Events of a measure JSON output, as the engine's Event type.
 std::vector<tdx::Event> events_of(const json::Value& doc) {
     std::vector<tdx::Event> out;
-    for (const json::Value& e : doc.at("events").as_array()) {
+    for (const json::Value& e : json::get_array(json::at(doc, "events"))) {
         tdx::Event ev;
-        ev.rtmr = static_cast<unsigned>(e.at("rtmr").as_u64());
-        Bytes d = from_hex(e.at("digest").as_string());
+        ev.rtmr = static_cast<unsigned>(json::get_u64(json::at(e, "rtmr")));
+        Bytes d = from_hex(json::get_string(json::at(e, "digest")));
         std::copy(d.begin(), d.end(), ev.digest.begin());
         ev.type = tdx::EventType::efi_action;
-        ev.description = e.at("description").as_string();
+        ev.description = json::get_string(json::at(e, "description"));
         out.push_back(ev);
     }
     return out;
@@ -74,7 +74,7 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
     auto m = test::run_process(measure_argv());
     ASSERT_EQ(m.exit_code, 0) << m.err;
     const json::Value doc = json::parse(m.out);
-    EXPECT_EQ(doc.at("rtmr1").as_string(),
+    EXPECT_EQ(json::get_string(json::at(doc, "rtmr1")),
               "2144ca16a5899df6cbf4aa5d3704ebc7c851027b476c9e677d2d0503bca4c4b8a30ed00449d3231264d61e380cfdf455");
     const std::filesystem::path expect = dir.path() / "expect.json";
     write(expect, as_bytes(m.out));
@@ -87,7 +87,8 @@ TEST(TdxCli, EventLogReplayMatchesAndNamesFirstDifference) {
         {test::ccvm_cli().string(), "eventlog", "replay", "--ccel", good.string(), "--expect", expect.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const json::Value replayed = json::parse(r.out);
-    for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) EXPECT_EQ(replayed.at(reg), doc.at(reg)) << reg;
+    for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"})
+        EXPECT_EQ(json::at(replayed, reg), json::at(doc, reg)) << reg;
 
     // The kernel event (RTMR1 event 0) changed: exit 1, the message names it.
     std::vector<tdx::Event> bad_events = events;
@@ -123,7 +124,7 @@ TEST(TdxCli, HexOutputReportsNotComputedRegisters) {
     std::string line;
     for (std::istringstream in(r.out); std::getline(in, line);) lines.push_back(line);
     ASSERT_EQ(lines.size(), 5u);
-    EXPECT_EQ(lines[0], test::tdx::primitive("tdx-tdvf.deb13").at("mrtd_two_pass").as_string());
+    EXPECT_EQ(lines[0], json::get_string(json::at(test::tdx::primitive("tdx-tdvf.deb13"), "mrtd_two_pass")));
     for (int i = 1; i <= 3; ++i) EXPECT_EQ(lines[i].rfind("not computed: ", 0), 0u) << lines[i];
     EXPECT_EQ(lines[4], std::string(96, '0'));
 }
@@ -191,8 +192,8 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     auto r = test::run_process(argv);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     json::Value doc = json::parse(r.out);
-    EXPECT_TRUE(doc.at("rtmr0").is_null());
-    EXPECT_NE(doc.at("not_computed").at("rtmr0").as_string().find("--smbios"), std::string::npos);
+    EXPECT_TRUE(json::at(doc, "rtmr0").is_null());
+    EXPECT_NE(json::get_string(json::at(json::at(doc, "not_computed"), "rtmr0")).find("--smbios"), std::string::npos);
 
     argv.push_back("--smbios");
     argv.push_back((dir.path() / "dmi.bin").string());
@@ -200,8 +201,8 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     doc = json::parse(r.out);
     std::vector<const json::Value*> rtmr0;
-    for (const json::Value& e : doc.at("events").as_array())
-        if (e.at("rtmr").as_u64() == 0) rtmr0.push_back(&e);
+    for (const json::Value& e : json::get_array(json::at(doc, "events")))
+        if (json::get_u64(json::at(e, "rtmr")) == 0) rtmr0.push_back(&e);
     const char* want[][2] = {
         {"EV_EFI_HANDOFF_TABLES2", "TD HOB (TdxTable)"},
         {"EV_EFI_PLATFORM_FIRMWARE_BLOB2", "CFV (configuration firmware volume)"},
@@ -223,10 +224,10 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     };
     ASSERT_EQ(rtmr0.size(), std::size(want));
     for (std::size_t i = 0; i < rtmr0.size(); ++i) {
-        EXPECT_EQ(rtmr0[i]->at("type").as_string(), want[i][0]) << i;
-        EXPECT_EQ(rtmr0[i]->at("description").as_string(), want[i][1]) << i;
+        EXPECT_EQ(json::get_string(json::at(*rtmr0[i], "type")), want[i][0]) << i;
+        EXPECT_EQ(json::get_string(json::at(*rtmr0[i], "description")), want[i][1]) << i;
     }
-    auto digest = [&](std::size_t i) { return rtmr0[i]->at("digest").as_string(); };
+    auto digest = [&](std::size_t i) { return json::get_string(json::at(*rtmr0[i], "digest")); };
     EXPECT_EQ(digest(2), to_hex(sha384(from_hex("0000"))));
     EXPECT_EQ(digest(3), to_hex(sha384(as_bytes(std::string_view("/rom@genroms/linuxboot_dma.bin\0", 31)))));
     EXPECT_EQ(digest(13), to_hex(sha384(tdx::smbios_measured_table(smbios, "dmi.bin"))));
@@ -241,11 +242,11 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
         test::run_process({test::ccvm_cli().string(), "eventlog", "replay", "--ccel",
                            (dir.path() / "log.ccel").string(), "--expect", (dir.path() / "expect.json").string()});
     EXPECT_EQ(replay.exit_code, 0) << replay.err;
-    EXPECT_EQ(json::parse(replay.out).at("rtmr0"), doc.at("rtmr0"));
+    EXPECT_EQ(json::at(json::parse(replay.out), "rtmr0"), json::at(doc, "rtmr0"));
 
     auto load_options_event = [](const json::Value& d) {
-        for (const json::Value& e : d.at("events").as_array())
-            if (e.at("rtmr").as_u64() == 2) return e.at("description").as_string();
+        for (const json::Value& e : json::get_array(json::at(d, "events")))
+            if (json::get_u64(json::at(e, "rtmr")) == 2) return json::get_string(json::at(e, "description"));
         return std::string();
     };
     EXPECT_NE(load_options_event(doc).find("\"console=ttyS0 root=/dev/vda initrd=initrd\""), std::string::npos)
@@ -254,10 +255,10 @@ TEST(TdxCli, Edk2202505Rtmr0EventListAndLoadOptionsLayout) {
     r = test::run_process(argv);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json::Value later = json::parse(r.out);
-    EXPECT_EQ(later.at("rtmr0"), doc.at("rtmr0"));
+    EXPECT_EQ(json::at(later, "rtmr0"), json::at(doc, "rtmr0"));
     EXPECT_NE(load_options_event(later).find("\"initrd=initrd console=ttyS0 root=/dev/vda\""), std::string::npos)
         << load_options_event(later);
-    EXPECT_NE(later.at("rtmr2"), doc.at("rtmr2"));
+    EXPECT_NE(json::at(later, "rtmr2"), json::at(doc, "rtmr2"));
 }
 
 bool have_qemu() { return test::run_process({"/bin/sh", "-c", "command -v qemu-system-x86_64"}).exit_code == 0; }

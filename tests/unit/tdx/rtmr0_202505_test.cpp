@@ -61,7 +61,7 @@ TEST(BootVariables202505, LoadOptionBytes) {
                   utf16_hex("EFI Firmware Setup") + "0000" + fv_file_path(kUiApp));
     // The same builder gives the pre-202505 Boot0000 whose digest real TD logs carry (real TD event logs).
     EXPECT_EQ(to_hex(sha384(boot0000_uiapp())),
-              test::tdx::primitive("tdx-const.boot0000.uiapp_pre202505").at("sha384").as_string());
+              json::get_string(json::at(test::tdx::primitive("tdx-const.boot0000.uiapp_pre202505"), "sha384")));
 }
 
 Bytes hex(std::string_view h) { return from_hex(h); }
@@ -265,11 +265,11 @@ TEST(Measurement202505, SmbiosInputCompletesRtmr0) {
         if (e.rtmr == 0) rtmr0.push_back(e);
     ASSERT_EQ(rtmr0.size(), 17u);
     // TD HOB, CFV and ACPI digests are the 2025.02 reference events (tdx_primitives.json).
-    const auto& ref = test::tdx::primitive("rtmr0-events.q35-4cpu-2G").at("events").as_array();
-    EXPECT_EQ(to_hex(rtmr0[0].digest), ref[0].at("sha384").as_string());
-    EXPECT_EQ(to_hex(rtmr0[1].digest), ref[1].at("sha384").as_string());
+    const auto& ref = json::get_array(json::at(test::tdx::primitive("rtmr0-events.q35-4cpu-2G"), "events"));
+    EXPECT_EQ(to_hex(rtmr0[0].digest), json::get_string(ref[0].at("sha384")));
+    EXPECT_EQ(to_hex(rtmr0[1].digest), json::get_string(ref[1].at("sha384")));
     for (std::size_t i = 0; i < 3; ++i)
-        EXPECT_EQ(to_hex(rtmr0[10 + i].digest), ref[8 + i].at("sha384").as_string()) << i;
+        EXPECT_EQ(to_hex(rtmr0[10 + i].digest), json::get_string(ref[8 + i].at("sha384"))) << i;
     EXPECT_EQ(rtmr0[13].digest, sha384(smbios_measured_table(table, "t")));
     EXPECT_EQ(*m.rtmr[0].value, replay(rtmr0)[0]);
 }

@@ -18,8 +18,8 @@ namespace {
 
 void expect_primitive(const std::string& id, ByteSpan bytes) {
     const json::Value& p = test::tdx::primitive(id);
-    EXPECT_EQ(to_hex(bytes), p.at("input_hex").as_string()) << id;
-    EXPECT_EQ(to_hex(sha384(bytes)), p.at("sha384").as_string()) << id;
+    EXPECT_EQ(to_hex(bytes), json::get_string(json::at(p, "input_hex"))) << id;
+    EXPECT_EQ(to_hex(sha384(bytes)), json::get_string(json::at(p, "sha384"))) << id;
 }
 
 TEST(RtmrConstants, EventDataMatchesReference) {
@@ -58,13 +58,13 @@ TEST_P(Rtmr0Log, EveryEventDigestMatches) {
     std::vector<Event> rtmr0;
     for (const Event& e : m.events)
         if (e.rtmr == 0) rtmr0.push_back(e);
-    const auto& want = p.at("events").as_array();
+    const auto& want = json::get_array(json::at(p, "events"));
     ASSERT_EQ(rtmr0.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i)
-        EXPECT_EQ(to_hex(rtmr0[i].digest), want[i].at("sha384").as_string())
-            << i << " " << want[i].at("name").as_string();
+        EXPECT_EQ(to_hex(rtmr0[i].digest), json::get_string(want[i].at("sha384")))
+            << i << " " << json::get_string(want[i].at("name"));
     ASSERT_TRUE(m.rtmr[0].value.has_value());
-    EXPECT_EQ(to_hex(*m.rtmr[0].value), p.at("rtmr0").as_string());
+    EXPECT_EQ(to_hex(*m.rtmr[0].value), json::get_string(json::at(p, "rtmr0")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Reference, Rtmr0Log,
@@ -112,14 +112,15 @@ TEST(Rtmr2Template, MeasuringStubReplay) {
     const json::Value& p = test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd");
     MappedFile initrd(test::gen_dir() / "initrd-synth.img");
     const Sha384Digest initrd_digest = sha384(initrd.bytes());
-    EXPECT_EQ(to_hex(initrd_digest), test::tdx::primitive("tdx-initrd.synthetic_8MiB").at("sha384").as_string());
+    EXPECT_EQ(to_hex(initrd_digest),
+              json::get_string(json::at(test::tdx::primitive("tdx-initrd.synthetic_8MiB"), "sha384")));
     const Edk2Version edk2 = Edk2Version::parse("2025.02");
     const Bytes opts = load_options("console=ttyS0 root=/dev/vda", true, edk2);
     const auto ev = rtmr2_events(edk2, opts, "", initrd_digest);
-    const auto& want = p.at("events").as_array();
+    const auto& want = json::get_array(json::at(p, "events"));
     ASSERT_EQ(ev.size(), want.size());
-    for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(to_hex(ev[i].digest), want[i].at("sha384").as_string());
-    EXPECT_EQ(to_hex(replay(ev)[2]), p.at("rtmr2").as_string());
+    for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(to_hex(ev[i].digest), json::get_string(want[i].at("sha384")));
+    EXPECT_EQ(to_hex(replay(ev)[2]), json::get_string(json::at(p, "rtmr2")));
 }
 
 // A kernel whose version string says 6.9 makes the engine model a measuring EFI stub: RTMR2 is
@@ -140,8 +141,9 @@ TEST(Measurement, MeasuringStubKernelGivesReferenceRtmr2) {
     in.edk2 = Edk2Version::parse("2025.02");
     const TdxMeasurement m = measure_tdx(in);
     ASSERT_TRUE(m.rtmr[2].value.has_value()) << m.rtmr[2].reason;
-    EXPECT_EQ(to_hex(*m.rtmr[2].value),
-              test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd").at("rtmr2").as_string());
+    EXPECT_EQ(
+        to_hex(*m.rtmr[2].value),
+        json::get_string(json::at(test::tdx::primitive("tdx-rtmr2.edk2-lt-202508.initrd.synthetic_initrd"), "rtmr2")));
     // edk2 >= 2025.08 moves initrd=initrd to the front: a different LoadOptions digest.
     in.edk2 = Edk2Version::parse("2025.08");
     const TdxMeasurement later = measure_tdx(in);
@@ -162,7 +164,8 @@ TEST(Measurement, MissingInputsLeaveOnlyThatRegisterUncomputed) {
     EXPECT_FALSE(m.rtmr[0].value.has_value());
     EXPECT_NE(m.rtmr[0].reason.find("ACPI"), std::string::npos);
     ASSERT_TRUE(m.mrtd.value && m.rtmr[1].value && m.rtmr[2].value && m.rtmr[3].value);
-    EXPECT_EQ(to_hex(*m.mrtd.value), test::tdx::primitive("tdx-tdvf.deb13").at("mrtd_single_pass").as_string());
+    EXPECT_EQ(to_hex(*m.mrtd.value),
+              json::get_string(json::at(test::tdx::primitive("tdx-tdvf.deb13"), "mrtd_single_pass")));
     EXPECT_EQ(*m.rtmr[2].value, Sha384Digest{});  // Linux 6.1 stub does not measure
 }
 

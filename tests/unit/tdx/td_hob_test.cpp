@@ -39,13 +39,13 @@ TdvfMetadata layout_for(const std::string& id) {
 
 TEST(TdHob, MatchesEveryReferenceHob) {
     int checked = 0;
-    for (const auto& p : test::tdx::primitives().at("primitives").as_array()) {
-        const std::string& id = p.at("id").as_string();
+    for (const auto& p : json::get_array(json::at(test::tdx::primitives(), "primitives"))) {
+        const std::string& id = json::get_string(json::at(p, "id"));
         if (id.rfind("tdx-td-hob.", 0) != 0) continue;
         SCOPED_TRACE(id);
         const Bytes hob = build_td_hob(layout_for(id), memory_of(id));
-        EXPECT_EQ(to_hex(hob), p.at("input_hex").as_string());
-        EXPECT_EQ(to_hex(sha384(hob)), p.at("sha384").as_string());
+        EXPECT_EQ(to_hex(hob), json::get_string(json::at(p, "input_hex")));
+        EXPECT_EQ(to_hex(sha384(hob)), json::get_string(json::at(p, "sha384")));
         ++checked;
     }
     EXPECT_EQ(checked, 10);

@@ -18,25 +18,28 @@ class TdvfImages : public testing::TestWithParam<const char*> {};
 TEST_P(TdvfImages, SectionsMrtdAndCfvMatchReference) {
     const json::Value& p = test::tdx::primitive(GetParam());
     MappedFile f(test::tdx::firmware_path(GetParam()));
-    EXPECT_EQ(to_hex(sha256(f.bytes())), p.at("file_sha256").as_string());
+    EXPECT_EQ(to_hex(sha256(f.bytes())), json::get_string(json::at(p, "file_sha256")));
     const TdvfMetadata md = parse_tdvf_metadata(f.bytes(), f.path().string());
-    const auto& want = p.at("sections").as_array();
+    const auto& want = json::get_array(json::at(p, "sections"));
     ASSERT_EQ(md.sections.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
         const TdvfSection& s = md.sections[i];
         SCOPED_TRACE("section " + std::to_string(i));
-        EXPECT_EQ(s.data_offset, want[i].at("data_offset").as_u64());
-        EXPECT_EQ(s.raw_data_size, want[i].at("raw_size").as_u64());
-        EXPECT_EQ(s.memory_address, want[i].at("gpa").as_u64());
-        EXPECT_EQ(s.memory_data_size, want[i].at("mem_size").as_u64());
-        EXPECT_EQ(static_cast<std::uint64_t>(s.type), want[i].at("type").as_u64());
-        EXPECT_EQ(s.attributes, want[i].at("attributes").as_u64());
+        EXPECT_EQ(s.data_offset, json::get_u64(want[i].at("data_offset")));
+        EXPECT_EQ(s.raw_data_size, json::get_u64(want[i].at("raw_size")));
+        EXPECT_EQ(s.memory_address, json::get_u64(want[i].at("gpa")));
+        EXPECT_EQ(s.memory_data_size, json::get_u64(want[i].at("mem_size")));
+        EXPECT_EQ(static_cast<std::uint64_t>(s.type), json::get_u64(want[i].at("type")));
+        EXPECT_EQ(s.attributes, json::get_u64(want[i].at("attributes")));
     }
-    EXPECT_EQ(to_hex(compute_mrtd(f.bytes(), md, PageAddOrder::single_pass)), p.at("mrtd_single_pass").as_string());
-    EXPECT_EQ(to_hex(compute_mrtd(f.bytes(), md, PageAddOrder::two_pass)), p.at("mrtd_two_pass").as_string());
+    EXPECT_EQ(to_hex(compute_mrtd(f.bytes(), md, PageAddOrder::single_pass)),
+              json::get_string(json::at(p, "mrtd_single_pass")));
+    EXPECT_EQ(to_hex(compute_mrtd(f.bytes(), md, PageAddOrder::two_pass)),
+              json::get_string(json::at(p, "mrtd_two_pass")));
     const TdvfSection* cfv = md.find(SectionType::cfv);
     ASSERT_NE(cfv, nullptr);
-    EXPECT_EQ(to_hex(sha384(f.bytes().subspan(cfv->data_offset, cfv->raw_data_size))), p.at("sha384").as_string());
+    EXPECT_EQ(to_hex(sha384(f.bytes().subspan(cfv->data_offset, cfv->raw_data_size))),
+              json::get_string(json::at(p, "sha384")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Reference, TdvfImages,

@@ -18,13 +18,13 @@ inline const json::Value& primitives() {
 }
 
 inline const json::Value& primitive(const std::string& id) {
-    for (const auto& p : primitives().at("primitives").as_array())
-        if (p.at("id").as_string() == id) return p;
+    for (const auto& p : json::get_array(json::at(primitives(), "primitives")))
+        if (json::get_string(json::at(p, "id")) == id) return p;
     throw std::runtime_error("tdx_primitives.json has no primitive " + id);
 }
 
 inline std::string firmware_path(const std::string& tdvf_id) {
-    return substitute(primitive(tdvf_id).at("file").as_string());
+    return substitute(json::get_string(json::at(primitive(tdvf_id), "file")));
 }
 
 inline std::filesystem::path kernel_path() { return inputs_dir() / "kernel" / "vmlinuz-6.1.0-56-amd64"; }

@@ -15,7 +15,7 @@
 namespace ccvm::attestation {
 namespace {
 
-using nlohmann::json;
+using json = ccvm::json::Value;
 
 template <typename C>
 Bytes to_bytes(const C& c) {

@@ -1,50 +1,22 @@
 #include "agent/json_input.hpp"
 
-#include <set>
-#include <vector>
-
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 
 namespace ccvm::attestation::agent {
 namespace {
 
-using nlohmann::json;
+using json = ccvm::json::Value;
 
 std::string type_name(const json& v) { return v.type_name(); }
 
 }  // namespace
 
 json parse_json(std::string_view text, std::string_view source, bool allow_duplicates) {
-    // One set of seen keys per open object: the parser reports a key while its object is innermost.
-    std::vector<std::set<std::string>> seen;
-    const std::string where(source);
-    json::parser_callback_t check = [&seen, &where, allow_duplicates](int depth, json::parse_event_t event,
-                                                                      json& parsed) {
-        switch (event) {
-            case json::parse_event_t::object_start:
-            case json::parse_event_t::array_start:
-                if (depth >= kMaxJsonDepth)
-                    throw InputError(where + ": JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-                if (event == json::parse_event_t::object_start) seen.emplace_back();
-                break;
-            case json::parse_event_t::object_end:
-                if (!seen.empty()) seen.pop_back();
-                break;
-            case json::parse_event_t::key:
-                if (!allow_duplicates && !seen.empty() && !seen.back().insert(parsed.get<std::string>()).second)
-                    throw InputError(where + ": duplicate JSON key \"" + parsed.get<std::string>() + "\"");
-                break;
-            default:
-                break;
-        }
-        return true;
-    };
-    try {
-        return json::parse(text.begin(), text.end(), check, true, false);
-    } catch (const json::exception& e) {
-        throw InputError(where + ": not valid JSON: " + e.what());
-    }
+    // Content detection only asks whether the bytes are JSON at all; a repeated key there is not a reason to
+    // read them as a binary report instead, and the strict parse that follows still refuses it.
+    if (allow_duplicates) return ccvm::json::parse(text, source);
+    return ccvm::json::parse_untrusted(text, source, {.max_depth = kMaxJsonDepth});
 }
 
 const json& object(const json& value, std::initializer_list<std::string_view> known, const std::string& what) {

@@ -10,7 +10,7 @@
 namespace ccvm::attestation::agent {
 namespace {
 
-using nlohmann::json;
+using json = ccvm::json::Value;
 
 // Every member of sev's AttestationReport; the CPUID and mitigation-vector members are Option<>
 // (null or absent before report versions 3 and 5).

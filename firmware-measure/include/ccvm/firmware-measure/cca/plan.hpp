@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ccvm/base/bytes.hpp"
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/json_fwd.hpp"
 #include "ccvm/firmware-measure/cca/realm_params.hpp"
 #include "ccvm/firmware-measure/cca/rec_descriptor.hpp"
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ccvm/base/json.hpp"
+#include "ccvm/base/json_fwd.hpp"
 
 namespace ccvm::attestation {
 

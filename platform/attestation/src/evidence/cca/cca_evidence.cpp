@@ -3,6 +3,7 @@
 #include "ccvm/attestation/cca/verify_token.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
@@ -38,15 +39,15 @@ EvidenceResult verify_cca_evidence(const EvidenceRequest& request) {
     }
     note_not_compared(out.checks, request.expected);
     const auto& realm = token.realm_claims;
-    out.registers.set("rim", to_hex(realm.rim));
-    json::Value rem = json::Array{};
-    for (const Bytes& r : realm.rem) rem.push(to_hex(r));
-    out.registers.set("rem", std::move(rem));
-    out.registers.set("rpv", to_hex(realm.rpv));
-    out.registers.set("hash_algo", realm.hash_algo);
-    out.registers.set("challenge", to_hex(realm.challenge));
-    out.registers.set("platform_instance_id", to_hex(token.platform_claims.instance_id));
-    out.registers.set("platform_implementation_id", to_hex(token.platform_claims.implementation_id));
+    out.registers["rim"] = to_hex(realm.rim);
+    json::Value rem = json::Value::array();
+    for (const Bytes& r : realm.rem) rem.push_back(to_hex(r));
+    out.registers["rem"] = std::move(rem);
+    out.registers["rpv"] = to_hex(realm.rpv);
+    out.registers["hash_algo"] = realm.hash_algo;
+    out.registers["challenge"] = to_hex(realm.challenge);
+    out.registers["platform_instance_id"] = to_hex(token.platform_claims.instance_id);
+    out.registers["platform_implementation_id"] = to_hex(token.platform_claims.implementation_id);
     return out;
 }
 

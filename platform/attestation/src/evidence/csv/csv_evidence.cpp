@@ -7,6 +7,7 @@
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/hex_number.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
@@ -61,19 +62,19 @@ ReportExpectations expectations(const ExpectedValues& x) {
 
 json::Value registers(const AttestationReport& r) {
     json::Value v;
-    v.set("version", std::string(to_string(r.version)));
-    v.set("measurement", to_hex(r.measure));
-    v.set("policy", hex_number(r.policy));
-    v.set("report_data", to_hex(r.report_data));
-    v.set("mnonce", to_hex(r.mnonce));
-    v.set("chip_sn", r.chip_sn);
-    v.set("signer_form", r.signer_form == SignerForm::raw ? "raw" : "restored");
+    v["version"] = std::string(to_string(r.version));
+    v["measurement"] = to_hex(r.measure);
+    v["policy"] = hex_number(r.policy);
+    v["report_data"] = to_hex(r.report_data);
+    v["mnonce"] = to_hex(r.mnonce);
+    v["chip_sn"] = r.chip_sn;
+    v["signer_form"] = r.signer_form == SignerForm::raw ? "raw" : "restored";
     if (r.version != ReportVersion::v1) {
-        json::Value rtmr = json::Array{};
-        for (const auto& reg : r.rtmr) rtmr.push(to_hex(reg));
-        v.set("build", r.build);
-        v.set("rtmr", std::move(rtmr));
-        if (r.host_data) v.set("host_data", to_hex(*r.host_data));
+        json::Value rtmr = json::Value::array();
+        for (const auto& reg : r.rtmr) rtmr.push_back(to_hex(reg));
+        v["build"] = r.build;
+        v["rtmr"] = std::move(rtmr);
+        if (r.host_data) v["host_data"] = to_hex(*r.host_data);
     }
     return v;
 }

@@ -140,12 +140,12 @@ EvidenceResult verify_snp_evidence(const EvidenceRequest& request) {
         snp::compare_report(report, expected, out.checks);
     }
     note_not_compared(out.checks, request.expected, {{"launch_digest", "measurement"}});
-    out.registers.set("version", report.version);
-    out.registers.set("measurement", to_hex(report.measurement));
-    out.registers.set("report_data", to_hex(report.report_data));
-    out.registers.set("host_data", to_hex(report.host_data));
-    out.registers.set("policy", hex_number(report.policy));
-    out.registers.set("chip_id", to_hex(report.chip_id));
+    out.registers["version"] = report.version;
+    out.registers["measurement"] = to_hex(report.measurement);
+    out.registers["report_data"] = to_hex(report.report_data);
+    out.registers["host_data"] = to_hex(report.host_data);
+    out.registers["policy"] = hex_number(report.policy);
+    out.registers["chip_id"] = to_hex(report.chip_id);
     return out;
 }
 

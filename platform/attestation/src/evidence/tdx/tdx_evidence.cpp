@@ -4,6 +4,7 @@
 #include "ccvm/attestation/tdx/verify_quote.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
 #include "evidence/family_evidence.hpp"
 
@@ -57,18 +58,18 @@ EvidenceResult verify_tdx_evidence(const EvidenceRequest& request) {
         tdx::check_event_log(quote, agent->event_log, request.source + ": cc_eventlog", out.checks);
 
     json::Value& regs = out.registers;
-    regs.set("version", quote.version);
-    regs.set("mrtd", to_hex(quote.body.mrtd));
-    for (std::size_t i = 0; i < 4; ++i) regs.set("rtmr" + std::to_string(i), to_hex(quote.body.rtmr[i]));
-    regs.set("mrconfigid", to_hex(quote.body.mrconfigid));
-    regs.set("mrowner", to_hex(quote.body.mrowner));
-    regs.set("mrownerconfig", to_hex(quote.body.mrownerconfig));
-    regs.set("report_data", to_hex(quote.body.report_data));
+    regs["version"] = quote.version;
+    regs["mrtd"] = to_hex(quote.body.mrtd);
+    for (std::size_t i = 0; i < 4; ++i) regs["rtmr" + std::to_string(i)] = to_hex(quote.body.rtmr[i]);
+    regs["mrconfigid"] = to_hex(quote.body.mrconfigid);
+    regs["mrowner"] = to_hex(quote.body.mrowner);
+    regs["mrownerconfig"] = to_hex(quote.body.mrownerconfig);
+    regs["report_data"] = to_hex(quote.body.report_data);
     Bytes attributes, xfam;
     append_le(attributes, quote.body.td_attributes);
     append_le(xfam, quote.body.xfam);
-    regs.set("td_attributes", to_hex(attributes));  // byte order as in the quote
-    regs.set("xfam", to_hex(xfam));
+    regs["td_attributes"] = to_hex(attributes);  // byte order as in the quote
+    regs["xfam"] = to_hex(xfam);
     return out;
 }
 

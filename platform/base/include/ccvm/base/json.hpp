@@ -1,86 +1,77 @@
-// A small, bounds-checked JSON reader and writer (RFC 8259) for plans, vectors and CLI output.
-// Numbers keep their source text so 64-bit integers survive untouched.
+// JSON glue over nlohmann-json: the document type, parsing with errors that name the input, and typed
+// accessors whose errors name the field. Headers that only pass documents around include json_fwd.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+#include <type_traits>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccvm/base/json_fwd.hpp"
 
 namespace ccvm::json {
 
-class Value;
-using Array = std::vector<Value>;
-using Object = std::vector<std::pair<std::string, Value>>;  // keeps insertion order
-
-struct Number {
-    std::string text;  // the literal as written, e.g. "4096", "-1", "0.5"
-    bool operator==(const Number&) const = default;
+// Bounds for documents from outside the host's trust (evidence, collateral, KBS payloads).
+struct Limits {
+    std::size_t max_depth = 64;  // nested arrays and objects
 };
 
-class Value {
-public:
-    Value() = default;  // null
-    Value(std::nullptr_t) {}
-    Value(bool b) : v_(b) {}
-    Value(int n) : v_(Number{std::to_string(n)}) {}
-    Value(unsigned n) : v_(Number{std::to_string(n)}) {}
-    Value(long n) : v_(Number{std::to_string(n)}) {}
-    Value(unsigned long n) : v_(Number{std::to_string(n)}) {}
-    Value(long long n) : v_(Number{std::to_string(n)}) {}
-    Value(unsigned long long n) : v_(Number{std::to_string(n)}) {}
-    Value(Number n) : v_(std::move(n)) {}
-    Value(const char* s) : v_(std::string(s)) {}
-    Value(std::string s) : v_(std::move(s)) {}
-    Value(std::string_view s) : v_(std::string(s)) {}
-    Value(Array a) : v_(std::move(a)) {}
-    Value(Object o) : v_(std::move(o)) {}
-
-    bool is_null() const noexcept { return std::holds_alternative<std::monostate>(v_); }
-    bool is_bool() const noexcept { return std::holds_alternative<bool>(v_); }
-    bool is_number() const noexcept { return std::holds_alternative<Number>(v_); }
-    bool is_string() const noexcept { return std::holds_alternative<std::string>(v_); }
-    bool is_array() const noexcept { return std::holds_alternative<Array>(v_); }
-    bool is_object() const noexcept { return std::holds_alternative<Object>(v_); }
-
-    // Typed accessors throw InputError naming `what` when the type does not fit.
-    bool as_bool(std::string_view what = "value") const;
-    const std::string& as_string(std::string_view what = "value") const;
-    std::uint64_t as_u64(std::string_view what = "value") const;  // also accepts "0x.." strings
-    std::int64_t as_i64(std::string_view what = "value") const;
-    double as_double(std::string_view what = "value") const;
-    const std::string& number_text(std::string_view what = "value") const;
-    const Array& as_array(std::string_view what = "value") const;
-    const Object& as_object(std::string_view what = "value") const;
-    Array& as_array_mut();
-    Object& as_object_mut();
-
-    // Object member lookup: nullptr when absent (or when this is not an object).
-    const Value* find(std::string_view key) const noexcept;
-    // Object member that must exist; throws InputError naming the key.
-    const Value& at(std::string_view key) const;
-    // Appends (or replaces) a member; this must be an object (a null becomes one).
-    Value& set(std::string key, Value value);
-    // Appends to an array (a null becomes one).
-    Value& push(Value value);
-
-    // Compact or indented (2 spaces) serialization.
-    std::string dump(bool pretty = false) const;
-
-    bool operator==(const Value& other) const;
-
-private:
-    std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
-};
-
-// Parses one JSON document; throws InputError naming `source`, line and column.
+// Parses one JSON document written by the user or by ccvm itself (plans, vectors, state).
+// Nesting is capped at 128 levels; a repeated key keeps its last value (nlohmann's rule).
+// Throws InputError "SOURCE:LINE:COLUMN: what went wrong".
 Value parse(std::string_view text, std::string_view source = "JSON input");
 
+// Parses a document from an untrusted party: also rejects repeated keys and nesting deeper
+// than `limits.max_depth`, so that no two readers of the same bytes can see different values.
+Value parse_untrusted(std::string_view text, std::string_view source, const Limits& limits = {});
+
+// An untrusted document with the exact source bytes of each top-level member whose value is an
+// object or an array (for signatures computed over the text as sent, e.g. Intel's tcbInfo).
+struct RawMember {
+    std::string key;
+    std::string_view text;  // points into the parsed text
+};
+struct Document {
+    Value value;
+    std::vector<RawMember> raw_members;
+};
+Document parse_untrusted_document(std::string_view text, std::string_view source, const Limits& limits = {});
+
+// Compact (no spaces) or indented (2 spaces) text. Invalid UTF-8 in strings becomes U+FFFD.
+std::string dump(const Value& v, bool pretty = false);
 std::string escape(std::string_view s);  // JSON string literal, quotes included
+
+// Typed accessors; they throw InputError "WHAT: expected ..." when the type does not fit.
+bool get_bool(const Value& v, std::string_view what = "value");
+const std::string& get_string(const Value& v, std::string_view what = "value");
+std::uint64_t get_u64(const Value& v, std::string_view what = "value");  // also accepts "0x.." strings
+std::int64_t get_i64(const Value& v, std::string_view what = "value");
+double get_double(const Value& v, std::string_view what = "value");
+const Value::array_t& get_array(const Value& v, std::string_view what = "value");
+const Value::object_t& get_object(const Value& v, std::string_view what = "value");
+
+// Object member lookup: nullptr when absent (or when `v` is not an object).
+const Value* find(const Value& v, std::string_view key) noexcept;
+// Object member that must exist; throws InputError naming the key.
+const Value& at(const Value& v, std::string_view key);
+
+// The accessors take a Value only: without these, nlohmann's converting constructor would accept
+// any container or string and hand back a reference into a temporary.
+template <class T>
+concept NotValue = !std::is_same_v<std::remove_cvref_t<T>, Value>;
+template <NotValue T>
+const std::string& get_string(const T&, std::string_view = {}) = delete;
+template <NotValue T>
+const Value::array_t& get_array(const T&, std::string_view = {}) = delete;
+template <NotValue T>
+const Value::object_t& get_object(const T&, std::string_view = {}) = delete;
+template <NotValue T>
+const Value* find(const T&, std::string_view) = delete;
+template <NotValue T>
+const Value& at(const T&, std::string_view) = delete;
 
 }  // namespace ccvm::json

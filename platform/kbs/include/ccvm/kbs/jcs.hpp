@@ -1,9 +1,9 @@
 // JSON Canonicalization Scheme (RFC 8785): the byte form the KBS protocol hashes runtime-data in.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include "ccvm/base/json_fwd.hpp"
 
 namespace ccvm::kbs {
 
@@ -11,6 +11,6 @@ namespace ccvm::kbs {
 // names (RFC 8785 section 3.2.3), strings with the minimal escapes of section 3.2.2.2, numbers as
 // ECMAScript prints IEEE-754 doubles (section 3.2.2.3), no whitespace. Throws InputError for a
 // NaN or infinite number, or a string that is not valid UTF-8.
-std::string jcs(const nlohmann::json& value);
+std::string jcs(const json::Value& value);
 
 }  // namespace ccvm::kbs

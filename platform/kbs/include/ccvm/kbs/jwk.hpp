@@ -2,13 +2,12 @@
 // EC P-256/P-384/P-521 and RSA public keys, and their OpenSSL forms.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
 #include "ccvm/attestation/crypto.hpp"
 #include "ccvm/base/bytes.hpp"
+#include "ccvm/base/json_fwd.hpp"
 #include "ccvm/base/openssl.hpp"
 
 namespace ccvm::kbs {
@@ -30,11 +29,11 @@ struct Jwk {
 
     // Throws InputError naming `what` for a missing or malformed member, an unknown kty or curve,
     // coordinates of the wrong size, or a point that is not on the curve.
-    static Jwk from_json(const nlohmann::json& value, std::string_view what);
+    static Jwk from_json(const json::Value& value, std::string_view what);
     // The public JWK of an EC (P-256/384/521) or RSA key, with `alg`.
     static Jwk from_public_key(EVP_PKEY* key, std::string alg);
 
-    nlohmann::json to_json() const;
+    json::Value to_json() const;
     EvpPkeyPtr public_key() const;
 
     bool operator==(const Jwk&) const = default;

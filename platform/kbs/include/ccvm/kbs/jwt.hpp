@@ -2,13 +2,12 @@
 // broker's own P-256 key.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "ccvm/attestation/crypto.hpp"
+#include "ccvm/base/json_fwd.hpp"
 #include "ccvm/kbs/jwk.hpp"
 
 namespace ccvm::kbs {
@@ -20,7 +19,7 @@ public:
     static TokenKey load_pem(const std::filesystem::path& path);
 
     // header.payload.signature with header {"alg":"ES256","typ":"JWT"}.
-    std::string sign(const nlohmann::json& claims) const;
+    std::string sign(const json::Value& claims) const;
     Jwk public_jwk() const;  // alg "ES256"
     EVP_PKEY* get() const noexcept { return key_.get(); }
 
@@ -32,6 +31,6 @@ private:
 // Verifies an ES256 JWT with `public_key` and returns its claims. Throws MismatchError when the
 // signature does not verify or `exp` has passed, InputError when the token is malformed or its alg
 // is not ES256.
-nlohmann::json jwt_verify(std::string_view token, EVP_PKEY* public_key);
+json::Value jwt_verify(std::string_view token, EVP_PKEY* public_key);
 
 }  // namespace ccvm::kbs
