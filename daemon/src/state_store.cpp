@@ -17,6 +17,7 @@
 #include "ccvm/base/error.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/base/mapped_file.hpp"
+#include "ccvm/base/system_error.hpp"
 #include "ccvm/daemon/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -88,8 +89,7 @@ void StateStore::create(const VmRecord& record, std::string_view spec_yaml, std:
 
 ScratchDir StateStore::scratch_dir() {
     std::string pattern = (vms_ / (std::string(kScratchPrefix) + "XXXXXX")).string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-        throw SystemError("cannot create a scratch directory in " + vms_.string() + ": " + std::strerror(errno));
+    if (::mkdtemp(pattern.data()) == nullptr) throw_errno("cannot create a scratch directory in " + vms_.string());
     return ScratchDir(pattern);
 }
 

@@ -332,7 +332,7 @@ TEST_F(KeyBroker, RefusedAttemptKeepsTheLastVerifiedSession) {
     SnpGuest guest(snp_, view);
     kbs::KbsClient client(options(), guest);
     EXPECT_EQ(as_string(client.get_resource(kKey1).span()), "disk passphrase of snp1");
-    const std::string verified_session = status("snp1").at("runtime_attestation").at("session").as_string();
+    const std::string verified_session = json::get_string(status("snp1").at("runtime_attestation").at("session"));
 
     view.registers["launch_digest"][0] ^= std::byte{1};  // evidence of another launch
     SnpGuest changed(snp_, view);
@@ -340,7 +340,7 @@ TEST_F(KeyBroker, RefusedAttemptKeepsTheLastVerifiedSession) {
     const auto [code, why] = refusal([&] { refused.attest(); });
     EXPECT_EQ(code, 401) << why;
     EXPECT_NE(why.find("launch_digest"), std::string::npos) << why;
-    EXPECT_EQ(status("snp1").at("runtime_attestation").at("verdict").as_string(), "refused");
+    EXPECT_EQ(json::get_string(status("snp1").at("runtime_attestation").at("verdict")), "refused");
 
     const ProcessResult r =
         run_process({"/usr/bin/busctl", "--json=short", "--address=" + h_->bus_address(), "get-property",

@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/base/json.hpp"
 #include "ccvm/firmware-measure/cca/kvmtool_layout.hpp"
 #include "ccvm/firmware-measure/cca/qemu_virt_layout.hpp"
@@ -16,16 +17,6 @@
 
 namespace ccvm::cli {
 namespace {
-
-std::string hex_addr(std::uint64_t v) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    do {
-        out.insert(out.begin(), digits[v & 0xf]);
-        v >>= 4;
-    } while (v);
-    return "0x" + out;
-}
 
 unsigned parse_small(const std::string& text, std::string_view flag) {
     const std::uint64_t v = parse_uint(text, flag);
@@ -115,11 +106,11 @@ json::Value trace_json(const cca::TraceEntry& e) {
         case cca::TraceKind::realm_create:
             break;
         case cca::TraceKind::ripas:
-            o["base"] = hex_addr(e.base);
-            o["top"] = hex_addr(e.top);
+            o["base"] = hex_number(e.base);
+            o["top"] = hex_number(e.top);
             break;
         case cca::TraceKind::data:
-            o["ipa"] = hex_addr(e.base);
+            o["ipa"] = hex_number(e.base);
             o["flags"] = e.flags;
             o["content"] = to_hex(e.content);
             break;
@@ -144,9 +135,9 @@ json::Value ripas_runs_json(const cca::Trace& trace) {
     json::Value runs = json::Value::array();
     for (const cca::RipasRun& r : cca::ripas_runs(entries)) {
         json::Value run = json::Value::array();
-        run.push_back(hex_addr(r.first_base));
-        run.push_back(hex_addr(r.last_top));
-        run.push_back(hex_addr(r.block_size));
+        run.push_back(hex_number(r.first_base));
+        run.push_back(hex_number(r.last_top));
+        run.push_back(hex_number(r.block_size));
         run.push_back(r.count);
         runs.push_back(std::move(run));
     }

@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "ccvm/base/encoding.hpp"
 #include "ccvm/base/error.hpp"
+#include "ccvm/base/hex_number.hpp"
 #include "ccvm/base/json.hpp"
 
 namespace ccvm::cli {
@@ -16,9 +17,7 @@ constexpr std::string_view kHeader = "# ccvm measure trace v1";
 
 std::string gpa_text(const std::optional<std::uint64_t>& gpa) {
     if (!gpa) return "-";
-    std::ostringstream s;
-    s << "0x" << std::hex << *gpa;
-    return s.str();
+    return hex_number(*gpa);
 }
 
 std::optional<std::uint64_t> parse_gpa(const std::string& text, const std::string& where) {

@@ -54,47 +54,14 @@ std::u16string utf16(const std::string& s) {
     return out;
 }
 
-// RFC 8785 section 3.2.2.2: only '"', '\\' and controls are escaped; \b \t \n \f \r by name, other
-// controls as \u00xx in lowercase hex; everything else verbatim.
+// RFC 8785 section 3.2.2.2 escapes exactly as nlohmann-json's serializer does ('"', '\\', \b \t \n \f
+// \r by name, other controls as lowercase \u00xx, everything else verbatim); strict refuses bad UTF-8.
 void put_string(std::string& out, const std::string& s) {
-    utf16(s);  // validates UTF-8
-    out.push_back('"');
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20) {
-                    static constexpr char kHex[] = "0123456789abcdef";
-                    out += "\\u00";
-                    out.push_back(kHex[c >> 4]);
-                    out.push_back(kHex[c & 0xf]);
-                } else {
-                    out.push_back(ch);
-                }
-        }
+    try {
+        out += json::Value(s).dump(-1, ' ', false, json::Value::error_handler_t::strict);
+    } catch (const json::Value::type_error&) {
+        throw InputError("JSON canonicalization: string is not valid UTF-8");
     }
-    out.push_back('"');
 }
 
 void put_number(std::string& out, double v) {
