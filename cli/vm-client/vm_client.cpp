@@ -136,6 +136,10 @@ json::Value runtime_attestation_json(const std::map<std::string, sdbus::Variant>
         it != map.end() && it->second.containsValueOfType<std::vector<std::string>>())
         for (const std::string& r : it->second.get<std::vector<std::string>>()) released.push_back(r);
     out["released"] = std::move(released);
+    // A refused attempt keeps the last verified one beside it (same keys).
+    if (const auto it = map.find("last_verified");
+        it != map.end() && it->second.containsValueOfType<std::map<std::string, sdbus::Variant>>())
+        out["last_verified"] = runtime_attestation_json(it->second.get<std::map<std::string, sdbus::Variant>>());
     return out;
 }
 
@@ -300,9 +304,12 @@ int run_status(const std::string& name, bool as_json) {
         std::cout << "reason:      " << json::get_string(json::at(out, "reason")) << "\n";
     if (const json::Value& a = json::at(out, "attestation"); a.is_object())
         std::cout << "attestation: " << verdict_line(a) << "\n";
-    if (const json::Value& r = json::at(out, "runtime_attestation"); r.is_object())
+    if (const json::Value& r = json::at(out, "runtime_attestation"); r.is_object()) {
         std::cout << "runtime:     " << runtime_line(r) << "\n"
                   << "released:    " << released_line(r) << "\n";
+        if (const json::Value* v = json::find(r, "last_verified"); v != nullptr && v->is_object())
+            std::cout << "last verified: " << runtime_line(*v) << ", released " << released_line(*v) << "\n";
+    }
     print_registers(std::cout, rows);
     return 0;
 }
@@ -361,6 +368,8 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
         if (runtime_json.is_object()) {
             std::cout << "runtime verdict: " << runtime_line(runtime_json) << "\n"
                       << "released: " << released_line(runtime_json) << "\n";
+            if (const json::Value* v = json::find(runtime_json, "last_verified"); v != nullptr && v->is_object())
+                std::cout << "last verified: " << runtime_line(*v) << ", released " << released_line(*v) << "\n";
             for (const json::Value& c : json::get_array(runtime_json.at("checks")))
                 if (json::get_string(json::at(c, "status")) != "passed")
                     std::cerr << "ccvm: runtime check " << json::get_string(json::at(c, "name")) << " "

@@ -340,7 +340,14 @@ TEST_F(KeyBroker, RefusedAttemptKeepsTheLastVerifiedSession) {
     const auto [code, why] = refusal([&] { refused.attest(); });
     EXPECT_EQ(code, 401) << why;
     EXPECT_NE(why.find("launch_digest"), std::string::npos) << why;
-    EXPECT_EQ(json::get_string(status("snp1").at("runtime_attestation").at("verdict")), "refused");
+    const json::Value after = status("snp1").at("runtime_attestation");
+    EXPECT_EQ(json::get_string(after.at("verdict")), "refused");
+    EXPECT_EQ(json::get_string(after.at("last_verified").at("session")), verified_session);
+    const auto text = h_->ccvm({"status", "snp1"});
+    EXPECT_NE(text.out.find("runtime:     refused: "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("last verified: verified (snp, session " + verified_session + ", "), std::string::npos)
+        << text.out;
+    EXPECT_NE(text.out.find(", released default/key/snp1\n"), std::string::npos) << text.out;
 
     const ProcessResult r =
         run_process({"/usr/bin/busctl", "--json=short", "--address=" + h_->bus_address(), "get-property",
