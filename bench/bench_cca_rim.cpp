@@ -16,28 +16,13 @@
 #include "ccvm/firmware-measure/cca/replay.hpp"
 #include "ccvm/firmware-measure/hash.hpp"
 #include "support/openssl_speed.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 constexpr std::uint64_t kInitrdSize = 256ull << 20;
 constexpr std::uint64_t kRamBase = 0x4000'0000;
 constexpr std::uint64_t kRamSize = 1ull << 30;
-
-// A temporary directory removed on scope exit.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ccvm-bench-cca-XXXXXX").string();
-        if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 double process_cpu_seconds() {
     timespec ts{};
@@ -73,8 +58,8 @@ ccvm::cca::Plan realm_plan(ccvm::cca::MeasurementAlgo algo, const std::filesyste
 
 int main() {
     using namespace ccvm;
-    TempDir dir;
-    const std::filesystem::path initrd = dir.path / "initrd.img";
+    const test::TempDir dir;
+    const std::filesystem::path initrd = dir.path() / "initrd.img";
     {
         Bytes data(kInitrdSize);
         for (std::size_t i = 0; i < data.size(); ++i)
@@ -100,7 +85,7 @@ int main() {
         const double base = bench::openssl_speed_mbps(name, 4096);
 
         // The same realm through the CLI: process start, plan parsing and file mapping included.
-        const std::filesystem::path plan_file = dir.path / ("plan-" + name + ".json");
+        const std::filesystem::path plan_file = dir.path() / ("plan-" + name + ".json");
         std::ofstream(plan_file) << json::dump(cca::to_json(plan), true);
         constexpr int kCliRuns = 3;
         const double cc0 = children_cpu_seconds();

@@ -23,6 +23,7 @@
 #include "ccvm/firmware-measure/hash.hpp"
 #include "ccvm/firmware-measure/hash_engine.hpp"
 #include "support/openssl_speed.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ccvm;
@@ -108,8 +109,8 @@ int main(int argc, char** argv) {
         }
     }
 
-    const fs::path dir = fs::temp_directory_path() / ("ccvm-bench-hash-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const test::TempDir scratch;
+    const fs::path& dir = scratch.path();
     const MappedFile deb(ovmf_path);
 
     // 2. 256 MiB firmware: pseudo-random pages, then the Debian OVMF at the end, so its footer table
@@ -155,6 +156,5 @@ int main(int argc, char** argv) {
                     cpu[1] / cpu[2]);
     }
     std::printf("load average at end: %s\n", load_average().c_str());
-    fs::remove_all(dir);
     return 0;
 }

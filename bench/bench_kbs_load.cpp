@@ -21,6 +21,7 @@
 #include "ccvm/kbs/client.hpp"
 #include "ccvm/kbs/http_server.hpp"
 #include "ccvm/kbs/key_broker.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 
 namespace {
@@ -134,9 +135,8 @@ bool session(const std::string& url, SnpGuest& guest, Timings& timings) {
 }  // namespace
 
 int main() {
-    char templ[] = "/tmp/ccvm-bench-kbs-XXXXXX";
-    if (::mkdtemp(templ) == nullptr) return 1;
-    const fs::path dir = templ;
+    const ccvm::test::TempDir scratch;
+    const fs::path& dir = scratch.path();
     const pki::SnpChain chain = pki::make_snp_chain(dir);
     const ccvm::Bytes host_data = filled(32, 0x11);
     const ccvm::Bytes measurement = filled(48, 0x22);
@@ -196,7 +196,5 @@ int main() {
                 alone_p50 > 0 ? percentile(loaded.ms["session"], 0.5) / alone_p50 : 0.0);
     std::printf("  audit lines: %d allowed, %d refused; %d errors\n", audit.allowed.load(), audit.refused.load(),
                 failed);
-    std::error_code ec;
-    fs::remove_all(dir, ec);
     return failed == 0 && static_cast<int>(done) == kGuests ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 
 #include "ccvm/firmware-measure/tdx/mrtd.hpp"
 #include "support/openssl_speed.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -74,9 +75,8 @@ void whole_process(const std::filesystem::path& vectors) {
         std::printf("whole process: skipped (no vector inputs under %s)\n", vectors.c_str());
         return;
     }
-    char tmpl[] = "/tmp/ccvm-bench-tdx-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-    const std::filesystem::path dir = tmpl;
+    const ccvm::test::TempDir scratch;
+    const std::filesystem::path& dir = scratch.path();
     const std::string initrd = (dir / "initrd.img").string();
     write_initrd(initrd);
     const std::vector<std::string> measure{
@@ -94,7 +94,6 @@ void whole_process(const std::filesystem::path& vectors) {
     std::printf(
         "whole process (MRTD + RTMR0..2, %.1f MiB of inputs): ccvm %.1f ms, openssl dgst -sha384 %.1f ms; ratio %.2f\n",
         static_cast<double>(bytes) / (1 << 20), t_ccvm * 1e3, t_openssl * 1e3, t_ccvm / t_openssl);
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
