@@ -145,7 +145,7 @@ TEST(Jwt, SignVerifyAndRefusals) {
     const TokenKey key = TokenKey::generate();
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const nlohmann::json claims = {{"iss", "ccvm"}, {"iat", now}, {"exp", now + 60}, {"vm", "vm-a"}};
+    const json::Value claims = {{"iss", "ccvm"}, {"iat", now}, {"exp", now + 60}, {"vm", "vm-a"}};
     const std::string token = key.sign(claims);
     const auto pub = key.public_jwk().public_key();
     EXPECT_EQ(jwt_verify(token, pub.get()), claims);
