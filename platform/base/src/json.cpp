@@ -3,6 +3,7 @@
 #include <charconv>
 #include <iterator>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 #include "ccvm/base/echo_input.hpp"
@@ -99,14 +100,13 @@ public:
 
     bool key(std::string& k) {
         Value::object_t& members = open_.back()->get_ref<Value::object_t&>();
-        member_ = nullptr;
-        for (auto& [name, value] : members) {
-            if (name == k) member_ = &value;
-        }
-        if (member_ != nullptr && options_.reject_duplicate_keys)
+        // ordered_map looks keys up linearly: an index keeps a hostile object of many keys linear.
+        const auto [seen, fresh] = keys_.back().try_emplace(k, members.size());
+        if (!fresh && options_.reject_duplicate_keys)
             fail_at(text_, source_, offset() - 1, "duplicate JSON key \"" + echo_input(k) + "\"");
         if (open_.size() == 1) top_key_ = k;
-        if (member_ == nullptr) member_ = &members.emplace_back(std::move(k), Value()).second;
+        member_ = fresh ? &members.emplace_back(std::move(k), Value()).second
+                        : &std::next(members.begin(), static_cast<std::ptrdiff_t>(seen->second))->second;
         return true;
     }
 
@@ -139,11 +139,13 @@ private:
             fail_at(text_, source_, bracket, "nesting deeper than " + std::to_string(options_.limits.max_depth));
         if (open_.size() == 1 && open_.back()->is_object()) raw_start_ = bracket;
         open_.push_back(put(std::move(empty)));
+        keys_.emplace_back();
         return true;
     }
 
     bool close() {
         open_.pop_back();
+        keys_.pop_back();
         // The closing bracket is the last byte read: nlohmann reads no further before this event.
         if (open_.size() == 1 && open_.back()->is_object() && options_.raw_members != nullptr)
             options_.raw_members->push_back({top_key_, text_.substr(raw_start_, offset() - raw_start_)});
@@ -156,8 +158,9 @@ private:
     const Options& options_;
     Value root_;
     std::vector<Value*> open_;  // the arrays and objects being filled, innermost last
-    Value* member_ = nullptr;   // the member the last key named
-    std::string top_key_;       // the last key of the top-level object
+    std::vector<std::unordered_map<std::string, std::size_t>> keys_;  // per open_ entry: key -> member index
+    Value* member_ = nullptr;                                         // the member the last key named
+    std::string top_key_;                                             // the last key of the top-level object
     std::size_t raw_start_ = 0;
 };
 

@@ -95,6 +95,19 @@ TEST(Json, UntrustedInputRejectsDuplicateKeys) {
     EXPECT_EQ(error_of("{\"\\u001b\": 1, \"\\u001b\": 2}", true), "in.json:1:22: duplicate JSON key \"\\x1b\"");
 }
 
+TEST(Json, ObjectsOfManyKeysAreIndexed) {
+    // 100000 distinct keys (about what a 1 MiB request body holds) and then a repeat of the first:
+    // found without comparing every key with every other one.
+    std::string text = "{";
+    for (int i = 0; i < 100000; ++i) text.append("\"k").append(std::to_string(i)).append("\":0,");
+    text.append("\"k0\":1}");
+    const json::Value trusted = parse(text);
+    EXPECT_EQ(json::get_object(trusted).size(), 100000u);
+    EXPECT_EQ(json::get_u64(json::at(trusted, "k0")), 1u);
+    EXPECT_EQ(json::get_u64(json::at(trusted, "k99999")), 0u);
+    EXPECT_EQ(error_of(text, true), "in.json:1:" + std::to_string(text.size() - 3) + ": duplicate JSON key \"k0\"");
+}
+
 TEST(Json, RawMembersAreTheSourceBytes) {
     const std::string text =
         " {\"tcbInfo\" : {\"id\":\"\\u0054DX\", \"n\" : [1, 2.50, {}]} ,\n\"s\": \"x\", \"l\":[ ] }";
