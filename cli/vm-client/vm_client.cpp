@@ -168,6 +168,12 @@ std::string released_line(const json::Value& r) {
     return out.empty() ? "none" : out;
 }
 
+// The last verified runtime attestation, which a refused attempt after it leaves in place.
+void print_last_verified(const json::Value& runtime) {
+    if (const json::Value* v = json::find(runtime, "last_verified"); v != nullptr && v->is_object())
+        std::cout << "last verified: " << runtime_line(*v) << ", released " << released_line(*v) << "\n";
+}
+
 // ccvmd reads no file of the spec with its own rights: this process opens them with the user's and
 // passes the descriptors. A file it cannot open is not passed, and ccvmd refuses the spec naming it;
 // a spec that does not parse passes none, and ccvmd reports the parse error.
@@ -307,8 +313,7 @@ int run_status(const std::string& name, bool as_json) {
     if (const json::Value& r = json::at(out, "runtime_attestation"); r.is_object()) {
         std::cout << "runtime:     " << runtime_line(r) << "\n"
                   << "released:    " << released_line(r) << "\n";
-        if (const json::Value* v = json::find(r, "last_verified"); v != nullptr && v->is_object())
-            std::cout << "last verified: " << runtime_line(*v) << ", released " << released_line(*v) << "\n";
+        print_last_verified(r);
     }
     print_registers(std::cout, rows);
     return 0;
@@ -368,8 +373,7 @@ int run_attest(const std::optional<std::string>& name, const std::optional<std::
         if (runtime_json.is_object()) {
             std::cout << "runtime verdict: " << runtime_line(runtime_json) << "\n"
                       << "released: " << released_line(runtime_json) << "\n";
-            if (const json::Value* v = json::find(runtime_json, "last_verified"); v != nullptr && v->is_object())
-                std::cout << "last verified: " << runtime_line(*v) << ", released " << released_line(*v) << "\n";
+            print_last_verified(runtime_json);
             for (const json::Value& c : json::get_array(runtime_json.at("checks")))
                 if (json::get_string(json::at(c, "status")) != "passed")
                     std::cerr << "ccvm: runtime check " << json::get_string(json::at(c, "name")) << " "
